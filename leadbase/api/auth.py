@@ -1,0 +1,80 @@
+"""HTTP Basic with the API key as the user name, resolved to an Actor and cached briefly."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import time
+
+from sqlalchemy import Engine, select
+
+from leadbase.core.errors import Unauthorized
+from leadbase.db.context import Actor
+from leadbase.db.models import api_key, membership
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def key_from_header(authorization: str | None) -> str:
+    """The API key from `Basic base64(key:)`; Bearer tokens are taken as keys too."""
+    if not authorization:
+        raise Unauthorized()
+    scheme, _, credentials = authorization.strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer" and credentials.strip():
+        return credentials.strip()
+    if scheme != "basic":
+        raise Unauthorized()
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise Unauthorized() from exc
+    key = decoded.partition(":")[0]
+    if not key:
+        raise Unauthorized()
+    return key
+
+
+class KeyResolver:
+    """Looks API keys up by their hash; remembers answers for a few seconds."""
+
+    def __init__(self, engine: Engine, ttl_seconds: float) -> None:
+        self._engine = engine
+        self._ttl = ttl_seconds
+        self._cache: dict[str, tuple[float, Actor | None]] = {}
+
+    def cached(self, secret: str) -> tuple[bool, Actor | None]:
+        entry = self._cache.get(hash_key(secret))
+        if entry is None or entry[0] < time.monotonic():
+            return False, None
+        return True, entry[1]
+
+    def resolve(self, secret: str) -> Actor:
+        """The Actor of a key, from the database (blocking: call off the event loop)."""
+        digest = hash_key(secret)
+        stmt = (
+            select(api_key.c.id, api_key.c.organization_id, api_key.c.user_id, membership.c.role_id)
+            .join(
+                membership,
+                (membership.c.organization_id == api_key.c.organization_id)
+                & (membership.c.user_id == api_key.c.user_id),
+            )
+            .where(api_key.c.key_hash == digest, membership.c.is_active.is_(True))
+        )
+        with self._engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        actor = Actor(row.organization_id, row.user_id, row.id, row.role_id) if row is not None else None
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        # Unknown keys are remembered only briefly: a key bootstrapped a moment later must work.
+        ttl = self._ttl if actor is not None else min(1.0, self._ttl)
+        self._cache[digest] = (time.monotonic() + ttl, actor)
+        if actor is None:
+            raise Unauthorized()
+        return actor
+
+    def forget_all(self) -> None:
+        self._cache.clear()

@@ -1,0 +1,145 @@
+"""Query parameters parsed once at the edge into values: windows, filters, sorts, _fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from leadbase.core.dates import parse_date, parse_datetime
+from leadbase.core.errors import Invalid
+from leadbase.db.query import Condition, FilterSpec, ListQuery, Operator, Ordering
+from leadbase.db.resource import ResourceSpec
+
+_SUFFIXES: dict[str, Operator] = {"in": "in", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
+TRUE = frozenset({"true", "1", "yes", "on"})
+FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise Invalid({name: "Must be true or false."})
+
+
+def parse_int(
+    name: str, value: str | None, default: int, *, minimum: int = 0, maximum: int | None = None
+) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise Invalid({name: "Must be an integer."}) from exc
+    if number < minimum:
+        raise Invalid({name: f"Must be at least {minimum}."})
+    if maximum is not None and number > maximum:
+        raise Invalid({name: f"The maximum {name} for this resource is {maximum}."})
+    return number
+
+
+def parse_window(spec: ResourceSpec, params: Mapping[str, str]) -> tuple[int, int]:
+    skip = parse_int("_skip", params.get("_skip"), 0)
+    limit = parse_int("_limit", params.get("_limit"), spec.default_limit, maximum=spec.max_limit)
+    return skip, limit
+
+
+def _typed(spec: FilterSpec, name: str, raw: str, tz_offset: float | None) -> Any:
+    if spec.kind == "datetime":
+        try:
+            return parse_datetime(raw, tz_offset)
+        except ValueError as exc:
+            raise Invalid({name: "Not a valid date or datetime (use YYYY-MM-DD or ISO 8601)."}) from exc
+    if spec.kind == "date":
+        try:
+            return parse_date(raw)
+        except ValueError as exc:
+            raise Invalid({name: "Not a valid date (use YYYY-MM-DD)."}) from exc
+    if spec.kind == "bool":
+        return parse_bool(name, raw)
+    if spec.kind == "int":
+        return parse_int(name, raw, 0, minimum=-(2**63))
+    return raw
+
+
+def parse_conditions(
+    filters: Mapping[str, FilterSpec], params: Mapping[str, str], tz_offset: float | None
+) -> list[Condition]:
+    """Conditions for the known filter parameters; unknown parameters are ignored."""
+    conditions: list[Condition] = []
+    for key, raw in params.items():
+        base, _, suffix = key.rpartition("__")
+        if not base or suffix not in _SUFFIXES:
+            base, operator = key, "eq"
+        else:
+            operator = _SUFFIXES[suffix]
+        spec = filters.get(base)
+        if spec is None or operator not in spec.operators:
+            continue
+        if operator == "in":
+            values = [_typed(spec, key, part.strip(), tz_offset) for part in raw.split(",") if part.strip()]
+            conditions.append(Condition(spec, "in", values))
+        else:
+            conditions.append(Condition(spec, operator, _typed(spec, key, raw, tz_offset)))
+    return conditions
+
+
+def parse_order(spec: ResourceSpec, params: Mapping[str, str]) -> list[Ordering]:
+    raw = params.get("_order_by")
+    if not raw:
+        return [Ordering(name) for name in spec.default_order if name != "id"]
+    orderings = []
+    for part in raw.split(","):
+        name = part.strip()
+        descending = name.startswith("-")
+        name = name.lstrip("-+")
+        if not name:
+            continue
+        if name not in spec.orderings:
+            allowed = ", ".join(sorted(spec.orderings)) or "none"
+            raise Invalid({"_order_by": f"Cannot order by {name!r}; allowed: {allowed}."})
+        orderings.append(Ordering(name, descending))
+    return orderings
+
+
+def parse_list_query(spec: ResourceSpec, params: Mapping[str, str], tz_offset: float | None) -> ListQuery:
+    skip, limit = parse_window(spec, params)
+    return ListQuery(
+        conditions=parse_conditions(spec.filters, params, tz_offset),
+        order_by=parse_order(spec, params),
+        skip=skip,
+        limit=limit,
+        count_total=spec.total_results,
+    )
+
+
+@dataclass(frozen=True)
+class FieldSelection:
+    """What `_fields` asked for: plain names, whole `custom`, single `custom.cf_...` keys."""
+
+    names: frozenset[str]
+    everything: bool = False
+
+    @classmethod
+    def parse(cls, raw: str | None) -> FieldSelection | None:
+        if raw is None or not raw.strip():
+            return None
+        names = frozenset(part.strip() for part in raw.split(",") if part.strip())
+        return cls(names, everything="_all" in names)
+
+    def project(self, obj: dict[str, Any]) -> dict[str, Any]:
+        if self.everything:
+            return obj
+        all_custom = "custom" in self.names
+        return {
+            key: value
+            for key, value in obj.items()
+            if key in self.names or (all_custom and key.startswith("custom."))
+        }
+
+
+def project(obj: dict[str, Any], selection: FieldSelection | None) -> dict[str, Any]:
+    return obj if selection is None else selection.project(obj)

@@ -1,0 +1,181 @@
+"""The generic routes: a ResourceSpec becomes list, create, get, update and delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from leadbase.api.params import FieldSelection, parse_list_query, project
+from leadbase.api.responses import json_response
+from leadbase.api.unit import body_of, run, tz_offset_of
+from leadbase.db.context import Context
+from leadbase.db.resource import ResourceSpec
+
+Handler = Callable[[Request], Response]
+
+ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+FIELDS_PARAMETER = {
+    "name": "_fields",
+    "in": "query",
+    "required": False,
+    "description": "Comma-separated fields to return; `custom` for every custom field, `_all` for all.",
+    "schema": {"type": "string"},
+}
+JSON_BODY = {"content": {"application/json": {"schema": {"type": "object"}}}, "required": True}
+
+
+def list_parameters(spec: ResourceSpec) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {
+            "name": "_limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "default": spec.default_limit, "maximum": spec.max_limit},
+        },
+        {"name": "_skip", "in": "query", "required": False, "schema": {"type": "integer", "default": 0}},
+        FIELDS_PARAMETER,
+    ]
+    if spec.orderings:
+        params.append(
+            {
+                "name": "_order_by",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Field to sort by; prefix with - for descending: "
+                + ", ".join(sorted(spec.orderings)),
+            }
+        )
+    for f in spec.filters.values():
+        schema: dict[str, Any] = {"type": "string"}
+        if f.kind == "datetime":
+            schema = {"type": "string", "format": "date-time"}
+        params.append({"name": f.name, "in": "query", "required": False, "schema": schema})
+        for op in sorted(f.operators - {"eq"}):
+            params.append({"name": f"{f.name}__{op}", "in": "query", "required": False, "schema": schema})
+    return params
+
+
+def fields_of(request: Request) -> FieldSelection | None:
+    return FieldSelection.parse(request.query_params.get("_fields"))
+
+
+def list_response(spec: ResourceSpec, ctx: Context, request: Request) -> dict[str, Any]:
+    params = request.query_params
+    query = parse_list_query(spec, params, tz_offset_of(request))
+    service = spec.service(ctx, spec)
+    page = service.list(query, params)
+    selection = fields_of(request)
+    body: dict[str, Any] = {"data": [project(o, selection) for o in service.render(page.rows)]}
+    if spec.has_more:
+        body["has_more"] = page.has_more
+    if page.total is not None:
+        body["total_results"] = page.total
+    return body
+
+
+def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
+    """Register the standard verbs of one resource (only those in spec.verbs)."""
+    collection = f"/{spec.path}/"
+    item = f"/{spec.path}/{{id}}/"
+    noun = spec.summary_name or spec.model_name
+    tags = [spec.tag or spec.path.split("/")[0]]
+
+    def list_objects(request: Request) -> Response:
+        return json_response(run(request, lambda ctx: list_response(spec, ctx, request), writes=False))
+
+    def create_object(request: Request) -> Response:
+        body = body_of(request)
+
+        def work(ctx: Context) -> dict[str, Any]:
+            return spec.service(ctx, spec).create(body)
+
+        data = run(request, work, writes=True)
+        return json_response(project(data, fields_of(request)), status_code=spec.create_status)
+
+    def get_object(request: Request) -> Response:
+        object_id = request.path_params["id"]
+
+        def work(ctx: Context) -> dict[str, Any]:
+            service = spec.service(ctx, spec)
+            return service.render_one(service.get(object_id))
+
+        return json_response(project(run(request, work, writes=False), fields_of(request)))
+
+    def update_object(request: Request) -> Response:
+        object_id = request.path_params["id"]
+        body = body_of(request)
+
+        def work(ctx: Context) -> dict[str, Any]:
+            service = spec.service(ctx, spec)
+            return service.update(service.get(object_id), body)
+
+        return json_response(project(run(request, work, writes=True), fields_of(request)))
+
+    def delete_object(request: Request) -> Response:
+        object_id = request.path_params["id"]
+
+        def work(ctx: Context) -> None:
+            service = spec.service(ctx, spec)
+            service.delete(service.get(object_id))
+
+        run(request, work, writes=True)
+        return json_response({}, status_code=spec.delete_status)
+
+    name = spec.name
+    if "list" in spec.verbs:
+        router.add_api_route(
+            collection,
+            list_objects,
+            methods=["GET"],
+            summary=f"List {noun}s",
+            operation_id=f"{name}_list",
+            tags=tags,
+            openapi_extra={"parameters": list_parameters(spec)},
+        )
+    if "create" in spec.verbs:
+        router.add_api_route(
+            collection,
+            create_object,
+            methods=["POST"],
+            summary=f"Create a {noun}",
+            operation_id=f"{name}_create",
+            tags=tags,
+            status_code=spec.create_status,
+            openapi_extra={"parameters": [FIELDS_PARAMETER], "requestBody": JSON_BODY},
+        )
+    if "get" in spec.verbs:
+        router.add_api_route(
+            item,
+            get_object,
+            methods=["GET"],
+            summary=f"Get a {noun}",
+            operation_id=f"{name}_get",
+            tags=tags,
+            openapi_extra={"parameters": [ID_PARAMETER, FIELDS_PARAMETER]},
+        )
+    if "update" in spec.verbs:
+        router.add_api_route(
+            item,
+            update_object,
+            methods=["PUT"],
+            summary=f"Update a {noun}",
+            operation_id=f"{name}_update",
+            tags=tags,
+            openapi_extra={"parameters": [ID_PARAMETER, FIELDS_PARAMETER], "requestBody": JSON_BODY},
+        )
+    if "delete" in spec.verbs:
+        router.add_api_route(
+            item,
+            delete_object,
+            methods=["DELETE"],
+            summary=f"Delete a {noun}",
+            operation_id=f"{name}_delete",
+            tags=tags,
+            status_code=spec.delete_status,
+            openapi_extra={"parameters": [ID_PARAMETER]},
+        )

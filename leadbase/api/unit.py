@@ -1,0 +1,50 @@
+"""The request owns the transaction: one unit of work per request, committed once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+
+from leadbase.core.dates import parse_offset_header
+from leadbase.core.errors import Invalid
+from leadbase.db.context import Actor, Context
+
+T = TypeVar("T")
+
+
+def actor_of(request: Request) -> Actor:
+    actor: Actor = request.state.actor
+    return actor
+
+
+def tz_offset_of(request: Request) -> float | None:
+    return parse_offset_header(request.state.tz_header)
+
+
+def body_of(request: Request) -> dict[str, Any]:
+    """The parsed JSON body, which must be an object."""
+    body = request.state.json
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise Invalid(errors=["The request body must be a JSON object."])
+    return body
+
+
+def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
+    """Run `work` in one transaction: commit if it returns, roll back if it raises."""
+    engine = request.app.state.engine
+    with engine.connect() as conn:
+        conn.execution_options(writes=writes)
+        with conn.begin():
+            ctx = Context(
+                conn=conn,
+                actor=actor_of(request),
+                request_id=request.state.request_id,
+                meta={"request_method": request.method, "request_path": request.url.path},
+                tz_offset=tz_offset_of(request),
+            )
+            ctx.memo["settings"] = request.app.state.settings
+            return work(ctx)

@@ -1,0 +1,211 @@
+"""The `leadbase` command: serve, bootstrap, migrate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+import click
+
+from leadbase import __version__
+from leadbase.config import DEFAULT_DATABASE_URL, Settings
+
+DATABASE_HELP = (
+    "sqlite:///FILE or postgresql://USER@HOST:PORT/DB. Defaults to $LEADBASE_DATABASE_URL, "
+    f"else {DEFAULT_DATABASE_URL} in the working directory."
+)
+
+
+def _settings(database_url: str | None, **overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if database_url:
+        values["database_url"] = database_url
+    try:
+        return Settings(**values)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _migrate(settings: Settings) -> None:
+    from leadbase.db.engine import build_engine
+    from leadbase.db.migrate import upgrade
+
+    engine = build_engine(settings.database_url, pool_size=1)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leadbase")
+def main() -> None:
+    """leadbase: a self-hosted server for Close's REST API (v1).
+
+    Point code written for Close at http://HOST:PORT/api/v1/ and it works unchanged.
+    Start with `leadbase serve`; it prints a ready API key on a new database.
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option(
+    "--rate-limit",
+    default=None,
+    help="'off' or a per-API-key rate like '5/second' or '100/minute'; an organization "
+    "gets three times that. Default: $LEADBASE_RATE_LIMIT, else off.",
+)
+@click.option("--redis-url", default=None, help="Share rate-limit counters across processes through Redis.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="On an empty database, create a 'Demo' organization and print its API key.",
+)
+def serve(
+    host: str,
+    port: int,
+    database_url: str | None,
+    rate_limit: str | None,
+    redis_url: str | None,
+    workers: int,
+    log_level: str,
+    access_log: bool,
+    demo: bool,
+) -> None:
+    """Serve the API at http://HOST:PORT/api/v1/, creating or migrating the database first."""
+    import os
+
+    import uvicorn
+
+    settings = _settings(database_url, rate_limit=rate_limit, redis_url=redis_url)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    started = time.monotonic()
+    _migrate(settings)
+    if demo:
+        _print_demo_key(settings, host, port)
+    # Workers (and the reloader-free single process) read their settings from the environment.
+    os.environ["LEADBASE_DATABASE_URL"] = settings.database_url
+    os.environ["LEADBASE_RATE_LIMIT"] = settings.rate_limit
+    if settings.redis_url:
+        os.environ["LEADBASE_REDIS_URL"] = settings.redis_url
+    logging.getLogger("leadbase").info("database ready in %.2fs", time.monotonic() - started)
+    uvicorn.run(
+        "leadbase.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=access_log,
+        lifespan="off",
+    )
+
+
+def _print_demo_key(settings: Settings, host: str, port: int) -> None:
+    from sqlalchemy import func, select
+
+    from leadbase.db.engine import build_engine
+    from leadbase.db.models import organization
+    from leadbase.resources.organization.provision import provision
+
+    engine = build_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                if conn.execute(select(func.count()).select_from(organization)).scalar_one():
+                    return
+                made = provision(conn, organization_name="Demo", email="demo@leadbase.local")
+    finally:
+        engine.dispose()
+    base = f"http://{host}:{port}/api/v1"
+    click.echo("")
+    click.echo("  A new database: created the organization 'Demo' and an admin API key for it.")
+    click.echo(f"  organization_id: {made.organization_id}")
+    click.echo(f"  API key:         {made.api_key}   (shown once; make more with `leadbase bootstrap`)")
+    click.echo(f"  Try it:          curl -u {made.api_key}: {base}/me/")
+    click.echo("")
+
+
+@main.command()
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option(
+    "--organization",
+    "organization_name",
+    required=True,
+    help="Organization name; created (with default lead statuses) if none has it.",
+)
+@click.option("--email", required=True, help="User email; the user is created if new.")
+@click.option(
+    "--role",
+    default="admin",
+    show_default=True,
+    type=click.Choice(["admin", "superuser", "user", "restricteduser"]),
+    help="Role of the user's membership in the organization.",
+)
+@click.option("--first-name", default=None, help="First name for a new user.")
+@click.option("--last-name", default=None, help="Last name for a new user.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def bootstrap(
+    database_url: str | None,
+    organization_name: str,
+    email: str,
+    role: str,
+    first_name: str | None,
+    last_name: str | None,
+    as_json: bool,
+) -> None:
+    """Create an organization, a user and a fresh API key (safe while a server runs)."""
+    from leadbase.db.engine import build_engine
+    from leadbase.resources.organization.provision import provision
+
+    settings = _settings(database_url)
+    _migrate(settings)
+    engine = build_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                made = provision(
+                    conn,
+                    organization_name=organization_name,
+                    email=email,
+                    role=role,
+                    first_name=first_name,
+                    last_name=last_name,
+                )
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps(made.as_dict()))
+        return
+    click.echo(f"organization_id: {made.organization_id}{' (new)' if made.created_organization else ''}")
+    click.echo(f"user_id:         {made.user_id}{' (new)' if made.created_user else ''}")
+    click.echo(f"api_key:         {made.api_key}   (shown once)")
+
+
+@main.command()
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+def migrate(database_url: str | None) -> None:
+    """Create the database schema, or upgrade it to this version of leadbase."""
+    settings = _settings(database_url)
+    started = time.monotonic()
+    _migrate(settings)
+    click.echo(f"database is at the current schema ({time.monotonic() - started:.2f}s)", err=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

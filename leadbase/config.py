@@ -1,0 +1,35 @@
+"""Settings: the only place that reads the environment (LEADBASE_* variables)."""
+
+from __future__ import annotations
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///leadbase.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADBASE_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # "off", or a rate per API key such as "5/second" or "100/minute"; an organization
+    # gets three times the per-key rate, as Close does.
+    rate_limit: str = "off"
+    # When set, rate-limit counters live in Redis and are shared by every process.
+    redis_url: str | None = None
+    max_body_bytes: int = 10 * 1024 * 1024
+    # Where html_url links point; leadbase has no UI, so Close's app is the default.
+    html_base_url: str = "https://app.close.com"
+    api_key_cache_seconds: float = 30.0
+    # NORMAL in WAL mode survives a crash of the process; FULL also survives power loss.
+    sqlite_synchronous: str = "NORMAL"
+    db_pool_size: int = 20
+    default_phone_region: str = "US"
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        from leadbase.api.ratelimit import parse_rate
+
+        parse_rate(value)
+        return value

@@ -1,0 +1,1 @@
+"""Storage: tables, column types, sessions and the tenant-scoped repository."""

@@ -1,0 +1,56 @@
+"""Leads, their contacts, and lead statuses."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, String, Table, Text
+
+from leadbase.db.models.base import ID, audit_columns, metadata
+from leadbase.db.types import JSONDoc
+
+lead_status = Table(
+    "lead_status",
+    metadata,
+    Column("organization_id", ID, nullable=False),
+    Column("id", ID, primary_key=True),
+    Column("label", String(255), nullable=False),
+    Column("position", Integer, nullable=False),
+    *audit_columns(),
+    Index(None, "organization_id", "position"),
+)
+
+lead = Table(
+    "lead",
+    metadata,
+    Column("organization_id", ID, nullable=False),
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=True),
+    Column("description", Text, nullable=True),
+    Column("url", Text, nullable=True),
+    Column("status_id", ID, nullable=False),
+    Column("addresses", JSONDoc, nullable=False),
+    # Custom field values keyed by field id, validated by the field's type on write.
+    Column("custom", JSONDoc, nullable=False),
+    *audit_columns(),
+    Index(None, "organization_id", "date_created"),
+    Index(None, "organization_id", "date_updated"),
+    Index(None, "organization_id", "status_id"),
+    Index(None, "organization_id", "name"),
+)
+
+contact = Table(
+    "contact",
+    metadata,
+    Column("organization_id", ID, nullable=False),
+    Column("id", ID, primary_key=True),
+    Column("lead_id", ID, nullable=False),
+    Column("name", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("emails", JSONDoc, nullable=False),
+    Column("phones", JSONDoc, nullable=False),
+    Column("urls", JSONDoc, nullable=False),
+    Column("custom", JSONDoc, nullable=False),
+    *audit_columns(),
+    Index(None, "organization_id", "lead_id", "date_created"),
+    Index(None, "organization_id", "date_created"),
+    Index(None, "organization_id", "date_updated"),
+)

@@ -1,0 +1,213 @@
+"""The tenant-scoped repository: every read is scoped, every write records its event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
+
+from leadbase.core import clock
+from leadbase.core.errors import NotFound
+from leadbase.core.ids import SHORT, new_id
+from leadbase.db.context import Context
+from leadbase.db.models import event
+from leadbase.db.query import Condition, ListQuery
+from leadbase.db.resource import ResourceSpec
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    has_more: bool
+    total: int | None = None
+
+
+class Repository:
+    """All reads and writes of tenant data go through here, scoped to the caller's organization."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def scoped(self, spec: ResourceSpec) -> Select[Any]:
+        table = spec.table
+        return select(table).where(table.c.organization_id == self.ctx.organization_id)
+
+    def find(self, spec: ResourceSpec, object_id: str) -> Row | None:
+        if not isinstance(object_id, str):
+            return None
+        row = self.ctx.conn.execute(self.scoped(spec).where(spec.table.c.id == object_id)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def get(self, spec: ResourceSpec, object_id: str) -> Row:
+        row = self.find(spec, object_id)
+        if row is None:
+            raise NotFound.for_model(spec.model_name)
+        return row
+
+    def find_many(self, spec: ResourceSpec, ids: Iterable[str]) -> dict[str, Row]:
+        wanted = list({i for i in ids if isinstance(i, str)})
+        if not wanted:
+            return {}
+        rows = self.ctx.conn.execute(self.scoped(spec).where(spec.table.c.id.in_(wanted))).mappings()
+        return {row["id"]: dict(row) for row in rows}
+
+    def children(self, spec: ResourceSpec, column: str, parent_ids: Sequence[str]) -> list[Row]:
+        """Rows of `spec` whose `column` is one of `parent_ids`: one query for a whole page."""
+        if not parent_ids:
+            return []
+        table = spec.table
+        stmt = (
+            self.scoped(spec)
+            .where(table.c[column].in_(list(parent_ids)))
+            .order_by(table.c.date_created, table.c.id)
+        )
+        return [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
+
+    def list(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
+        stmt = base if base is not None else self.scoped(spec)
+        where = [self._condition(spec, c) for c in query.conditions]
+        if where:
+            stmt = stmt.where(and_(*where))
+        if query.limit == 0:
+            total = self._count(stmt) if query.count_total else None
+            return Page([], has_more=bool(total), total=total)
+        table = spec.table
+        order = []
+        for ordering in query.order_by:
+            column = table.c[spec.orderings.get(ordering.name, ordering.name)]
+            order.append(column.desc() if ordering.descending else column.asc())
+        order.append(table.c.id.asc())
+        if query.count_total:
+            # One statement for the page and the total: the window count rides along.
+            stmt = stmt.add_columns(func.count().over().label("__total"))
+        stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
+        rows = [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
+        total: int | None = None
+        if query.count_total:
+            total = rows[0].pop("__total") if rows else self._count_if_past_end(spec, query, where)
+            for r in rows:
+                r.pop("__total", None)
+        has_more = len(rows) > query.limit
+        return Page(rows[: query.limit], has_more=has_more, total=total)
+
+    def _count(self, stmt: Select[Any]) -> int:
+        return int(self.ctx.conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
+
+    def _count_if_past_end(self, spec: ResourceSpec, query: ListQuery, where: list[Any]) -> int:
+        if query.skip == 0:
+            return 0
+        stmt = self.scoped(spec)
+        if where:
+            stmt = stmt.where(and_(*where))
+        return self._count(stmt)
+
+    def _condition(self, spec: ResourceSpec, cond: Condition) -> ColumnElement[bool]:
+        f = cond.filter
+        if f.build is not None:
+            return f.build(cond.operator, cond.value)
+        column = spec.table.c[f.column or f.name]
+        op = cond.operator
+        if op == "eq":
+            return column.is_(None) if cond.value is None else column == cond.value
+        if op == "in":
+            return column.in_(list(cond.value))
+        if op == "gt":
+            return column > cond.value
+        if op == "gte":
+            return column >= cond.value
+        if op == "lt":
+            return column < cond.value
+        return column <= cond.value
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def insert_row(self, spec: ResourceSpec, values: Row) -> Row:
+        """Insert without an event: callers record it once the object is complete."""
+        now = clock.now()
+        row = {
+            "organization_id": self.ctx.organization_id,
+            "date_created": now,
+            "date_updated": now,
+            "created_by": self.ctx.actor.user_id,
+            "updated_by": self.ctx.actor.user_id,
+            **values,
+        }
+        row.setdefault("id", new_id(spec.id_prefix, spec.id_length))
+        columns = spec.table.c
+        row = {k: v for k, v in row.items() if k in columns}
+        self.ctx.conn.execute(insert(spec.table).values(row))
+        return row
+
+    def update_row(self, spec: ResourceSpec, row: Row, values: Row) -> Row:
+        if not values:
+            return row
+        values = {
+            "date_updated": clock.now(),
+            "updated_by": self.ctx.actor.user_id,
+            **values,
+        }
+        values = {k: v for k, v in values.items() if k in spec.table.c}
+        table = spec.table
+        self.ctx.conn.execute(
+            update(table)
+            .where(table.c.organization_id == self.ctx.organization_id, table.c.id == row["id"])
+            .values(values)
+        )
+        return {**row, **values}
+
+    def delete_row(self, spec: ResourceSpec, row: Row) -> None:
+        table = spec.table
+        self.ctx.conn.execute(
+            delete(table).where(table.c.organization_id == self.ctx.organization_id, table.c.id == row["id"])
+        )
+
+    # ---- the event log -------------------------------------------------------------------
+
+    def record(
+        self,
+        spec: ResourceSpec,
+        row: Row,
+        action: str,
+        *,
+        data: Row | None,
+        previous_data: Row | None,
+        changed_fields: list[str] | None = None,
+        object_type: str | None = None,
+    ) -> None:
+        """Write one event row in the current transaction."""
+        kind = object_type or spec.object_type
+        if kind is None:
+            return
+        lead_id = row.get(spec.lead_column) if spec.lead_column else None
+        now = clock.now()
+        self.ctx.conn.execute(
+            insert(event).values(
+                id=new_id("ev", SHORT),
+                organization_id=self.ctx.organization_id,
+                date_created=now,
+                date_updated=now,
+                object_type=kind,
+                object_id=row["id"],
+                lead_id=lead_id,
+                action=action,
+                user_id=self.ctx.actor.user_id,
+                api_key_id=self.ctx.actor.api_key_id,
+                request_id=self.ctx.request_id,
+                changed_fields=changed_fields or [],
+                data=data,
+                previous_data=previous_data,
+                meta=dict(self.ctx.meta),
+            )
+        )
+
+
+def diff(before: Row, after: Row) -> list[str]:
+    """Names of the top-level keys whose values differ, in a stable order."""
+    keys = list(after) + [k for k in before if k not in after]
+    return [k for k in keys if before.get(k) != after.get(k)]

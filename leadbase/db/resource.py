@@ -1,0 +1,64 @@
+"""A resource declared as data: the generic layers turn it into storage and routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Table
+
+from leadbase.core.ids import LONG
+from leadbase.core.registry import Registry
+from leadbase.db.query import FilterSpec
+
+if TYPE_CHECKING:
+    from leadbase.db.service import Service
+
+
+@dataclass
+class ResourceSpec:
+    """Everything the generic layer needs to serve one Close resource.
+
+    `path` is Close's URL segment under /api/v1/ (``lead``, ``status/lead``); the generic
+    routes are list, create, get, update and delete, each switched on by `verbs`.
+    """
+
+    path: str
+    table: Table
+    id_prefix: str
+    model_name: str
+    service: type[Service]
+    id_length: int = LONG
+    # Event object_type (``lead``, ``status.lead``); None when changes are not logged.
+    object_type: str | None = None
+    # The column naming the owning lead, for the event's lead_id (``id`` for leads).
+    lead_column: str | None = None
+    filters: dict[str, FilterSpec] = field(default_factory=dict)
+    orderings: dict[str, str] = field(default_factory=dict)
+    default_order: tuple[str, ...] = ("date_created", "id")
+    default_limit: int = 100
+    max_limit: int = 200
+    total_results: bool = False
+    has_more: bool = True
+    verbs: frozenset[str] = frozenset({"list", "create", "get", "update", "delete"})
+    create_status: int = 200
+    # Close answers most deletes with 200 {}; newer resources with 204 and no body.
+    delete_status: int = 200
+    tag: str = ""
+    summary_name: str = ""
+    # Custom-field kind whose values this resource carries (``lead``, ``contact``...).
+    custom_field_kind: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("/", "_")
+
+    def filter_specs(self) -> dict[str, FilterSpec]:
+        return self.filters
+
+
+resources: Registry[ResourceSpec] = Registry("resource")
+
+
+def register(spec: ResourceSpec) -> ResourceSpec:
+    return resources.add(spec.path, spec)

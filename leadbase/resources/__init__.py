@@ -1,0 +1,11 @@
+"""One package per Close URL segment; importing them registers their specs."""
+
+from importlib import import_module
+
+PACKAGES = ["status", "lead", "contact", "event", "me", "user", "organization", "api_key"]
+
+
+def load_all() -> None:
+    """Import every resource package so its spec and endpoints register."""
+    for name in PACKAGES:
+        import_module(f"leadbase.resources.{name}.spec")

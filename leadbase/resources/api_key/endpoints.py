@@ -1,0 +1,64 @@
+"""The legacy /api_key/ listing: the caller's keys (never their secrets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from leadbase.api.auth import hash_key
+from leadbase.api.responses import json_response
+from leadbase.api.unit import run
+from leadbase.core.clock import iso
+from leadbase.core.errors import NotFound
+from leadbase.db.context import Context
+from leadbase.db.models import api_key
+
+router = APIRouter()
+
+
+def _render(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "organization_id": row.organization_id,
+        "user_id": row.user_id,
+        "name": row.name,
+        "date_created": iso(row.date_created),
+    }
+
+
+def _own_keys(ctx: Context) -> list[Any]:
+    return list(
+        ctx.conn.execute(
+            select(api_key)
+            .where(api_key.c.organization_id == ctx.organization_id, api_key.c.user_id == ctx.actor.user_id)
+            .order_by(api_key.c.date_created)
+        )
+    )
+
+
+@router.get("/api_key/", summary="List your API keys (legacy)", operation_id="api_key_list", tags=["users"])
+def list_keys(request: Request) -> Response:
+    return json_response(
+        run(
+            request,
+            lambda ctx: {"data": [_render(r) for r in _own_keys(ctx)], "has_more": False},
+            writes=False,
+        )
+    )
+
+
+@router.get(
+    "/api_key/{key}/", summary="Get one of your API keys (legacy)", operation_id="api_key_get", tags=["users"]
+)
+def get_key(request: Request, key: str) -> Response:
+    def work(ctx: Context) -> dict[str, Any]:
+        for row in _own_keys(ctx):
+            if key in (row.id,) or hash_key(key) == row.key_hash:
+                return _render(row)
+        raise NotFound.for_model("ApiKey")
+
+    return json_response(run(request, work, writes=False))

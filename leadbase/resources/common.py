@@ -1,0 +1,47 @@
+"""Small helpers the resource services share: field checks and batched user names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from leadbase.core.errors import FieldErrors
+from leadbase.db.context import Context
+from leadbase.db.models import user
+
+MISSING = object()
+
+
+def optional_text(body: dict[str, Any], name: str, errors: FieldErrors, *, max_length: int = 10_000) -> Any:
+    """A string or null field; MISSING when the body does not mention it."""
+    if name not in body:
+        return MISSING
+    value = body[name]
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        errors.add(name, "Not a valid string.")
+        return MISSING
+    if len(value) > max_length:
+        errors.add(name, f"Longer than the maximum of {max_length} characters.")
+        return MISSING
+    return value
+
+
+def full_name(first: str | None, last: str | None) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
+def user_names(ctx: Context, ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names of users, one query for a whole page (memoized per request)."""
+    memo: dict[str, str] = ctx.memo.setdefault("user_names", {})
+    wanted = {i for i in ids if i and i not in memo}
+    if wanted:
+        rows = ctx.conn.execute(
+            select(user.c.id, user.c.first_name, user.c.last_name, user.c.email).where(user.c.id.in_(wanted))
+        )
+        for row in rows:
+            memo[row.id] = full_name(row.first_name, row.last_name) or row.email
+    return memo

@@ -1,0 +1,118 @@
+"""Emails, phones and urls on a contact: validated and normalized on write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from leadbase.core.errors import FieldErrors
+
+
+def _entries(name: str, value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.add(name, "Expected a list.")
+        return None
+    return value
+
+
+def _entry_type(entry: dict[str, Any], default: str) -> str | None:
+    kind = entry.get("type", default)
+    if kind is None:
+        return default
+    return kind if isinstance(kind, str) else None
+
+
+def clean_emails(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
+    entries = _entries("emails", value, errors)
+    if entries is None:
+        return None
+    cleaned: list[dict[str, Any]] = []
+    nested: dict[str, Any] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("email"), str):
+            nested[str(index)] = {"email": "Enter a valid email address."}
+            continue
+        kind = _entry_type(entry, "office")
+        try:
+            address = validate_email(entry["email"].strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            nested[str(index)] = {"email": "Enter a valid email address."}
+            continue
+        if kind is None:
+            nested[str(index)] = {"type": "Not a valid string."}
+            continue
+        cleaned.append({"email": address, "type": kind})
+    if nested:
+        errors.add("emails", {"errors": nested})
+        return None
+    return cleaned
+
+
+def clean_phones(value: Any, errors: FieldErrors, region: str) -> list[dict[str, Any]] | None:
+    entries = _entries("phones", value, errors)
+    if entries is None:
+        return None
+    cleaned: list[dict[str, Any]] = []
+    nested: dict[str, Any] = {}
+    for index, entry in enumerate(entries):
+        raw = entry.get("phone") if isinstance(entry, dict) else None
+        if not isinstance(raw, str) or not raw.strip():
+            nested[str(index)] = {"phone": "Enter a valid phone number."}
+            continue
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            nested[str(index)] = {"phone": "Enter a valid phone number."}
+            continue
+        kind = _entry_type(entry, "office")
+        if kind is None:
+            nested[str(index)] = {"type": "Not a valid string."}
+            continue
+        cleaned.append(
+            {"phone": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "type": kind}
+        )
+    if nested:
+        errors.add("phones", {"errors": nested})
+        return None
+    return cleaned
+
+
+def clean_urls(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
+    entries = _entries("urls", value, errors)
+    if entries is None:
+        return None
+    cleaned: list[dict[str, Any]] = []
+    nested: dict[str, Any] = {}
+    for index, entry in enumerate(entries):
+        url = entry.get("url") if isinstance(entry, dict) else None
+        kind = _entry_type(entry, "url") if isinstance(entry, dict) else None
+        if not isinstance(url, str) or not url.strip() or kind is None:
+            nested[str(index)] = {"url": "Enter a valid URL."}
+            continue
+        cleaned.append({"url": url.strip(), "type": kind})
+    if nested:
+        errors.add("urls", {"errors": nested})
+        return None
+    return cleaned
+
+
+def render_phone(entry: dict[str, Any]) -> dict[str, Any]:
+    """A stored phone with the read-only details Close adds."""
+    formatted = entry["phone"]
+    country = None
+    try:
+        number = phonenumbers.parse(entry["phone"], None)
+        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        country = phonenumbers.region_code_for_number(number)
+    except phonenumbers.NumberParseException:
+        pass
+    return {
+        "phone": entry["phone"],
+        "phone_formatted": formatted,
+        "type": entry["type"],
+        "country": country,
+    }

@@ -1,0 +1,205 @@
+"""Leads: the container of contacts, opportunities, tasks and activities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from leadbase.core.clock import iso
+from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.custom_fields.values import CustomValues
+from leadbase.db.query import ListQuery
+from leadbase.db.repository import Page, Row
+from leadbase.db.resource import resources
+from leadbase.db.service import Service
+from leadbase.resources.common import MISSING, optional_text, user_names
+from leadbase.resources.contact.service import clean_contact, render_contacts
+from leadbase.resources.lead.query import parse_lead_query
+from leadbase.resources.status.service import ordered_statuses
+
+ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
+
+
+def clean_addresses(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.add("addresses", "Expected a list.")
+        return None
+    cleaned, nested = [], {}
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            nested[str(index)] = {"errors": ["Expected an object."], "field-errors": {}}
+            continue
+        bad = {
+            k: "Not a valid string."
+            for k in ADDRESS_FIELDS
+            if entry.get(k) is not None and not isinstance(entry.get(k), str)
+        }
+        if bad:
+            nested[str(index)] = {"errors": [], "field-errors": bad}
+            continue
+        cleaned.append({k: entry.get(k) for k in ADDRESS_FIELDS})
+    if nested:
+        errors.add("addresses", {"errors": nested})
+        return None
+    return cleaned
+
+
+class LeadService(Service):
+    # ---- reading -------------------------------------------------------------------------
+
+    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
+        statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
+        contact_rows = self.repo.children(resources.get("contact"), "lead_id", [r["id"] for r in rows])
+        contacts_by_lead: dict[str, list[dict[str, Any]]] = {}
+        for contact in render_contacts(self.ctx, contact_rows):
+            contacts_by_lead.setdefault(contact["lead_id"], []).append(contact)
+        names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
+        custom = CustomValues(self.ctx, "lead")
+        base_url = self._settings_value("html_base_url", "https://app.close.com")
+        out = []
+        for r in rows:
+            contacts = contacts_by_lead.get(r["id"], [])
+            emails = [e for c in contacts for e in c["emails"]]
+            phones = [p for c in contacts for p in c["phones"]]
+            out.append(
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "display_name": r["name"] or (contacts[0]["display_name"] if contacts else ""),
+                    "description": r["description"] if r["description"] is not None else "",
+                    "url": r["url"],
+                    "status_id": r["status_id"],
+                    "status_label": statuses.get(r["status_id"]),
+                    "addresses": [{**a, "tz_ids": []} for a in r["addresses"]],
+                    "contacts": contacts,
+                    "contact_ids": [c["id"] for c in contacts],
+                    "opportunities": [],
+                    "tasks": [],
+                    "integration_links": [],
+                    "primary_email": emails[0] if emails else None,
+                    "primary_phone": phones[0] if phones else None,
+                    "organization_id": r["organization_id"],
+                    "html_url": f"{base_url}/lead/{r['id']}/",
+                    "date_created": iso(r["date_created"]),
+                    "date_updated": iso(r["date_updated"]),
+                    "created_by": r["created_by"],
+                    "updated_by": r["updated_by"],
+                    "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
+                    "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
+                    **custom.render(r["custom"] or {}, legacy_dict=True),
+                }
+            )
+        return out
+
+    def _settings_value(self, name: str, default: str) -> str:
+        settings = self.ctx.memo.get("settings")
+        return str(getattr(settings, name, default)) if settings is not None else default
+
+    def list(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+        text = params.get("query")
+        if not text or not text.strip():
+            return self.repo.list(self.spec, query)
+        parsed = parse_lead_query(self.ctx, text)
+        if parsed.order_by and "_order_by" not in params:
+            query.order_by = parsed.order_by
+        base = parsed.apply(self.repo.scoped(self.spec))
+        return self.repo.list(self.spec, query, base=base)
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def _status_id(self, body: dict[str, Any], errors: FieldErrors) -> Any:
+        statuses = ordered_statuses(self.ctx)
+        if "status_id" in body and body["status_id"] is not None:
+            wanted = body["status_id"]
+            if any(s["id"] == wanted for s in statuses):
+                return wanted
+            errors.add("status", "Not a valid choice. Use the id of one of the organization's lead statuses.")
+            return MISSING
+        if "status" in body and body["status"] is not None:
+            label = body["status"]
+            for s in statuses:
+                if isinstance(label, str) and s["label"].lower() == label.strip().lower():
+                    return s["id"]
+            errors.add("status", f"Not a valid choice. {label!r} is not a lead status of this organization.")
+            return MISSING
+        return MISSING
+
+    def _clean(self, body: dict[str, Any], current: Row | None) -> Row:
+        errors = FieldErrors()
+        values: Row = {}
+        for name in ("name", "description", "url"):
+            value = optional_text(body, name, errors)
+            if value is not MISSING:
+                values[name] = value
+        status_id = self._status_id(body, errors)
+        if status_id is not MISSING:
+            values["status_id"] = status_id
+        if "addresses" in body:
+            addresses = clean_addresses(body["addresses"], errors)
+            if addresses is not None:
+                values["addresses"] = addresses
+        custom = CustomValues(self.ctx, "lead")
+        lead_id = current["id"] if current else None
+        new_custom = custom.apply((current or {}).get("custom") or {}, body, errors, lead_id=lead_id)
+        if current is None or new_custom != current.get("custom"):
+            values["custom"] = new_custom
+        if current is None and "contacts" in body:
+            self._check_contacts(body["contacts"], errors)
+        errors.raise_if_any()
+        return values
+
+    def _check_contacts(self, contacts: Any, errors: FieldErrors) -> None:
+        if contacts is None:
+            return
+        if not isinstance(contacts, list):
+            errors.add("contacts", "Expected a list of contacts.")
+            return
+        nested: dict[str, Any] = {}
+        for index, body in enumerate(contacts):
+            try:
+                clean_contact(self.ctx, body, None, None)
+            except Invalid as exc:
+                nested[str(index)] = exc.body()
+        if nested:
+            errors.add("contacts", {"errors": nested})
+
+    def validate_create(self, body: dict[str, Any]) -> Row:
+        values = self._clean(body, None)
+        if "status_id" not in values:
+            statuses = ordered_statuses(self.ctx)
+            if not statuses:
+                raise Invalid.field("status", "The organization has no lead statuses.")
+            values["status_id"] = statuses[0]["id"]
+        values.setdefault("name", None)
+        values.setdefault("description", "")
+        values.setdefault("url", None)
+        values.setdefault("addresses", [])
+        values.setdefault("custom", {})
+        return values
+
+    def after_create(self, row: Row, body: dict[str, Any]) -> None:
+        contacts = body.get("contacts") or []
+        spec = resources.get("contact")
+        service = spec.service(self.ctx, spec)
+        for contact_body in contacts:
+            values = clean_contact(self.ctx, contact_body, None, row["id"])
+            values["lead_id"] = row["id"]
+            contact_row = self.repo.insert_row(spec, values)
+            self.repo.record(
+                spec, contact_row, "created", data=service.render_one(contact_row), previous_data={}
+            )
+
+    def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
+        return self._clean(body, row)
+
+    def before_delete(self, row: Row) -> None:
+        spec = resources.get("contact")
+        service = spec.service(self.ctx, spec)
+        self.ctx.memo["deleting_lead"] = True
+        try:
+            for contact_row in self.repo.children(spec, "lead_id", [row["id"]]):
+                service.delete(contact_row)
+        finally:
+            self.ctx.memo.pop("deleting_lead", None)

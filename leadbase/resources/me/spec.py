@@ -1,0 +1,1 @@
+"""GET /me/ has no table of its own: its endpoint lives in endpoints.py."""

@@ -1,0 +1,135 @@
+"""Creating organizations, users, memberships and API keys (bootstrap and tests)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select, update
+
+from leadbase.api.auth import hash_key
+from leadbase.core import clock
+from leadbase.core.ids import BASE62, LONG, SHORT, new_id
+from leadbase.db.models import api_key, lead_status, membership, organization, user
+from leadbase.resources.status.service import DEFAULT_LEAD_STATUSES
+
+ROLES = ("admin", "superuser", "user", "restricteduser")
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    organization_id: str
+    user_id: str
+    membership_id: str
+    api_key_id: str
+    api_key: str
+    created_organization: bool
+    created_user: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "organization_id": self.organization_id,
+            "user_id": self.user_id,
+            "membership_id": self.membership_id,
+            "api_key_id": self.api_key_id,
+            "api_key": self.api_key,
+            "created_organization": self.created_organization,
+            "created_user": self.created_user,
+        }
+
+
+def new_secret() -> str:
+    return "api_" + "".join(secrets.choice(BASE62) for _ in range(LONG))
+
+
+def provision(
+    conn: Connection,
+    *,
+    organization_name: str,
+    email: str,
+    role: str = "admin",
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> Provisioned:
+    """Find or create the organization and user, make the membership, issue a fresh key.
+
+    Runs in the caller's transaction; safe to call while a server uses the database.
+    """
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    now = clock.now()
+    org_id = conn.execute(select(organization.c.id).where(organization.c.name == organization_name)).scalar()
+    created_org = org_id is None
+    if org_id is None:
+        org_id = new_id("orga")
+        conn.execute(
+            insert(organization).values(
+                id=org_id, name=organization_name, currency="USD", date_created=now, date_updated=now
+            )
+        )
+        conn.execute(
+            insert(lead_status),
+            [
+                {
+                    "id": new_id("stat"),
+                    "organization_id": org_id,
+                    "label": label,
+                    "position": i,
+                    "date_created": now,
+                    "date_updated": now,
+                }
+                for i, label in enumerate(DEFAULT_LEAD_STATUSES)
+            ],
+        )
+    normalized_email = email.strip().lower()
+    user_id = conn.execute(select(user.c.id).where(user.c.email == normalized_email)).scalar()
+    created_user = user_id is None
+    if user_id is None:
+        user_id = new_id("user")
+        local = normalized_email.split("@")[0]
+        conn.execute(
+            insert(user).values(
+                id=user_id,
+                email=normalized_email,
+                first_name=first_name if first_name is not None else local.split(".")[0].capitalize(),
+                last_name=last_name if last_name is not None else "",
+                date_created=now,
+                date_updated=now,
+            )
+        )
+    membership_id = conn.execute(
+        select(membership.c.id).where(membership.c.organization_id == org_id, membership.c.user_id == user_id)
+    ).scalar()
+    if membership_id is None:
+        membership_id = new_id("memb")
+        conn.execute(
+            insert(membership).values(
+                id=membership_id,
+                organization_id=org_id,
+                user_id=user_id,
+                role_id=role,
+                is_active=True,
+                date_created=now,
+                date_updated=now,
+            )
+        )
+    else:
+        conn.execute(
+            update(membership)
+            .where(membership.c.id == membership_id)
+            .values(role_id=role, is_active=True, date_updated=now)
+        )
+    secret = new_secret()
+    key_id = new_id("api", SHORT)
+    conn.execute(
+        insert(api_key).values(
+            id=key_id, organization_id=org_id, user_id=user_id, key_hash=hash_key(secret), date_created=now
+        )
+    )
+    if created_org:
+        conn.execute(
+            update(organization)
+            .where(organization.c.id == org_id)
+            .values(created_by=user_id, updated_by=user_id)
+        )
+    return Provisioned(org_id, user_id, membership_id, key_id, secret, created_org, created_user)

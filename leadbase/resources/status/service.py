@@ -1,0 +1,84 @@
+"""Lead statuses: an ordered list per organization; the first is the default for new leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.db.context import Context
+from leadbase.db.models import lead, lead_status
+from leadbase.db.repository import Row
+from leadbase.db.service import Service
+from leadbase.resources.common import MISSING, optional_text
+
+DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
+
+
+def ordered_statuses(ctx: Context) -> list[Row]:
+    """The organization's lead statuses in order, read once per request."""
+    cached = ctx.memo.get("lead_statuses")
+    if cached is None:
+        stmt = (
+            select(lead_status)
+            .where(lead_status.c.organization_id == ctx.organization_id)
+            .order_by(lead_status.c.position, lead_status.c.date_created)
+        )
+        cached = [dict(r) for r in ctx.conn.execute(stmt).mappings()]
+        ctx.memo["lead_statuses"] = cached
+    return list(cached)
+
+
+def forget_statuses(ctx: Context) -> None:
+    ctx.memo.pop("lead_statuses", None)
+
+
+class LeadStatusService(Service):
+    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
+        return [{"id": r["id"], "label": r["label"], "organization_id": r["organization_id"]} for r in rows]
+
+    def _label(self, body: dict[str, Any], *, creating: bool, own_id: str | None = None) -> Any:
+        errors = FieldErrors()
+        label = optional_text(body, "label", errors, max_length=255)
+        if creating and label is MISSING and not errors:
+            errors.add("label", "This field is required.")
+        if label is None or (isinstance(label, str) and not label.strip()):
+            errors.add("label", "This field may not be blank.")
+        errors.raise_if_any()
+        if label is MISSING:
+            return MISSING
+        label = label.strip()
+        for status in ordered_statuses(self.ctx):
+            if status["id"] != own_id and status["label"].lower() == label.lower():
+                raise Invalid.field("label", "A lead status with this label already exists.")
+        return label
+
+    def validate_create(self, body: dict[str, Any]) -> Row:
+        label = self._label(body, creating=True)
+        position = self.ctx.conn.execute(
+            select(func.coalesce(func.max(lead_status.c.position), -1)).where(
+                lead_status.c.organization_id == self.ctx.organization_id
+            )
+        ).scalar_one()
+        forget_statuses(self.ctx)
+        return {"label": label, "position": int(position) + 1}
+
+    def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
+        label = self._label(body, creating=False, own_id=row["id"])
+        forget_statuses(self.ctx)
+        return {} if label is MISSING else {"label": label}
+
+    def before_delete(self, row: Row) -> None:
+        in_use = self.ctx.conn.execute(
+            select(lead.c.id)
+            .where(lead.c.organization_id == self.ctx.organization_id, lead.c.status_id == row["id"])
+            .limit(1)
+        ).first()
+        if in_use is not None:
+            raise Invalid(
+                errors=["This status is used by leads: move them to another status before deleting it."]
+            )
+        if len(ordered_statuses(self.ctx)) <= 1:
+            raise Invalid(errors=["An organization needs at least one lead status."])
+        forget_statuses(self.ctx)
