@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from fastapi import APIRouter
@@ -68,7 +69,7 @@ def list_response(spec: ResourceSpec, ctx: Context, request: Request) -> dict[st
     params = request.query_params
     query = parse_list_query(spec, params, tz_offset_of(request))
     service = spec.service(ctx, spec)
-    page = service.list(query, params)
+    page = service.list_page(query, params)
     selection = fields_of(request)
     body: dict[str, Any] = {"data": [project(o, selection) for o in service.render(page.rows)]}
     if spec.has_more:
@@ -83,7 +84,7 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
     collection = f"/{spec.path}/"
     item = f"/{spec.path}/{{id}}/"
     noun = spec.summary_name or spec.model_name
-    tags = [spec.tag or spec.path.split("/")[0]]
+    tags: list[str | Enum] = [spec.tag or spec.path.split("/")[0]]
 
     def list_objects(request: Request) -> Response:
         return json_response(run(request, lambda ctx: list_response(spec, ctx, request), writes=False))

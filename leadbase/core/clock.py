@@ -22,8 +22,5 @@ def iso(moment: datetime | None) -> str | None:
     """Close's datetime form: ISO 8601, microseconds, explicit +00:00."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    else:
-        moment = moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.isoformat(timespec="microseconds")

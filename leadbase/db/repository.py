@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,9 +69,9 @@ class Repository:
         )
         return [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
 
-    def list(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
+    def list_page(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
         stmt = base if base is not None else self.scoped(spec)
-        where = [self._condition(spec, c) for c in query.conditions]
+        where = [self.condition(spec, c) for c in query.conditions]
         if where:
             stmt = stmt.where(and_(*where))
         if query.limit == 0:
@@ -88,7 +88,7 @@ class Repository:
             stmt = stmt.add_columns(func.count().over().label("__total"))
         stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
         rows = [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
-        total: int | None = None
+        total = None
         if query.count_total:
             total = rows[0].pop("__total") if rows else self._count_if_past_end(spec, query, where)
             for r in rows:
@@ -107,23 +107,23 @@ class Repository:
             stmt = stmt.where(and_(*where))
         return self._count(stmt)
 
-    def _condition(self, spec: ResourceSpec, cond: Condition) -> ColumnElement[bool]:
+    def condition(self, spec: ResourceSpec, cond: Condition) -> ColumnElement[bool]:
         f = cond.filter
         if f.build is not None:
             return f.build(cond.operator, cond.value)
         column = spec.table.c[f.column or f.name]
-        op = cond.operator
+        op, value = cond.operator, cond.value
         if op == "eq":
-            return column.is_(None) if cond.value is None else column == cond.value
+            return column.is_(None) if value is None else column == value
         if op == "in":
-            return column.in_(list(cond.value))
-        if op == "gt":
-            return column > cond.value
-        if op == "gte":
-            return column >= cond.value
-        if op == "lt":
-            return column < cond.value
-        return column <= cond.value
+            return column.in_(list(value))
+        comparisons: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+            "gt": column.__gt__,
+            "gte": column.__ge__,
+            "lt": column.__lt__,
+            "lte": column.__le__,
+        }
+        return comparisons[op](value)
 
     # ---- writing -------------------------------------------------------------------------
 

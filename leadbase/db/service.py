@@ -28,9 +28,9 @@ class Service:
         """Public representations of a page of rows, loading related data in batches."""
         raise NotImplementedError
 
-    def list(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
         """One page of rows; `params` carries resource-specific query parameters."""
-        return self.repo.list(self.spec, query)
+        return self.repo.list_page(self.spec, query)
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         """Column values for a new row, or Invalid."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from leadbase.core.clock import iso
@@ -38,7 +38,7 @@ def clean_contact(ctx: Context, body: dict[str, Any], current: Row | None, lead_
         if value is not MISSING:
             values[name] = value
     region = ctx.memo["settings"].default_phone_region if "settings" in ctx.memo else "US"
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], list[dict[str, Any]] | None]] = {
         "emails": lambda v: clean_emails(v, errors),
         "phones": lambda v: clean_phones(v, errors, region),
         "urls": lambda v: clean_urls(v, errors),
@@ -94,8 +94,8 @@ class ContactService(Service):
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return render_contacts(self.ctx, rows)
 
-    def list(self, query: ListQuery, params: Mapping[str, str]) -> Page:
-        return self.repo.list(self.spec, query)
+    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+        return self.repo.list_page(self.spec, query)
 
     def _lead_service(self) -> Service:
         spec = resources.get("lead")

@@ -79,7 +79,7 @@ class EventService(Service):
         conditions = parse_conditions(FILTERS, params, self.ctx.tz_offset)
         stmt: Select[Any] = self.repo.scoped(self.spec)
         if conditions:
-            stmt = stmt.where(and_(*(self.repo._condition(self.spec, c) for c in conditions)))
+            stmt = stmt.where(and_(*(self.repo.condition(self.spec, c) for c in conditions)))
         cursor = params.get("_cursor")
         if cursor:
             stmt = stmt.where(event.c.seq < decode_cursor(cursor))

@@ -97,15 +97,15 @@ class LeadService(Service):
         settings = self.ctx.memo.get("settings")
         return str(getattr(settings, name, default)) if settings is not None else default
 
-    def list(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
         text = params.get("query")
         if not text or not text.strip():
-            return self.repo.list(self.spec, query)
+            return self.repo.list_page(self.spec, query)
         parsed = parse_lead_query(self.ctx, text)
         if parsed.order_by and "_order_by" not in params:
             query.order_by = parsed.order_by
         base = parsed.apply(self.repo.scoped(self.spec))
-        return self.repo.list(self.spec, query, base=base)
+        return self.repo.list_page(self.spec, query, base=base)
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ class UserService(Service):
             raise NotFound.for_model("User")
         return dict(row)
 
-    def list(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
         order = params.get("_order_by", "").replace(" ", "")
         columns = ORDERS.get(order.lstrip("-"))
         if order and columns is None:

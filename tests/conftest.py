@@ -1,0 +1,54 @@
+"""Fixtures: one database per session (SQLite, or PostgreSQL when asked), a fresh
+organization per test, and clients bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Engine
+from starlette.testclient import TestClient
+
+from leadbase.app import create_app
+from leadbase.config import Settings
+from leadbase.db.engine import build_engine
+from leadbase.db.migrate import upgrade
+from tests.support import Api, new_organization, requested_database_url, scratch_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with scratch_database(requested_database_url(str(tmp_path_factory.mktemp("db")))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = build_engine(database_url, pool_size=5)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def client(database_url: str, engine: Engine) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=database_url, rate_limit="off"))
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def make_api(client: TestClient, engine: Engine) -> Callable[..., Api]:
+    """Make an API client for a brand-new organization (or a new member of one)."""
+
+    def make(**kwargs: object) -> Api:
+        return Api(client, new_organization(engine, **kwargs))  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def api(make_api: Callable[..., Api]) -> Api:
+    """An admin's client in a fresh organization: every test starts from a clean tenant."""
+    return make_api()
