@@ -96,7 +96,13 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             return spec.service(ctx, spec).create(body)
 
         data = run(request, work, writes=True)
-        return json_response(project(data, fields_of(request)), status_code=spec.create_status)
+        headers = None
+        if spec.create_status == 201 and isinstance(data.get("id"), str):
+            # Close's newer APIs answer 201 with the new object's URL.
+            headers = {"Location": f"{str(request.base_url).rstrip('/')}{request.url.path}{data['id']}/"}
+        return json_response(
+            project(data, fields_of(request)), status_code=spec.create_status, headers=headers
+        )
 
     def get_object(request: Request) -> Response:
         object_id = request.path_params["id"]
