@@ -7,6 +7,7 @@ from importlib import import_module
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -80,6 +81,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 {"error": "The method is not allowed for the requested URL."}, status_code=405
             )
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(IntegrityError)
+    def _integrity_error(request: Request, exc: IntegrityError) -> Response:
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(
+            {"error": "The request conflicts with data written at the same time; nothing changed. Retry it."},
+            status_code=409,
+        )
+
+    @app.exception_handler(OperationalError)
+    def _database_busy(request: Request, exc: OperationalError) -> Response:
+        # Lock timeouts and lost connections: Close's clients retry a 503.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(
+            {"error": "The database is busy or unavailable; nothing was changed. Retry the request."},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
