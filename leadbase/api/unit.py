@@ -45,6 +45,7 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
                 request_id=request.state.request_id,
                 meta={"request_method": request.method, "request_path": request.url.path},
                 tz_offset=tz_offset_of(request),
+                params=request.query_params,
             )
             ctx.memo["settings"] = request.app.state.settings
             return work(ctx)

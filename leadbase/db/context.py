@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ class Context:
     request_id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     tz_offset: float | None = None
+    # The request's query parameters, for render options such as `_expand`.
+    params: Mapping[str, str] = field(default_factory=dict)
     # Per-request memo (statuses, users, field definitions) so one request reads each once.
     memo: dict[str, Any] = field(default_factory=dict)
 

@@ -33,7 +33,25 @@ CURRENCY_SYMBOLS = {
 }
 
 
-def render_membership(row: Any) -> dict[str, Any]:
+def render_membership(row: Any, *, nested_user: bool = False) -> dict[str, Any]:
+    if nested_user:
+        # `_expand=memberships__user` swaps the flattened user_* keys for a `user` object.
+        return {
+            "id": row.id,
+            "organization_id": row.organization_id,
+            "user_id": row.user_id,
+            "role_id": row.role_id,
+            "role": row.role_id,
+            "user": {
+                "id": row.user_id,
+                "email": row.email,
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "image": row.image,
+            },
+            "date_created": iso(row.date_created),
+            "date_updated": iso(row.date_updated),
+        }
     return {
         "id": row.id,
         "organization_id": row.organization_id,
@@ -64,6 +82,9 @@ def memberships_of(ctx: Context, organization_ids: list[str]) -> list[Any]:
 
 def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
     members = memberships_of(ctx, [r["id"] for r in rows])
+    expand = {part.strip() for part in ctx.params.get("_expand", "").split(",")}
+    active_nested = "memberships__user" in expand
+    inactive_nested = "inactive_memberships__user" in expand
     out = []
     for r in rows:
         own = [m for m in members if m.organization_id == r["id"]]
@@ -77,8 +98,10 @@ def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
                 "lead_statuses": [{"id": s["id"], "label": s["label"]} for s in statuses],
                 "pipelines": [],
                 "opportunity_statuses": [],
-                "memberships": [render_membership(m) for m in own if m.is_active],
-                "inactive_memberships": [render_membership(m) for m in own if not m.is_active],
+                "memberships": [render_membership(m, nested_user=active_nested) for m in own if m.is_active],
+                "inactive_memberships": [
+                    render_membership(m, nested_user=inactive_nested) for m in own if not m.is_active
+                ],
                 "lead_custom_fields": [],
                 "date_created": iso(r["date_created"]),
                 "date_updated": iso(r["date_updated"]),
