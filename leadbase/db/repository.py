@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
@@ -129,7 +130,13 @@ class Repository:
 
     def insert_row(self, spec: ResourceSpec, values: Row) -> Row:
         """Insert without an event: callers record it once the object is complete."""
-        now = clock.now()
+        row = self.new_row(spec, values)
+        self.ctx.conn.execute(insert(spec.table).values(row))
+        return row
+
+    def new_row(self, spec: ResourceSpec, values: Row, now: datetime | None = None) -> Row:
+        """The full row insert_row would write (id, tenant, audit columns), without writing it."""
+        now = now or clock.now()
         row = {
             "organization_id": self.ctx.organization_id,
             "date_created": now,
@@ -140,9 +147,12 @@ class Repository:
         }
         row.setdefault("id", new_id(spec.id_prefix, spec.id_length))
         columns = spec.table.c
-        row = {k: v for k, v in row.items() if k in columns}
-        self.ctx.conn.execute(insert(spec.table).values(row))
-        return row
+        return {k: v for k, v in row.items() if k in columns}
+
+    def insert_rows(self, spec: ResourceSpec, rows: list[Row]) -> None:
+        """Insert rows made by new_row in one executemany (bulk loading); events are the caller's."""
+        if rows:
+            self.ctx.conn.execute(insert(spec.table), rows)
 
     def update_row(self, spec: ResourceSpec, row: Row, values: Row) -> Row:
         if not values:
@@ -181,30 +191,57 @@ class Repository:
         object_type: str | None = None,
     ) -> None:
         """Write one event row in the current transaction."""
+        values = self.event_row(
+            spec,
+            row,
+            action,
+            data=data,
+            previous_data=previous_data,
+            changed_fields=changed_fields,
+            object_type=object_type,
+        )
+        if values is not None:
+            self.ctx.conn.execute(insert(event).values(values))
+
+    def event_row(
+        self,
+        spec: ResourceSpec,
+        row: Row,
+        action: str,
+        *,
+        data: Row | None,
+        previous_data: Row | None,
+        changed_fields: list[str] | None = None,
+        object_type: str | None = None,
+    ) -> Row | None:
+        """The event row `record` writes (None when the resource logs no events)."""
         kind = object_type or spec.object_type
         if kind is None:
-            return
+            return None
         lead_id = row.get(spec.lead_column) if spec.lead_column else None
         now = clock.now()
-        self.ctx.conn.execute(
-            insert(event).values(
-                id=new_id("ev", SHORT),
-                organization_id=self.ctx.organization_id,
-                date_created=now,
-                date_updated=now,
-                object_type=kind,
-                object_id=row["id"],
-                lead_id=lead_id,
-                action=action,
-                user_id=self.ctx.actor.user_id,
-                api_key_id=self.ctx.actor.api_key_id,
-                request_id=self.ctx.request_id,
-                changed_fields=changed_fields or [],
-                data=data,
-                previous_data=previous_data,
-                meta=dict(self.ctx.meta),
-            )
-        )
+        return {
+            "id": new_id("ev", SHORT),
+            "organization_id": self.ctx.organization_id,
+            "date_created": now,
+            "date_updated": now,
+            "object_type": kind,
+            "object_id": row["id"],
+            "lead_id": lead_id,
+            "action": action,
+            "user_id": self.ctx.actor.user_id,
+            "api_key_id": self.ctx.actor.api_key_id,
+            "request_id": self.ctx.request_id,
+            "changed_fields": changed_fields or [],
+            "data": data,
+            "previous_data": previous_data,
+            "meta": dict(self.ctx.meta),
+        }
+
+    def record_rows(self, rows: list[Row]) -> None:
+        """Write event rows made by event_row in one executemany, in list order."""
+        if rows:
+            self.ctx.conn.execute(insert(event), rows)
 
 
 def diff(before: Row, after: Row) -> list[str]:

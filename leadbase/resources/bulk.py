@@ -1,0 +1,188 @@
+"""Bulk loading: many creates in few statements, with the rows and events the API would write.
+
+`load` takes bodies in the shape of POST /<resource>/ (a lead with nested contacts, a custom
+object, ...), validates each with the resource's own service, and writes a batch in one
+executemany per table: rows first, then the event rows, in the order the API would have
+written them one request at a time. Each batch is one transaction.
+
+What differs from the same bodies POSTed one by one: the events of a batch share one
+request_id and carry `meta = {"request_method": "BULK", "request_path": <path>}`; with
+`keep_dates`, a body's `date_created`/`date_updated` (ISO 8601) are kept, as an import of
+historical data would; nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Engine
+
+from leadbase.core import clock
+from leadbase.core.dates import parse_datetime
+from leadbase.core.errors import Invalid
+from leadbase.core.ids import SHORT, new_id
+from leadbase.db.context import Actor, Context
+from leadbase.db.repository import Row
+from leadbase.db.resource import ResourceSpec, resources
+from leadbase.db.service import Service, require_object
+
+DEFAULT_BATCH = 500
+# Per-request memo entries that are plain read caches, safe to keep from one batch to the next.
+READ_CACHES = ("lead_statuses", "user_names", "custom_fields:")
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    batches: int = 0
+
+
+class BulkInvalid(Invalid):
+    """A body of the input failed validation; `index` counts from 0 over the whole input."""
+
+    def __init__(self, index: int, exc: Invalid) -> None:
+        super().__init__(exc.field_errors, [f"item {index}: {exc.message}", *exc.errors])
+        self.index = index
+
+
+def _dates(body: dict[str, Any], keep_dates: bool) -> datetime:
+    if keep_dates and isinstance(body.get("date_created"), str):
+        try:
+            return parse_datetime(body["date_created"], None)
+        except ValueError as exc:
+            raise Invalid.field("date_created", "Not a valid date.") from exc
+    return clock.now()
+
+
+class Loader:
+    """Writes batches of one resource's creates through its service and the repository."""
+
+    def __init__(self, ctx: Context, spec: ResourceSpec, keep_dates: bool = False) -> None:
+        self.ctx = ctx
+        self.spec = spec
+        self.service: Service = spec.service(ctx, spec)
+        self.repo = self.service.repo
+        self.keep_dates = keep_dates
+
+    def write(self, bodies: list[dict[str, Any]], offset: int) -> None:
+        rows: list[Row] = []
+        for index, raw in enumerate(bodies):
+            try:
+                body = require_object(raw)
+                rows.append(self._row(body))
+            except Invalid as exc:
+                raise BulkInvalid(offset + index, exc) from exc
+        self.repo.insert_rows(self.spec, rows)
+        events = []
+        for row, data in zip(rows, self.service.render(rows), strict=True):
+            events.append(self.repo.event_row(self.spec, row, "created", data=data, previous_data={}))
+        self.repo.record_rows([e for e in events if e is not None])
+
+    def _row(self, body: dict[str, Any]) -> Row:
+        values = self.service.validate_create(body)
+        return self.repo.new_row(self.spec, values, _dates(body, self.keep_dates))
+
+
+class LeadLoader(Loader):
+    """Leads with nested contacts: the contacts' events come first, then the lead's, as in the API."""
+
+    def write(self, bodies: list[dict[str, Any]], offset: int) -> None:
+        from leadbase.resources.contact.service import clean_contact, render_contacts
+
+        contact_spec = resources.get("contact")
+        lead_rows: list[Row] = []
+        contact_rows: list[Row] = []
+        contacts_of: list[list[Row]] = []
+        for index, raw in enumerate(bodies):
+            try:
+                body = require_object(raw)
+                contacts = body.get("contacts") or []
+                if not isinstance(contacts, list):
+                    raise Invalid.field("contacts", "Expected a list of contacts.")
+                values = self.service.validate_create({k: v for k, v in body.items() if k != "contacts"})
+                when = _dates(body, self.keep_dates)
+                lead_row = self.repo.new_row(self.spec, values, when)
+                own = []
+                nested: dict[str, Any] = {}
+                for number, contact_body in enumerate(contacts):
+                    try:
+                        contact_values = clean_contact(self.ctx, contact_body, None, lead_row["id"])
+                    except Invalid as exc:
+                        nested[str(number)] = exc.body()
+                        continue
+                    contact_values["lead_id"] = lead_row["id"]
+                    # Contacts are created after their lead, in body order (their list order).
+                    moment = when + timedelta(microseconds=number + 1)
+                    own.append(self.repo.new_row(contact_spec, contact_values, moment))
+                if nested:
+                    raise Invalid({"contacts": {"errors": nested}})
+            except Invalid as exc:
+                raise BulkInvalid(offset + index, exc) from exc
+            lead_rows.append(lead_row)
+            contact_rows.extend(own)
+            contacts_of.append(own)
+        self.repo.insert_rows(self.spec, lead_rows)
+        self.repo.insert_rows(contact_spec, contact_rows)
+        contact_data = iter(render_contacts(self.ctx, contact_rows))
+        events: list[Row | None] = []
+        for lead_row, data, own in zip(lead_rows, self.service.render(lead_rows), contacts_of, strict=True):
+            for contact_row in own:
+                events.append(
+                    self.repo.event_row(
+                        contact_spec, contact_row, "created", data=next(contact_data), previous_data={}
+                    )
+                )
+            events.append(self.repo.event_row(self.spec, lead_row, "created", data=data, previous_data={}))
+        self.repo.record_rows([e for e in events if e is not None])
+
+
+LOADERS: dict[str, type[Loader]] = {"lead": LeadLoader}
+
+
+def batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def load(
+    engine: Engine,
+    actor: Actor,
+    path: str,
+    bodies: Iterable[dict[str, Any]],
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    keep_dates: bool = False,
+    settings: Any = None,
+    progress: Callable[[LoadReport], None] | None = None,
+) -> LoadReport:
+    """Create every body as `actor` in the resource at `path` (``lead``, ``custom_object``...).
+
+    Commits once per batch: on an invalid body, the batches before it stay and BulkInvalid
+    names the body.
+    """
+    spec = resources.get(path)
+    loader_class = LOADERS.get(path, Loader)
+    report = LoadReport()
+    meta = {"request_method": "BULK", "request_path": f"/api/v1/{path}/"}
+    memo: dict[str, Any] = {}
+    for chunk in batches(bodies, batch_size):
+        with engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                ctx = Context(conn=conn, actor=actor, request_id=new_id("req", SHORT), meta=meta)
+                if settings is not None:
+                    ctx.memo["settings"] = settings
+                # Statuses, user names and field definitions are read once per load, not per batch.
+                ctx.memo.update(memo)
+                loader_class(ctx, spec, keep_dates).write(chunk, report.created)
+                memo = {k: v for k, v in ctx.memo.items() if k.startswith(READ_CACHES)}
+        report.created += len(chunk)
+        report.batches += 1
+        if progress is not None:
+            progress(report)
+    return report
