@@ -76,8 +76,10 @@ class Repository:
         if where:
             stmt = stmt.where(and_(*where))
         if query.limit == 0:
-            total = self._count(stmt) if query.count_total else None
-            return Page([], has_more=bool(total), total=total)
+            # No rows, yet has_more (and total_results) still describe what lies past _skip.
+            total = self._count(stmt)
+            return Page([], has_more=total > query.skip, total=total if query.count_total else None)
+        filtered = stmt
         table = spec.table
         order = []
         for ordering in query.order_by:
@@ -91,7 +93,7 @@ class Repository:
         rows = [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
         total = None
         if query.count_total:
-            total = rows[0].pop("__total") if rows else self._count_if_past_end(spec, query, where)
+            total = rows[0].pop("__total") if rows else (self._count(filtered) if query.skip else 0)
             for r in rows:
                 r.pop("__total", None)
         has_more = len(rows) > query.limit
@@ -99,14 +101,6 @@ class Repository:
 
     def _count(self, stmt: Select[Any]) -> int:
         return int(self.ctx.conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
-
-    def _count_if_past_end(self, spec: ResourceSpec, query: ListQuery, where: list[Any]) -> int:
-        if query.skip == 0:
-            return 0
-        stmt = self.scoped(spec)
-        if where:
-            stmt = stmt.where(and_(*where))
-        return self._count(stmt)
 
     def condition(self, spec: ResourceSpec, cond: Condition) -> ColumnElement[bool]:
         f = cond.filter
