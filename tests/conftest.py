@@ -13,7 +13,7 @@ from leadbase.app import create_app
 from leadbase.config import Settings
 from leadbase.db.engine import build_engine
 from leadbase.db.migrate import upgrade
-from tests.support import Api, new_organization, requested_database_url, scratch_database
+from tests.support import Api, Clock, new_organization, requested_database_url, scratch_database
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +52,12 @@ def make_api(client: TestClient, engine: Engine) -> Callable[..., Api]:
 def api(make_api: Callable[..., Api]) -> Api:
     """An admin's client in a fresh organization: every test starts from a clean tenant."""
     return make_api()
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    controller = Clock()
+    try:
+        yield controller
+    finally:
+        controller.release()

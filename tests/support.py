@@ -7,13 +7,15 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
+from leadbase.core import clock as leadbase_clock
 from leadbase.db.engine import normalize_url
 from leadbase.resources.organization.provision import Provisioned, provision
 
@@ -96,3 +98,67 @@ class Api:
     def events(self, **params: Any) -> list[dict[str, Any]]:
         data: list[dict[str, Any]] = self.ok("GET", "event/", params=params)["data"]
         return data
+
+
+def all_events(api: Api, **params: Any) -> list[dict[str, Any]]:
+    """Every event the caller can see (newest first), following cursor_next to the end."""
+    events: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(10_000):
+        page = api.ok("GET", "event/", params={**params, **({"_cursor": cursor} if cursor else {})})
+        events.extend(page["data"])
+        cursor = page["cursor_next"]
+        if cursor is None:
+            return events
+    raise AssertionError("the event log never ended")
+
+
+def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The JSON body of an error response that must have `status`."""
+    assert response.status_code == status, (status, response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def validation_errors(response: httpx.Response) -> dict[str, Any]:
+    """field-errors of a 400 that has Close's validation shape (errors and field-errors)."""
+    body = error_of(response, 400)
+    assert isinstance(body["errors"], list), body
+    assert isinstance(body["field-errors"], dict), body
+    field_errors: dict[str, Any] = body["field-errors"]
+    return field_errors
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine sends while it is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_statements(engine: Engine) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+
+    def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+class Clock:
+    """Pins leadbase's clock (the in-process app reads it); the `clock` fixture releases it."""
+
+    def set(self, moment: datetime) -> None:
+        leadbase_clock.freeze(moment)
+
+    def release(self) -> None:
+        leadbase_clock.freeze(None)
