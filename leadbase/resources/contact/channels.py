@@ -19,6 +19,13 @@ def _entries(name: str, value: Any, errors: FieldErrors) -> list[dict[str, Any]]
     return value
 
 
+def _nested(entries: dict[str, Any]) -> dict[str, Any]:
+    """Per-entry problems in Close's nested shape: each entry has errors and field-errors."""
+    return {
+        "errors": {index: {"errors": [], "field-errors": problems} for index, problems in entries.items()}
+    }
+
+
 def _entry_type(entry: dict[str, Any], default: str) -> str | None:
     kind = entry.get("type", default)
     if kind is None:
@@ -47,7 +54,7 @@ def clean_emails(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None
             continue
         cleaned.append({"email": address, "type": kind})
     if nested:
-        errors.add("emails", {"errors": nested})
+        errors.add("emails", _nested(nested))
         return None
     return cleaned
 
@@ -76,7 +83,7 @@ def clean_phones(value: Any, errors: FieldErrors, region: str) -> list[dict[str,
             {"phone": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "type": kind}
         )
     if nested:
-        errors.add("phones", {"errors": nested})
+        errors.add("phones", _nested(nested))
         return None
     return cleaned
 
@@ -95,7 +102,7 @@ def clean_urls(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
             continue
         cleaned.append({"url": url.strip(), "type": kind})
     if nested:
-        errors.add("urls", {"errors": nested})
+        errors.add("urls", _nested(nested))
         return None
     return cleaned
 
