@@ -91,6 +91,9 @@ def render_contacts(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 class ContactService(Service):
+    # A lead made for a contact posted without lead_id, as its `created` event shows it.
+    _new_lead: dict[str, Any] | None = None
+
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return render_contacts(self.ctx, rows)
 
@@ -114,6 +117,7 @@ class ContactService(Service):
                 {"name": values.get("name") or contact_display_name(values)}
             )
             lead_id = lead_data["id"]
+            self._new_lead = lead_data
         values["lead_id"] = lead_id
         return values
 
@@ -127,6 +131,9 @@ class ContactService(Service):
             if lead_row is not None:
                 lead_before = self._lead_service().render_one(lead_row)
         data = super().create(body)
+        if lead_row is None and self._new_lead is not None:
+            # The new lead was recorded without its contact: record the contact joining it.
+            lead_row, lead_before = self.repo.get(lead_spec, data["lead_id"]), self._new_lead
         if lead_row is not None and lead_before is not None:
             self._lead_service().touch(lead_row, lead_before)
         return data
