@@ -10,7 +10,8 @@ USER = register(
         model_name="User",
         service=UserService,
         verbs=frozenset({"list", "get"}),
-        orderings={"last_name,first_name": "last_name", "first_name,last_name": "first_name"},
+        # The generic parser splits _order_by on commas; UserService accepts the two pairs Close documents.
+        orderings={"last_name": "last_name", "first_name": "first_name"},
         tag="users",
     )
 )
