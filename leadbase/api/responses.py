@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from leadbase.api.ratelimit import Quota
 from leadbase.core.errors import Invalid, LeadbaseError, RateLimited
 
 
@@ -44,5 +45,8 @@ def error_body(exc: LeadbaseError) -> dict[str, Any]:
 def error_response(exc: LeadbaseError) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(max(1, math.ceil(exc.reset)))
+        # Close sends RateLimit on a 429 too; the official client sleeps for its reset.
+        quota = Quota(exc.limit, 0, max(1, math.ceil(exc.reset)))
+        headers.update((k.decode(), v.decode()) for k, v in quota.headers())
+        headers["Retry-After"] = str(quota.reset)
     return JSONResponse(error_body(exc), status_code=exc.status_code, headers=headers)
