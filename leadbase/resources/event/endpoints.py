@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from leadbase.api.params import FieldSelection
 from leadbase.api.responses import json_response
 from leadbase.api.routes import FIELDS_PARAMETER
 from leadbase.api.unit import run
@@ -40,6 +41,8 @@ def _parameters() -> list[dict[str, object]]:
     openapi_extra={"parameters": _parameters()},
 )
 def list_events(request: Request) -> Response:
-    return json_response(
-        run(request, lambda ctx: EventService(ctx, EVENT).feed(request.query_params), writes=False)
-    )
+    page = run(request, lambda ctx: EventService(ctx, EVENT).feed(request.query_params), writes=False)
+    selection = FieldSelection.parse(request.query_params.get("_fields"))
+    if selection is not None:
+        page["data"] = [selection.project(e) for e in page["data"]]
+    return json_response(page)
