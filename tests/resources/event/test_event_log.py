@@ -250,3 +250,10 @@ def test_get_one_event(api: Api, history: dict[str, Any]) -> None:
     assert error_of(api.get("event/ev_nope/"), 404) == {
         "error": "Empty query: Event matching query does not exist."
     }
+
+
+def test_fields_on_the_feed(api: Api, history: dict[str, Any]) -> None:
+    full = api.ok("GET", "event/", params={"_limit": 4})
+    page = api.ok("GET", "event/", params={"_limit": 4, "_fields": "id,action,nope"})
+    assert page["cursor_next"] == full["cursor_next"]
+    assert page["data"] == [{"id": e["id"], "action": e["action"]} for e in full["data"]]
