@@ -37,7 +37,11 @@ class Repository:
 
     def scoped(self, spec: ResourceSpec) -> Select[Any]:
         table = spec.table
-        return select(table).where(table.c.organization_id == self.ctx.organization_id)
+        stmt = select(table).where(table.c.organization_id == self.ctx.organization_id)
+        if spec.discriminator is not None:
+            column, value = spec.discriminator
+            stmt = stmt.where(table.c[column] == value)
+        return stmt
 
     def find(self, spec: ResourceSpec, object_id: str) -> Row | None:
         if not isinstance(object_id, str):
@@ -140,6 +144,8 @@ class Repository:
             **values,
         }
         row.setdefault("id", new_id(spec.id_prefix, spec.id_length))
+        if spec.discriminator is not None:
+            row[spec.discriminator[0]] = spec.discriminator[1]
         columns = spec.table.c
         return {k: v for k, v in row.items() if k in columns}
 

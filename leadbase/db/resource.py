@@ -48,6 +48,13 @@ class ResourceSpec:
     summary_name: str = ""
     # Custom-field kind whose values this resource carries (``lead``, ``contact``...).
     custom_field_kind: str | None = None
+    # For kinds whose fields belong to a custom type (activity, custom_object): the column
+    # naming the row's type, which picks the fields that apply to it.
+    custom_type_column: str | None = None
+    # Several resources may share one table (activities): (column, value) picks this one's rows.
+    discriminator: tuple[str, str] | None = None
+    # Rows that belong to a lead and go when it is deleted (each with its own event).
+    deleted_with_lead: bool = False
 
     @property
     def name(self) -> str:

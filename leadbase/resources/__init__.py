@@ -2,7 +2,22 @@
 
 from importlib import import_module
 
-PACKAGES = ["status", "lead", "contact", "event", "me", "user", "organization", "api_key"]
+PACKAGES = [
+    "status",
+    "lead",
+    "contact",
+    "event",
+    "me",
+    "user",
+    "organization",
+    "api_key",
+    "custom_field",
+    "custom_field_schema",
+    "custom_object_type",
+    "custom_activity",
+    "custom_object",
+    "activity",
+]
 
 
 def load_all() -> None:

@@ -28,6 +28,8 @@ class World:
 
     api: Api
     make_api: Callable[..., Api]
+    # Objects that several factory calls of one test share (a lead to hang things on...).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def organization_name(self) -> str:
         name: str = self.api.ok("GET", f"organization/{self.api.org.organization_id}/")["name"]
@@ -53,6 +55,8 @@ class Factory:
     invalid_update: tuple[Obj, str] | None = None
     # How to read a filter's value off an object, when it is not the key of the same name.
     filter_values: dict[str, Callable[[Obj], Any]] = field(default_factory=dict)
+    # Query parameters every list request needs (GET /custom_object/ requires lead_id).
+    list_params: Callable[[World], dict[str, str]] | None = None
 
     def value_for(self, filter_name: str, obj: Obj) -> Any:
         reader = self.filter_values.get(filter_name)
@@ -102,6 +106,62 @@ def _make_event(world: World, n: int) -> Obj:
     return created
 
 
+def _shared_lead(world: World) -> str:
+    """One lead per test for objects whose lists are per lead."""
+    if "lead" not in world.shared:
+        world.shared["lead"] = world.api.ok("POST", "lead/", json={"name": "Shared lead"})["id"]
+    lead_id: str = world.shared["lead"]
+    return lead_id
+
+
+def _custom_type(world: World, path: str, n: int) -> str:
+    """The n-th custom object type or custom activity type of the test (one per n, so filters vary)."""
+    key = f"{path}:{n}"
+    if key not in world.shared:
+        body: Obj = {"name": f"Type {n}"}
+        if path == "custom_object_type":
+            body["name_plural"] = f"Types {n}"
+        world.shared[key] = world.api.ok("POST", f"{path}/", expected=201, json=body)["id"]
+    type_id: str = world.shared[key]
+    return type_id
+
+
+def _field_factory(type_path: str | None = None, type_key: str = "") -> Factory:
+    def body(world: World, n: int) -> Obj:
+        obj: Obj = {"name": f"Field {n}", "type": "text", "description": f"Field number {n}"}
+        if type_path is not None:
+            obj[type_key] = _custom_type(world, type_path, n)
+        return obj
+
+    return Factory(
+        body=body,
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "description": "changed"},
+        invalid_create=({"name": "Bad type", "type": "no_such_type"}, "type"),
+        invalid_update=({"name": ""}, "name"),
+    )
+
+
+def _custom_object_body(world: World, n: int) -> Obj:
+    return {
+        "custom_object_type_id": _custom_type(world, "custom_object_type", n),
+        "lead_id": _shared_lead(world),
+        "name": f"Object {n}",
+    }
+
+
+def _custom_activity_body(world: World, n: int) -> Obj:
+    # Each object differs in every declared filter: lead, contact and user.
+    lead = world.api.ok("POST", "lead/", json={"name": f"Lead of activity {n}"})
+    contact = world.api.ok("POST", "contact/", json={"lead_id": lead["id"], "name": f"Contact {n}"})
+    return {
+        "custom_activity_type_id": _custom_type(world, "custom_activity", n),
+        "lead_id": lead["id"],
+        "contact_id": contact["id"],
+        "user_id": world.member().org.user_id if n else world.api.org.user_id,
+        "status": "draft" if n % 2 else "published",
+    }
+
+
 FACTORIES: dict[str, Factory] = {
     "lead": Factory(
         body=_lead_body,
@@ -129,6 +189,37 @@ FACTORIES: dict[str, Factory] = {
         invalid_update=({"currency": "dollars"}, "currency"),
     ),
     "event": Factory(make=_make_event),
+    "custom_field/lead": _field_factory(),
+    "custom_field/contact": _field_factory(),
+    "custom_field/opportunity": _field_factory(),
+    "custom_field/activity": _field_factory("custom_activity", "custom_activity_type_id"),
+    "custom_field/custom_object_type": _field_factory("custom_object_type", "custom_object_type_id"),
+    "custom_field/shared": _field_factory(),
+    "custom_object_type": Factory(
+        body=lambda _w, n: {"name": f"Subscription {n}", "name_plural": f"Subscriptions {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "description": "changed"},
+        invalid_create=({"name": "No plural"}, "name_plural"),
+        invalid_update=({"name": ""}, "name"),
+    ),
+    "custom_activity": Factory(
+        body=lambda _w, n: {"name": f"Site visit {n}", "description": f"Visit number {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "api_create_only": True},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"editable_with_roles": "admin"}, "editable_with_roles"),
+    ),
+    "custom_object": Factory(
+        body=_custom_object_body,
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"name": "No type, no lead"}, "custom_object_type_id"),
+        invalid_update=({"name": ""}, "name"),
+        list_params=lambda world: {"lead_id": _shared_lead(world)},
+    ),
+    "activity/custom": Factory(
+        body=_custom_activity_body,
+        update=lambda _w, _obj: {"pinned": True},
+        invalid_create=({"lead_id": "lead_doesnotexist"}, "lead"),
+        invalid_update=({"status": "finished"}, "status"),
+    ),
 }
 
 
@@ -137,6 +228,14 @@ def factory_for(spec: ResourceSpec) -> Factory:
     if factory is None:
         pytest.fail(f"no factory for the resource {spec.path!r}: add one to tests/conformance/factories.py")
     return factory
+
+
+def list_params(world: World, spec: ResourceSpec) -> dict[str, str]:
+    """Parameters that every list request of `spec` must carry."""
+    factory = FACTORIES.get(spec.path)
+    if factory is None or factory.list_params is None:
+        return {}
+    return factory.list_params(world)
 
 
 def make(world: World, spec: ResourceSpec, n: int = 0) -> Obj:

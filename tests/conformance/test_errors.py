@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from leadbase.db.resource import ResourceSpec
-from tests.conformance.factories import World, factory_for, make
+from tests.conformance.factories import World, factory_for, list_params, make
 from tests.conformance.specs import object_id_of, with_verbs
 from tests.support import all_events, error_of, validation_errors
 
@@ -38,12 +38,13 @@ def test_invalid_create_is_400_and_writes_nothing(world: World, spec: ResourceSp
     factory = factory_for(spec)
     assert factory.invalid_create is not None, f"give the factory of {spec.path!r} an invalid_create"
     body, field = factory.invalid_create
-    before = world.api.ok("GET", f"{spec.path}/") if "list" in spec.verbs else None
+    params = list_params(world, spec)
+    before = world.api.ok("GET", f"{spec.path}/", params=params) if "list" in spec.verbs else None
     events_before = all_events(world.api)
     errors = validation_errors(world.api.post(f"{spec.path}/", json=body))
     assert errors.get(field), errors
     if before is not None:
-        assert world.api.ok("GET", f"{spec.path}/") == before
+        assert world.api.ok("GET", f"{spec.path}/", params=params) == before
     assert all_events(world.api) == events_before
 
 

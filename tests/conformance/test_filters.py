@@ -13,7 +13,7 @@ import pytest
 
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import ResourceSpec
-from tests.conformance.factories import World, factory_for, make
+from tests.conformance.factories import World, factory_for, list_params, make
 from tests.conformance.specs import ALL
 from tests.support import Clock, validation_errors
 
@@ -53,7 +53,9 @@ def _cases(*kinds: str) -> list[Any]:
 
 
 def _everything(world: World, spec: ResourceSpec, **params: Any) -> list[Obj]:
-    body = world.api.ok("GET", f"{spec.path}/", params={"_limit": spec.max_limit, **params})
+    body = world.api.ok(
+        "GET", f"{spec.path}/", params={"_limit": spec.max_limit, **list_params(world, spec), **params}
+    )
     assert body.get("has_more", False) is False
     data: list[Obj] = body["data"]
     return data
@@ -71,7 +73,9 @@ def _check(world: World, spec: ResourceSpec, params: dict[str, str], keep: Calla
     got = _everything(world, spec, **params)
     assert _ids(got) == _ids(expected), params
     if spec.total_results:
-        page = world.api.ok("GET", f"{spec.path}/", params={**params, "_limit": 1})
+        page = world.api.ok(
+            "GET", f"{spec.path}/", params={**list_params(world, spec), **params, "_limit": 1}
+        )
         assert page["total_results"] == len(expected)
 
 
@@ -133,7 +137,9 @@ def test_datetime_filter_rejects_what_is_not_a_date(
 ) -> None:
     op = sorted(flt.operators)[0]
     name = flt.name if op == "eq" else f"{flt.name}__{op}"
-    errors = validation_errors(world.api.get(f"{spec.path}/", params={name: "last tuesday"}))
+    errors = validation_errors(
+        world.api.get(f"{spec.path}/", params={**list_params(world, spec), name: "last tuesday"})
+    )
     assert name in errors
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from leadbase.db.resource import ResourceSpec
-from tests.conformance.factories import World, make
+from tests.conformance.factories import World, list_params, make
 from tests.conformance.specs import with_verbs
 from tests.support import validation_errors
 
@@ -15,7 +15,7 @@ LISTS = with_verbs("list")
 
 
 def _page(world: World, spec: ResourceSpec, **params: Any) -> dict[str, Any]:
-    body: dict[str, Any] = world.api.ok("GET", f"{spec.path}/", params=params)
+    body: dict[str, Any] = world.api.ok("GET", f"{spec.path}/", params={**list_params(world, spec), **params})
     assert isinstance(body["data"], list)
     if spec.has_more:
         assert isinstance(body["has_more"], bool)
@@ -96,7 +96,9 @@ def test_the_last_partial_page_has_no_more(
 @pytest.mark.parametrize("spec", LISTS)
 def test_limit_up_to_the_maximum_is_accepted_and_above_it_is_400(world: World, spec: ResourceSpec) -> None:
     _page(world, spec, _limit=spec.max_limit)
-    errors = validation_errors(world.api.get(f"{spec.path}/", params={"_limit": spec.max_limit + 1}))
+    errors = validation_errors(
+        world.api.get(f"{spec.path}/", params={**list_params(world, spec), "_limit": spec.max_limit + 1})
+    )
     assert "_limit" in errors
 
 
@@ -115,7 +117,9 @@ def test_limit_up_to_the_maximum_is_accepted_and_above_it_is_400(world: World, s
 def test_bad_window_values_are_400_field_errors(
     world: World, spec: ResourceSpec, name: str, value: str
 ) -> None:
-    errors = validation_errors(world.api.get(f"{spec.path}/", params={name: value}))
+    errors = validation_errors(
+        world.api.get(f"{spec.path}/", params={**list_params(world, spec), name: value})
+    )
     assert name in errors
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from leadbase.db.resource import ResourceSpec
-from tests.conformance.factories import World, make
+from tests.conformance.factories import World, list_params, make
 from tests.conformance.specs import with_verbs
 from tests.support import count_statements
 
@@ -19,6 +19,7 @@ SIZES = (1, 2, 6)
 def _statements_per_page(world: World, spec: ResourceSpec, **params: Any) -> dict[int, int]:
     engine: Engine = world.api.client.app.state.engine  # type: ignore[attr-defined]
     # A first request warms the API-key cache, which would otherwise count once.
+    params = {**list_params(world, spec), **params}
     world.api.ok("GET", f"{spec.path}/", params={"_limit": 1, **params})
     counts: dict[int, int] = {}
     for size in SIZES:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from leadbase.db.resource import ResourceSpec
-from tests.conformance.factories import World, factory_for, make
+from tests.conformance.factories import World, factory_for, list_params, make
 from tests.conformance.specs import with_verbs
 from tests.support import all_events, error_of
 
@@ -37,13 +37,19 @@ def test_another_organizations_objects_are_not_listed(
     theirs = {make(other_world, spec, n)["id"] for n in range(2)}
     ours = {make(world, spec, n)["id"] for n in range(2)}
     listed = {
-        o["id"] for o in world.api.ok("GET", f"{spec.path}/", params={"_limit": spec.max_limit})["data"]
+        o["id"]
+        for o in world.api.ok(
+            "GET", f"{spec.path}/", params={"_limit": spec.max_limit, **list_params(world, spec)}
+        )["data"]
     }
     assert ours <= listed
     assert not theirs & listed
     if "id" in spec.filters:
         for object_id in theirs:
-            assert world.api.ok("GET", f"{spec.path}/", params={"id": object_id})["data"] == []
+            listed_by_id = world.api.ok(
+                "GET", f"{spec.path}/", params={"id": object_id, **list_params(world, spec)}
+            )
+            assert listed_by_id["data"] == []
 
 
 @pytest.mark.parametrize("spec", with_verbs("create"))

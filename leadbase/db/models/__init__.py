@@ -1,13 +1,27 @@
 """Every table of leadbase, on one MetaData (Alembic reads it)."""
 
+from leadbase.db.models.activity import activity
 from leadbase.db.models.base import metadata
 from leadbase.db.models.crm import contact, lead, lead_status
+from leadbase.db.models.custom import (
+    custom_activity_type,
+    custom_field,
+    custom_field_association,
+    custom_object,
+    custom_object_type,
+)
 from leadbase.db.models.events import event
 from leadbase.db.models.identity import api_key, membership, organization, user
 
 __all__ = [
+    "activity",
     "api_key",
     "contact",
+    "custom_activity_type",
+    "custom_field",
+    "custom_field_association",
+    "custom_object",
+    "custom_object_type",
     "event",
     "lead",
     "lead_status",

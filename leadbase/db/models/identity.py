@@ -13,6 +13,9 @@ organization = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(255), nullable=False),
     Column("currency", String(3), nullable=False, server_default="USD"),
+    # Changes whenever a custom field definition of the organization changes: processes
+    # compare it with their cached definitions instead of reloading them on every request.
+    Column("custom_fields_version", String(32), nullable=True),
     *audit_columns(),
     UniqueConstraint("name"),
 )

@@ -201,5 +201,11 @@ class LeadService(Service):
         try:
             for contact_row in self.repo.children(spec, "lead_id", [row["id"]]):
                 service.delete(contact_row)
+            # Everything else that lives on the lead (custom objects, activities...) goes too.
+            for dependant in resources:
+                if dependant.deleted_with_lead and dependant.lead_column:
+                    dependant_service = dependant.service(self.ctx, dependant)
+                    for child in self.repo.children(dependant, dependant.lead_column, [row["id"]]):
+                        dependant_service.delete(child)
         finally:
             self.ctx.memo.pop("deleting_lead", None)

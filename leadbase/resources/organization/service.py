@@ -14,6 +14,7 @@ from leadbase.db.models import lead_status, membership, organization, user
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, full_name, optional_text
+from leadbase.resources.custom_field.render import lead_custom_fields
 from leadbase.resources.status.service import forget_statuses, ordered_statuses
 
 CURRENCY_SYMBOLS = {
@@ -102,7 +103,7 @@ def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
                 "inactive_memberships": [
                     render_membership(m, nested_user=inactive_nested) for m in own if not m.is_active
                 ],
-                "lead_custom_fields": [],
+                "lead_custom_fields": lead_custom_fields(ctx) if r["id"] == ctx.organization_id else [],
                 "date_created": iso(r["date_created"]),
                 "date_updated": iso(r["date_updated"]),
                 "created_by": r["created_by"],

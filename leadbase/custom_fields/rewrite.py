@@ -1,0 +1,107 @@
+"""Changing one field's stored values on every object that holds one, with an event per object.
+
+Deleting a field, disassociating a shared field, converting a field to another type and
+deleting a referenced custom object all rewrite values that objects already hold. The
+objects' representation changes, so each records an `updated` event like any other write.
+
+A rewrite has two phases because the definitions may change in between: `ValueRewrite(...)`
+reads the objects and their representation under the definitions of the moment; after the
+caller has changed the definitions, `apply(transform)` writes the new values and records the
+events with the representation under the new definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from leadbase.custom_fields import sql
+from leadbase.custom_fields.definitions import KIND_TO_OBJECT_TYPE, Placement
+from leadbase.db.context import Context
+from leadbase.db.repository import Repository, Row, diff
+from leadbase.db.resource import ResourceSpec, resources
+
+# Rows are rendered and rewritten in slices, so that one query renders many objects.
+CHUNK = 200
+
+
+def holders(placement: Placement) -> list[ResourceSpec]:
+    """The resources whose objects carry values of fields with this placement."""
+    return [
+        spec
+        for spec in resources
+        if spec.custom_field_kind is not None
+        and KIND_TO_OBJECT_TYPE.get(spec.custom_field_kind) == placement.object_type
+    ]
+
+
+class ValueRewrite:
+    def __init__(
+        self,
+        ctx: Context,
+        field_id: str,
+        placements: Iterable[Placement],
+        *,
+        lead_id: str | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.field_id = field_id
+        self.repo = Repository(ctx)
+        # (spec, rows, their representation before) for every object holding a value.
+        self.found: list[tuple[ResourceSpec, list[Row], list[dict[str, Any]]]] = []
+        dialect = ctx.conn.dialect.name
+        for placement in placements:
+            for spec in holders(placement):
+                table = spec.table
+                stmt = self.repo.scoped(spec).where(sql.has_key(table.c.custom, field_id, dialect))
+                if placement.type_id and spec.custom_type_column:
+                    stmt = stmt.where(table.c[spec.custom_type_column] == placement.type_id)
+                if lead_id is not None and spec.lead_column:
+                    stmt = stmt.where(table.c[spec.lead_column] == lead_id)
+                rows = [dict(r) for r in ctx.conn.execute(stmt.order_by(table.c.id)).mappings()]
+                if not rows:
+                    continue
+                service = spec.service(ctx, spec)
+                for start in range(0, len(rows), CHUNK):
+                    chunk = rows[start : start + CHUNK]
+                    self.found.append((spec, chunk, service.render(chunk)))
+
+    def apply(self, transform: Callable[[Any], Any]) -> int:
+        """Store transform(old stored value) (None removes it); returns how many objects changed."""
+        changed_objects = 0
+        for spec, rows, before in self.found:
+            service = spec.service(self.ctx, spec)
+            new_rows: list[Row] = []
+            kept_before: list[dict[str, Any]] = []
+            for row, data in zip(rows, before, strict=True):
+                custom = dict(row["custom"] or {})
+                new_value = transform(custom.get(self.field_id))
+                if new_value is None:
+                    custom.pop(self.field_id, None)
+                else:
+                    custom[self.field_id] = new_value
+                if custom == row["custom"]:
+                    continue
+                new_rows.append(self.repo.update_row(spec, row, {"custom": custom}))
+                kept_before.append(data)
+            if not new_rows:
+                continue
+            for row, old, new in zip(new_rows, kept_before, service.render(new_rows), strict=True):
+                changed = diff(old, new)
+                if not changed:
+                    continue
+                changed_objects += 1
+                self.repo.record(
+                    spec,
+                    row,
+                    "updated",
+                    data=new,
+                    previous_data={k: old.get(k) for k in changed},
+                    changed_fields=changed,
+                )
+        return changed_objects
+
+
+def remove_values(ctx: Context, field_id: str, placements: Iterable[Placement]) -> int:
+    """Delete the field's values wherever it applies (a deleted field, a removed association)."""
+    return ValueRewrite(ctx, field_id, placements).apply(lambda _old: None)

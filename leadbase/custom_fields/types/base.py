@@ -1,0 +1,137 @@
+"""What every custom field type does: clean incoming values, read stored ones, filter on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from sqlalchemy import and_, not_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from leadbase.custom_fields import sql
+from leadbase.custom_fields.definitions import FieldDefinition
+
+# Operators a filter on a custom field may use; `in` takes a list, `exists` a bool.
+OPERATORS = frozenset({"eq", "in", "gt", "gte", "lt", "lte", "exists"})
+
+
+class ValueProblem(Exception):
+    """An incoming value the field cannot hold; the message names what is wrong with it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ReferenceLookups(Protocol):
+    """Batched answers about the objects that reference fields point at, within one organization."""
+
+    def user_ids(self, values: Sequence[str]) -> dict[str, str]:
+        """Each value that is the id or the exact full name of a member (active or former) -> user id."""
+        ...
+
+    def contact_leads(self, ids: Sequence[str]) -> dict[str, str]:
+        """Contact id -> its lead id, for the contacts that exist."""
+        ...
+
+    def custom_objects(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Custom object id -> (its custom_object_type_id, its lead_id), for the ones that exist."""
+        ...
+
+
+class NoLookups:
+    """For callers without a database (filters, unit tests): no reference resolves."""
+
+    def user_ids(self, values: Sequence[str]) -> dict[str, str]:
+        return {}
+
+    def contact_leads(self, ids: Sequence[str]) -> dict[str, str]:
+        return {}
+
+    def custom_objects(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        return {}
+
+
+@dataclass
+class WriteEnv:
+    """What validating a value may depend on besides the value itself."""
+
+    lead_id: str | None = None
+    tz_offset: float | None = None
+    lookups: ReferenceLookups = field(default_factory=NoLookups)
+
+
+class FieldType:
+    """One custom field type. Stored values are JSON: one element, or a list for multi-value fields.
+
+    `clean` turns incoming elements into their stored form or raises ValueProblem; `read`
+    turns a stored element back into what the API shows, or None when the element is no
+    longer valid for the field (a removed choice), which hides it; `condition` filters.
+    """
+
+    name: ClassVar[str]
+    # Whether fields of this type may accept multiple values.
+    multiple: ClassVar[bool] = False
+    # How range filters and sorting compare stored values: as text or as numbers.
+    ordering: ClassVar[str] = "text"
+
+    def clean(self, definition: FieldDefinition, values: list[Any], env: WriteEnv) -> list[Any]:
+        return [self.clean_one(definition, value, env) for value in values]
+
+    def clean_one(self, definition: FieldDefinition, value: Any, env: WriteEnv) -> Any:
+        raise NotImplementedError
+
+    def read(self, definition: FieldDefinition, element: Any) -> Any | None:
+        return element
+
+    def convert(self, definition: FieldDefinition, element: Any, env: WriteEnv) -> Any | None:
+        """An element stored under another type, as this type stores it; None if it cannot be kept."""
+        try:
+            return self.clean(definition, [element], env)[0]
+        except ValueProblem:
+            return None
+
+    def filter_value(self, definition: FieldDefinition, value: Any) -> Any:
+        """A filter operand in stored form (raises ValueProblem)."""
+        return self.clean_one(definition, value, WriteEnv())
+
+    def condition(
+        self,
+        definition: FieldDefinition,
+        column: ColumnElement[Any],
+        operator: str,
+        operand: Any,
+        dialect: str,
+    ) -> ColumnElement[bool]:
+        """Objects whose value of this field satisfies `operator operand`.
+
+        eq/in match a value or, on multi-value fields, any element; gt/gte/lt/lte compare
+        single values (dates and datetimes as their ISO text); exists tests presence.
+        """
+        key = definition.id
+        if operator == "exists":
+            present = sql.has_key(column, key, dialect)
+            return present if operand else not_(present)
+        if operator in ("eq", "in"):
+            values = list(operand) if operator == "in" else [operand]
+            wanted = [self.filter_value(definition, v) for v in values]
+            return or_(*(sql.holds(column, key, v, dialect) for v in wanted))
+        if operator not in OPERATORS:
+            raise ValueProblem(f"Unknown operator {operator!r}.")
+        bound = self.filter_value(definition, operand)
+        if self.ordering == "number":
+            expression: ColumnElement[Any] = sql.number_value(column, key, dialect)
+        else:
+            expression = sql.text_value(column, key, dialect)
+        comparisons = {
+            "gt": expression > bound,
+            "gte": expression >= bound,
+            "lt": expression < bound,
+            "lte": expression <= bound,
+        }
+        return and_(expression.is_not(None), comparisons[operator])
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

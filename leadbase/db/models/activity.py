@@ -1,0 +1,36 @@
+"""Activities of every kind share one table, told apart by `type` (Close's `_type`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, String, Table
+
+from leadbase.db.models.base import ID, audit_columns, metadata
+from leadbase.db.types import JSONDoc, UTCDateTime
+
+# Columns every activity kind has, or that lists filter and sort on, are real columns; what
+# only one kind carries (a note's text, a call's duration...) goes in `payload`.
+activity = Table(
+    "activity",
+    metadata,
+    Column("organization_id", ID, nullable=False),
+    Column("id", ID, primary_key=True),
+    # Close's `_type`: "CustomActivity", "Note", "Call", ...
+    Column("type", String(40), nullable=False),
+    Column("lead_id", ID, nullable=True),
+    Column("contact_id", ID, nullable=True),
+    Column("user_id", ID, nullable=True),
+    Column("activity_at", UTCDateTime(), nullable=True),
+    Column("status", String(32), nullable=True),
+    Column("source", String(40), nullable=True),
+    Column("pinned_at", UTCDateTime(), nullable=True),
+    Column("custom_activity_type_id", ID, nullable=True),
+    Column("last_published_at", UTCDateTime(), nullable=True),
+    Column("payload", JSONDoc, nullable=False),
+    Column("custom", JSONDoc, nullable=False),
+    *audit_columns(),
+    Index(None, "organization_id", "lead_id", "date_created"),
+    Index(None, "organization_id", "date_created"),
+    Index(None, "organization_id", "type", "date_created"),
+    Index(None, "organization_id", "activity_at"),
+    Index(None, "organization_id", "custom_activity_type_id", "lead_id"),
+)

@@ -1,0 +1,126 @@
+"""Associations: which fields apply to which kind of object, in which order, with which settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from leadbase.core import clock
+from leadbase.core.errors import Forbidden, Invalid
+from leadbase.core.ids import new_id
+from leadbase.custom_fields.definitions import Placement, definitions_changed, org_definitions
+from leadbase.db.context import Context
+from leadbase.db.models import custom_field_association as table
+
+
+def require_admin(ctx: Context) -> None:
+    """Only admins manage the custom data model (fields, types, associations, field order)."""
+    if not ctx.actor.is_admin:
+        raise Forbidden("Only admins of the organization may manage custom fields and custom types.")
+
+
+def name_taken(ctx: Context, name: str, placements: Sequence[Placement], own_id: str | None = None) -> bool:
+    """Another field with this name (case-insensitive) already applies to one of the placements.
+
+    Names must be unique per object kind: the deprecated name-keyed `custom` syntax
+    addresses fields by name.
+    """
+    definitions = org_definitions(ctx)
+    folded = name.strip().lower()
+    for placement in placements:
+        for other in definitions.for_placement(placement):
+            if other.id != own_id and other.name.lower() == folded:
+                return True
+    return False
+
+
+def add_association(
+    ctx: Context, field_id: str, placement: Placement, *, required: bool, editable_with_roles: list[str]
+) -> None:
+    """Apply a field to a placement, last in its display order."""
+    position = ctx.conn.execute(
+        select(func.coalesce(func.max(table.c.position), -1)).where(
+            table.c.organization_id == ctx.organization_id,
+            table.c.object_type == placement.object_type,
+            table.c.type_id == placement.type_id,
+        )
+    ).scalar_one()
+    now = clock.now()
+    ctx.conn.execute(
+        insert(table).values(
+            organization_id=ctx.organization_id,
+            id=new_id("cfa"),
+            field_id=field_id,
+            object_type=placement.object_type,
+            type_id=placement.type_id,
+            required=required,
+            editable_with_roles=editable_with_roles,
+            position=int(position) + 1,
+            date_created=now,
+            date_updated=now,
+            created_by=ctx.actor.user_id,
+            updated_by=ctx.actor.user_id,
+        )
+    )
+    definitions_changed(ctx)
+
+
+def change_association(ctx: Context, field_id: str, placement: Placement, values: dict[str, Any]) -> None:
+    if not values:
+        return
+    ctx.conn.execute(
+        update(table)
+        .where(
+            table.c.organization_id == ctx.organization_id,
+            table.c.field_id == field_id,
+            table.c.object_type == placement.object_type,
+            table.c.type_id == placement.type_id,
+        )
+        .values(**values, date_updated=clock.now(), updated_by=ctx.actor.user_id)
+    )
+    definitions_changed(ctx)
+
+
+def remove_associations(ctx: Context, field_id: str, placement: Placement | None = None) -> None:
+    """Remove one association of a field, or all of them."""
+    stmt = delete(table).where(table.c.organization_id == ctx.organization_id, table.c.field_id == field_id)
+    if placement is not None:
+        stmt = stmt.where(table.c.object_type == placement.object_type, table.c.type_id == placement.type_id)
+    ctx.conn.execute(stmt)
+    definitions_changed(ctx)
+
+
+def reorder(ctx: Context, placement: Placement, entries: Any, key: str = "fields") -> bool:
+    """Put the fields of a placement in the order of `entries` ([{"id": ...}, ...]).
+
+    Fields left out follow, in their previous order. Ids that are not fields of the
+    placement, or that repeat, are a 400: the order can only rearrange the fields there.
+    Returns whether anything moved.
+    """
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
+        raise Invalid({key: 'Expected a list of objects with an "id".'})
+    current = [d.id for d in org_definitions(ctx).for_placement(placement)]
+    wanted = [e["id"] for e in entries]
+    unknown = [i for i in wanted if i not in current]
+    if unknown:
+        raise Invalid({key: f"Not a field of this object: {', '.join(str(i) for i in unknown)}."})
+    if len(set(wanted)) != len(wanted):
+        raise Invalid({key: "Each field may appear only once."})
+    order = wanted + [i for i in current if i not in wanted]
+    if order == current:
+        return False
+    for position, field_id in enumerate(order):
+        ctx.conn.execute(
+            update(table)
+            .where(
+                table.c.organization_id == ctx.organization_id,
+                table.c.field_id == field_id,
+                table.c.object_type == placement.object_type,
+                table.c.type_id == placement.type_id,
+            )
+            .values(position=position)
+        )
+    definitions_changed(ctx)
+    return True

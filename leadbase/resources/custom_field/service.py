@@ -1,0 +1,338 @@
+"""Custom field definitions of every kind: create, change (with value conversion), delete.
+
+Every write bumps the organization's definitions version (so every process reloads them),
+records its `custom_fields.<kind>` event, and an `updated` event for each custom type whose
+`fields` or `back_reference_fields` it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.custom_fields.definitions import (
+    FieldDefinition,
+    Placement,
+    definition_of,
+    definitions_changed,
+    org_definitions,
+)
+from leadbase.custom_fields.lookups import DatabaseLookups
+from leadbase.custom_fields.rewrite import ValueRewrite, remove_values
+from leadbase.custom_fields.types import WriteEnv, field_type
+from leadbase.db.context import Context
+from leadbase.db.models import custom_activity_type, custom_object_type
+from leadbase.db.repository import Repository, Row, diff
+from leadbase.db.resource import ResourceSpec, resources
+from leadbase.db.service import Service, require_object
+from leadbase.resources.common import MISSING
+from leadbase.resources.custom_field.clean import (
+    FIELD_DESCRIPTION_LENGTH,
+    clean_bool,
+    clean_choices,
+    clean_description,
+    clean_name,
+    clean_roles,
+)
+from leadbase.resources.custom_field.kinds import KIND_BY_EVENT, KINDS, MULTI_VALUE_TYPES, FieldKind
+from leadbase.resources.custom_field.placements import (
+    add_association,
+    change_association,
+    name_taken,
+    remove_associations,
+    require_admin,
+)
+from leadbase.resources.custom_field.render import render_field
+from leadbase.resources.custom_field.watch import TypeWatch
+
+TYPE_TABLES = {"custom_activity_type_id": custom_activity_type, "custom_object_type_id": custom_object_type}
+# Changing a field to or from these types would need each value re-checked against its
+# object's lead (and a new referenced type), which a conversion cannot know.
+INCONVERTIBLE_TYPES = frozenset({"contact", "custom_object"})
+NAME_TAKEN = "A custom field with this name already exists here."
+
+
+def type_exists(ctx: Context, key: str, type_id: Any) -> bool:
+    table = TYPE_TABLES[key]
+    if not isinstance(type_id, str):
+        return False
+    found = ctx.conn.execute(
+        select(table.c.id).where(table.c.organization_id == ctx.organization_id, table.c.id == type_id)
+    ).first()
+    return found is not None
+
+
+def field_spec(kind_name: str) -> ResourceSpec:
+    return resources.get(KINDS[kind_name].path)
+
+
+def placements_of(ctx: Context, field_id: str) -> list[Placement]:
+    return [a.placement for a in org_definitions(ctx).associations_of(field_id)]
+
+
+def delete_field(ctx: Context, row: Row, *, remove_stored_values: bool = True) -> None:
+    """Delete a field and its associations; its values go first, each object with an event.
+
+    `remove_stored_values` is False when the objects holding them are being deleted anyway.
+    """
+    spec = field_spec(row["kind"])
+    repo = Repository(ctx)
+    data = spec.service(ctx, spec).render_one(row)
+    if remove_stored_values:
+        remove_values(ctx, row["id"], placements_of(ctx, row["id"]))
+    remove_associations(ctx, row["id"])
+    repo.delete_row(spec, row)
+    definitions_changed(ctx)
+    repo.record(spec, row, "deleted", data=None, previous_data=data)
+
+
+def converter(old: FieldDefinition, new: FieldDefinition, env: WriteEnv) -> Callable[[Any], Any]:
+    """Old stored value -> the value under the changed definition (None drops it).
+
+    A new type converts each element (number 5 -> text "5", text "7" -> number 7, what does
+    not convert is dropped); the same type drops elements it no longer accepts (removed
+    choices); a field that stops accepting multiple values keeps the first.
+    """
+    new_type = field_type(new.type)
+    type_changed = old.type != new.type
+
+    def transform(stored: Any) -> Any:
+        elements = stored if isinstance(stored, list) else [stored]
+        kept: list[Any] = []
+        for element in elements:
+            if element is None:
+                continue
+            value = new_type.convert(new, element, env) if type_changed else new_type.read(new, element)
+            if value is not None and value not in kept:
+                kept.append(value)
+        if not kept:
+            return None
+        return kept if new.accepts_multiple_values else kept[0]
+
+    return transform
+
+
+class CustomFieldService(Service):
+    @property
+    def kind(self) -> FieldKind:
+        assert self.spec.object_type is not None
+        return KIND_BY_EVENT[self.spec.object_type]
+
+    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
+        definitions = org_definitions(self.ctx)
+        return [render_field(r, definitions) for r in rows]
+
+    # ---- create --------------------------------------------------------------------------
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        require_admin(self.ctx)
+        body = require_object(body)
+        with TypeWatch(self.ctx):
+            values, settings = self._clean_create(body)
+            row = self.repo.insert_row(self.spec, values)
+            if self.kind.shared:
+                definitions_changed(self.ctx)
+            else:
+                placement = self.kind.placement(values.get(self.kind.type_key or ""))
+                add_association(self.ctx, row["id"], placement, **settings)
+            data = self.render_one(row)
+            self.repo.record(self.spec, row, "created", data=data, previous_data={})
+        return data
+
+    def _clean_create(self, body: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
+        kind = self.kind
+        errors = FieldErrors()
+        name = clean_name(body, "name", errors, required=True)
+        type_name = body.get("type")
+        if type_name is None:
+            errors.add("type", "This field is required.")
+        elif type_name not in kind.types:
+            errors.add("type", f"Not a valid choice. Use one of: {', '.join(sorted(kind.types))}.")
+        description = clean_description(body, errors, max_length=FIELD_DESCRIPTION_LENGTH)
+        multiple = clean_bool(body, "accepts_multiple_values", errors)
+        if multiple is True and type_name in kind.types and type_name not in MULTI_VALUE_TYPES:
+            errors.add("accepts_multiple_values", "Only choices, user, contact and custom_object fields do.")
+        roles = clean_roles(body, "editable_with_roles", errors)
+        required = clean_bool(body, "required", errors) if kind.has_required else MISSING
+        values: Row = {
+            "kind": kind.name,
+            "name": name,
+            "description": None if description is MISSING else description,
+            "type": type_name,
+            "choices": None,
+            "accepts_multiple_values": multiple is True,
+            "referenced_custom_type_id": None,
+            "back_reference_is_visible": None,
+        }
+        if kind.type_key is not None:
+            type_id = body.get(kind.type_key)
+            if type_id is None:
+                errors.add(kind.type_key, "This field is required.")
+            elif not type_exists(self.ctx, kind.type_key, type_id):
+                errors.add(kind.type_key, "Object does not exist.")
+            values[kind.type_key] = type_id
+        if type_name == "choices":
+            values["choices"] = clean_choices(body.get("choices"), errors)
+        self._clean_reference(body, type_name, values, errors)
+        errors.raise_if_any()
+        if kind.shared:
+            taken = any(
+                r["kind"] == "shared" and r["name"].lower() == str(name).lower()
+                for r in org_definitions(self.ctx).rows.values()
+            )
+        else:
+            taken = name_taken(self.ctx, str(name), [kind.placement(values.get(kind.type_key or ""))])
+        if taken:
+            raise Invalid.field("name", NAME_TAKEN)
+        settings = {
+            "required": required is True,
+            "editable_with_roles": [] if roles is MISSING else roles,
+        }
+        return values, settings
+
+    def _clean_reference(
+        self, body: dict[str, Any], type_name: Any, values: Row, errors: FieldErrors
+    ) -> None:
+        reference = body.get("referenced_custom_type_id")
+        if type_name != "custom_object":
+            if reference is not None:
+                errors.add(
+                    "referenced_custom_type_id", "Only custom_object fields reference a custom object type."
+                )
+            return
+        if reference is None:
+            errors.add("referenced_custom_type_id", "This field is required for custom_object fields.")
+        elif not type_exists(self.ctx, "custom_object_type_id", reference):
+            errors.add("referenced_custom_type_id", "Object does not exist.")
+        values["referenced_custom_type_id"] = reference
+        visible = clean_bool(body, "back_reference_is_visible", errors)
+        values["back_reference_is_visible"] = True if visible is MISSING else visible
+
+    # ---- update --------------------------------------------------------------------------
+
+    def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
+        require_admin(self.ctx)
+        body = require_object(body)
+        with TypeWatch(self.ctx):
+            before = self.render_one(row)
+            values, settings = self._clean_update(row, body)
+            values = {k: v for k, v in values.items() if row.get(k) != v}
+            own = org_definitions(self.ctx).associations_of(row["id"])
+            if own and not self.kind.shared:
+                current = {
+                    "required": own[0].required,
+                    "editable_with_roles": list(own[0].editable_with_roles),
+                }
+                settings = {k: v for k, v in settings.items() if current[k] != v}
+            else:
+                settings = {}
+            if not values and not settings:
+                return before
+            rewrite = None
+            if self._values_change(row, values):
+                # Read the objects holding values while the old definition still renders them.
+                rewrite = ValueRewrite(self.ctx, row["id"], placements_of(self.ctx, row["id"]))
+            new_row = self.repo.update_row(self.spec, row, values or {"updated_by": self.ctx.actor.user_id})
+            if settings:
+                change_association(self.ctx, row["id"], own[0].placement, settings)
+            definitions_changed(self.ctx)
+            if rewrite is not None:
+                env = WriteEnv(lookups=DatabaseLookups(self.ctx))
+                rewrite.apply(converter(definition_of(row, None), definition_of(new_row, None), env))
+            after = self.render_one(new_row)
+            changed = diff(before, after)
+            if changed:
+                self.repo.record(
+                    self.spec,
+                    new_row,
+                    "updated",
+                    data=after,
+                    previous_data={k: before.get(k) for k in changed},
+                    changed_fields=changed,
+                )
+        return after
+
+    @staticmethod
+    def _values_change(row: Row, values: Row) -> bool:
+        if "type" in values or "accepts_multiple_values" in values:
+            return True
+        if "choices" in values and row["choices"]:
+            return bool(set(row["choices"]) - set(values["choices"] or []))
+        return False
+
+    def _clean_update(self, row: Row, body: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
+        kind = self.kind
+        errors = FieldErrors()
+        values: Row = {}
+        name = clean_name(body, "name", errors, required=False)
+        if name is not MISSING:
+            values["name"] = name
+        description = clean_description(body, errors, max_length=FIELD_DESCRIPTION_LENGTH)
+        if description is not MISSING:
+            values["description"] = description
+        new_type = self._clean_type_change(row, body, errors)
+        if new_type != row["type"]:
+            values["type"] = new_type
+        for key in ("custom_activity_type_id", "custom_object_type_id", "referenced_custom_type_id"):
+            if key in body and body[key] != row[key]:
+                errors.add(key, "This cannot be changed.")
+        if new_type == "choices":
+            if "choices" in body:
+                choices = clean_choices(body["choices"], errors)
+                if choices is not None:
+                    values["choices"] = choices
+            elif not row["choices"]:
+                errors.add("choices", "A choices field needs a non-empty list of choices.")
+        elif row["choices"] is not None:
+            values["choices"] = None
+        multiple = clean_bool(body, "accepts_multiple_values", errors)
+        if multiple is True and new_type not in MULTI_VALUE_TYPES:
+            errors.add("accepts_multiple_values", "Only choices, user, contact and custom_object fields do.")
+        elif multiple is not MISSING:
+            values["accepts_multiple_values"] = multiple
+        elif new_type not in MULTI_VALUE_TYPES and row["accepts_multiple_values"]:
+            values["accepts_multiple_values"] = False
+        if new_type == "custom_object":
+            visible = clean_bool(body, "back_reference_is_visible", errors)
+            if visible is not MISSING:
+                values["back_reference_is_visible"] = visible
+        settings: dict[str, Any] = {}
+        if not kind.shared:
+            roles = clean_roles(body, "editable_with_roles", errors)
+            if roles is not MISSING:
+                settings["editable_with_roles"] = roles
+            if kind.has_required:
+                required = clean_bool(body, "required", errors)
+                if required is not MISSING:
+                    settings["required"] = required
+        errors.raise_if_any()
+        if "name" in values and name_taken(
+            self.ctx, str(name), placements_of(self.ctx, row["id"]), row["id"]
+        ):
+            raise Invalid.field("name", NAME_TAKEN)
+        return values, settings
+
+    def _clean_type_change(self, row: Row, body: dict[str, Any], errors: FieldErrors) -> str:
+        old: str = row["type"]
+        wanted = body.get("type", old)
+        if wanted == old or wanted is None:
+            return old
+        if not self.kind.type_changeable:
+            errors.add("type", "The type of this field cannot be changed.")
+        elif wanted not in self.kind.types:
+            errors.add("type", f"Not a valid choice. Use one of: {', '.join(sorted(self.kind.types))}.")
+        elif {old, wanted} & INCONVERTIBLE_TYPES:
+            errors.add("type", "A field cannot be converted to or from the contact or custom_object type.")
+        else:
+            return str(wanted)
+        return old
+
+    # ---- delete --------------------------------------------------------------------------
+
+    def delete(self, row: Row) -> None:
+        require_admin(self.ctx)
+        with TypeWatch(self.ctx):
+            delete_field(self.ctx, row)

@@ -1,0 +1,36 @@
+"""Custom object types: user-defined kinds of objects that live on leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadbase.custom_fields.definitions import OBJECT_TYPE, org_definitions
+from leadbase.db.repository import Row
+from leadbase.resources.custom_field.render import render_back_reference
+from leadbase.resources.custom_field.service import delete_field
+from leadbase.resources.custom_types import CustomTypeService
+
+
+class CustomObjectTypeService(CustomTypeService):
+    placement_type = OBJECT_TYPE
+    instances_path = "custom_object"
+    instance_type_column = "custom_object_type_id"
+    field_kind = "custom_object"
+    has_plural = True
+
+    def extra(self, row: Row) -> dict[str, Any]:
+        definitions = org_definitions(self.ctx)
+        return {
+            "back_reference_fields": [
+                render_back_reference(r, definitions) for r in definitions.referencing(row["id"])
+            ]
+        }
+
+    def delete_dependants(self, row: Row) -> None:
+        # Fields elsewhere that point at this type cannot point anywhere once it is gone:
+        # they are deleted, their values first (with events). The type's own fields that
+        # point at it go with its instances below.
+        for field_row in org_definitions(self.ctx).referencing(row["id"]):
+            if field_row["custom_object_type_id"] != row["id"]:
+                delete_field(self.ctx, field_row)
+        super().delete_dependants(row)

@@ -1,0 +1,24 @@
+from leadbase.core.ids import SHORT
+from leadbase.db.models import custom_object_type
+from leadbase.db.resource import ResourceSpec, register
+from leadbase.resources.custom_object_type.service import CustomObjectTypeService
+
+CUSTOM_OBJECT_TYPE = register(
+    ResourceSpec(
+        path="custom_object_type",
+        table=custom_object_type,
+        id_prefix="cotype",
+        id_length=SHORT,
+        model_name="CustomObjectType",
+        summary_name="Custom Object Type",
+        service=CustomObjectTypeService,
+        object_type="custom_object_type",
+        # Close lists every type at once: {"data": [...]} without paging.
+        has_more=False,
+        default_limit=10_000,
+        max_limit=10_000,
+        create_status=201,
+        delete_status=204,
+        tag="custom_object_types",
+    )
+)
