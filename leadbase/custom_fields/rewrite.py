@@ -12,8 +12,11 @@ events with the representation under the new definitions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
 
 from leadbase.custom_fields import sql
 from leadbase.custom_fields.definitions import KIND_TO_OBJECT_TYPE, Placement
@@ -36,38 +39,51 @@ def holders(placement: Placement) -> list[ResourceSpec]:
 
 
 class ValueRewrite:
+    """Rewrites the values of some fields; `targets` maps each field id to where it applies.
+
+    An object holding values of several of the fields is rewritten once, with one event.
+    """
+
     def __init__(
         self,
         ctx: Context,
-        field_id: str,
-        placements: Iterable[Placement],
+        targets: Mapping[str, Iterable[Placement]],
         *,
         lead_id: str | None = None,
     ) -> None:
         self.ctx = ctx
-        self.field_id = field_id
+        self.field_ids = list(targets)
         self.repo = Repository(ctx)
         # (spec, rows, their representation before) for every object holding a value.
         self.found: list[tuple[ResourceSpec, list[Row], list[dict[str, Any]]]] = []
         dialect = ctx.conn.dialect.name
-        for placement in placements:
-            for spec in holders(placement):
-                table = spec.table
-                stmt = self.repo.scoped(spec).where(sql.has_key(table.c.custom, field_id, dialect))
-                if placement.type_id and spec.custom_type_column:
-                    stmt = stmt.where(table.c[spec.custom_type_column] == placement.type_id)
-                if lead_id is not None and spec.lead_column:
-                    stmt = stmt.where(table.c[spec.lead_column] == lead_id)
-                rows = [dict(r) for r in ctx.conn.execute(stmt.order_by(table.c.id)).mappings()]
-                if not rows:
-                    continue
-                service = spec.service(ctx, spec)
-                for start in range(0, len(rows), CHUNK):
-                    chunk = rows[start : start + CHUNK]
-                    self.found.append((spec, chunk, service.render(chunk)))
+        wanted: dict[str, tuple[ResourceSpec, list[ColumnElement[bool]]]] = {}
+        for field_id, placements in targets.items():
+            for placement in placements:
+                for spec in holders(placement):
+                    table = spec.table
+                    condition = sql.has_key(table.c.custom, field_id, dialect)
+                    if placement.type_id and spec.custom_type_column:
+                        condition = and_(condition, table.c[spec.custom_type_column] == placement.type_id)
+                    wanted.setdefault(spec.path, (spec, []))[1].append(condition)
+        for spec, conditions in wanted.values():
+            table = spec.table
+            stmt = self.repo.scoped(spec).where(or_(*conditions))
+            if lead_id is not None and spec.lead_column:
+                stmt = stmt.where(table.c[spec.lead_column] == lead_id)
+            rows = [dict(r) for r in ctx.conn.execute(stmt.order_by(table.c.id)).mappings()]
+            if not rows:
+                continue
+            service = spec.service(ctx, spec)
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                self.found.append((spec, chunk, service.render(chunk)))
 
-    def apply(self, transform: Callable[[Any], Any]) -> int:
-        """Store transform(old stored value) (None removes it); returns how many objects changed."""
+    def apply(self, transform: Callable[[str, Any], Any]) -> int:
+        """Store transform(field id, old stored value) for each field (None removes the value).
+
+        Returns how many objects changed.
+        """
         changed_objects = 0
         for spec, rows, before in self.found:
             service = spec.service(self.ctx, spec)
@@ -75,11 +91,14 @@ class ValueRewrite:
             kept_before: list[dict[str, Any]] = []
             for row, data in zip(rows, before, strict=True):
                 custom = dict(row["custom"] or {})
-                new_value = transform(custom.get(self.field_id))
-                if new_value is None:
-                    custom.pop(self.field_id, None)
-                else:
-                    custom[self.field_id] = new_value
+                for field_id in self.field_ids:
+                    if field_id not in custom:
+                        continue
+                    new_value = transform(field_id, custom[field_id])
+                    if new_value is None:
+                        del custom[field_id]
+                    else:
+                        custom[field_id] = new_value
                 if custom == row["custom"]:
                     continue
                 new_rows.append(self.repo.update_row(spec, row, {"custom": custom}))
@@ -104,4 +123,4 @@ class ValueRewrite:
 
 def remove_values(ctx: Context, field_id: str, placements: Iterable[Placement]) -> int:
     """Delete the field's values wherever it applies (a deleted field, a removed association)."""
-    return ValueRewrite(ctx, field_id, placements).apply(lambda _old: None)
+    return ValueRewrite(ctx, {field_id: list(placements)}).apply(lambda _field, _old: None)

@@ -234,14 +234,15 @@ class CustomFieldService(Service):
             rewrite = None
             if self._values_change(row, values):
                 # Read the objects holding values while the old definition still renders them.
-                rewrite = ValueRewrite(self.ctx, row["id"], placements_of(self.ctx, row["id"]))
+                rewrite = ValueRewrite(self.ctx, {row["id"]: placements_of(self.ctx, row["id"])})
             new_row = self.repo.update_row(self.spec, row, values or {"updated_by": self.ctx.actor.user_id})
             if settings:
                 change_association(self.ctx, row["id"], own[0].placement, settings)
             definitions_changed(self.ctx)
             if rewrite is not None:
                 env = WriteEnv(lookups=DatabaseLookups(self.ctx))
-                rewrite.apply(converter(definition_of(row, None), definition_of(new_row, None), env))
+                convert = converter(definition_of(row, None), definition_of(new_row, None), env)
+                rewrite.apply(lambda _field_id, stored: convert(stored))
             after = self.render_one(new_row)
             changed = diff(before, after)
             if changed:

@@ -117,13 +117,16 @@ class CustomObjectService(Service):
         """
         gone = row["id"]
 
-        def without(stored: Any) -> Any:
+        def without(_field_id: str, stored: Any) -> Any:
             if isinstance(stored, list):
                 kept = [v for v in stored if v != gone]
                 return kept or None
             return None if stored == gone else stored
 
         definitions = org_definitions(self.ctx)
-        for field_row in definitions.referencing(row["custom_object_type_id"]):
-            placements = [a.placement for a in definitions.associations_of(field_row["id"])]
-            ValueRewrite(self.ctx, field_row["id"], placements, lead_id=row["lead_id"]).apply(without)
+        targets = {
+            field_row["id"]: [a.placement for a in definitions.associations_of(field_row["id"])]
+            for field_row in definitions.referencing(row["custom_object_type_id"])
+        }
+        if targets:
+            ValueRewrite(self.ctx, targets, lead_id=row["lead_id"]).apply(without)
