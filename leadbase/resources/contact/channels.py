@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -107,16 +108,20 @@ def clean_urls(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
     return cleaned
 
 
+@lru_cache(maxsize=65_536)
+def _phone_details(phone: str) -> tuple[str, str | None]:
+    """The international format and country of a stored E.164 number (parsing costs ~70 us)."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone, None
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return formatted, phonenumbers.region_code_for_number(number)
+
+
 def render_phone(entry: dict[str, Any]) -> dict[str, Any]:
     """A stored phone with the read-only details Close adds."""
-    formatted = entry["phone"]
-    country = None
-    try:
-        number = phonenumbers.parse(entry["phone"], None)
-        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        country = phonenumbers.region_code_for_number(number)
-    except phonenumbers.NumberParseException:
-        pass
+    formatted, country = _phone_details(entry["phone"])
     return {
         "phone": entry["phone"],
         "phone_formatted": formatted,
