@@ -90,21 +90,18 @@ class Repository:
             column = table.c[spec.orderings.get(ordering.name, ordering.name)]
             order.append(column.desc() if ordering.descending else column.asc())
         order.append(table.c.id.asc())
-        if query.count_total:
-            # One statement for the page and the total: the window count rides along.
-            stmt = stmt.add_columns(func.count().over().label("__total"))
         stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
         rows = [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
-        total = None
-        if query.count_total:
-            total = rows[0].pop("__total") if rows else (self._count(filtered) if query.skip else 0)
-            for r in rows:
-                r.pop("__total", None)
+        # The total is its own statement: a window count on the page query made the database
+        # read and sort every matching row (whole rows) before applying LIMIT.
+        total = self._count(filtered) if query.count_total else None
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
 
     def _count(self, stmt: Select[Any]) -> int:
-        return int(self.ctx.conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
+        # count(*) over the same FROM and WHERE: an index-only count where an index covers it.
+        counting = stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+        return int(self.ctx.conn.execute(counting).scalar_one())
 
     def condition(self, spec: ResourceSpec, cond: Condition) -> ColumnElement[bool]:
         f = cond.filter
