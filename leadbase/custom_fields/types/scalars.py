@@ -53,11 +53,14 @@ class Hidden(FieldType):
         return element if isinstance(element, (str, int, float, bool)) else None
 
 
-# Integers must fit 64 bits: both databases' JSON functions read them as such.
+# Whole numbers must fit 64 bits: both databases' JSON functions read them as such.
 LARGEST_INTEGER = 2**63
 
 
 def _parse_number(text: str) -> int | float | None:
+    # Python also reads "1_000"; a form would not mean that as a number.
+    if "_" in text:
+        return None
     try:
         return int(text)
     except ValueError:
@@ -76,6 +79,10 @@ class Number(FieldType):
         if isinstance(value, str):
             # Numeric strings are accepted, as form posts send them.
             value = _parse_number(value.strip())
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            # PostgreSQL's JSONB writes 1e16 back as 10000000000000000: storing whole
+            # numbers as integers makes both databases give back exactly what was stored.
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             if abs(value) >= LARGEST_INTEGER:
                 raise ValueProblem("The number is too large.")

@@ -1,0 +1,42 @@
+"""Conditions on custom values, for lists and search: `custom.<field id or name> <op> value`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.sql.elements import ColumnElement
+
+from leadbase.core.errors import Invalid
+from leadbase.custom_fields.types import OPERATORS, ValueProblem, field_type
+from leadbase.custom_fields.values import PREFIX, CustomValues
+from leadbase.db.context import Context
+
+
+def custom_condition(
+    ctx: Context,
+    table: Table,
+    kind: str,
+    reference: str,
+    operator: str,
+    operand: Any,
+    *,
+    type_id: str | None = None,
+) -> ColumnElement[bool]:
+    """Rows of `table` (whose objects carry `kind` values) where the field satisfies the condition.
+
+    `reference` is a field id or name, with or without the `custom.` prefix; an unknown
+    field or a value the field could not hold is a 400 naming the parameter.
+    """
+    name = reference if reference.startswith(PREFIX) else PREFIX + reference
+    definition = CustomValues(ctx, kind, type_id).lookup(name[len(PREFIX) :])
+    if definition is None:
+        raise Invalid({name: f'The Custom Field "{name[len(PREFIX) :]}" does not exist.'})
+    if operator not in OPERATORS:
+        raise Invalid({name: f"Unknown operator {operator!r}."})
+    try:
+        return field_type(definition.type).condition(
+            definition, table.c.custom, operator, operand, ctx.conn.dialect.name
+        )
+    except ValueProblem as problem:
+        raise Invalid({name: problem.message}) from problem
