@@ -278,3 +278,17 @@ def test_field_changes_show_on_the_types_they_belong_to(api: Api) -> None:
     type_events = events_of(api, visit["id"])
     assert [e["action"] for e in type_events] == ["created", "updated"]
     assert "fields" in type_events[-1]["changed_fields"]
+
+
+def test_values_are_restricted_by_choices_not_by_a_restricted_values_attribute(api: Api) -> None:
+    """Close has no `restricted_values`: a choices field restricts values; the key is ignored."""
+    free = field(api, "lead", "Free text", restricted_values=["only this"])
+    assert "restricted_values" not in free
+    assert (
+        api.ok("POST", "lead/", json={f"custom.{free['id']}": "anything"})[f"custom.{free['id']}"]
+        == "anything"
+    )
+    limited = field(api, "lead", "Limited", "choices", choices=["only this"])
+    assert f"custom.{limited['id']}" in validation_errors(
+        api.post("lead/", json={f"custom.{limited['id']}": "other"})
+    )

@@ -215,3 +215,17 @@ def test_values_hidden_when_no_longer_valid_are_not_shown(api: Api) -> None:
     created = _lead_with(api, **{key(tier): "B"})
     api.ok("PUT", f"custom_field/lead/{tier['id']}/", json={"choices": ["A"]})
     assert key(tier) not in api.ok("GET", f"lead/{created['id']}/")
+
+
+def test_reference_values_of_the_wrong_kind_are_400(api: Api) -> None:
+    subscription = object_type(api)
+    owner = field(api, "lead", "Owner", "user")
+    champion = field(api, "lead", "Champion", "contact")
+    main = field(api, "lead", "Main", "custom_object", referenced_custom_type_id=subscription["id"])
+    holder = lead(api)
+    person = contact(api, holder["id"])
+    url = f"lead/{holder['id']}/"
+    assert key(owner) in validation_errors(api.put(url, json={key(owner): person["id"]}))
+    assert key(champion) in validation_errors(api.put(url, json={key(champion): holder["id"]}))
+    assert key(main) in validation_errors(api.put(url, json={key(main): person["id"]}))
+    assert key(champion) in validation_errors(api.put(url, json={key(champion): 12}))
