@@ -41,8 +41,20 @@ def parse_int(
     return number
 
 
+# Far past any real list, and inside the 64-bit integers the databases take for OFFSET.
+MAX_SKIP = 10**12
+
+
 def parse_window(spec: ResourceSpec, params: Mapping[str, str]) -> tuple[int, int]:
     skip = parse_int("_skip", params.get("_skip"), 0)
+    if skip > MAX_SKIP:
+        # Close's wording; the Singer tap looks for "max_skip = " in it.
+        raise Invalid(
+            {
+                "_skip": "The skip you set is larger than the maximum skip for this resource "
+                f"(max_skip = {MAX_SKIP}). Please refine your search query."
+            }
+        )
     limit = parse_int("_limit", params.get("_limit"), spec.default_limit, maximum=spec.max_limit)
     return skip, limit
 
