@@ -43,7 +43,10 @@ def decode_cursor(raw: str) -> int:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         if not text.startswith("s"):
             raise ValueError(text)
-        return int(text[1:])
+        seq = int(text[1:])
+        if not 0 <= seq < 2**63:
+            raise ValueError(text)
+        return seq
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("Invalid _cursor: pass the cursor_next value of a previous page.") from exc
 
