@@ -42,6 +42,24 @@ def normalize_path(path: str) -> str:
     return path
 
 
+def _nul_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in(k) or _nul_in(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_nul_in(v) for v in value)
+    return False
+
+
+def _carries_nul(scope: Scope, body: bytes, payload: Any) -> bool:
+    """NUL characters in the path, query or JSON strings: PostgreSQL can neither store nor compare them."""
+    query = scope.get("query_string", b"")
+    if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+        return True
+    return b"\\u0000" in body and _nul_in(payload)
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
@@ -76,6 +94,10 @@ class CloseConventions:
             body = await self._read_body(receive, headers)
             scope, body = self._apply_method_override(scope, headers, body)
             payload = self._parse_body(scope["method"], headers, body)
+            if _carries_nul(scope, body, payload):
+                raise BadRequest(
+                    "The request contains a null character (\\u0000), which cannot be stored; remove it."
+                )
             actor = await self._authenticate(headers)
             if self.limiter is not None and actor.api_key_id is not None:
                 quota = self.limiter.hit(actor.api_key_id, actor.organization_id)
