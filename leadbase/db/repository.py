@@ -126,7 +126,8 @@ class Repository:
     def insert_row(self, spec: ResourceSpec, values: Row) -> Row:
         """Insert without an event: callers record it once the object is complete."""
         row = self.new_row(spec, values)
-        self.ctx.conn.execute(insert(spec.table).values(row))
+        # Parameters apart from the statement: one compiled INSERT per column set, reused.
+        self.ctx.conn.execute(insert(spec.table), row)
         return row
 
     def new_row(self, spec: ResourceSpec, values: Row, now: datetime | None = None) -> Row:
@@ -198,7 +199,7 @@ class Repository:
             object_type=object_type,
         )
         if values is not None:
-            self.ctx.conn.execute(insert(event).values(values))
+            self.ctx.conn.execute(insert(event), values)
 
     def event_row(
         self,
