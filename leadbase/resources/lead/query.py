@@ -12,7 +12,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, func
 
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import BadRequest
@@ -95,7 +95,7 @@ def _condition(ctx: Context, name: str, op: str, value: str) -> ColumnElement[bo
         return lead.c.status_id.in_(
             lead_status.select()
             .with_only_columns(lead_status.c.id)
-            .where(lead_status.c.organization_id == ctx.organization_id, labels == value)
+            .where(lead_status.c.organization_id == ctx.organization_id, func.lower(labels) == value.lower())
             .scalar_subquery()
         )
     raise BadRequest(f"leadbase cannot answer the query term {name}{op}{value!r} yet.")
