@@ -57,6 +57,8 @@ def test_status_and_star(api: Api) -> None:
     api.ok("POST", "lead/", json={"name": "Won", "status": "Customer"})
     api.ok("POST", "lead/", json={"name": "New"})
     assert _names(api, 'status:"Customer"') == ["Won"]
+    # Labels match without regard to case, as they do when a lead is written.
+    assert _names(api, "status:customer") == ["Won"]
     assert sorted(_names(api, "*")) == ["New", "Won"]
 
 
