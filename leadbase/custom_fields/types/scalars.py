@@ -45,8 +45,9 @@ class Hidden(FieldType):
     def clean_one(self, definition: FieldDefinition, value: Any, env: WriteEnv) -> Any:
         if isinstance(value, (str, bool)):
             return value
-        if is_number(value) and math.isfinite(value):
-            return value
+        if is_number(value):
+            # Numbers are kept as number fields keep them.
+            return NUMBER.clean_one(definition, value, env)
         raise ValueProblem("Not a valid value: a hidden field holds one string, number or boolean.")
 
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
@@ -93,3 +94,6 @@ class Number(FieldType):
 
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if is_number(element) else None
+
+
+NUMBER = Number()

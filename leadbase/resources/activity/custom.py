@@ -122,7 +122,7 @@ class CustomActivityService(Service):
             if body.get(key) is not None:
                 value = body[key]
                 found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
-                if value not in found or found[value] != value:
+                if not isinstance(value, str) or found.get(value) != value:
                     errors.add(error_key, "Not a user of this organization.")
                     return None
                 return value
@@ -132,7 +132,10 @@ class CustomActivityService(Service):
         contact_id = body.get("contact_id")
         if contact_id is None:
             return None
-        leads = DatabaseLookups(self.ctx).contact_leads([contact_id]) if isinstance(contact_id, str) else {}
+        if not isinstance(contact_id, str):
+            errors.add("contact", "Object does not exist.")
+            return None
+        leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
         if contact_id not in leads:
             errors.add("contact", "Object does not exist.")
         elif leads[contact_id] != lead_id:

@@ -99,7 +99,9 @@ def reorder(ctx: Context, placement: Placement, entries: Any, key: str = "fields
     placement, or that repeat, are a 400: the order can only rearrange the fields there.
     Returns whether anything moved.
     """
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("id"), str) for e in entries
+    ):
         raise Invalid({key: 'Expected a list of objects with an "id".'})
     current = [d.id for d in org_definitions(ctx).for_placement(placement)]
     wanted = [e["id"] for e in entries]

@@ -149,7 +149,7 @@ class CustomFieldService(Service):
         type_name = body.get("type")
         if type_name is None:
             errors.add("type", "This field is required.")
-        elif type_name not in kind.types:
+        elif not isinstance(type_name, str) or type_name not in kind.types:
             errors.add("type", f"Not a valid choice. Use one of: {', '.join(sorted(kind.types))}.")
         description = clean_description(body, errors, max_length=FIELD_DESCRIPTION_LENGTH)
         multiple = clean_bool(body, "accepts_multiple_values", errors)
@@ -323,7 +323,7 @@ class CustomFieldService(Service):
             return old
         if not self.kind.type_changeable:
             errors.add("type", "The type of this field cannot be changed.")
-        elif wanted not in self.kind.types:
+        elif not isinstance(wanted, str) or wanted not in self.kind.types:
             errors.add("type", f"Not a valid choice. Use one of: {', '.join(sorted(self.kind.types))}.")
         elif {old, wanted} & INCONVERTIBLE_TYPES:
             errors.add("type", "A field cannot be converted to or from the contact or custom_object type.")
