@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from leadbase.core.clock import iso
@@ -183,9 +184,13 @@ class LeadService(Service):
         contacts = body.get("contacts") or []
         spec = resources.get("contact")
         service = spec.service(self.ctx, spec)
-        for contact_body in contacts:
+        for number, contact_body in enumerate(contacts):
             values = clean_contact(self.ctx, contact_body, None, row["id"])
             values["lead_id"] = row["id"]
+            # Contacts list in creation order: a microsecond apart keeps the body's order
+            # even when the clock does not move between them (a frozen test clock).
+            moment = row["date_created"] + timedelta(microseconds=number + 1)
+            values.update(date_created=moment, date_updated=moment)
             contact_row = self.repo.insert_row(spec, values)
             self.repo.record(
                 spec, contact_row, "created", data=service.render_one(contact_row), previous_data={}
