@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from tests.support import Api, all_events, error_of, validation_errors
+from tests.support import Api, Clock, all_events, error_of, validation_errors
 
 ACME: dict[str, Any] = {
     "name": "Acme Widgets",
@@ -211,3 +212,13 @@ def test_order_by(api: Api) -> None:
     created = [lead["name"] for lead in api.ok("GET", "lead/")["data"]]
     assert created == ["b", "c", "a"]
     assert "_order_by" in validation_errors(api.get("lead/", params={"_order_by": "description"}))
+
+
+def test_nested_contacts_keep_their_order_even_within_one_instant(api: Api, clock: Clock) -> None:
+    # Scripts match contacts[i] of the response to contacts[i] of their request.
+    clock.set(datetime(2024, 1, 1, tzinfo=UTC))
+    names = [f"Contact {n}" for n in range(8)]
+    lead = api.ok("POST", "lead/", json={"name": "Ordered", "contacts": [{"name": n} for n in names]})
+    assert [c["name"] for c in lead["contacts"]] == names
+    assert [c["name"] for c in api.ok("GET", f"lead/{lead['id']}/")["contacts"]] == names
+    assert [c["name"] for c in api.ok("GET", "contact/", params={"lead_id": lead["id"]})["data"]] == names
