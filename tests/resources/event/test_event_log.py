@@ -218,6 +218,8 @@ def dated(api: Api, clock: Clock) -> list[Event]:
         ({"date_updated__gte": "2024-05-02T12:00:00Z"}, [2, 3]),
         ({"date_updated__lt": "2024-05-02T14:00:00+02:00"}, [1]),
         ({"date_updated__lte": "2024-05-02T12:00:00.000000"}, [1, 2]),
+        ({"date_updated__gt": "2024-05-02T12:00:00+0000"}, [3]),
+        ({"date_updated__gte": "2024-05-02 12:00:00z"}, [2, 3]),
         ({"date_updated__gte": "2024-05-02", "date_updated__lt": "2024-05-03"}, [2]),
     ],
 )
