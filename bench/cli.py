@@ -15,6 +15,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench import machine, report, scenarios, wrk
 from bench.databases import DEFAULT_PG, Database, for_kind
@@ -52,6 +53,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", default=None, help="The Markdown file to write.")
     parser.add_argument("--install-wrk", action="store_true", help="apt-get install wrk if missing (root).")
     parser.add_argument("--drop", action="store_true", help="Drop the benchmark databases at the end.")
+    parser.add_argument(
+        "--report-only", action="store_true", help="Only write RESULTS.md from the stored results."
+    )
     return parser.parse_args(argv)
 
 
@@ -90,25 +94,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.results
         else (out / "RESULTS.md" if cfg.quick else BENCH_DIR / "RESULTS.md")
     )
-    store = out / "results.json"
-    saved = json.loads(store.read_text()) if store.exists() else {}
-    results = {k: Result.from_json(v) for k, v in saved.get("results", {}).items()}
-    datasets = saved.get("datasets", {})
+    results, datasets, versions = load_stored(out)
     only = [s.strip() for s in args.only.split(",") if s.strip()] or list(scenarios.SCENARIOS)
     unknown = set(only) - set(scenarios.SCENARIOS)
     if unknown:
         print(f"bench: unknown scenarios {sorted(unknown)}", file=sys.stderr)
         return 2
     kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
-    pg_version = None
     started = time.time()
     built: list[Database] = []
-    for kind in kinds:
+    for kind in [] if args.report_only else kinds:
         db = for_kind(
             kind, out, args.pg_url, args.db_name or ("leadbase_bench" + ("_quick" if cfg.quick else ""))
         )
-        if kind == "postgres":
-            pg_version = db.server_version()
+        versions[kind] = db.server_version() or ""
         log(f"{db.label}: preparing the data set")
         state = prepare(db, cfg.leads, cfg.small, out, log, rebuild=args.rebuild)
         built.append(db)
@@ -125,11 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"    {f.name}: median {f.median:.3g} {f.unit} {verdict}")
             if result.error:
                 log(f"    ERROR {result.error}")
-            store.write_text(
-                json.dumps(
-                    {"results": {k: v.to_json() for k, v in results.items()}, "datasets": datasets}, indent=1
-                )
-            )
+            store(out, kind, results, datasets[kind], versions[kind])
     header = {
         "mode": "quick (smoke check: small data, short runs)" if cfg.quick else "full",
         "finished": scenarios.now_iso(),
@@ -137,13 +132,35 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": f"{cfg.leads:,} leads (big organization), {cfg.small:,} (small); "
         f"{cfg.repeats} runs of {cfg.seconds:g} s per figure; {cfg.workers} worker(s)",
     }
-    text = report.render(results, machine.facts(pg_version), datasets, header, BENCH_DIR / "PROFILE.md")
+    facts = machine.facts(versions.get("postgres") or None)
+    text = report.render(results, facts, datasets, header, BENCH_DIR / "PROFILE.md")
     results_md.write_text(text)
     log(f"wrote {results_md}")
     if args.drop:
         for db in built:
             db.drop()
-    return 1 if any(r.error for r in results.values() if r.scenario in only) else 0
+    ran = {f"{kind}/{name}" for kind in kinds for name in only}
+    return 1 if any(r.error for key, r in results.items() if key in ran) else 0
+
+
+def store(out: Path, kind: str, results: dict[str, Result], dataset: dict[str, Any], version: str) -> None:
+    """One file per database, so runs on SQLite and PostgreSQL can go on at the same time."""
+    mine = {k: v.to_json() for k, v in results.items() if k.startswith(kind + "/")}
+    data = {"results": mine, "dataset": dataset, "server_version": version}
+    (out / f"results-{kind}.json").write_text(json.dumps(data, indent=1))
+
+
+def load_stored(out: Path) -> tuple[dict[str, Result], dict[str, Any], dict[str, str]]:
+    results: dict[str, Result] = {}
+    datasets: dict[str, Any] = {}
+    versions: dict[str, str] = {}
+    for path in sorted(out.glob("results-*.json")):
+        kind = path.stem.removeprefix("results-")
+        data = json.loads(path.read_text())
+        results.update({k: Result.from_json(v) for k, v in data.get("results", {}).items()})
+        datasets[kind] = data.get("dataset", {})
+        versions[kind] = data.get("server_version", "")
+    return results, datasets, versions
 
 
 if __name__ == "__main__":

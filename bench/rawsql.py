@@ -39,8 +39,7 @@ def page(
     if ids:
         marks = ", ".join([p] * len(ids))
         conn.execute(
-            f"SELECT {CONTACT_COLUMNS} FROM contact WHERE organization_id = {p} AND lead_id IN ({marks}) "
-            "ORDER BY date_created, id",
+            f"SELECT {CONTACT_COLUMNS} FROM contact WHERE organization_id = {p} AND lead_id IN ({marks})",
             [params[0], *ids],
         ).fetchall()
     return ids

@@ -39,7 +39,7 @@ def test_quick_mode_runs_every_scenario(tmp_path: Path) -> None:
 
     status = cli.main(args)
 
-    stored = json.loads((tmp_path / "results.json").read_text())["results"]
+    stored = json.loads((tmp_path / f"results-{kind}.json").read_text())["results"]
     errors = {key: r["error"] for key, r in stored.items() if r["error"]}
     assert errors == {}
     assert status == 0
