@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from leadbase.custom_fields import sql
-from leadbase.custom_fields.definitions import KIND_TO_OBJECT_TYPE, Placement
+from leadbase.custom_fields.definitions import KIND_TO_OBJECT_TYPE, Placement, org_definitions
 from leadbase.db.context import Context
 from leadbase.db.repository import Repository, Row, diff
 from leadbase.db.resource import ResourceSpec, resources
@@ -124,3 +124,30 @@ class ValueRewrite:
 def remove_values(ctx: Context, field_id: str, placements: Iterable[Placement]) -> int:
     """Delete the field's values wherever it applies (a deleted field, a removed association)."""
     return ValueRewrite(ctx, {field_id: list(placements)}).apply(lambda _field, _old: None)
+
+
+def forget_reference(
+    ctx: Context, gone_id: str, lead_id: str, *, field_type: str, referenced_type_id: str | None = None
+) -> int:
+    """Remove a deleted object's id from the reference fields that may hold it.
+
+    Contact and custom object references only ever point within one lead, so only that
+    lead's objects are searched. `referenced_type_id` narrows custom_object fields to the
+    ones that point at the deleted instance's type.
+    """
+    definitions = org_definitions(ctx)
+    targets = {
+        row["id"]: [a.placement for a in definitions.associations_of(row["id"])]
+        for row in definitions.rows.values()
+        if row["type"] == field_type
+        and (referenced_type_id is None or row["referenced_custom_type_id"] == referenced_type_id)
+    }
+    if not targets:
+        return 0
+
+    def without(_field_id: str, stored: Any) -> Any:
+        if isinstance(stored, list):
+            return [v for v in stored if v != gone_id] or None
+        return None if stored == gone_id else stored
+
+    return ValueRewrite(ctx, targets, lead_id=lead_id).apply(without)

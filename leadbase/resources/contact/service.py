@@ -7,6 +7,7 @@ from typing import Any
 
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.context import Context
 from leadbase.db.query import ListQuery
@@ -170,3 +171,5 @@ class ContactService(Service):
         super().delete(row)
         if lead_row is not None and before is not None and not self.ctx.memo.get("deleting_lead"):
             leads.touch(lead_row, before)
+            # Contact fields on the lead's objects that pointed at it no longer can.
+            forget_reference(self.ctx, row["id"], row["lead_id"], field_type="contact")

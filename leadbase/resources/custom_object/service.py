@@ -7,8 +7,7 @@ from typing import Any
 
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
-from leadbase.custom_fields.definitions import org_definitions
-from leadbase.custom_fields.rewrite import ValueRewrite
+from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.models import custom_object
 from leadbase.db.query import ListQuery
@@ -111,22 +110,10 @@ class CustomObjectService(Service):
             self._forget_references(row)
 
     def _forget_references(self, row: Row) -> None:
-        """Remove the deleted object from the reference fields that held it.
-
-        References only ever point within one lead, so only that lead's objects are searched.
-        """
-        gone = row["id"]
-
-        def without(_field_id: str, stored: Any) -> Any:
-            if isinstance(stored, list):
-                kept = [v for v in stored if v != gone]
-                return kept or None
-            return None if stored == gone else stored
-
-        definitions = org_definitions(self.ctx)
-        targets = {
-            field_row["id"]: [a.placement for a in definitions.associations_of(field_row["id"])]
-            for field_row in definitions.referencing(row["custom_object_type_id"])
-        }
-        if targets:
-            ValueRewrite(self.ctx, targets, lead_id=row["lead_id"]).apply(without)
+        forget_reference(
+            self.ctx,
+            row["id"],
+            row["lead_id"],
+            field_type="custom_object",
+            referenced_type_id=row["custom_object_type_id"],
+        )

@@ -229,3 +229,17 @@ def test_reference_values_of_the_wrong_kind_are_400(api: Api) -> None:
     assert key(champion) in validation_errors(api.put(url, json={key(champion): holder["id"]}))
     assert key(main) in validation_errors(api.put(url, json={key(main): person["id"]}))
     assert key(champion) in validation_errors(api.put(url, json={key(champion): 12}))
+
+
+def test_deleting_a_contact_removes_it_from_contact_fields_of_its_lead(api: Api) -> None:
+    champion = field(api, "lead", "Champion", "contact")
+    buddies = field(api, "contact", "Buddies", "contact", accepts_multiple_values=True)
+    holder = lead(api)
+    ann, bob = contact(api, holder["id"], "Ann"), contact(api, holder["id"], "Bob")
+    api.ok("PUT", f"lead/{holder['id']}/", json={key(champion): ann["id"]})
+    api.ok("PUT", f"contact/{bob['id']}/", json={key(buddies): [ann["id"], bob["id"]]})
+    api.ok("DELETE", f"contact/{ann['id']}/")
+    assert key(champion) not in api.ok("GET", f"lead/{holder['id']}/")
+    assert api.ok("GET", f"contact/{bob['id']}/")[key(buddies)] == [bob["id"]]
+    assert key(champion) in events_of(api, holder["id"])[-1]["changed_fields"]
+    assert key(buddies) in events_of(api, bob["id"])[-1]["changed_fields"]
