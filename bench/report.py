@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +89,15 @@ def _summary(results: dict[str, Result]) -> list[str]:
                 mark = {True: " ✓", False: " ✗", None: ""}[found.met]
                 cells.append(f"{_num(found.median)} {found.unit}{mark}")
             lines.append(f"| {scenario} | {name} | {cells[0]} | {cells[1]} | {target} |")
+        missing: dict[str, list[str]] = {}
         for kind, label in DATABASES:
             r = results.get(f"{kind}/{scenario}")
             for line in r.unavailable if r else []:
-                lines.append(f"| {scenario} | {label}: {line} | | | |")
+                short = re.sub(r" @ \d+ leads", "", line)
+                if label not in missing.setdefault(short, []):
+                    missing[short].append(label)
+        for line, labels in missing.items():
+            lines.append(f"| {scenario} | {line} ({', '.join(labels)}) | | | |")
     lines.append("")
     return lines
 
