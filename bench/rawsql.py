@@ -26,9 +26,14 @@ def page(
     order: str = "l.date_created, l.id",
     limit: int = 100,
     skip: int = 0,
+    count: bool = False,
 ) -> list[str]:
-    """One page of leads with their contacts, as a hand-written pair of statements; the lead ids."""
+    """One page of leads with their contacts, as a hand-written pair of statements; the lead ids.
+
+    With `count`, also the number of matching leads (GET /lead/ answers total_results)."""
     p = db.param
+    if count:
+        conn.execute(f"SELECT count(*) FROM lead l WHERE l.organization_id = {p} {where}", params).fetchone()
     cols = ", ".join("l." + c.strip() for c in LEAD_COLUMNS.split(","))
     sql = (
         f"SELECT {cols} FROM lead l WHERE l.organization_id = {p} {where} ORDER BY {order} "
