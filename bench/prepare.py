@@ -359,9 +359,10 @@ def _migrate_only(db: Database) -> None:
 
 
 def analyze(db: Database) -> None:
-    """Fresh planner statistics after a bulk load (what an operator runs after an import)."""
+    """Fresh planner statistics after a bulk load, and on PostgreSQL a visibility map for
+    index-only scans (what an operator runs after an import; autovacuum may be off)."""
     conn = db.connect()
     try:
-        conn.execute("ANALYZE")
+        conn.execute("ANALYZE" if db.kind == "sqlite" else "VACUUM ANALYZE")
     finally:
         conn.close()
