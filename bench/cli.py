@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     header = {
         "mode": "quick (smoke check: small data, short runs)" if cfg.quick else "full",
         "finished": scenarios.now_iso(),
-        "this run": f"{', '.join(only)} on {', '.join(kinds)} in {(time.time() - started) / 60:.1f} min",
+        "this run": "a report of the stored results"
+        if args.report_only
+        else f"{', '.join(only)} on {', '.join(kinds)} in {(time.time() - started) / 60:.1f} min",
         "sizes": f"{cfg.leads:,} leads (big organization), {cfg.small:,} (small); "
         f"{cfg.repeats} runs of {cfg.seconds:g} s per figure; {cfg.workers} worker(s)",
     }
