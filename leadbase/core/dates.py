@@ -30,20 +30,22 @@ def parse_offset_header(value: str | None) -> float | None:
 def parse_datetime(value: str, offset_hours: float | None = None) -> datetime:
     """A date, a naive datetime or one with an offset, as an aware UTC datetime.
 
-    A date alone means its midnight and a naive datetime its wall time, both in the
-    x-tz-offset zone (UTC without the header). Raises ValueError on anything else.
+    A date alone means its midnight in the x-tz-offset zone (UTC without the header), as
+    Close documents for date-only values. A naive datetime is UTC: Close's Python client
+    sends its machine's offset on every request, and reading naive values in that zone
+    would move the same filter from one machine to the next. Raises ValueError otherwise.
     """
     text = value.strip()
     if _DATE.match(text):
         moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
-    else:
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        # Accept +0000 as well as +00:00 (some clients send the compact form).
-        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-        moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+        return moment.replace(tzinfo=tz_from_offset(offset_hours)).astimezone(UTC)
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Accept +0000 as well as +00:00 (some clients send the compact form).
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz_from_offset(offset_hours))
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
 
 

@@ -42,6 +42,12 @@ def test_values_with_an_offset_ignore_the_header(api: Api, leads: None) -> None:
         assert _names(api, offset, date_created__lt="2024-06-02T01:00:00+01:00") == ["late"]
 
 
+def test_naive_datetimes_are_utc_whatever_the_header(api: Api, leads: None) -> None:
+    for offset in (None, "2", "-2", "5.5"):
+        assert _names(api, offset, date_created__gte="2024-06-02T00:00:00") == ["early"]
+        assert _names(api, offset, query='date_created<"2024-06-02T00:00"') == ["late"]
+
+
 def test_the_header_applies_to_the_lead_query_too(api: Api, leads: None) -> None:
     assert _names(api, None, query='date_created>="2024-06-02"') == ["early"]
     assert _names(api, "2", query='date_created>="2024-06-02"') == ["late", "early"]
