@@ -17,7 +17,9 @@ organization = Table(
     # compare it with their cached definitions instead of reloading them on every request.
     Column("custom_fields_version", String(32), nullable=True),
     *audit_columns(),
-    UniqueConstraint("name"),
+    # Not unique: a name is a label, and refusing a rename would tell one tenant that another
+    # organization has that name. `bootstrap` finds organizations by name (the oldest wins).
+    Index(None, "name"),
 )
 
 # Users are global (one person may belong to several organizations); what a caller may

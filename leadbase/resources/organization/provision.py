@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
 from leadbase.api.auth import hash_key
 from leadbase.core import clock
@@ -58,7 +58,15 @@ def provision(
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     now = clock.now()
-    org_id = conn.execute(select(organization.c.id).where(organization.c.name == organization_name)).scalar()
+    if conn.dialect.name == "postgresql":
+        # Two bootstraps of one new name at once must make one organization, not two.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": organization_name})
+    org_id = conn.execute(
+        select(organization.c.id)
+        .where(organization.c.name == organization_name)
+        .order_by(organization.c.date_created, organization.c.id)
+        .limit(1)
+    ).scalar()
     created_org = org_id is None
     if org_id is None:
         org_id = new_id("orga")

@@ -95,3 +95,13 @@ def test_another_organization_is_404(api: Api, make_api: Callable[..., Api]) -> 
     assert error_of(api.get(url), 404) == not_found
     assert error_of(api.put(url, json={"name": "Taken over"}), 404) == not_found
     assert other.ok("GET", url)["name"] != "Taken over"
+
+
+def test_renaming_to_another_organizations_name_is_allowed_and_reveals_nothing(
+    api: Api, make_api: Callable[..., Api]
+) -> None:
+    other = make_api()
+    taken = other.ok("GET", f"organization/{other.org.organization_id}/")["name"]
+    renamed = api.ok("PUT", f"organization/{api.org.organization_id}/", json={"name": taken})
+    assert renamed["name"] == taken
+    assert other.ok("GET", f"organization/{other.org.organization_id}/")["name"] == taken
