@@ -95,3 +95,11 @@ def test_openapi_is_served_with_close_paths(api: Api) -> None:
     assert {"get", "post"} <= set(paths["/lead/"])
     assert {"get", "put", "delete"} <= set(paths["/lead/{id}/"])
     assert "/event/" in paths and "/me/" in paths
+
+
+def test_lone_surrogate_escape_in_json_is_400_not_500(api: Api) -> None:
+    response = api.request(
+        "POST", "lead/", content=b'{"name": "\\ud800"}', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert api.ok("GET", "lead/")["data"] == []
