@@ -27,13 +27,16 @@ def parse_offset_header(value: str | None) -> float | None:
     return hours
 
 
-def parse_datetime(value: str, offset_hours: float | None = None) -> datetime:
+def parse_datetime(
+    value: str, offset_hours: float | None = None, *, naive_in_offset: bool = False
+) -> datetime:
     """A date, a naive datetime or one with an offset, as an aware UTC datetime.
 
     A date alone means its midnight in the x-tz-offset zone (UTC without the header), as
-    Close documents for date-only values. A naive datetime is UTC: Close's Python client
-    sends its machine's offset on every request, and reading naive values in that zone
-    would move the same filter from one machine to the next. Raises ValueError otherwise.
+    Close documents for date-only values. A naive datetime is UTC unless `naive_in_offset`:
+    in filters, Close's Python client sends its machine's offset on every request, and reading
+    naive values in that zone would move the same filter from one machine to the next; a
+    value typed for a datetime field is the writer's wall time. Raises ValueError otherwise.
     """
     text = value.strip()
     if _DATE.match(text):
@@ -45,7 +48,7 @@ def parse_datetime(value: str, offset_hours: float | None = None) -> datetime:
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
     moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=tz_from_offset(offset_hours) if naive_in_offset else UTC)
     return moment.astimezone(UTC)
 
 

@@ -76,15 +76,7 @@ class Service:
             return before
         new_row = self.repo.update_row(self.spec, row, values)
         after = self.render_one(new_row)
-        changed = diff(before, after)
-        self.repo.record(
-            self.spec,
-            new_row,
-            "updated",
-            data=after,
-            previous_data={k: before.get(k) for k in changed},
-            changed_fields=changed,
-        )
+        self.record_change(new_row, before, after)
         self.after_update(row, new_row)
         return after
 
@@ -95,6 +87,20 @@ class Service:
         self.repo.record(self.spec, row, "deleted", data=None, previous_data=data)
         self.after_delete(row)
 
+    def record_change(self, row: Row, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+        """Record an `updated` event for what differs between two representations, if anything."""
+        changed = diff(before, after)
+        if changed:
+            self.repo.record(
+                self.spec,
+                row,
+                "updated",
+                data=after,
+                previous_data={k: before.get(k) for k in changed},
+                changed_fields=changed,
+            )
+        return changed
+
     def touch(self, row: Row, before: dict[str, Any]) -> None:
         """Record that a row's representation changed through a dependant (its contact_ids).
 
@@ -102,16 +108,7 @@ class Service:
         """
         new_row = self.repo.update_row(self.spec, row, {"updated_by": self.ctx.actor.user_id})
         after = self.render_one(new_row)
-        changed_fields = diff(before, after)
-        if changed_fields:
-            self.repo.record(
-                self.spec,
-                new_row,
-                "updated",
-                data=after,
-                previous_data={k: before.get(k) for k in changed_fields},
-                changed_fields=changed_fields,
-            )
+        self.record_change(new_row, before, after)
 
 
 def require_object(body: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Forbidden, Invalid
 from leadbase.custom_fields.definitions import Placement, org_definitions
 from leadbase.db.context import Context
-from leadbase.db.repository import Row, diff
+from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service, require_object
 from leadbase.resources.common import MISSING
@@ -138,16 +138,7 @@ class CustomTypeService(Service):
             return before
         new_row = self.repo.update_row(self.spec, row, values or {"updated_by": self.ctx.actor.user_id})
         after = self.render_one(new_row)
-        changed = diff(before, after)
-        if changed:
-            self.repo.record(
-                self.spec,
-                new_row,
-                "updated",
-                data=after,
-                previous_data={k: before.get(k) for k in changed},
-                changed_fields=changed,
-            )
+        self.record_change(new_row, before, after)
         return after
 
     def delete(self, row: Row) -> None:

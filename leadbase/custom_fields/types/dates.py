@@ -59,7 +59,7 @@ class DateTime(FieldType):
     def clean_one(self, definition: FieldDefinition, value: Any, env: WriteEnv) -> Any:
         if isinstance(value, str) and value.strip():
             try:
-                return iso(parse_datetime(value, env.tz_offset))
+                return iso(parse_datetime(value, env.tz_offset, naive_in_offset=True))
             except ValueError:
                 pass
         raise ValueProblem("Not a valid datetime: use ISO 8601, such as 2014-06-27T22:00:00-08:00.")

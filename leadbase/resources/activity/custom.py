@@ -110,7 +110,7 @@ class CustomActivityService(Service):
             errors.add(key, "Not a valid datetime.")
             return None
         try:
-            return parse_datetime(value, self.ctx.tz_offset)
+            return parse_datetime(value, self.ctx.tz_offset, naive_in_offset=True)
         except ValueError:
             errors.add(key, "Not a valid datetime.")
             return None

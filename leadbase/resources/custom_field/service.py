@@ -25,7 +25,7 @@ from leadbase.custom_fields.rewrite import ValueRewrite, remove_values
 from leadbase.custom_fields.types import WriteEnv, field_type
 from leadbase.db.context import Context
 from leadbase.db.models import custom_activity_type, custom_object_type
-from leadbase.db.repository import Repository, Row, diff
+from leadbase.db.repository import Repository, Row
 from leadbase.db.resource import ResourceSpec, resources
 from leadbase.db.service import Service, require_object
 from leadbase.resources.common import MISSING
@@ -244,16 +244,7 @@ class CustomFieldService(Service):
                 convert = converter(definition_of(row, None), definition_of(new_row, None), env)
                 rewrite.apply(lambda _field_id, stored: convert(stored))
             after = self.render_one(new_row)
-            changed = diff(before, after)
-            if changed:
-                self.repo.record(
-                    self.spec,
-                    new_row,
-                    "updated",
-                    data=after,
-                    previous_data={k: before.get(k) for k in changed},
-                    changed_fields=changed,
-                )
+            self.record_change(new_row, before, after)
         return after
 
     @staticmethod
