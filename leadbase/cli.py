@@ -6,9 +6,13 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
+from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from leadbase import __version__
 from leadbase.config import DEFAULT_DATABASE_URL, Settings
@@ -25,19 +29,50 @@ def _settings(database_url: str | None, **overrides: object) -> Settings:
         values["database_url"] = database_url
     try:
         return Settings(**values)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise click.UsageError(problems.replace("Value error, ", "")) from exc
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Engine]:
+    """An engine for the command's database; unusable URLs and unreachable servers say so plainly."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from leadbase.db.engine import build_engine
+
+    shown = make_url_safe(settings.database_url)
+    try:
+        engine = build_engine(settings.database_url, pool_size=1)
+    except (ArgumentError, ModuleNotFoundError, ValueError) as exc:
+        raise click.UsageError(
+            f"{shown!r} is not a database URL leadbase can use: give sqlite:///FILE or "
+            "postgresql://USER@HOST:PORT/DB"
+        ) from exc
+    try:
+        yield engine
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise click.ClickException(f"cannot use the database {shown}: {reason}") from exc
+    finally:
+        engine.dispose()
+
+
+def make_url_safe(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
 
 
 def _migrate(settings: Settings) -> None:
-    from leadbase.db.engine import build_engine
     from leadbase.db.migrate import upgrade
 
-    engine = build_engine(settings.database_url, pool_size=1)
-    try:
+    with _database(settings) as engine:
         upgrade(engine)
-    finally:
-        engine.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,20 +153,15 @@ def serve(
 def _print_demo_key(settings: Settings, host: str, port: int) -> None:
     from sqlalchemy import func, select
 
-    from leadbase.db.engine import build_engine
     from leadbase.db.models import organization
     from leadbase.resources.organization.provision import provision
 
-    engine = build_engine(settings.database_url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            conn.execution_options(writes=True)
-            with conn.begin():
-                if conn.execute(select(func.count()).select_from(organization)).scalar_one():
-                    return
-                made = provision(conn, organization_name="Demo", email="demo@leadbase.local")
-    finally:
-        engine.dispose()
+    with _database(settings) as engine, engine.connect() as conn:
+        conn.execution_options(writes=True)
+        with conn.begin():
+            if conn.execute(select(func.count()).select_from(organization)).scalar_one():
+                return
+            made = provision(conn, organization_name="Demo", email="demo@leadbase.local")
     base = f"http://{host}:{port}/api/v1"
     click.echo("")
     click.echo("  A new database: created the organization 'Demo' and an admin API key for it.")
@@ -170,26 +200,29 @@ def bootstrap(
     as_json: bool,
 ) -> None:
     """Create an organization, a user and a fresh API key (safe while a server runs)."""
-    from leadbase.db.engine import build_engine
+    from email_validator import EmailNotValidError, validate_email
+
     from leadbase.resources.organization.provision import provision
 
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="--email") from exc
+    if not organization_name.strip():
+        raise click.BadParameter("give the organization a name", param_hint="--organization")
     settings = _settings(database_url)
     _migrate(settings)
-    engine = build_engine(settings.database_url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            conn.execution_options(writes=True)
-            with conn.begin():
-                made = provision(
-                    conn,
-                    organization_name=organization_name,
-                    email=email,
-                    role=role,
-                    first_name=first_name,
-                    last_name=last_name,
-                )
-    finally:
-        engine.dispose()
+    with _database(settings) as engine, engine.connect() as conn:
+        conn.execution_options(writes=True)
+        with conn.begin():
+            made = provision(
+                conn,
+                organization_name=organization_name.strip(),
+                email=email,
+                role=role,
+                first_name=first_name,
+                last_name=last_name,
+            )
     if as_json:
         click.echo(json.dumps(made.as_dict()))
         return
@@ -231,7 +264,6 @@ def load(
 
     from leadbase.api.auth import KeyResolver
     from leadbase.core.errors import LeadbaseError
-    from leadbase.db.engine import build_engine
     from leadbase.db.resource import resources
     from leadbase.resources import load_all
     from leadbase.resources.bulk import load as bulk_load
@@ -241,24 +273,34 @@ def load(
     load_all()
     if resource.strip("/") not in resources:
         raise click.UsageError(f"Unknown resource {resource!r}.")
-    engine = build_engine(settings.database_url, pool_size=1)
     started = time.monotonic()
-    try:
-        actor = KeyResolver(engine, 0).resolve(api_key)
-        bodies = (orjson.loads(line) for line in source if line.strip())
-        report = bulk_load(
-            engine,
-            actor,
-            resource.strip("/"),
-            bodies,
-            batch_size=batch_size,
-            keep_dates=keep_dates,
-            settings=settings,
-        )
-    except LeadbaseError as exc:
-        raise click.ClickException(exc.message) from exc
-    finally:
-        engine.dispose()
+
+    def bodies() -> Iterator[Any]:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise click.ClickException(f"line {number} of {source.name} is not JSON: {exc}") from exc
+
+    with _database(settings) as engine:
+        try:
+            actor = KeyResolver(engine, 0).resolve(api_key)
+        except LeadbaseError as exc:
+            raise click.BadParameter("no active API key matches", param_hint="--api-key") from exc
+        try:
+            report = bulk_load(
+                engine,
+                actor,
+                resource.strip("/"),
+                bodies(),
+                batch_size=batch_size,
+                keep_dates=keep_dates,
+                settings=settings,
+            )
+        except LeadbaseError as exc:
+            raise click.ClickException(exc.message) from exc
     elapsed = time.monotonic() - started
     rate = report.created / elapsed if elapsed else 0.0
     click.echo(f"created {report.created} {resource} in {elapsed:.1f}s ({rate:.0f}/s)", err=True)
