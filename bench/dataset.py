@@ -266,7 +266,7 @@ LEAD_FIELDS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("Last touch", "datetime", {}),
     ("Region", "text", {}),
     ("Account code", "text", {}),
-    ("Background", "textarea", {}),
+    ("Background", "hidden", {}),
 )
 # The five values a write carries.
 WRITE_FIELDS = ("Industry", "Tags", "Revenue", "Founded", "Region")
