@@ -150,9 +150,7 @@ def render(
             )
             parts.append(f"{org}: {loaded}")
         lines.append(f"- {label}: " + "; ".join(parts))
-        for line in data.get("unavailable", []):
-            lines.append(f"  - {line}")
-        for line in data.get("notes", []):
+        for line in dict.fromkeys([*data.get("unavailable", []), *data.get("notes", [])]):
             lines.append(f"  - {line}")
     lines.append("")
     for scenario in ORDER:
