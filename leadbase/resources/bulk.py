@@ -148,13 +148,17 @@ class LeadLoader(Loader):
             contacts_of.append(own)
         self.repo.insert_rows(self.spec, lead_rows)
         self.repo.insert_rows(contact_spec, contact_rows)
-        contact_data = iter(render_contacts(self.ctx, contact_rows))
         events: list[Row | None] = []
         for lead_row, data, own in zip(lead_rows, self.service.render(lead_rows), contacts_of, strict=True):
+            # A lead renders its contacts with render_contacts, as a contact's own event does:
+            # take them from there instead of rendering every contact twice.
+            embedded = data.get("contacts")
+            by_id = {c.get("id"): c for c in embedded} if isinstance(embedded, list) else {}
             for contact_row in own:
+                contact_data = by_id.get(contact_row["id"]) or render_contacts(self.ctx, [contact_row])[0]
                 events.append(
                     self.repo.event_row(
-                        contact_spec, contact_row, "created", data=next(contact_data), previous_data={}
+                        contact_spec, contact_row, "created", data=contact_data, previous_data={}
                     )
                 )
             events.append(self.repo.event_row(self.spec, lead_row, "created", data=data, previous_data={}))
