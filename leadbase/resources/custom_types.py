@@ -188,6 +188,14 @@ class CustomTypeService(Service):
         return row
 
 
+def type_service(ctx: Context, path: str) -> CustomTypeService:
+    """The service of a custom type resource (`custom_object_type` or `custom_activity`)."""
+    spec = resources.get(path)
+    service = spec.service(ctx, spec)
+    assert isinstance(service, CustomTypeService)
+    return service
+
+
 def check_unchanged(body: dict[str, Any], row: Row, keys: tuple[str, ...]) -> None:
     """Keys an update may repeat but not change."""
     errors = {k: "This cannot be changed." for k in keys if k in body and body[k] != row[k]}

@@ -22,7 +22,7 @@ from leadbase.db.repository import Page, Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
-from leadbase.resources.custom_types import DELETING_TYPE, CustomTypeService, may_edit_instances
+from leadbase.resources.custom_types import DELETING_TYPE, CustomTypeService, may_edit_instances, type_service
 
 TYPE = "CustomActivity"
 STATUSES = ("draft", "published")
@@ -40,10 +40,7 @@ def id_list(column: str) -> Any:
 
 class CustomActivityService(Service):
     def _types(self) -> CustomTypeService:
-        spec = resources.get("custom_activity")
-        service = spec.service(self.ctx, spec)
-        assert isinstance(service, CustomTypeService)
-        return service
+        return type_service(self.ctx, "custom_activity")
 
     def _values(self, type_id: str) -> CustomValues:
         return custom_values(self.ctx, "activity", type_id)

@@ -21,15 +21,13 @@ from leadbase.resources.custom_types import (
     CustomTypeService,
     check_unchanged,
     may_edit_instances,
+    type_service,
 )
 
 
 class CustomObjectService(Service):
     def _types(self) -> CustomTypeService:
-        spec = resources.get("custom_object_type")
-        service = spec.service(self.ctx, spec)
-        assert isinstance(service, CustomTypeService)
-        return service
+        return type_service(self.ctx, "custom_object_type")
 
     def _values(self, type_id: str) -> CustomValues:
         return custom_values(self.ctx, "custom_object", type_id)
