@@ -12,21 +12,10 @@ from leadbase.custom_fields.definitions import (
     OPPORTUNITY,
     Placement,
 )
+from leadbase.custom_fields.types import FIELD_TYPES
 
-ALL_TYPES = frozenset(
-    {
-        "text",
-        "textarea",
-        "number",
-        "date",
-        "datetime",
-        "choices",
-        "user",
-        "contact",
-        "hidden",
-        "custom_object",
-    }
-)
+# Every type with a class in custom_fields/types/.
+ALL_TYPES = frozenset(FIELD_TYPES)
 # Close offers textarea on custom activities (and custom objects); leads, contacts and
 # opportunities keep to single-line text.
 REGULAR_TYPES = ALL_TYPES - {"textarea"}

@@ -35,40 +35,36 @@ CURRENCY_SYMBOLS = {
 
 
 def render_membership(row: Any, *, nested_user: bool = False) -> dict[str, Any]:
+    common = {
+        "id": row.id,
+        "organization_id": row.organization_id,
+        "user_id": row.user_id,
+        "role_id": row.role_id,
+        "role": row.role_id,
+    }
     if nested_user:
         # `_expand=memberships__user` swaps the flattened user_* keys for a `user` object.
-        return {
-            "id": row.id,
-            "organization_id": row.organization_id,
-            "user_id": row.user_id,
-            "role_id": row.role_id,
-            "role": row.role_id,
+        user_keys: dict[str, Any] = {
             "user": {
                 "id": row.user_id,
                 "email": row.email,
                 "first_name": row.first_name,
                 "last_name": row.last_name,
                 "image": row.image,
-            },
-            "date_created": iso(row.date_created),
-            "date_updated": iso(row.date_updated),
+            }
         }
-    return {
-        "id": row.id,
-        "organization_id": row.organization_id,
-        "user_id": row.user_id,
-        "role_id": row.role_id,
-        "role": row.role_id,
-        "user_email": row.email,
-        "user_first_name": row.first_name,
-        "user_last_name": row.last_name,
-        "user_full_name": full_name(row.first_name, row.last_name),
-        "user_image": row.image,
-        "user_phone": None,
-        "user_phone_formatted": None,
-        "date_created": iso(row.date_created),
-        "date_updated": iso(row.date_updated),
-    }
+    else:
+        user_keys = {
+            "user_email": row.email,
+            "user_first_name": row.first_name,
+            "user_last_name": row.last_name,
+            "user_full_name": full_name(row.first_name, row.last_name),
+            "user_image": row.image,
+            "user_phone": None,
+            "user_phone_formatted": None,
+        }
+    dates = {"date_created": iso(row.date_created), "date_updated": iso(row.date_updated)}
+    return {**common, **user_keys, **dates}
 
 
 def memberships_of(ctx: Context, organization_ids: list[str]) -> list[Any]:
