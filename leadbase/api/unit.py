@@ -48,4 +48,7 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
                 params=request.query_params,
             )
             ctx.memo["settings"] = request.app.state.settings
-            return work(ctx)
+            result = work(ctx)
+            # Whatever a write registered outside an operation is recorded before the commit.
+            ctx.flush()
+            return result

@@ -2,7 +2,9 @@
 
 Deleting a field, disassociating a shared field, converting a field to another type and
 deleting a referenced custom object all rewrite values that objects already hold. The
-objects' representation changes, so each records an `updated` event like any other write.
+objects' representation changes, so each is registered with the unit of work like any
+other write, which records one `updated` event per object (with whatever else the request
+changed on it).
 
 A rewrite has two phases because the definitions may change in between: `ValueRewrite(...)`
 reads the objects and their representation under the definitions of the moment; after the
@@ -21,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from leadbase.custom_fields import sql
 from leadbase.custom_fields.definitions import KIND_TO_OBJECT_TYPE, Placement, org_definitions
 from leadbase.db.context import Context
-from leadbase.db.repository import Repository, Row, diff
+from leadbase.db.repository import Repository, Row
 from leadbase.db.resource import ResourceSpec, resources
 
 # Rows are rendered and rewritten in slices, so that one query renders many objects.
@@ -82,13 +84,10 @@ class ValueRewrite:
     def apply(self, transform: Callable[[str, Any], Any]) -> int:
         """Store transform(field id, old stored value) for each field (None removes the value).
 
-        Returns how many objects changed.
+        Returns how many objects' values changed; their events are the unit of work's.
         """
         changed_objects = 0
         for spec, rows, before in self.found:
-            service = spec.service(self.ctx, spec)
-            new_rows: list[Row] = []
-            kept_before: list[dict[str, Any]] = []
             for row, data in zip(rows, before, strict=True):
                 custom = dict(row["custom"] or {})
                 for field_id in self.field_ids:
@@ -101,23 +100,9 @@ class ValueRewrite:
                         custom[field_id] = new_value
                 if custom == row["custom"]:
                     continue
-                new_rows.append(self.repo.update_row(spec, row, {"custom": custom}))
-                kept_before.append(data)
-            if not new_rows:
-                continue
-            for row, old, new in zip(new_rows, kept_before, service.render(new_rows), strict=True):
-                changed = diff(old, new)
-                if not changed:
-                    continue
+                self.ctx.unit.seen(spec, row, data)
+                self.ctx.unit.changed(spec, self.repo.update_row(spec, row, {"custom": custom}))
                 changed_objects += 1
-                self.repo.record(
-                    spec,
-                    row,
-                    "updated",
-                    data=new,
-                    previous_data={k: old.get(k) for k in changed},
-                    changed_fields=changed,
-                )
         return changed_objects
 
 

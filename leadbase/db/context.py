@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
+
+if TYPE_CHECKING:
+    from leadbase.db.unit import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,21 @@ class Context:
     params: Mapping[str, str] = field(default_factory=dict)
     # Per-request memo (statuses, users, field definitions) so one request reads each once.
     memo: dict[str, Any] = field(default_factory=dict)
+    _unit: UnitOfWork | None = field(default=None, repr=False)
+
+    @property
+    def unit(self) -> UnitOfWork:
+        """The request's unit of work: every write registers what it touches here."""
+        if self._unit is None:
+            from leadbase.db.unit import UnitOfWork  # the unit renders through services
+
+            self._unit = UnitOfWork(self)
+        return self._unit
+
+    def flush(self) -> None:
+        """Record the events of every object the unit of work still holds."""
+        if self._unit is not None and self._unit.entries:
+            self._unit.flush()
 
     @property
     def organization_id(self) -> str:

@@ -43,10 +43,14 @@ class Repository:
             stmt = stmt.where(table.c[column] == value)
         return stmt
 
-    def find(self, spec: ResourceSpec, object_id: str) -> Row | None:
+    def find(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row | None:
+        """The row, or None; `lock` reads it FOR UPDATE (PostgreSQL; SQLite writers are serial)."""
         if not isinstance(object_id, str):
             return None
-        row = self.ctx.conn.execute(self.scoped(spec).where(spec.table.c.id == object_id)).mappings().first()
+        stmt = self.scoped(spec).where(spec.table.c.id == object_id)
+        if lock and self.ctx.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = self.ctx.conn.execute(stmt).mappings().first()
         return dict(row) if row is not None else None
 
     def get(self, spec: ResourceSpec, object_id: str) -> Row:

@@ -15,6 +15,26 @@ if TYPE_CHECKING:
     from leadbase.db.service import Service
 
 
+@dataclass(frozen=True)
+class Parent:
+    """A relation to the object this one belongs to (a contact's lead, an object's type).
+
+    `cascade`: deleted with the parent, each child with its own event, before the parent
+    goes. `touches`: joining or leaving the parent (create, delete, moving to another one)
+    changes the parent's representation (a lead's `contact_ids`), so the parent is
+    recorded as updated too.
+    """
+
+    path: str
+    column: str
+    cascade: bool = True
+    touches: bool = False
+
+    @property
+    def spec(self) -> ResourceSpec:
+        return resources.get(self.path)
+
+
 @dataclass
 class ResourceSpec:
     """Everything the generic layer needs to serve one Close resource.
@@ -53,8 +73,8 @@ class ResourceSpec:
     custom_type_column: str | None = None
     # Several resources may share one table (activities): (column, value) picks this one's rows.
     discriminator: tuple[str, str] | None = None
-    # Rows that belong to a lead and go when it is deleted (each with its own event).
-    deleted_with_lead: bool = False
+    # The objects this one belongs to.
+    parents: tuple[Parent, ...] = ()
 
     @property
     def name(self) -> str:
@@ -62,6 +82,10 @@ class ResourceSpec:
 
     def filter_specs(self) -> dict[str, FilterSpec]:
         return self.filters
+
+    def children(self) -> list[tuple[ResourceSpec, Parent]]:
+        """Resources that declare this one as a parent, with the relation."""
+        return [(spec, p) for spec in resources for p in spec.parents if p.path == self.path]
 
 
 resources: Registry[ResourceSpec] = Registry("resource")

@@ -1,4 +1,4 @@
-"""The generic service: create, update and delete through the repository, with events.
+"""The generic service: the write template (create, update, delete) over the unit of work.
 
 A resource's own service subclasses this and overrides the hooks it needs; the generic
 layer never names a resource.
@@ -7,13 +7,16 @@ layer never names a resource.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
 from leadbase.db.query import ListQuery
-from leadbase.db.repository import Page, Repository, Row, diff
-from leadbase.db.resource import ResourceSpec
+from leadbase.db.repository import Page, Repository, Row
+from leadbase.db.resource import Parent, ResourceSpec
+
+if TYPE_CHECKING:
+    from leadbase.db.unit import UnitOfWork
 
 
 class Service:
@@ -41,18 +44,32 @@ class Service:
         raise NotImplementedError
 
     def after_create(self, row: Row, body: dict[str, Any]) -> None:
-        """Create what hangs off the new row (nested contacts...), before its event."""
+        """Create what hangs off the new row (nested contacts...), inside the same unit."""
 
     def after_update(self, before: Row, after: Row) -> None:
         """Side effects of an update that changed something."""
 
     def before_delete(self, row: Row) -> None:
-        """Remove dependants (each with its own event) before the row goes."""
+        """Checks and clean-up before the row goes (its declared children go by themselves)."""
+
+    def delete_dependants(self, row: Row) -> None:
+        """Remove what depends on the row without being a declared child, after the children."""
 
     def after_delete(self, row: Row) -> None:
-        """Side effects on others once the row is gone."""
+        """Side effects on others once the row is gone by a delete of its own (not a cascade)."""
+
+    def authorize(self, action: str, row: Row | None) -> None:
+        """Raise Forbidden if the caller may not `action` (create, update, delete) this object.
+
+        Called for the object a request names, not for the children a delete cascades to:
+        whoever may delete the parent may delete what lives on it. Roles fill this in.
+        """
 
     # ---- the write path ------------------------------------------------------------------
+
+    @property
+    def unit(self) -> UnitOfWork:
+        return self.ctx.unit
 
     def render_one(self, row: Row) -> dict[str, Any]:
         return self.render([row])[0]
@@ -61,54 +78,71 @@ class Service:
         return self.repo.get(self.spec, object_id)
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        values = self.validate_create(body)
+        with self.unit.operation():
+            self.authorize("create", None)
+            row = self.insert(self.validate_create(body))
+            self.after_create(row, body)
+        return self.unit.result(self.spec, row)
+
+    def insert(self, values: Row) -> Row:
+        """Insert a validated row and register it (and the parents it joins) with the unit."""
+        self._touch_parents(values)
         row = self.repo.insert_row(self.spec, values)
-        self.after_create(row, body)
-        data = self.render_one(row)
-        self.repo.record(self.spec, row, "created", data=data, previous_data={})
-        return data
+        self.unit.created(self.spec, row)
+        return row
 
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
-        before = self.render_one(row)
-        values = self.validate_update(row, body)
-        values = {k: v for k, v in values.items() if row.get(k) != v}
-        if not values:
-            return before
+        with self.unit.operation():
+            self.authorize("update", row)
+            row = self.unit.changing(self.spec, row)
+            values = self.validate_update(row, body)
+            values = {k: v for k, v in values.items() if row.get(k) != v}
+            if values:
+                new_row = self.change(row, values)
+                self.after_update(row, new_row)
+        return self.unit.result(self.spec, row)
+
+    def change(self, row: Row, values: Row) -> Row:
+        """Write changed columns of a row registered with the unit; parents it leaves or joins move."""
+        for parent in self.spec.parents:
+            if parent.touches and parent.column in values:
+                self._touch_parents(row, only=parent)
+                self._touch_parents(values, only=parent)
         new_row = self.repo.update_row(self.spec, row, values)
-        after = self.render_one(new_row)
-        self.record_change(new_row, before, after)
-        self.after_update(row, new_row)
-        return after
+        self.unit.changed(self.spec, new_row)
+        return new_row
 
     def delete(self, row: Row) -> None:
-        data = self.render_one(row)
+        with self.unit.operation():
+            self.authorize("delete", row)
+            self.remove(row)
+            self.after_delete(row)
+
+    def remove(self, row: Row) -> None:
+        """Delete a row and, first, the children that declare it their parent with cascade."""
+        row = self.unit.changing(self.spec, row)
         self.before_delete(row)
+        self._touch_parents(row)
+        for child_spec, relation in self.spec.children():
+            if not relation.cascade:
+                continue
+            children = self.repo.children(child_spec, relation.column, [row["id"]])
+            if children:
+                service = child_spec.service(self.ctx, child_spec)
+                for child in children:
+                    service.remove(child)
+        self.delete_dependants(row)
         self.repo.delete_row(self.spec, row)
-        self.repo.record(self.spec, row, "deleted", data=None, previous_data=data)
-        self.after_delete(row)
+        self.unit.deleted(self.spec, row)
 
-    def record_change(self, row: Row, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-        """Record an `updated` event for what differs between two representations, if anything."""
-        changed = diff(before, after)
-        if changed:
-            self.repo.record(
-                self.spec,
-                row,
-                "updated",
-                data=after,
-                previous_data={k: before.get(k) for k in changed},
-                changed_fields=changed,
-            )
-        return changed
-
-    def touch(self, row: Row, before: dict[str, Any]) -> None:
-        """Record that a row's representation changed through a dependant (its contact_ids).
-
-        `before` is the representation taken before the dependant changed.
-        """
-        new_row = self.repo.update_row(self.spec, row, {"updated_by": self.ctx.actor.user_id})
-        after = self.render_one(new_row)
-        self.record_change(new_row, before, after)
+    def _touch_parents(self, row: Row, only: Parent | None = None) -> None:
+        for parent in self.spec.parents:
+            if not parent.touches or (only is not None and parent is not only):
+                continue
+            parent_id = row.get(parent.column)
+            parent_row = self.repo.find(parent.spec, parent_id) if isinstance(parent_id, str) else None
+            if parent_row is not None:
+                self.unit.touch(parent.spec, parent_row)
 
 
 def require_object(body: Any) -> dict[str, Any]:

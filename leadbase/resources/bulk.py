@@ -97,6 +97,8 @@ class Loader:
 
     def _generic(self) -> bool:
         kind = type(self.service)
+        if any(parent.touches for parent in self.spec.parents):
+            return False  # each create changes its parent too: the unit of work records both
         return kind.create is Service.create and kind.after_create is Service.after_create
 
     def _row(self, body: dict[str, Any]) -> Row:

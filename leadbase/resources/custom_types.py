@@ -28,10 +28,7 @@ from leadbase.resources.custom_field.clean import (
 from leadbase.resources.custom_field.placements import remove_associations, reorder, require_admin
 from leadbase.resources.custom_field.render import render_compact
 from leadbase.resources.custom_field.service import delete_field
-from leadbase.resources.custom_field.watch import TypeWatch
-
-# Set while a type's instances are deleted with it, so they skip per-instance clean-ups.
-DELETING_TYPE = "custom_types:deleting"
+from leadbase.resources.custom_field.watch import watch_types
 
 
 def may_edit_instances(ctx: Context, type_row: Row) -> None:
@@ -128,46 +125,35 @@ class CustomTypeService(Service):
         return self._clean(body, creating=False)
 
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
-        before = self.render_one(row)
-        values = self.validate_update(row, body)
-        values = {k: v for k, v in values.items() if row.get(k) != v}
-        moved = False
-        if self.reorders_fields and isinstance(body, dict) and "fields" in body:
-            moved = reorder(self.ctx, Placement(self.placement_type, row["id"]), body["fields"])
-        if not values and not moved:
-            return before
-        new_row = self.repo.update_row(self.spec, row, values or {"updated_by": self.ctx.actor.user_id})
-        after = self.render_one(new_row)
-        self.record_change(new_row, before, after)
-        return after
+        # The generic update, plus a field order that lives outside the type's row.
+        with self.unit.operation():
+            self.authorize("update", row)
+            row = self.unit.changing(self.spec, row)
+            values = self.validate_update(row, body)
+            values = {k: v for k, v in values.items() if row.get(k) != v}
+            moved = False
+            if self.reorders_fields and isinstance(body, dict) and "fields" in body:
+                moved = reorder(self.ctx, Placement(self.placement_type, row["id"]), body["fields"])
+            if values or moved:
+                self.change(row, values or {"updated_by": self.ctx.actor.user_id})
+        return self.unit.result(self.spec, row)
 
-    def delete(self, row: Row) -> None:
+    def authorize(self, action: str, row: Row | None) -> None:
         require_admin(self.ctx)
-        data = self.render_one(row)
-        with TypeWatch(self.ctx):
-            self.delete_dependants(row)
-            self.repo.delete_row(self.spec, row)
-            self.repo.record(self.spec, row, "deleted", data=None, previous_data=data)
+
+    def before_delete(self, row: Row) -> None:
+        watch_types(self.ctx)
 
     def delete_dependants(self, row: Row) -> None:
+        # Its instances (declared children) are gone already; their fields follow.
         placement = Placement(self.placement_type, row["id"])
-        instances = resources.get(self.instances_path)
-        service = instances.service(self.ctx, instances)
-        self.ctx.memo[DELETING_TYPE] = row["id"]
-        try:
-            for instance in self.repo.children(instances, self.instance_type_column, [row["id"]]):
-                service.delete(instance)
-        finally:
-            self.ctx.memo.pop(DELETING_TYPE, None)
         definitions = org_definitions(self.ctx)
         for association in [a for a in definitions.associations if a.placement == placement]:
             field_row = definitions.rows[association.field_id]
             if field_row["kind"] == "shared":
                 shared = resources.get("custom_field/shared")
-                fields = shared.service(self.ctx, shared)
-                before = fields.render_one(field_row)
+                self.unit.touch(shared, field_row)
                 remove_associations(self.ctx, field_row["id"], placement)
-                fields.touch(field_row, before)
             else:
                 # Its values lived on the instances, which are gone.
                 delete_field(self.ctx, field_row, remove_stored_values=False)

@@ -22,7 +22,7 @@ from leadbase.db.repository import Page, Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
-from leadbase.resources.custom_types import DELETING_TYPE, CustomTypeService, may_edit_instances, type_service
+from leadbase.resources.custom_types import CustomTypeService, may_edit_instances, type_service
 
 TYPE = "CustomActivity"
 STATUSES = ("draft", "published")
@@ -232,7 +232,6 @@ class CustomActivityService(Service):
             values["custom"] = stored
         return values
 
-    def delete(self, row: Row) -> None:
-        if not (self.ctx.memo.get("deleting_lead") or self.ctx.memo.get(DELETING_TYPE)):
+    def authorize(self, action: str, row: Row | None) -> None:
+        if action == "delete" and row is not None:
             may_edit_instances(self.ctx, self._types().get(row["custom_activity_type_id"]))
-        super().delete(row)

@@ -1,6 +1,6 @@
 from leadbase.db.models import activity
 from leadbase.db.query import RANGE_OPERATORS, FilterSpec
-from leadbase.db.resource import ResourceSpec, register
+from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.activity.custom import TYPE, CustomActivityService, id_list
 
 CUSTOM_ACTIVITY = register(
@@ -13,10 +13,10 @@ CUSTOM_ACTIVITY = register(
         service=CustomActivityService,
         object_type="activity.custom_activity",
         lead_column="lead_id",
+        parents=(Parent("lead", "lead_id"), Parent("custom_activity", "custom_activity_type_id")),
         custom_field_kind="activity",
         custom_type_column="custom_activity_type_id",
         discriminator=("type", TYPE),
-        deleted_with_lead=True,
         filters={
             "id": FilterSpec("id", "id"),
             "lead_id": FilterSpec("lead_id", "id", build=id_list("lead_id")),

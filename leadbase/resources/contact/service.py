@@ -92,9 +92,6 @@ def render_contacts(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 class ContactService(Service):
-    # A lead made for a contact posted without lead_id, as its `created` event shows it.
-    _new_lead: dict[str, Any] | None = None
-
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return render_contacts(self.ctx, rows)
 
@@ -118,26 +115,8 @@ class ContactService(Service):
                 {"name": values.get("name") or contact_display_name(values)}
             )
             lead_id = lead_data["id"]
-            self._new_lead = lead_data
         values["lead_id"] = lead_id
         return values
-
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        lead_spec = resources.get("lead")
-        lead_row = None
-        lead_before = None
-        lead_id = body.get("lead_id") if isinstance(body, dict) else None
-        if isinstance(lead_id, str):
-            lead_row = self.repo.find(lead_spec, lead_id)
-            if lead_row is not None:
-                lead_before = self._lead_service().render_one(lead_row)
-        data = super().create(body)
-        if lead_row is None and self._new_lead is not None:
-            # The new lead was recorded without its contact: record the contact joining it.
-            lead_row, lead_before = self.repo.get(lead_spec, data["lead_id"]), self._new_lead
-        if lead_row is not None and lead_before is not None:
-            self._lead_service().touch(lead_row, lead_before)
-        return data
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         values = clean_contact(self.ctx, body, row, row["lead_id"])
@@ -148,28 +127,6 @@ class ContactService(Service):
             values["lead_id"] = target
         return values
 
-    def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
-        moving = isinstance(body, dict) and "lead_id" in body and body["lead_id"] != row["lead_id"]
-        if not moving:
-            return super().update(row, body)
-        lead_spec = resources.get("lead")
-        leads = self._lead_service()
-        old_lead = self.repo.get(lead_spec, row["lead_id"])
-        old_before = leads.render_one(old_lead)
-        new_lead = self.repo.find(lead_spec, body["lead_id"]) if isinstance(body["lead_id"], str) else None
-        new_before = leads.render_one(new_lead) if new_lead else None
-        data = super().update(row, body)
-        leads.touch(old_lead, old_before)
-        if new_lead is not None and new_before is not None:
-            leads.touch(new_lead, new_before)
-        return data
-
-    def delete(self, row: Row) -> None:
-        leads = self._lead_service()
-        lead_row = self.repo.find(resources.get("lead"), row["lead_id"])
-        before = leads.render_one(lead_row) if lead_row else None
-        super().delete(row)
-        if lead_row is not None and before is not None and not self.ctx.memo.get("deleting_lead"):
-            leads.touch(lead_row, before)
-            # Contact fields on the lead's objects that pointed at it no longer can.
-            forget_reference(self.ctx, row["id"], row["lead_id"], field_type="contact")
+    def after_delete(self, row: Row) -> None:
+        # Contact fields on the lead's objects that pointed at it no longer can.
+        forget_reference(self.ctx, row["id"], row["lead_id"], field_type="contact")

@@ -1,6 +1,6 @@
 from leadbase.db.models import contact
 from leadbase.db.query import RANGE_OPERATORS, FilterSpec
-from leadbase.db.resource import ResourceSpec, register
+from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.contact.service import ContactService
 
 CONTACT = register(
@@ -12,6 +12,7 @@ CONTACT = register(
         service=ContactService,
         object_type="contact",
         lead_column="lead_id",
+        parents=(Parent("lead", "lead_id", touches=True),),
         custom_field_kind="contact",
         filters={
             "id": FilterSpec("id", "id"),

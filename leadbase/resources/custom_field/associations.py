@@ -32,7 +32,7 @@ from leadbase.resources.custom_field.placements import (
 )
 from leadbase.resources.custom_field.render import TYPE_ID_KEYS, render_association
 from leadbase.resources.custom_field.service import type_exists
-from leadbase.resources.custom_field.watch import TypeWatch
+from leadbase.resources.custom_field.watch import watching_types
 
 NOT_ASSOCIATED = "Empty query: SharedCustomFieldAssociation matching query does not exist."
 
@@ -96,8 +96,8 @@ class SharedFieldAssociations:
             raise Invalid.field("object_type", "The field is already associated with this object type.")
         if name_taken(self.ctx, row["name"], [placement], field_id):
             raise Invalid.field("object_type", "A custom field with the same name already exists there.")
-        with TypeWatch(self.ctx):
-            before = self.fields.render_one(row)
+        with watching_types(self.ctx):
+            self.ctx.unit.touch(self.fields.spec, row)
             add_association(
                 self.ctx,
                 field_id,
@@ -105,7 +105,6 @@ class SharedFieldAssociations:
                 required=required is True,
                 editable_with_roles=[] if roles is MISSING else roles,
             )
-            self.fields.touch(row, before)
         association = org_definitions(self.ctx).association(field_id, placement)
         assert association is not None
         return render_association(association)
@@ -130,18 +129,16 @@ class SharedFieldAssociations:
             changes["editable_with_roles"] = roles
         errors.raise_if_any()
         if changes:
-            with TypeWatch(self.ctx):
-                before = self.fields.render_one(row)
+            with watching_types(self.ctx):
+                self.ctx.unit.touch(self.fields.spec, row)
                 change_association(self.ctx, field_id, association.placement, changes)
-                self.fields.touch(row, before)
         return self.get(field_id, path)
 
     def delete(self, field_id: str, path: str) -> None:
         """Detach the field: its values on that kind of object are deleted (with events)."""
         require_admin(self.ctx)
         row, association = self._existing(field_id, path)
-        with TypeWatch(self.ctx):
-            before = self.fields.render_one(row)
+        with watching_types(self.ctx):
+            self.ctx.unit.touch(self.fields.spec, row)
             remove_values(self.ctx, field_id, [association.placement])
             remove_associations(self.ctx, field_id, association.placement)
-            self.fields.touch(row, before)

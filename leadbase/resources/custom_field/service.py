@@ -46,7 +46,7 @@ from leadbase.resources.custom_field.placements import (
     require_admin,
 )
 from leadbase.resources.custom_field.render import render_field
-from leadbase.resources.custom_field.watch import TypeWatch
+from leadbase.resources.custom_field.watch import watching_types
 
 TYPE_TABLES = {"custom_activity_type_id": custom_activity_type, "custom_object_type_id": custom_object_type}
 # Changing a field to or from these types would need each value re-checked against its
@@ -79,14 +79,13 @@ def delete_field(ctx: Context, row: Row, *, remove_stored_values: bool = True) -
     `remove_stored_values` is False when the objects holding them are being deleted anyway.
     """
     spec = field_spec(row["kind"])
-    repo = Repository(ctx)
-    data = spec.service(ctx, spec).render_one(row)
+    ctx.unit.changing(spec, row)
     if remove_stored_values:
         remove_values(ctx, row["id"], placements_of(ctx, row["id"]))
     remove_associations(ctx, row["id"])
-    repo.delete_row(spec, row)
+    Repository(ctx).delete_row(spec, row)
     definitions_changed(ctx)
-    repo.record(spec, row, "deleted", data=None, previous_data=data)
+    ctx.unit.deleted(spec, row)
 
 
 def converter(old: FieldDefinition, new: FieldDefinition, env: WriteEnv) -> Callable[[Any], Any]:
@@ -130,7 +129,7 @@ class CustomFieldService(Service):
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         require_admin(self.ctx)
         body = require_object(body)
-        with TypeWatch(self.ctx):
+        with watching_types(self.ctx):
             values, settings = self._clean_create(body)
             row = self.repo.insert_row(self.spec, values)
             if self.kind.shared:
@@ -138,9 +137,8 @@ class CustomFieldService(Service):
             else:
                 placement = self.kind.placement(values.get(self.kind.type_key or ""))
                 add_association(self.ctx, row["id"], placement, **settings)
-            data = self.render_one(row)
-            self.repo.record(self.spec, row, "created", data=data, previous_data={})
-        return data
+            self.unit.created(self.spec, row)
+        return self.unit.result(self.spec, row)
 
     def _clean_create(self, body: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
         kind = self.kind
@@ -216,8 +214,8 @@ class CustomFieldService(Service):
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
         require_admin(self.ctx)
         body = require_object(body)
-        with TypeWatch(self.ctx):
-            before = self.render_one(row)
+        with watching_types(self.ctx):
+            row = self.unit.changing(self.spec, row)
             values, settings = self._clean_update(row, body)
             values = {k: v for k, v in values.items() if row.get(k) != v}
             own = org_definitions(self.ctx).associations_of(row["id"])
@@ -230,7 +228,7 @@ class CustomFieldService(Service):
             else:
                 settings = {}
             if not values and not settings:
-                return before
+                return self.unit.result(self.spec, row)
             rewrite = None
             if self._values_change(row, values):
                 # Read the objects holding values while the old definition still renders them.
@@ -243,9 +241,8 @@ class CustomFieldService(Service):
                 env = WriteEnv(lookups=DatabaseLookups(self.ctx))
                 convert = converter(definition_of(row, None), definition_of(new_row, None), env)
                 rewrite.apply(lambda _field_id, stored: convert(stored))
-            after = self.render_one(new_row)
-            self.record_change(new_row, before, after)
-        return after
+            self.unit.changed(self.spec, new_row)
+        return self.unit.result(self.spec, row)
 
     @staticmethod
     def _values_change(row: Row, values: Row) -> bool:
@@ -326,5 +323,5 @@ class CustomFieldService(Service):
 
     def delete(self, row: Row) -> None:
         require_admin(self.ctx)
-        with TypeWatch(self.ctx):
+        with watching_types(self.ctx):
             delete_field(self.ctx, row)

@@ -2,55 +2,34 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from leadbase.db.context import Context
-from leadbase.db.repository import Repository, Row
-from leadbase.db.resource import ResourceSpec, resources
+from leadbase.db.repository import Repository
+from leadbase.db.resource import resources
 
 # The resources whose representation lists custom fields (`fields`, `back_reference_fields`).
 TYPE_PATHS = ("custom_object_type", "custom_activity")
 
 
-class TypeWatch:
-    """Snapshots every custom type on entry; on a clean exit, records `updated` for those that changed.
+def watch_types(ctx: Context) -> None:
+    """Register every custom type with the unit of work, which records those that change.
 
     Organizations have few types, so rendering all of them is cheaper than working out
     which ones a field change touches.
     """
+    repo = Repository(ctx)
+    for path in TYPE_PATHS:
+        if path in resources:
+            spec = resources.get(path)
+            rows = [dict(r) for r in ctx.conn.execute(repo.scoped(spec)).mappings()]
+            ctx.unit.watch(spec, rows)
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.repo = Repository(ctx)
-        self.before: list[tuple[ResourceSpec, dict[str, dict[str, Any]]]] = []
 
-    def _specs(self) -> list[ResourceSpec]:
-        return [resources.get(p) for p in TYPE_PATHS if p in resources]
-
-    def _rows(self, spec: ResourceSpec) -> list[Row]:
-        return [dict(r) for r in self.ctx.conn.execute(self.repo.scoped(spec)).mappings()]
-
-    def __enter__(self) -> TypeWatch:
-        for spec in self._specs():
-            rows = self._rows(spec)
-            rendered = spec.service(self.ctx, spec).render(rows) if rows else []
-            self.before.append((spec, {data["id"]: data for data in rendered}))
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if exc_type is not None:
-            return
-        for spec, before in self.before:
-            rows = [r for r in self._rows(spec) if r["id"] in before]
-            if not rows:
-                continue
-            service = spec.service(self.ctx, spec)
-            for row, data in zip(rows, service.render(rows), strict=True):
-                if data != before[row["id"]]:
-                    service.touch(row, before[row["id"]])
+@contextmanager
+def watching_types(ctx: Context) -> Iterator[None]:
+    """One write to fields: the types that show them are recorded once it has succeeded."""
+    with ctx.unit.operation():
+        watch_types(ctx)
+        yield

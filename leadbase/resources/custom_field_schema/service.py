@@ -21,7 +21,7 @@ from leadbase.db.models import custom_activity_type, custom_object_type
 from leadbase.db.service import require_object
 from leadbase.resources.custom_field.placements import reorder, require_admin
 from leadbase.resources.custom_field.render import render_schema_field
-from leadbase.resources.custom_field.watch import TypeWatch
+from leadbase.resources.custom_field.watch import watching_types
 
 LABELS = {LEAD: "Lead", CONTACT: "Contact", OPPORTUNITY: "Opportunity"}
 # The schema URL names typed placements `activity/<id>` and `custom_object/<id>` (unlike the
@@ -66,6 +66,6 @@ def reorder_schema(ctx: Context, path: str, body: Any) -> dict[str, Any]:
     require_admin(ctx)
     placement, _ = resolve(ctx, path)
     body = require_object(body)
-    with TypeWatch(ctx):
+    with watching_types(ctx):
         reorder(ctx, placement, body.get("fields", []))
     return schema(ctx, path)

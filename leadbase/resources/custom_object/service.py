@@ -17,7 +17,6 @@ from leadbase.db.service import Service
 from leadbase.resources.common import MISSING
 from leadbase.resources.custom_field.clean import clean_name
 from leadbase.resources.custom_types import (
-    DELETING_TYPE,
     CustomTypeService,
     check_unchanged,
     may_edit_instances,
@@ -99,13 +98,12 @@ class CustomObjectService(Service):
             values["custom"] = stored
         return values
 
-    def delete(self, row: Row) -> None:
-        cascading = self.ctx.memo.get("deleting_lead") or self.ctx.memo.get(DELETING_TYPE)
-        if not cascading:
+    def authorize(self, action: str, row: Row | None) -> None:
+        if action == "delete" and row is not None:
             may_edit_instances(self.ctx, self._types().get(row["custom_object_type_id"]))
-        super().delete(row)
-        if not cascading:
-            self._forget_references(row)
+
+    def after_delete(self, row: Row) -> None:
+        self._forget_references(row)
 
     def _forget_references(self, row: Row) -> None:
         forget_reference(

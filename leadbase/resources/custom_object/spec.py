@@ -1,6 +1,6 @@
 from leadbase.db.models import custom_object
 from leadbase.db.query import FilterSpec
-from leadbase.db.resource import ResourceSpec, register
+from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.custom_object.service import CustomObjectService
 
 CUSTOM_OBJECT = register(
@@ -13,9 +13,9 @@ CUSTOM_OBJECT = register(
         service=CustomObjectService,
         object_type="custom_object",
         lead_column="lead_id",
+        parents=(Parent("lead", "lead_id"), Parent("custom_object_type", "custom_object_type_id")),
         custom_field_kind="custom_object",
         custom_type_column="custom_object_type_id",
-        deleted_with_lead=True,
         filters={
             "id": FilterSpec("id", "id"),
             "custom_object_type_id": FilterSpec("custom_object_type_id", "id"),

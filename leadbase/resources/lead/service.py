@@ -191,26 +191,7 @@ class LeadService(Service):
             # even when the clock does not move between them (a frozen test clock).
             moment = row["date_created"] + timedelta(microseconds=number + 1)
             values.update(date_created=moment, date_updated=moment)
-            contact_row = self.repo.insert_row(spec, values)
-            self.repo.record(
-                spec, contact_row, "created", data=service.render_one(contact_row), previous_data={}
-            )
+            service.insert(values)
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         return self._clean(body, row)
-
-    def before_delete(self, row: Row) -> None:
-        spec = resources.get("contact")
-        service = spec.service(self.ctx, spec)
-        self.ctx.memo["deleting_lead"] = True
-        try:
-            for contact_row in self.repo.children(spec, "lead_id", [row["id"]]):
-                service.delete(contact_row)
-            # Everything else that lives on the lead (custom objects, activities...) goes too.
-            for dependant in resources:
-                if dependant.deleted_with_lead and dependant.lead_column:
-                    dependant_service = dependant.service(self.ctx, dependant)
-                    for child in self.repo.children(dependant, dependant.lead_column, [row["id"]]):
-                        dependant_service.delete(child)
-        finally:
-            self.ctx.memo.pop("deleting_lead", None)
