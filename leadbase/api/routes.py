@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from leadbase.api.params import FieldSelection, parse_list_query, project
 from leadbase.api.responses import json_response
+from leadbase.api.schemas import EMPTY_OBJECT, answer, envelope, of_fields, request_body
 from leadbase.api.unit import body_of, run, tz_offset_of
 from leadbase.db.context import Context
 from leadbase.db.resource import ResourceSpec
@@ -26,7 +27,6 @@ FIELDS_PARAMETER = {
     "description": "Comma-separated fields to return; `custom` for every custom field, `_all` for all.",
     "schema": {"type": "string"},
 }
-JSON_BODY = {"content": {"application/json": {"schema": {"type": "object"}}}, "required": True}
 
 
 def list_parameters(spec: ResourceSpec) -> list[dict[str, Any]]:
@@ -134,6 +134,7 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
         return json_response({}, status_code=spec.delete_status)
 
     name = spec.name
+    shape = of_fields(spec.fields)
     if "list" in spec.verbs:
         router.add_api_route(
             collection,
@@ -142,7 +143,10 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             summary=f"List {noun}s",
             operation_id=f"{name}_list",
             tags=tags,
-            openapi_extra={"parameters": list_parameters(spec)},
+            openapi_extra={
+                "parameters": list_parameters(spec),
+                "responses": answer(envelope(shape, has_more=spec.has_more, total=spec.total_results)),
+            },
         )
     if "create" in spec.verbs:
         router.add_api_route(
@@ -153,7 +157,11 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             operation_id=f"{name}_create",
             tags=tags,
             status_code=spec.create_status,
-            openapi_extra={"parameters": [FIELDS_PARAMETER], "requestBody": JSON_BODY},
+            openapi_extra={
+                "parameters": [FIELDS_PARAMETER],
+                "requestBody": request_body(of_fields(spec.fields, request=True, creating=True)),
+                "responses": answer(shape, spec.create_status),
+            },
         )
     if "get" in spec.verbs:
         router.add_api_route(
@@ -163,7 +171,7 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             summary=f"Get a {noun}",
             operation_id=f"{name}_get",
             tags=tags,
-            openapi_extra={"parameters": [ID_PARAMETER, FIELDS_PARAMETER]},
+            openapi_extra={"parameters": [ID_PARAMETER, FIELDS_PARAMETER], "responses": answer(shape)},
         )
     if "update" in spec.verbs:
         router.add_api_route(
@@ -173,7 +181,11 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             summary=f"Update a {noun}",
             operation_id=f"{name}_update",
             tags=tags,
-            openapi_extra={"parameters": [ID_PARAMETER, FIELDS_PARAMETER], "requestBody": JSON_BODY},
+            openapi_extra={
+                "parameters": [ID_PARAMETER, FIELDS_PARAMETER],
+                "requestBody": request_body(of_fields(spec.fields, request=True)),
+                "responses": answer(shape),
+            },
         )
     if "delete" in spec.verbs:
         router.add_api_route(
@@ -184,5 +196,8 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             operation_id=f"{name}_delete",
             tags=tags,
             status_code=spec.delete_status,
-            openapi_extra={"parameters": [ID_PARAMETER]},
+            openapi_extra={
+                "parameters": [ID_PARAMETER],
+                "responses": answer(None if spec.delete_status == 204 else EMPTY_OBJECT, spec.delete_status),
+            },
         )

@@ -9,6 +9,7 @@ from sqlalchemy import Table
 
 from leadbase.core.ids import LONG
 from leadbase.core.registry import Registry
+from leadbase.db.fields import Fields
 from leadbase.db.query import FilterSpec
 
 if TYPE_CHECKING:
@@ -75,6 +76,13 @@ class ResourceSpec:
     discriminator: tuple[str, str] | None = None
     # The objects this one belongs to.
     parents: tuple[Parent, ...] = ()
+    # The built-in fields; their filters and orderings join `filters` and `orderings`.
+    fields: Fields | None = None
+
+    def __post_init__(self) -> None:
+        if self.fields is not None:
+            self.filters = {**self.fields.filters(), **self.filters}
+            self.orderings = {**self.fields.orderings(), **self.orderings}
 
     @property
     def name(self) -> str:

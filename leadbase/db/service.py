@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
+from leadbase.db.fields import Fields
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Page, Repository, Row
 from leadbase.db.resource import Parent, ResourceSpec
@@ -29,7 +30,8 @@ class Service:
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         """Public representations of a page of rows, loading related data in batches."""
-        raise NotImplementedError
+        fields = self._fields()
+        return [fields.render(r) for r in rows]
 
     def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
         """One page of rows; `params` carries resource-specific query parameters."""
@@ -37,11 +39,16 @@ class Service:
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         """Column values for a new row, or Invalid."""
-        raise NotImplementedError
+        return self._fields().clean(body, creating=True)
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         """Column values that change, or Invalid (PUT is partial)."""
-        raise NotImplementedError
+        return self._fields().clean(body, creating=False)
+
+    def _fields(self) -> Fields:
+        if self.spec.fields is None:
+            raise NotImplementedError(f"{self.spec.path} declares no fields: its service must say how")
+        return self.spec.fields
 
     def after_create(self, row: Row, body: dict[str, Any]) -> None:
         """Create what hangs off the new row (nested contacts...), inside the same unit."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.support import Api
 
@@ -53,3 +54,48 @@ def test_the_foundation_operations_are_all_served(api: Api) -> None:
     }
     assert expected <= CLOSE_OPERATIONS
     assert expected <= served_operations(api)
+
+
+def _operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
+    paths = api.client.get("/api/v1/openapi.json").json()["paths"]
+    return [(method, path, op) for path, operations in paths.items() for method, op in operations.items()]
+
+
+def test_every_request_and_response_body_is_described(api: Api) -> None:
+    undescribed = []
+    for method, path, op in _operations(api):
+        if method in ("post", "put"):
+            schema = (
+                op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            )
+            if not schema.get("properties"):
+                undescribed.append(f"{method.upper()} {path} request")
+        answers = {code: r for code, r in op["responses"].items() if code.startswith("2")}
+        assert len(answers) == 1, (method, path, answers)
+        ((code, response),) = answers.items()
+        if code == "204":
+            assert "content" not in response
+            continue
+        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+        if "properties" not in schema:
+            undescribed.append(f"{method.upper()} {path} {code}")
+    assert not undescribed
+
+
+def test_schemas_come_from_the_field_declarations(api: Api) -> None:
+    paths = api.client.get("/api/v1/openapi.json").json()["paths"]
+    create = paths["/status/lead/"]["post"]
+    request = create["requestBody"]["content"]["application/json"]["schema"]
+    assert request["required"] == ["label"]
+    assert request["properties"] == {"label": {"type": "string", "maxLength": 255}}
+    answer = create["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(answer["properties"]) == {"id", "label", "organization_id"}
+    listing = paths["/lead/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(listing["properties"]) == {"data", "has_more", "total_results"}
+    lead = listing["properties"]["data"]["items"]
+    assert lead["properties"]["date_created"] == {"type": "string", "format": "date-time", "readOnly": True}
+    assert "status" not in lead["properties"]  # write-only: a label accepted instead of status_id
+    update = paths["/lead/{id}/"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "status" in update["properties"] and "id" not in update["properties"]
+    assert "required" not in update  # PUT is partial
+    assert paths["/custom_object/{id}/"]["delete"]["responses"]["204"] == {"description": "No content"}

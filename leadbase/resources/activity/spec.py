@@ -1,5 +1,6 @@
+from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECTS, RANGE, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
-from leadbase.db.query import RANGE_OPERATORS, FilterSpec
+from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.activity.custom import TYPE, CustomActivityService, id_list
 
@@ -18,18 +19,38 @@ CUSTOM_ACTIVITY = register(
         custom_type_column="custom_activity_type_id",
         discriminator=("type", TYPE),
         filters={
-            "id": FilterSpec("id", "id"),
             "lead_id": FilterSpec("lead_id", "id", build=id_list("lead_id")),
             "contact_id": FilterSpec("contact_id", "id", build=id_list("contact_id")),
             "user_id": FilterSpec("user_id", "id", build=id_list("user_id")),
-            "date_created": FilterSpec("date_created", "datetime", RANGE_OPERATORS),
-            "activity_at": FilterSpec("activity_at", "datetime", RANGE_OPERATORS),
         },
-        orderings={
-            "date_created": "date_created",
-            "date_updated": "date_updated",
-            "activity_at": "activity_at",
-        },
+        fields=Fields(
+            (
+                shown("id", filter_operators=EQUAL),
+                shown("_type", TEXT, computed=True),
+                Field("custom_activity_type_id", required=True),
+                Field("lead_id", required=True),
+                Field("contact_id", nullable=True),
+                Field("user_id", nullable=True),
+                shown("user_name", TEXT, computed=True, nullable=True),
+                shown("created_by", nullable=True),
+                shown("created_by_name", TEXT, computed=True, nullable=True),
+                shown("updated_by", nullable=True),
+                shown("updated_by_name", TEXT, computed=True, nullable=True),
+                shown("organization_id"),
+                shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
+                shown("date_updated", DATETIME, sortable=True),
+                Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True),
+                Field("status", TEXT, description="draft or published"),
+                shown("last_published_at", DATETIME, nullable=True),
+                Field("pinned", BOOL, computed=True),
+                shown("pinned_at", DATETIME, nullable=True),
+                shown("source", TEXT),
+                shown("mentions", OBJECTS, computed=True),
+                shown("mentions_updated_at", DATETIME, nullable=True, computed=True),
+                shown("users", OBJECTS, computed=True),
+            ),
+            custom=True,
+        ),
         tag="activities",
     )
 )

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from leadbase.api.auth import hash_key
 from leadbase.api.responses import json_response
+from leadbase.api.schemas import answer, envelope, object_schema
 from leadbase.api.unit import run
 from leadbase.core.clock import iso
 from leadbase.core.errors import NotFound
@@ -40,7 +41,23 @@ def _own_keys(ctx: Context) -> list[Any]:
     )
 
 
-@router.get("/api_key/", summary="List your API keys (legacy)", operation_id="api_key_list", tags=["users"])
+KEY = object_schema(
+    "One of your API keys; the key itself is never shown again.",
+    id={"type": "string"},
+    organization_id={"type": "string"},
+    user_id={"type": "string"},
+    name={"type": "string", "nullable": True},
+    date_created={"type": "string", "format": "date-time"},
+)
+
+
+@router.get(
+    "/api_key/",
+    summary="List your API keys (legacy)",
+    operation_id="api_key_list",
+    tags=["users"],
+    openapi_extra={"responses": answer(envelope(KEY))},
+)
 def list_keys(request: Request) -> Response:
     return json_response(
         run(
@@ -52,7 +69,11 @@ def list_keys(request: Request) -> Response:
 
 
 @router.get(
-    "/api_key/{key}/", summary="Get one of your API keys (legacy)", operation_id="api_key_get", tags=["users"]
+    "/api_key/{key}/",
+    summary="Get one of your API keys (legacy)",
+    operation_id="api_key_get",
+    tags=["users"],
+    openapi_extra={"responses": answer(KEY)},
 )
 def get_key(request: Request, key: str) -> Response:
     def work(ctx: Context) -> dict[str, Any]:

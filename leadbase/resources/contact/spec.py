@@ -1,7 +1,11 @@
+from leadbase.db.fields import EQUAL, OBJECTS, RANGE, TEXT, Field, Fields, audit, list_of, obj, shown
 from leadbase.db.models import contact
-from leadbase.db.query import RANGE_OPERATORS, FilterSpec
 from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.contact.service import ContactService
+
+STRING = {"type": "string"}
+BOOLEAN = {"type": "boolean"}
+PHONE = obj(phone=STRING, phone_formatted=STRING, country=STRING, type=STRING)
 
 CONTACT = register(
     ResourceSpec(
@@ -14,13 +18,27 @@ CONTACT = register(
         lead_column="lead_id",
         parents=(Parent("lead", "lead_id", touches=True),),
         custom_field_kind="contact",
-        filters={
-            "id": FilterSpec("id", "id"),
-            "lead_id": FilterSpec("lead_id", "id"),
-            "date_created": FilterSpec("date_created", "datetime", RANGE_OPERATORS),
-            "date_updated": FilterSpec("date_updated", "datetime", RANGE_OPERATORS),
-        },
-        orderings={"date_created": "date_created", "date_updated": "date_updated", "name": "name"},
+        fields=Fields(
+            (
+                shown("id", filter_operators=EQUAL),
+                Field(
+                    "lead_id", filter_operators=EQUAL, description="Created with a new lead when left out."
+                ),
+                Field("name", TEXT, sortable=True),
+                Field("title", TEXT),
+                shown("display_name", TEXT, computed=True),
+                Field("emails", list_of(obj(email=STRING, type=STRING, is_unsubscribed={"type": "boolean"}))),
+                Field(
+                    "phones", list_of(obj(phone=STRING, phone_formatted=STRING, country=STRING, type=STRING))
+                ),
+                Field("urls", list_of(obj(url=STRING, type=STRING))),
+                *audit(dates=RANGE, sortable=True),
+                shown("created_by_name", TEXT, computed=True, nullable=True),
+                shown("updated_by_name", TEXT, computed=True, nullable=True),
+                shown("integration_links", OBJECTS, computed=True),
+            ),
+            custom=True,
+        ),
         tag="contacts",
     )
 )

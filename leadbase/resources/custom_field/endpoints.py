@@ -10,13 +10,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from leadbase.api.responses import json_response
-from leadbase.api.routes import JSON_BODY, add_resource_routes
+from leadbase.api.routes import add_resource_routes
+from leadbase.api.schemas import answer, object_schema, request_body
 from leadbase.api.unit import body_of, run
 from leadbase.db.context import Context
 from leadbase.resources.custom_field.associations import SharedFieldAssociations
 from leadbase.resources.custom_field.spec import LEGACY_SPECS
 
 router = APIRouter()
+ASSOCIATION = object_schema(
+    "Where a shared field applies, and how.",
+    object_type={"type": "string", "description": "lead, contact, opportunity, custom_activity_type..."},
+    custom_activity_type_id={"type": "string"},
+    custom_object_type_id={"type": "string"},
+    editable_with_roles={"type": "array", "items": {"type": "string"}},
+    required={"type": "boolean"},
+)
 TAGS: list[Any] = ["custom_fields"]
 FIELD_ID = {"name": "scf_id", "in": "path", "required": True, "schema": {"type": "string"}}
 OBJECT_TYPE = {
@@ -75,7 +84,11 @@ def _routes(prefix: str, *, in_schema: bool) -> APIRouter:
         status_code=201,
         summary="Associate a Shared Custom Field with an object type",
         operation_id=f"custom_field_shared_association_create{suffix}",
-        openapi_extra={"parameters": [FIELD_ID], "requestBody": JSON_BODY},
+        openapi_extra={
+            "parameters": [FIELD_ID],
+            "requestBody": request_body(ASSOCIATION),
+            "responses": answer(ASSOCIATION, 201),
+        },
         **common,
     )
     for method, handler, summary, status in (
@@ -83,9 +96,12 @@ def _routes(prefix: str, *, in_schema: bool) -> APIRouter:
         ("PUT", update, "Update a Shared Custom Field Association", 200),
         ("DELETE", delete, "Disassociate a Shared Custom Field from an object type", 204),
     ):
-        extra: dict[str, Any] = {"parameters": [FIELD_ID, OBJECT_TYPE]}
+        extra: dict[str, Any] = {
+            "parameters": [FIELD_ID, OBJECT_TYPE],
+            "responses": answer(None if status == 204 else ASSOCIATION, status),
+        }
         if method == "PUT":
-            extra["requestBody"] = JSON_BODY
+            extra["requestBody"] = request_body(ASSOCIATION)
         routes.add_api_route(
             item,
             handler,

@@ -1,7 +1,7 @@
 """/custom_field/<kind>/ for the six kinds, and Close's legacy /custom_fields/<kind>/ paths."""
 
+from leadbase.db.fields import BOOL, DATETIME, EQUAL, IDS, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import custom_field
-from leadbase.db.query import FilterSpec
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.custom_field.kinds import KINDS
 from leadbase.resources.custom_field.service import CustomFieldService
@@ -9,10 +9,31 @@ from leadbase.resources.custom_field.service import CustomFieldService
 
 def _spec(kind_name: str, prefix: str) -> ResourceSpec:
     kind = KINDS[kind_name]
-    filters = {"id": FilterSpec("id", "id")}
+    declared: list[Field] = [
+        shown("id", filter_operators=EQUAL),
+        Field("name", TEXT, required=True, nullable=False, blank=False, sortable=True),
+        Field("description", TEXT),
+        Field("type", TEXT, required=True, nullable=False, description=", ".join(sorted(kind.types))),
+        Field("choices", IDS),
+        Field("accepts_multiple_values", BOOL),
+    ]
+    if kind.shared:
+        declared.append(shown("associations", OBJECTS, computed=True))
+    else:
+        declared.append(Field("editable_with_roles", IDS))
     if kind.type_key is not None:
-        # Not documented by Close, but a natural way to list one type's fields.
-        filters[kind.type_key] = FilterSpec(kind.type_key, "id")
+        # Filtering by it is not documented by Close, but a natural way to list one type's fields.
+        declared.append(Field(kind.type_key, required=True, filter_operators=EQUAL))
+        declared.append(Field("required", BOOL))
+    declared += [
+        Field("referenced_custom_type_id", nullable=True),
+        Field("back_reference_is_visible", BOOL, nullable=True),
+        shown("organization_id"),
+        shown("created_by", nullable=True),
+        shown("updated_by", nullable=True),
+        shown("date_created", DATETIME, sortable=True),
+        shown("date_updated", DATETIME),
+    ]
     return ResourceSpec(
         path=f"{prefix}/{kind.segment}",
         table=custom_field,
@@ -22,8 +43,7 @@ def _spec(kind_name: str, prefix: str) -> ResourceSpec:
         service=CustomFieldService,
         object_type=kind.event_type,
         discriminator=("kind", kind.name),
-        filters=filters,
-        orderings={"date_created": "date_created", "name": "name"},
+        fields=Fields(tuple(declared)),
         create_status=kind.create_status,
         delete_status=kind.delete_status,
         tag="custom_fields",

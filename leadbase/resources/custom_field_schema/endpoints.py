@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from leadbase.api.responses import json_response
-from leadbase.api.routes import JSON_BODY
+from leadbase.api.schemas import answer, object_schema, request_body
 from leadbase.api.unit import body_of, run
 from leadbase.db.context import Context
 from leadbase.resources.custom_field_schema.service import reorder_schema, schema
@@ -24,6 +24,18 @@ OBJECT_TYPE = {
     "schema": {"type": "string"},
 }
 PATH = "/custom_field_schema/{object_type:path}/"
+FIELDS = {"type": "array", "items": {"type": "object"}}
+SCHEMA = object_schema(
+    "The custom fields of one kind of object, in order.",
+    object_type={"type": "string"},
+    name={"type": "string"},
+    organization_id={"type": "string"},
+    fields=FIELDS,
+)
+REORDER = object_schema(
+    "Every field of the schema, in the new order.",
+    fields={"type": "array", "items": object_schema(id={"type": "string"})},
+)
 
 
 @router.get(
@@ -31,7 +43,7 @@ PATH = "/custom_field_schema/{object_type:path}/"
     summary="Retrieve a custom field schema",
     operation_id="custom_field_schema_get",
     tags=["custom_fields"],
-    openapi_extra={"parameters": [OBJECT_TYPE]},
+    openapi_extra={"parameters": [OBJECT_TYPE], "responses": answer(SCHEMA)},
 )
 def get_schema(request: Request) -> Response:
     path = request.path_params["object_type"]
@@ -43,7 +55,11 @@ def get_schema(request: Request) -> Response:
     summary="Reorder the fields of a custom field schema",
     operation_id="custom_field_schema_update",
     tags=["custom_fields"],
-    openapi_extra={"parameters": [OBJECT_TYPE], "requestBody": JSON_BODY},
+    openapi_extra={
+        "parameters": [OBJECT_TYPE],
+        "requestBody": request_body(REORDER),
+        "responses": answer(SCHEMA),
+    },
 )
 def put_schema(request: Request) -> Response:
     path = request.path_params["object_type"]

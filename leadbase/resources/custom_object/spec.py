@@ -1,5 +1,5 @@
+from leadbase.db.fields import EQUAL, TEXT, Field, Fields, audit, shown
 from leadbase.db.models import custom_object
-from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.custom_object.service import CustomObjectService
 
@@ -16,11 +16,16 @@ CUSTOM_OBJECT = register(
         parents=(Parent("lead", "lead_id"), Parent("custom_object_type", "custom_object_type_id")),
         custom_field_kind="custom_object",
         custom_type_column="custom_object_type_id",
-        filters={
-            "id": FilterSpec("id", "id"),
-            "custom_object_type_id": FilterSpec("custom_object_type_id", "id"),
-        },
-        orderings={"date_created": "date_created", "date_updated": "date_updated", "name": "name"},
+        fields=Fields(
+            (
+                shown("id", filter_operators=EQUAL),
+                Field("custom_object_type_id", required=True, filter_operators=EQUAL),
+                Field("lead_id", required=True),
+                Field("name", TEXT, required=True, nullable=False, blank=False, sortable=True),
+                *audit(sortable=True),
+            ),
+            custom=True,
+        ),
         create_status=201,
         delete_status=204,
         tag="custom_objects",

@@ -1,4 +1,5 @@
 from leadbase.core.ids import SHORT
+from leadbase.db.fields import BOOL, IDS, OBJECTS, TEXT, Field, Fields, audit, shown
 from leadbase.db.models import custom_object_type
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.custom_object_type.service import CustomObjectTypeService
@@ -17,6 +18,20 @@ CUSTOM_OBJECT_TYPE = register(
         has_more=False,
         default_limit=10_000,
         max_limit=10_000,
+        fields=Fields(
+            (
+                shown("id"),
+                Field("name", TEXT, required=True, nullable=False, blank=False),
+                Field("name_plural", TEXT, required=True, nullable=False, blank=False),
+                Field("description", TEXT),
+                Field("api_create_only", BOOL),
+                Field("editable_with_roles", IDS),
+                Field("is_archived", BOOL),
+                Field("fields", OBJECTS, computed=True),
+                shown("back_reference_fields", OBJECTS, computed=True),
+                *audit(),
+            )
+        ),
         create_status=201,
         delete_status=204,
         tag="custom_object_types",

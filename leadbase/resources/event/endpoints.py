@@ -9,6 +9,7 @@ from starlette.responses import Response
 from leadbase.api.params import FieldSelection
 from leadbase.api.responses import json_response
 from leadbase.api.routes import FIELDS_PARAMETER
+from leadbase.api.schemas import answer, envelope, of_fields
 from leadbase.api.unit import run
 from leadbase.resources.event.service import FILTERS, MAX_LIMIT, EventService
 from leadbase.resources.event.spec import EVENT
@@ -38,7 +39,17 @@ def _parameters() -> list[dict[str, object]]:
     summary="List events",
     operation_id="event_list",
     tags=["events"],
-    openapi_extra={"parameters": _parameters()},
+    openapi_extra={
+        "parameters": _parameters(),
+        "responses": answer(
+            envelope(
+                of_fields(EVENT.fields),
+                has_more=False,
+                cursor_next={"type": "string", "nullable": True},
+                cursor_previous={"type": "string", "nullable": True},
+            )
+        ),
+    },
 )
 def list_events(request: Request) -> Response:
     page = run(request, lambda ctx: EventService(ctx, EVENT).feed(request.query_params), writes=False)

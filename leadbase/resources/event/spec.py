@@ -1,3 +1,4 @@
+from leadbase.db.fields import DATETIME, IDS, OBJECT, TEXT, Fields, shown
 from leadbase.db.models import event
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.event.service import EventService
@@ -10,6 +11,27 @@ EVENT = register(
         model_name="Event",
         service=EventService,
         verbs=frozenset({"get"}),
+        fields=Fields(
+            (
+                shown("id"),
+                shown("date_created", DATETIME),
+                shown("date_updated", DATETIME),
+                shown("organization_id"),
+                shown("user_id", nullable=True),
+                shown("request_id", nullable=True),
+                shown("api_key_id", nullable=True),
+                shown("oauth_client_id", nullable=True),
+                shown("oauth_scope", TEXT, nullable=True),
+                shown("object_type", TEXT),
+                shown("object_id"),
+                shown("lead_id", nullable=True),
+                shown("action", TEXT),
+                shown("changed_fields", IDS),
+                shown("meta", OBJECT),
+                shown("data", OBJECT, nullable=True),
+                shown("previous_data", OBJECT, nullable=True),
+            )
+        ),
         tag="events",
     )
 )

@@ -1,7 +1,24 @@
+from leadbase.db.fields import (
+    EQUAL,
+    IDS,
+    OBJECT,
+    OBJECTS,
+    RANGE,
+    TEXT,
+    Field,
+    Fields,
+    audit,
+    list_of,
+    obj,
+    shown,
+)
 from leadbase.db.models import lead
-from leadbase.db.query import RANGE_OPERATORS, FilterSpec
 from leadbase.db.resource import ResourceSpec, register
-from leadbase.resources.lead.service import LeadService
+from leadbase.resources.lead.service import ADDRESS_FIELDS, LeadService
+
+ADDRESSES = list_of(
+    obj(**{k: {"type": "string", "nullable": True} for k in ADDRESS_FIELDS}, tz_ids={"type": "array"})
+)
 
 LEAD = register(
     ResourceSpec(
@@ -14,13 +31,32 @@ LEAD = register(
         lead_column="id",
         custom_field_kind="lead",
         total_results=True,
-        filters={
-            "id": FilterSpec("id", "id"),
-            "status_id": FilterSpec("status_id", "id"),
-            "date_created": FilterSpec("date_created", "datetime", RANGE_OPERATORS),
-            "date_updated": FilterSpec("date_updated", "datetime", RANGE_OPERATORS),
-        },
-        orderings={"date_created": "date_created", "date_updated": "date_updated", "name": "name"},
+        fields=Fields(
+            (
+                shown("id", filter_operators=EQUAL),
+                Field("name", TEXT, sortable=True),
+                shown("display_name", TEXT, computed=True),
+                Field("description", TEXT),
+                Field("url", TEXT),
+                Field("status_id", filter_operators=EQUAL),
+                Field("status", TEXT, write_only=True, description="A status label, instead of status_id."),
+                shown("status_label", TEXT, computed=True, nullable=True),
+                Field("addresses", ADDRESSES),
+                Field("contacts", OBJECTS, description="Contacts to create with the lead (on create)."),
+                shown("contact_ids", IDS, computed=True),
+                shown("opportunities", OBJECTS, computed=True),
+                shown("tasks", OBJECTS, computed=True),
+                shown("integration_links", OBJECTS, computed=True),
+                shown("primary_email", OBJECT, computed=True, nullable=True),
+                shown("primary_phone", OBJECT, computed=True, nullable=True),
+                shown("html_url", TEXT, computed=True),
+                *audit(dates=RANGE, sortable=True),
+                shown("created_by_name", TEXT, computed=True, nullable=True),
+                shown("updated_by_name", TEXT, computed=True, nullable=True),
+                shown("custom", OBJECT, computed=True, description="Values by field name (legacy)."),
+            ),
+            custom=True,
+        ),
         tag="leads",
     )
 )

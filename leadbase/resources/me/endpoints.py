@@ -12,6 +12,7 @@ from starlette.responses import Response
 from leadbase.api.params import FieldSelection, project
 from leadbase.api.responses import json_response
 from leadbase.api.routes import FIELDS_PARAMETER
+from leadbase.api.schemas import answer, of_fields
 from leadbase.api.unit import run
 from leadbase.db.context import Context
 from leadbase.db.models import organization
@@ -45,12 +46,28 @@ def me(ctx: Context) -> dict[str, Any]:
     }
 
 
+LIST = {"type": "array", "items": {"type": "object"}}
+ME = {
+    **of_fields(USER.fields),
+    "description": "The user of the API key, in the key's organization.",
+}
+ME["properties"] = {
+    **ME["properties"],
+    "organizations": LIST,
+    "memberships": LIST,
+    "email_accounts": LIST,
+    "phone_numbers": LIST,
+    "last_used_timezone": {"type": "string", "nullable": True},
+}
+ME["required"] = list(ME["properties"])
+
+
 @router.get(
     "/me/",
     summary="Get the current user",
     operation_id="me_get",
     tags=["users"],
-    openapi_extra={"parameters": [FIELDS_PARAMETER]},
+    openapi_extra={"parameters": [FIELDS_PARAMETER], "responses": answer(ME)},
 )
 def get_me(request: Request) -> Response:
     selection = FieldSelection.parse(request.query_params.get("_fields"))

@@ -1,3 +1,4 @@
+from leadbase.db.fields import DATETIME, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import organization
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.organization.service import OrganizationService
@@ -10,6 +11,24 @@ ORGANIZATION = register(
         model_name="Organization",
         service=OrganizationService,
         verbs=frozenset({"get", "update"}),
+        fields=Fields(
+            (
+                shown("id"),
+                Field("name", TEXT, nullable=False, blank=False),
+                Field("currency", TEXT, nullable=False),
+                shown("currency_symbol", TEXT, computed=True),
+                Field("lead_statuses", OBJECTS, description="Every lead status, in the new order."),
+                shown("pipelines", OBJECTS, computed=True),
+                shown("opportunity_statuses", OBJECTS, computed=True),
+                shown("memberships", OBJECTS, computed=True),
+                shown("inactive_memberships", OBJECTS, computed=True),
+                shown("lead_custom_fields", OBJECTS, computed=True),
+                shown("date_created", DATETIME),
+                shown("date_updated", DATETIME),
+                shown("created_by", nullable=True),
+                shown("updated_by", nullable=True),
+            )
+        ),
         tag="organizations",
     )
 )

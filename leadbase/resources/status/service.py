@@ -6,12 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import MISSING, optional_text
 
 DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
 
@@ -35,39 +34,28 @@ def forget_statuses(ctx: Context) -> None:
 
 
 class LeadStatusService(Service):
-    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        return [{"id": r["id"], "label": r["label"], "organization_id": r["organization_id"]} for r in rows]
-
-    def _label(self, body: dict[str, Any], *, creating: bool, own_id: str | None = None) -> Any:
-        errors = FieldErrors()
-        label = optional_text(body, "label", errors, max_length=255)
-        if creating and label is MISSING and not errors:
-            errors.add("label", "This field is required.")
-        if label is None or (isinstance(label, str) and not label.strip()):
-            errors.add("label", "This field may not be blank.")
-        errors.raise_if_any()
-        if label is MISSING:
-            return MISSING
-        label = label.strip()
+    def _unique(self, label: str, own_id: str | None = None) -> None:
         for status in ordered_statuses(self.ctx):
             if status["id"] != own_id and status["label"].lower() == label.lower():
                 raise Invalid.field("label", "A lead status with this label already exists.")
-        return label
 
     def validate_create(self, body: dict[str, Any]) -> Row:
-        label = self._label(body, creating=True)
+        values = super().validate_create(body)
+        self._unique(values["label"])
         position = self.ctx.conn.execute(
             select(func.coalesce(func.max(lead_status.c.position), -1)).where(
                 lead_status.c.organization_id == self.ctx.organization_id
             )
         ).scalar_one()
         forget_statuses(self.ctx)
-        return {"label": label, "position": int(position) + 1}
+        return {**values, "position": int(position) + 1}
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
-        label = self._label(body, creating=False, own_id=row["id"])
+        values = super().validate_update(row, body)
+        if "label" in values:
+            self._unique(values["label"], own_id=row["id"])
         forget_statuses(self.ctx)
-        return {} if label is MISSING else {"label": label}
+        return values
 
     def before_delete(self, row: Row) -> None:
         in_use = self.ctx.conn.execute(

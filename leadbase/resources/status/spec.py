@@ -1,3 +1,4 @@
+from leadbase.db.fields import ID, TEXT, Field, Fields
 from leadbase.db.models import lead_status
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.status.service import LeadStatusService
@@ -11,6 +12,13 @@ LEAD_STATUS = register(
         summary_name="Lead Status",
         service=LeadStatusService,
         object_type="status.lead",
+        fields=Fields(
+            (
+                Field("id", ID, read_only=True),
+                Field("label", TEXT, required=True, nullable=False, blank=False, strip=True, max_length=255),
+                Field("organization_id", ID, read_only=True),
+            )
+        ),
         default_order=("position",),
         orderings={"position": "position"},
         max_limit=1000,

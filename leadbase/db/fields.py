@@ -1,0 +1,358 @@
+"""A resource's built-in fields, declared once: validation, rendering, filters, sorts and schemas.
+
+A `Field` says what a client may send and what the API shows: its value type, whether it
+is required on create, read-only, nullable or blank, its default, whether lists filter or
+sort by it, and, for fields the API derives (a lead's `contact_ids`), that it is computed.
+`Fields` turns those declarations into the column values of a create or a partial update
+(with Close's error bodies: every field's problem at once, under its name), the public
+representation of a row, the filters and orderings of the list, and the OpenAPI schemas.
+
+Value types are small strategy objects (`ValueType`); custom_fields adapts its field types
+to this protocol, so a built-in text field and a custom text field accept the same values.
+Plain classes, not pydantic or msgspec: bench/PROFILE.md has the measurement, and the error
+texts are Close's without a translation table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from leadbase.core.clock import iso
+from leadbase.core.errors import FieldErrors
+from leadbase.db.query import EQUALITY_OPERATORS, RANGE_OPERATORS, FilterSpec, Kind, Operator
+
+Row = dict[str, Any]
+REQUIRED = "This field is required."
+BLANK = "This field may not be blank."
+NULL = "This field may not be null."
+
+
+class Problem(Exception):
+    """A value a field cannot hold; the message is what the client reads under the field's name."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValueType(Protocol):
+    """How one kind of value is accepted, shown and described."""
+
+    @property
+    def filter_kind(self) -> Kind:
+        """How list filters read a query parameter of this type."""
+        ...
+
+    def clean(self, value: Any) -> Any:
+        """The stored form of an incoming (non-null) value, or Problem."""
+        ...
+
+    def render(self, stored: Any) -> Any:
+        """The public form of a stored value."""
+        ...
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON schema of the public form."""
+        ...
+
+
+class Text:
+    filter_kind: Kind = "text"
+
+    def clean(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise Problem("Not a valid string.")
+        return value
+
+    def render(self, stored: Any) -> Any:
+        return stored
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+
+class Identifier(Text):
+    """An object id (`lead_...`): text, filtered by equality."""
+
+    filter_kind: Kind = "id"
+
+
+class Boolean:
+    filter_kind: Kind = "bool"
+
+    def clean(self, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise Problem("Must be true or false.")
+        return value
+
+    def render(self, stored: Any) -> Any:
+        return bool(stored)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class Integer:
+    filter_kind: Kind = "int"
+
+    def clean(self, value: Any) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise Problem("Must be an integer.")
+        return value
+
+    def render(self, stored: Any) -> Any:
+        return stored
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer"}
+
+
+class DateTime:
+    """Shown as Close shows datetimes: ISO 8601 with microseconds and +00:00."""
+
+    filter_kind: Kind = "datetime"
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value
+        raise Problem("Not a valid datetime.")
+
+    def render(self, stored: Any) -> Any:
+        return iso(stored)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time"}
+
+
+@dataclass(frozen=True)
+class Structured:
+    """JSON the service validates itself (addresses, emails...); described by `json_schema`."""
+
+    json_schema: Mapping[str, Any]
+    filter_kind: Kind = "text"
+
+    def clean(self, value: Any) -> Any:
+        return value
+
+    def render(self, stored: Any) -> Any:
+        return stored
+
+    def schema(self) -> dict[str, Any]:
+        return dict(self.json_schema)
+
+
+TEXT = Text()
+ID = Identifier()
+BOOL = Boolean()
+INT = Integer()
+DATETIME = DateTime()
+
+
+def list_of(items: Mapping[str, Any]) -> Structured:
+    return Structured({"type": "array", "items": dict(items)})
+
+
+def obj(**properties: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON schema object with these properties (for Structured fields)."""
+    return {"type": "object", "properties": {k: dict(v) for k, v in properties.items()}}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One built-in field of a resource."""
+
+    name: str
+    type: ValueType = field(default_factory=lambda: ID)
+    # Required in a create body.
+    required: bool = False
+    # Shown, never written by a client (ids, audit columns, computed values).
+    read_only: bool = False
+    nullable: bool = True
+    # Whether "" (or only whitespace) is a value; when not, null is refused as blank too.
+    blank: bool = True
+    strip: bool = False
+    max_length: int | None = None
+    # The stored value of a create body that leaves the field out.
+    default: Any = None
+    # The table column; the field's name when None.
+    column: str | None = None
+    # Operators list filters accept (eq, in, gt...); empty when lists do not filter by it.
+    filter_operators: frozenset[Operator] = frozenset()
+    sortable: bool = False
+    # Shown but not stored: the service renders it.
+    computed: bool = False
+    # Accepted in request bodies, never shown (a lead's `status` label, resolved to status_id).
+    write_only: bool = False
+    description: str = ""
+
+    @property
+    def source(self) -> str:
+        return self.column or self.name
+
+    def clean(self, value: Any) -> Any:
+        """The stored form of one incoming value, or Problem."""
+        if value is None:
+            if not self.nullable:
+                raise Problem(BLANK if not self.blank else NULL)
+            return None
+        cleaned = self.type.clean(value)
+        if isinstance(cleaned, str):
+            if self.max_length is not None and len(cleaned) > self.max_length:
+                raise Problem(f"Longer than the maximum of {self.max_length} characters.")
+            if not self.blank and not cleaned.strip():
+                raise Problem(BLANK)
+            if self.strip:
+                cleaned = cleaned.strip()
+        return cleaned
+
+    def schema(self) -> dict[str, Any]:
+        schema = self.type.schema()
+        if self.nullable and not self.required:
+            schema = {**schema, "nullable": True}
+        if self.max_length is not None:
+            schema = {**schema, "maxLength": self.max_length}
+        if self.read_only:
+            schema = {**schema, "readOnly": True}
+        if self.description:
+            schema = {**schema, "description": self.description}
+        return schema
+
+
+def filterable(*operators: Operator) -> frozenset[Operator]:
+    return frozenset(operators) or EQUALITY_OPERATORS
+
+
+RANGE = RANGE_OPERATORS
+EQUAL = EQUALITY_OPERATORS
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The declared fields of a resource, in the order its representation shows them."""
+
+    declared: tuple[Field, ...]
+    # Whether the representation may hold `custom.cf_...` keys besides these.
+    custom: bool = False
+    by_name: Mapping[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.declared})
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.declared)
+
+    def writable(self) -> list[Field]:
+        return [f for f in self.declared if not f.read_only and not f.computed]
+
+    def shown(self) -> list[Field]:
+        return [f for f in self.declared if not f.write_only]
+
+    # ---- validation ----------------------------------------------------------------------
+
+    def clean(
+        self,
+        body: Mapping[str, Any],
+        *,
+        creating: bool,
+        errors: FieldErrors | None = None,
+    ) -> Row:
+        """Column values of a create (every writable field) or an update (those in the body).
+
+        Read-only and unknown keys are ignored, as Close ignores them; every problem is
+        collected, and raised together unless the caller passes its own `errors`.
+        """
+        own = errors is None
+        errors = errors if errors is not None else FieldErrors()
+        values: Row = {}
+        for f in self.writable():
+            if f.name not in body:
+                if creating and f.required:
+                    errors.add(f.name, REQUIRED)
+                elif creating:
+                    values[f.source] = f.default() if callable(f.default) else f.default
+                continue
+            try:
+                values[f.source] = f.clean(body[f.name])
+            except Problem as problem:
+                errors.add(f.name, problem.message)
+        if own:
+            errors.raise_if_any()
+        return values
+
+    # ---- rendering -----------------------------------------------------------------------
+
+    def render(self, row: Row, computed: Callable[[Field, Row], Any] | None = None) -> dict[str, Any]:
+        """The public representation of a row; `computed` supplies the computed fields."""
+        out: dict[str, Any] = {}
+        for f in self.shown():
+            if f.computed:
+                if computed is None:
+                    raise LookupError(f"{f.name} is computed and nothing computes it")
+                out[f.name] = computed(f, row)
+            else:
+                out[f.name] = f.type.render(row[f.source])
+        return out
+
+    # ---- lists ---------------------------------------------------------------------------
+
+    def filters(self) -> dict[str, FilterSpec]:
+        return {
+            f.name: FilterSpec(f.name, f.type.filter_kind, f.filter_operators, column=f.column)
+            for f in self.declared
+            if f.filter_operators
+        }
+
+    def orderings(self) -> dict[str, str]:
+        return {f.name: f.source for f in self.declared if f.sortable}
+
+    # ---- schemas -------------------------------------------------------------------------
+
+    def response_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {f.name: f.schema() for f in self.shown()},
+            "required": [f.name for f in self.shown()],
+        }
+        if self.custom:
+            schema["additionalProperties"] = {"description": "custom.cf_... values"}
+        return schema
+
+    def request_schema(self, *, creating: bool) -> dict[str, Any]:
+        writable = self.writable()
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {f.name: f.schema() for f in writable},
+        }
+        required = [f.name for f in writable if f.required] if creating else []
+        if required:
+            schema["required"] = required
+        if self.custom:
+            schema["additionalProperties"] = {"description": "custom.cf_... values"}
+        return schema
+
+
+def shown(name: str, value_type: ValueType = ID, *, nullable: bool = False, **options: Any) -> Field:
+    """A read-only field: shown, never written by a client (never null unless said)."""
+    return Field(name, value_type, read_only=True, nullable=nullable, **options)
+
+
+OBJECT: Structured = Structured({"type": "object"})
+IDS = list_of({"type": "string"})
+OBJECTS = list_of({"type": "object"})
+
+
+def audit(*, dates: frozenset[Operator] = frozenset(), sortable: bool = False) -> tuple[Field, ...]:
+    """organization_id, date_created, date_updated, created_by, updated_by, read-only.
+
+    `dates` are the filter operators of the two dates, `sortable` whether lists sort by them.
+    """
+    return (
+        shown("organization_id"),
+        shown("date_created", DATETIME, filter_operators=dates, sortable=sortable),
+        shown("date_updated", DATETIME, filter_operators=dates, sortable=sortable),
+        shown("created_by", nullable=True),
+        shown("updated_by", nullable=True),
+    )
