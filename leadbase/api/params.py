@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import leadbase.custom_fields.filtering  # noqa: F401  (registers the custom.<field> filter paths)
 from leadbase.core.dates import parse_date, parse_datetime
 from leadbase.core.errors import Invalid
-from leadbase.db.query import Condition, FilterSpec, ListQuery, Operator, Ordering
+from leadbase.db.filters import Filter, Term, all_of
+from leadbase.db.query import FilterSpec, ListQuery, Operator, Ordering
 from leadbase.db.resource import ResourceSpec
 
 _SUFFIXES: dict[str, Operator] = {"in": "in", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
@@ -77,11 +79,11 @@ def _typed(spec: FilterSpec, name: str, raw: str, tz_offset: float | None) -> An
     return raw
 
 
-def parse_conditions(
+def parse_filters(
     filters: Mapping[str, FilterSpec], params: Mapping[str, str], tz_offset: float | None
-) -> list[Condition]:
-    """Conditions for the known filter parameters; unknown parameters are ignored."""
-    conditions: list[Condition] = []
+) -> Filter | None:
+    """The filter tree of the known filter parameters (all must hold); unknown ones are ignored."""
+    conditions: list[Filter] = []
     for key, raw in params.items():
         base, _, suffix = key.rpartition("__")
         if not base or suffix not in _SUFFIXES:
@@ -91,12 +93,13 @@ def parse_conditions(
         spec = filters.get(base)
         if spec is None or operator not in spec.operators:
             continue
-        if operator == "in":
+        path = spec.column or spec.name
+        if operator == "in" or (operator == "eq" and spec.splits):
             values = [_typed(spec, key, part.strip(), tz_offset) for part in raw.split(",") if part.strip()]
-            conditions.append(Condition(spec, "in", values))
+            conditions.append(Term(path, "in", values))
         else:
-            conditions.append(Condition(spec, operator, _typed(spec, key, raw, tz_offset)))
-    return conditions
+            conditions.append(Term(path, operator, _typed(spec, key, raw, tz_offset)))
+    return all_of(conditions)
 
 
 def parse_order(spec: ResourceSpec, params: Mapping[str, str]) -> list[Ordering]:
@@ -120,7 +123,7 @@ def parse_order(spec: ResourceSpec, params: Mapping[str, str]) -> list[Ordering]
 def parse_list_query(spec: ResourceSpec, params: Mapping[str, str], tz_offset: float | None) -> ListQuery:
     skip, limit = parse_window(spec, params)
     return ListQuery(
-        conditions=parse_conditions(spec.filters, params, tz_offset),
+        where=parse_filters(spec.filters, params, tz_offset),
         order_by=parse_order(spec, params),
         skip=skip,
         limit=limit,

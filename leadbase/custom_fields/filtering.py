@@ -11,6 +11,8 @@ from leadbase.core.errors import Invalid
 from leadbase.custom_fields.types import OPERATORS, ValueProblem, field_type
 from leadbase.custom_fields.values import PREFIX, CustomValues
 from leadbase.db.context import Context
+from leadbase.db.filters import register_extension
+from leadbase.db.resource import ResourceSpec
 
 
 def custom_condition(
@@ -40,3 +42,15 @@ def custom_condition(
         )
     except ValueProblem as problem:
         raise Invalid({name: problem.message}) from problem
+
+
+def _custom_path(
+    ctx: Context, spec: ResourceSpec, rest: str, operator: str, operand: Any
+) -> ColumnElement[bool]:
+    if spec.custom_field_kind is None:
+        raise Invalid({PREFIX + rest: f"{spec.model_name} has no custom fields."})
+    return custom_condition(ctx, spec.table, spec.custom_field_kind, rest, operator, operand)
+
+
+# Filter trees reach custom values through `custom.<field id or name>` paths.
+register_extension("custom", _custom_path)

@@ -1,12 +1,12 @@
-"""Filters, sorts and windows as values: parsed once at the edge, applied by the repository."""
+"""Sorts and windows as values, and the list parameters that build filter trees (db/filters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import ColumnElement
+if TYPE_CHECKING:
+    from leadbase.db.filters import Filter
 
 Operator = Literal["eq", "in", "gt", "gte", "lt", "lte"]
 Kind = Literal["id", "text", "datetime", "bool", "int", "date"]
@@ -22,17 +22,10 @@ class FilterSpec:
     name: str
     kind: Kind
     operators: frozenset[Operator] = EQUALITY_OPERATORS
-    # The SQL expression compared; built from the resource's table when None.
+    # The column compared; the filter's name when None.
     column: str | None = None
-    # For filters that are not a plain column comparison (e.g. a subquery).
-    build: Callable[[Operator, Any], ColumnElement[bool]] | None = None
-
-
-@dataclass(frozen=True)
-class Condition:
-    filter: FilterSpec
-    operator: Operator
-    value: Any
+    # Whether a plain `name=a,b` means any of a and b (as `name__in=a,b` does).
+    splits: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,7 +36,8 @@ class Ordering:
 
 @dataclass
 class ListQuery:
-    conditions: list[Condition] = field(default_factory=list)
+    # What the list is narrowed to: one filter tree (None: everything in scope).
+    where: Filter | None = None
     order_by: list[Ordering] = field(default_factory=list)
     skip: int = 0
     limit: int = 100

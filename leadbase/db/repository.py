@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from leadbase.core import clock
 from leadbase.core.errors import NotFound
 from leadbase.core.ids import SHORT, new_id
 from leadbase.db.context import Context
+from leadbase.db.filters import compile_filter
 from leadbase.db.models import event
-from leadbase.db.query import Condition, ListQuery
+from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
 Row = dict[str, Any]
@@ -81,9 +82,8 @@ class Repository:
 
     def list_page(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
         stmt = base if base is not None else self.scoped(spec)
-        where = [self.condition(spec, c) for c in query.conditions]
-        if where:
-            stmt = stmt.where(and_(*where))
+        if query.where is not None:
+            stmt = stmt.where(compile_filter(self.ctx, spec, query.where))
         if query.limit == 0:
             # No rows, yet has_more (and total_results) still describe what lies past _skip.
             count = self._count(stmt)
@@ -107,24 +107,6 @@ class Repository:
         # count(*) over the same FROM and WHERE: an index-only count where an index covers it.
         counting = stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
         return int(self.ctx.conn.execute(counting).scalar_one())
-
-    def condition(self, spec: ResourceSpec, cond: Condition) -> ColumnElement[bool]:
-        f = cond.filter
-        if f.build is not None:
-            return f.build(cond.operator, cond.value)
-        column = spec.table.c[f.column or f.name]
-        op, value = cond.operator, cond.value
-        if op == "eq":
-            return column.is_(None) if value is None else column == value
-        if op == "in":
-            return column.in_(list(value))
-        comparisons: dict[str, Callable[[Any], ColumnElement[bool]]] = {
-            "gt": column.__gt__,
-            "gte": column.__ge__,
-            "lt": column.__lt__,
-            "lte": column.__le__,
-        }
-        return comparisons[op](value)
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Parent:
-    """A relation to the object this one belongs to (a contact's lead, an object's type).
+    """A relation to the object this one belongs to (a contact's lead, an object's type) or
+    points at without belonging to it (a lead's status: `cascade=False`).
 
     `cascade`: deleted with the parent, each child with its own event, before the parent
     goes. `touches`: joining or leaving the parent (create, delete, moving to another one)
@@ -30,6 +31,12 @@ class Parent:
     column: str
     cascade: bool = True
     touches: bool = False
+    # The relation's name in filter paths (`lead.name`); the parent's last path segment by default.
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path.rsplit("/", 1)[-1]
 
     @property
     def spec(self) -> ResourceSpec:

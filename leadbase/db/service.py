@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Select
+
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
 from leadbase.db.fields import Fields
+from leadbase.db.filters import Filter, all_of
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Page, Repository, Row
 from leadbase.db.resource import Parent, ResourceSpec
@@ -33,9 +36,20 @@ class Service:
         fields = self._fields()
         return [fields.render(r) for r in rows]
 
+    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
+        """What resource-specific list parameters add to the filter tree (may set the order)."""
+        return None
+
+    def scope(self) -> Select[Any] | None:
+        """The rows a list starts from when they are not the organization's rows of the table."""
+        return None
+
     def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
-        """One page of rows; `params` carries resource-specific query parameters."""
-        return self.repo.list_page(self.spec, query)
+        """One page of rows: the declared filters, and what `list_filter` adds."""
+        extra = self.list_filter(query, params)
+        if extra is not None:
+            query.where = all_of([t for t in (query.where, extra) if t is not None])
+        return self.repo.list_page(self.spec, query, base=self.scope())
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         """Column values for a new row, or Invalid."""

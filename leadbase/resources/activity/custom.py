@@ -8,17 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement
-
 from leadbase.core import clock
 from leadbase.core.clock import iso
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.values import CustomValues, custom_values
-from leadbase.db.models import activity
-from leadbase.db.query import ListQuery, Operator, Ordering
-from leadbase.db.repository import Page, Row
+from leadbase.db.filters import Filter, Term
+from leadbase.db.query import ListQuery, Ordering
+from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
@@ -26,16 +24,6 @@ from leadbase.resources.custom_types import CustomTypeService, may_edit_instance
 
 TYPE = "CustomActivity"
 STATUSES = ("draft", "published")
-
-
-def id_list(column: str) -> Any:
-    """A filter taking one id or a comma-separated list of them (`lead_id=a,b`)."""
-
-    def build(operator: Operator, value: Any) -> ColumnElement[bool]:
-        values = value if isinstance(value, list) else str(value).split(",")
-        return activity.c[column].in_([v.strip() for v in values if v.strip()])
-
-    return build
 
 
 class CustomActivityService(Service):
@@ -79,7 +67,7 @@ class CustomActivityService(Service):
             )
         return out
 
-    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         # Not a declared filter: unlike the others it needs lead_id (as in Close, listing one
         # type across leads goes through Advanced Filtering to find the leads first).
         types = [
@@ -88,14 +76,13 @@ class CustomActivityService(Service):
             for part in params.get(key, "").split(",")
             if part.strip()
         ]
-        base = self.repo.scoped(self.spec)
-        if types:
-            if not params.get("lead_id") and not params.get("lead_id__in"):
-                raise Invalid({"lead_id": "Filtering by custom_activity_type_id requires lead_id."})
-            base = base.where(activity.c.custom_activity_type_id.in_(types))
         if "_order_by" not in params:
             query.order_by = [Ordering("date_created", descending=True)]
-        return self.repo.list_page(self.spec, query, base=base)
+        if not types:
+            return None
+        if not params.get("lead_id") and not params.get("lead_id__in"):
+            raise Invalid({"lead_id": "Filtering by custom_activity_type_id requires lead_id."})
+        return Term("custom_activity_type_id", "in", types)
 
     # ---- writing -------------------------------------------------------------------------
 

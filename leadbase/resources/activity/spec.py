@@ -2,7 +2,7 @@ from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECTS, RANGE, TEXT, Fiel
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.activity.custom import TYPE, CustomActivityService, id_list
+from leadbase.resources.activity.custom import TYPE, CustomActivityService
 
 CUSTOM_ACTIVITY = register(
     ResourceSpec(
@@ -19,9 +19,9 @@ CUSTOM_ACTIVITY = register(
         custom_type_column="custom_activity_type_id",
         discriminator=("type", TYPE),
         filters={
-            "lead_id": FilterSpec("lead_id", "id", build=id_list("lead_id")),
-            "contact_id": FilterSpec("contact_id", "id", build=id_list("contact_id")),
-            "user_id": FilterSpec("user_id", "id", build=id_list("user_id")),
+            "lead_id": FilterSpec("lead_id", "id", splits=True),
+            "contact_id": FilterSpec("contact_id", "id", splits=True),
+            "user_id": FilterSpec("user_id", "id", splits=True),
         },
         fields=Fields(
             (

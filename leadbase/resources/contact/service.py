@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from leadbase.core.clock import iso
@@ -10,8 +10,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.context import Context
-from leadbase.db.query import ListQuery
-from leadbase.db.repository import Page, Row
+from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text, user_names
@@ -94,9 +93,6 @@ def render_contacts(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
 class ContactService(Service):
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return render_contacts(self.ctx, rows)
-
-    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
-        return self.repo.list_page(self.spec, query)
 
     def _lead_service(self) -> Service:
         spec = resources.get("lead")

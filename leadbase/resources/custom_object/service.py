@@ -9,9 +9,9 @@ from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues, custom_values
-from leadbase.db.models import custom_object
+from leadbase.db.filters import Filter, Term
 from leadbase.db.query import ListQuery
-from leadbase.db.repository import Page, Row
+from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING
@@ -50,14 +50,13 @@ class CustomObjectService(Service):
             )
         return out
 
-    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         # Close lists one lead's objects at a time (lead_id is required, so it is not a
         # declared filter); across leads, Advanced Filtering finds them.
         lead_id = params.get("lead_id")
         if not lead_id:
             raise Invalid({"lead_id": "This field is required."})
-        base = self.repo.scoped(self.spec).where(custom_object.c.lead_id == lead_id)
-        return self.repo.list_page(self.spec, query, base=base)
+        return Term("lead_id", "eq", lead_id)
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -6,10 +6,11 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, and_
+from sqlalchemy import Select
 
-from leadbase.api.params import parse_conditions, parse_int
+from leadbase.api.params import parse_filters, parse_int
 from leadbase.core.errors import BadRequest, Invalid
+from leadbase.db.filters import compile_filter
 from leadbase.db.models import event
 from leadbase.db.query import RANGE_OPERATORS, FilterSpec
 from leadbase.db.repository import Row
@@ -79,10 +80,10 @@ class EventService(Service):
     def feed(self, params: Mapping[str, str]) -> dict[str, Any]:
         """One page of the log: newest first, `cursor_next` leads to older events."""
         limit = parse_int("_limit", params.get("_limit"), MAX_LIMIT, maximum=MAX_LIMIT)
-        conditions = parse_conditions(FILTERS, params, self.ctx.tz_offset)
+        where = parse_filters(FILTERS, params, self.ctx.tz_offset)
         stmt: Select[Any] = self.repo.scoped(self.spec)
-        if conditions:
-            stmt = stmt.where(and_(*(self.repo.condition(self.spec, c) for c in conditions)))
+        if where is not None:
+            stmt = stmt.where(compile_filter(self.ctx, self.spec, where))
         cursor = params.get("_cursor")
         if cursor:
             stmt = stmt.where(event.c.seq < decode_cursor(cursor))

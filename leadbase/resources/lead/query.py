@@ -12,12 +12,9 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, func
-
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import BadRequest
-from leadbase.db.context import Context
-from leadbase.db.models import lead, lead_status
+from leadbase.db.filters import Filter, Operator, Term, all_of
 from leadbase.db.query import Ordering
 
 _COMPARISON = re.compile(r"^(?P<field>[a-z_]+)\s*(?P<op>>=|<=|>|<|=|:)\s*(?P<value>.+)$")
@@ -32,11 +29,13 @@ _SORTS = {
 
 @dataclass
 class LeadQuery:
-    conditions: list[ColumnElement[bool]] = field(default_factory=list)
+    terms: list[Filter] = field(default_factory=list)
     order_by: list[Ordering] = field(default_factory=list)
 
-    def apply(self, stmt: Select[object]) -> Select[object]:
-        return stmt.where(*self.conditions) if self.conditions else stmt
+    @property
+    def where(self) -> Filter | None:
+        """Every term must hold: the query as one filter tree."""
+        return all_of(self.terms)
 
 
 def _tokens(text: str) -> list[str]:
@@ -48,7 +47,10 @@ def _tokens(text: str) -> list[str]:
         raise BadRequest(f"Cannot parse the query {text!r}: {exc}.") from exc
 
 
-def parse_lead_query(ctx: Context, text: str) -> LeadQuery:
+# ---- parsing: text -> (field, operator, value) terms -----------------------------------------
+
+
+def parse_lead_query(text: str, tz_offset: float | None) -> LeadQuery:
     result = LeadQuery()
     for token in _tokens(text):
         if token in ("*", ""):
@@ -68,34 +70,25 @@ def parse_lead_query(ctx: Context, text: str) -> LeadQuery:
                 "or the date_created/date_updated/name/status terms."
             )
         name, op, value = match["field"], match["op"], match["value"]
-        result.conditions.append(_condition(ctx, name, op, value))
+        result.terms.append(term_filter(name, op, value, tz_offset))
     return result
 
 
-def _condition(ctx: Context, name: str, op: str, value: str) -> ColumnElement[bool]:
+# ---- compiling: one term -> the filter tree ---------------------------------------------------
+
+_COMPARISONS: dict[str, Operator] = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt", "=": "eq", ":": "eq"}
+
+
+def term_filter(name: str, op: str, value: str, tz_offset: float | None) -> Filter:
+    """One `field op value` term of the query as a node of the filter tree."""
     if name in ("date_created", "date_updated", "created", "updated"):
-        column = lead.c["date_" + name.removeprefix("date_")]
         try:
-            moment = parse_datetime(value, ctx.tz_offset)
+            moment = parse_datetime(value, tz_offset)
         except ValueError as exc:
             raise BadRequest(f"Not a valid date in the query: {value!r}.") from exc
-        comparisons = {
-            ">=": column >= moment,
-            "<=": column <= moment,
-            ">": column > moment,
-            "<": column < moment,
-            "=": column == moment,
-            ":": column == moment,
-        }
-        return comparisons[op]
+        return Term("date_" + name.removeprefix("date_"), _COMPARISONS[op], moment)
     if name in ("name", "lead_name", "company") and op in (":", "="):
-        return lead.c.name.ilike(value.replace("%", r"\%").replace("_", r"\_") + "%", escape="\\")
+        return Term("name", "istartswith", value)
     if name in ("status", "lead_status") and op in (":", "="):
-        labels = lead_status.c.label
-        return lead.c.status_id.in_(
-            lead_status.select()
-            .with_only_columns(lead_status.c.id)
-            .where(lead_status.c.organization_id == ctx.organization_id, func.lower(labels) == value.lower())
-            .scalar_subquery()
-        )
+        return Term("status.label", "ieq", value)
     raise BadRequest(f"leadbase cannot answer the query term {name}{op}{value!r} yet.")

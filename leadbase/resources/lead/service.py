@@ -9,8 +9,9 @@ from typing import Any
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.values import CustomValues
+from leadbase.db.filters import Filter
 from leadbase.db.query import ListQuery
-from leadbase.db.repository import Page, Row
+from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text, user_names
@@ -98,15 +99,14 @@ class LeadService(Service):
         settings = self.ctx.memo.get("settings")
         return str(getattr(settings, name, default)) if settings is not None else default
 
-    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         text = params.get("query")
         if not text or not text.strip():
-            return self.repo.list_page(self.spec, query)
-        parsed = parse_lead_query(self.ctx, text)
+            return None
+        parsed = parse_lead_query(text, self.ctx.tz_offset)
         if parsed.order_by and "_order_by" not in params:
             query.order_by = parsed.order_by
-        base = parsed.apply(self.repo.scoped(self.spec))
-        return self.repo.list_page(self.spec, query, base=base)
+        return parsed.where
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from leadbase.db.fields import (
     shown,
 )
 from leadbase.db.models import lead
-from leadbase.db.resource import ResourceSpec, register
+from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.lead.service import ADDRESS_FIELDS, LeadService
 
 ADDRESSES = list_of(
@@ -29,6 +29,8 @@ LEAD = register(
         service=LeadService,
         object_type="lead",
         lead_column="id",
+        # Not a parent: a relation for filter paths (`status.label`), never cascaded.
+        parents=(Parent("status/lead", "status_id", cascade=False, label="status"),),
         custom_field_kind="lead",
         total_results=True,
         fields=Fields(

@@ -9,16 +9,14 @@ from sqlalchemy import Select, select
 
 from leadbase.core.clock import iso
 from leadbase.core.errors import Invalid, NotFound
+from leadbase.db.filters import Filter
 from leadbase.db.models import membership, user
-from leadbase.db.query import ListQuery
-from leadbase.db.repository import Page, Row
+from leadbase.db.query import ListQuery, Ordering
+from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import full_name
 
-ORDERS = {
-    "last_name,first_name": (user.c.last_name, user.c.first_name),
-    "first_name,last_name": (user.c.first_name, user.c.last_name),
-}
+ORDERS = ("last_name,first_name", "first_name,last_name")
 
 
 def render_users(rows: list[Row], organizations: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -53,16 +51,17 @@ class UserService(Service):
             raise NotFound.for_model("User")
         return dict(row)
 
-    def list_page(self, query: ListQuery, params: Mapping[str, str]) -> Page:
+    def scope(self) -> Select[Any]:
+        return self._members()
+
+    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
+        # Close documents two orders, each a pair of names, both ascending.
         order = params.get("_order_by", "").replace(" ", "")
-        columns = ORDERS.get(order.lstrip("-"))
-        if order and columns is None:
+        if order and order.lstrip("-") not in ORDERS:
             raise Invalid({"_order_by": "Use last_name,first_name or first_name,last_name."})
-        stmt = self._members().order_by(*(columns or (user.c.date_created,)), user.c.id)
-        rows = [
-            dict(r) for r in self.ctx.conn.execute(stmt.offset(query.skip).limit(query.limit + 1)).mappings()
-        ]
-        return Page(rows[: query.limit], has_more=len(rows) > query.limit)
+        if order:
+            query.order_by = [Ordering(name) for name in order.lstrip("-").split(",")]
+        return None
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         ids = [r["id"] for r in rows]
