@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from leadbase import __version__
 from leadbase.api.auth import KeyResolver
+from leadbase.api.docs import add_docs_routes
 from leadbase.api.middleware import API_PREFIX, CloseConventions
 from leadbase.api.openapi import build_openapi
 from leadbase.api.ratelimit import RateLimiter, parse_rate
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(build_router(), prefix=API_PREFIX)
 
     openapi_cache: dict[str, Any] = {}
+    add_docs_routes(app, API_PREFIX)
 
     @app.get(API_PREFIX + "/openapi.json", include_in_schema=False)
     def openapi_document() -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,21 @@ def test_schemas_come_from_the_field_declarations(api: Api) -> None:
     assert "status" in update["properties"] and "id" not in update["properties"]
     assert "required" not in update  # PUT is partial
     assert paths["/custom_object/{id}/"]["delete"]["responses"]["204"] == {"description": "No content"}
+
+
+def test_the_docs_page_works_offline(api: Api) -> None:
+    page = api.client.get("/api/v1/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "/api/v1/openapi.json" in html
+    # Everything the page loads is served by leadbase itself: no other host is named.
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/") and not s.startswith("//") for s in sources)
+    assert "http://" not in html and "https://" not in html
+    for source in sources:
+        asset = api.client.get(source)
+        assert asset.status_code == 200, source
+        assert len(asset.content) > 500
+    script = api.client.get("/static/docs/swagger-ui-bundle.js")
+    assert "SwaggerUIBundle" in script.text and script.headers["content-type"].startswith("text/javascript")
+    assert api.client.get("/static/docs/index.html").status_code == 404
