@@ -221,6 +221,17 @@ class Field:
         return schema
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _renderer(value_type: ValueType) -> Callable[[Any], Any]:
+    """The type's render, or `_same` when it shows stored values as they are (no call per value)."""
+    if isinstance(value_type, (Text, Structured, Integer)):
+        return _same
+    return value_type.render
+
+
 def filterable(*operators: Operator) -> frozenset[Operator]:
     return frozenset(operators) or EQUALITY_OPERATORS
 
@@ -237,18 +248,32 @@ class Fields:
     # Whether the representation may hold `custom.cf_...` keys besides these.
     custom: bool = False
     by_name: Mapping[str, Field] = field(init=False, repr=False, compare=False)
+    # Worked out once: validation and rendering walk these on every object.
+    _writable: tuple[Field, ...] = field(init=False, repr=False, compare=False)
+    _shown: tuple[tuple[str, str, Field, Callable[[Any], Any] | None], ...] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.declared})
+        object.__setattr__(
+            self, "_writable", tuple(f for f in self.declared if not f.read_only and not f.computed)
+        )
+        shown = tuple(
+            (f.name, f.source, f, None if f.computed else _renderer(f.type))
+            for f in self.declared
+            if not f.write_only
+        )
+        object.__setattr__(self, "_shown", shown)
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.declared)
 
     def writable(self) -> list[Field]:
-        return [f for f in self.declared if not f.read_only and not f.computed]
+        return list(self._writable)
 
     def shown(self) -> list[Field]:
-        return [f for f in self.declared if not f.write_only]
+        return [f for _, _, f, _ in self._shown]
 
     # ---- validation ----------------------------------------------------------------------
 
@@ -267,17 +292,18 @@ class Fields:
         own = errors is None
         errors = errors if errors is not None else FieldErrors()
         values: Row = {}
-        for f in self.writable():
-            if f.name not in body:
+        for f in self._writable:
+            name = f.name
+            if name not in body:
                 if creating and f.required:
-                    errors.add(f.name, REQUIRED)
+                    errors.add(name, REQUIRED)
                 elif creating:
-                    values[f.source] = f.default() if callable(f.default) else f.default
+                    values[f.column or name] = f.default() if callable(f.default) else f.default
                 continue
             try:
-                values[f.source] = f.clean(body[f.name])
+                values[f.column or name] = f.clean(body[name])
             except Problem as problem:
-                errors.add(f.name, problem.message)
+                errors.add(name, problem.message)
         if own:
             errors.raise_if_any()
         return values
@@ -287,13 +313,14 @@ class Fields:
     def render(self, row: Row, computed: Callable[[Field, Row], Any] | None = None) -> dict[str, Any]:
         """The public representation of a row; `computed` supplies the computed fields."""
         out: dict[str, Any] = {}
-        for f in self.shown():
-            if f.computed:
-                if computed is None:
-                    raise LookupError(f"{f.name} is computed and nothing computes it")
-                out[f.name] = computed(f, row)
+        for name, source, f, render in self._shown:
+            if render is not None:
+                value = row[source]
+                out[name] = value if render is _same else render(value)
+            elif computed is None:
+                raise LookupError(f"{name} is computed and nothing computes it")
             else:
-                out[f.name] = f.type.render(row[f.source])
+                out[name] = computed(f, row)
         return out
 
     # ---- lists ---------------------------------------------------------------------------
