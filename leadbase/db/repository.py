@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, select, update
 
 from leadbase.core import clock
 from leadbase.core.errors import NotFound
@@ -19,6 +19,27 @@ from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
 Row = dict[str, Any]
+
+# Statements the hot paths run on every request, built once per resource and shape with bound
+# parameters: building a select and its cache key cost ~130 us a statement, more than SQLite
+# takes to answer it (measured: 172 us built per call, 41 us prepared, for a lead by id).
+_PREPARED: dict[tuple[str, str], Select[Any]] = {}
+
+
+def _prepared_scope(
+    spec: ResourceSpec, shape: str, where: Callable[[Any], ColumnElement[bool]]
+) -> Select[Any]:
+    """`select(table)` scoped by `:organization_id` (and the discriminator), plus `where`, built once."""
+    key = (spec.path, shape)
+    stmt = _PREPARED.get(key)
+    if stmt is None:
+        table = spec.table
+        stmt = select(table).where(table.c.organization_id == bindparam("organization_id"))
+        if spec.discriminator is not None:
+            column, value = spec.discriminator
+            stmt = stmt.where(table.c[column] == value)
+        stmt = _PREPARED[key] = stmt.where(where(table))
+    return stmt
 
 
 @dataclass
@@ -48,10 +69,11 @@ class Repository:
         """The row, or None; `lock` reads it FOR UPDATE (PostgreSQL; SQLite writers are serial)."""
         if not isinstance(object_id, str):
             return None
-        stmt = self.scoped(spec).where(spec.table.c.id == object_id)
+        stmt = _prepared_scope(spec, "by_id", lambda t: t.c.id == bindparam("object_id"))
         if lock and self.ctx.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
-        row = self.ctx.conn.execute(stmt).mappings().first()
+        params = {"organization_id": self.ctx.organization_id, "object_id": object_id}
+        row = self.ctx.conn.execute(stmt, params).mappings().first()
         return dict(row) if row is not None else None
 
     def get(self, spec: ResourceSpec, object_id: str) -> Row:
@@ -64,19 +86,31 @@ class Repository:
         wanted = list({i for i in ids if isinstance(i, str)})
         if not wanted:
             return {}
-        rows = self.ctx.conn.execute(self.scoped(spec).where(spec.table.c.id.in_(wanted))).mappings()
-        return {row["id"]: dict(row) for row in rows}
+        stmt = _prepared_scope(spec, "by_ids", lambda t: t.c.id.in_(bindparam("object_ids", expanding=True)))
+        params = {"organization_id": self.ctx.organization_id, "object_ids": wanted}
+        return {row["id"]: dict(row) for row in self.ctx.conn.execute(stmt, params).mappings()}
 
     def children(self, spec: ResourceSpec, column: str, parent_ids: Sequence[str]) -> list[Row]:
         """Rows of `spec` whose `column` is one of `parent_ids`: one query for a whole page."""
         if not parent_ids:
             return []
-        table = spec.table
-        stmt = self.scoped(spec).where(table.c[column].in_(list(parent_ids)))
+        if len(parent_ids) == 1:
+            # One parent (an object GET): equality, sparing the expansion of an IN list per call.
+            stmt = _prepared_scope(
+                spec, f"children:{column}", lambda t: t.c[column] == bindparam("parent_id")
+            )
+            params: dict[str, Any] = {"organization_id": self.ctx.organization_id, "parent_id": parent_ids[0]}
+        else:
+            stmt = _prepared_scope(
+                spec,
+                f"children_of_many:{column}",
+                lambda t: t.c[column].in_(bindparam("parent_ids", expanding=True)),
+            )
+            params = {"organization_id": self.ctx.organization_id, "parent_ids": list(parent_ids)}
         # Sorted here, not in SQL: an ORDER BY date_created let SQLite (and PostgreSQL with stale
         # statistics) walk the organization's whole (organization_id, date_created) index
         # instead of looking the parents up, which made a page cost grow with the organization.
-        rows = [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
+        rows = [dict(r) for r in self.ctx.conn.execute(stmt, params).mappings()]
         rows.sort(key=lambda r: (r["date_created"], r["id"]))
         return rows
 
