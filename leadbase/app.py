@@ -16,6 +16,7 @@ from leadbase import __version__
 from leadbase.api.auth import KeyResolver
 from leadbase.api.dispatch import Dispatcher, SegmentIndex
 from leadbase.api.docs import add_docs_routes
+from leadbase.api.endpoint import endpoints
 from leadbase.api.middleware import API_PREFIX, CloseConventions
 from leadbase.api.openapi import build_openapi
 from leadbase.api.ratelimit import RateLimiter, parse_rate
@@ -24,7 +25,6 @@ from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
 from leadbase.core.errors import LeadbaseError
 from leadbase.db.engine import build_engine
-from leadbase.db.resource import resources
 from leadbase.resources import PACKAGES, load_all
 
 log = logging.getLogger("leadbase")
@@ -47,8 +47,8 @@ def build_router() -> APIRouter:
                 raise
             continue
         router.include_router(module.router)
-    for spec in resources:
-        add_resource_routes(router, spec)
+    for endpoint in endpoints:
+        add_resource_routes(router, endpoint)
     return router
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import leadbase.custom_fields.filtering  # noqa: F401  (registers the custom.<field> filter paths)
+from leadbase.api.endpoint import Endpoint
 from leadbase.core.dates import parse_date, parse_datetime
 from leadbase.core.errors import Invalid
 from leadbase.db.filters import Filter, Term, all_of
@@ -47,7 +48,7 @@ def parse_int(
 MAX_SKIP = 10**12
 
 
-def parse_window(spec: ResourceSpec, params: Mapping[str, str]) -> tuple[int, int]:
+def parse_window(endpoint: Endpoint, params: Mapping[str, str]) -> tuple[int, int]:
     skip = parse_int("_skip", params.get("_skip"), 0)
     if skip > MAX_SKIP:
         # Close's wording; the Singer tap looks for "max_skip = " in it.
@@ -57,7 +58,7 @@ def parse_window(spec: ResourceSpec, params: Mapping[str, str]) -> tuple[int, in
                 f"(max_skip = {MAX_SKIP}). Please refine your search query."
             }
         )
-    limit = parse_int("_limit", params.get("_limit"), spec.default_limit, maximum=spec.max_limit)
+    limit = parse_int("_limit", params.get("_limit"), endpoint.default_limit, maximum=endpoint.max_limit)
     return skip, limit
 
 
@@ -120,14 +121,15 @@ def parse_order(spec: ResourceSpec, params: Mapping[str, str]) -> list[Ordering]
     return orderings
 
 
-def parse_list_query(spec: ResourceSpec, params: Mapping[str, str], tz_offset: float | None) -> ListQuery:
-    skip, limit = parse_window(spec, params)
+def parse_list_query(endpoint: Endpoint, params: Mapping[str, str], tz_offset: float | None) -> ListQuery:
+    spec = endpoint.spec
+    skip, limit = parse_window(endpoint, params)
     return ListQuery(
         where=parse_filters(spec.filters, params, tz_offset),
         order_by=parse_order(spec, params),
         skip=skip,
         limit=limit,
-        count_total=spec.total_results,
+        count_total=endpoint.total_results,
     )
 
 

@@ -1,4 +1,4 @@
-"""The generic routes: a ResourceSpec becomes list, create, get, update and delete."""
+"""The generic routes: an Endpoint becomes list, create, get, update and delete."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from leadbase.api.endpoint import Endpoint
 from leadbase.api.params import FieldSelection, parse_list_query, project
 from leadbase.api.responses import json_response
 from leadbase.api.schemas import EMPTY_OBJECT, answer, envelope, of_fields, request_body
 from leadbase.api.unit import body_of, run, tz_offset_of
 from leadbase.db.context import Context
-from leadbase.db.resource import ResourceSpec
 
 Handler = Callable[[Request], Response]
 
@@ -29,13 +29,14 @@ FIELDS_PARAMETER = {
 }
 
 
-def list_parameters(spec: ResourceSpec) -> list[dict[str, Any]]:
+def list_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
+    spec = endpoint.spec
     params: list[dict[str, Any]] = [
         {
             "name": "_limit",
             "in": "query",
             "required": False,
-            "schema": {"type": "integer", "default": spec.default_limit, "maximum": spec.max_limit},
+            "schema": {"type": "integer", "default": endpoint.default_limit, "maximum": endpoint.max_limit},
         },
         {"name": "_skip", "in": "query", "required": False, "schema": {"type": "integer", "default": 0}},
         FIELDS_PARAMETER,
@@ -65,29 +66,31 @@ def fields_of(request: Request) -> FieldSelection | None:
     return FieldSelection.parse(request.query_params.get("_fields"))
 
 
-def list_response(spec: ResourceSpec, ctx: Context, request: Request) -> dict[str, Any]:
+def list_response(endpoint: Endpoint, ctx: Context, request: Request) -> dict[str, Any]:
+    spec = endpoint.spec
     params = request.query_params
-    query = parse_list_query(spec, params, tz_offset_of(request))
+    query = parse_list_query(endpoint, params, tz_offset_of(request))
     service = spec.service(ctx, spec)
     page = service.list_page(query, params)
     selection = fields_of(request)
     body: dict[str, Any] = {"data": [project(o, selection) for o in service.render(page.rows)]}
-    if spec.has_more:
+    if endpoint.has_more:
         body["has_more"] = page.has_more
     if page.total is not None:
         body["total_results"] = page.total
     return body
 
 
-def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
-    """Register the standard verbs of one resource (only those in spec.verbs)."""
+def add_resource_routes(router: APIRouter, endpoint: Endpoint) -> None:
+    """Register the standard verbs of one resource (only those in endpoint.verbs)."""
+    spec = endpoint.spec
     collection = f"/{spec.path}/"
     item = f"/{spec.path}/{{id}}/"
-    noun = spec.summary_name or spec.model_name
-    tags: list[str | Enum] = [spec.tag or spec.path.split("/")[0]]
+    noun = endpoint.summary_name or spec.model_name
+    tags: list[str | Enum] = [endpoint.tag or spec.path.split("/")[0]]
 
     def list_objects(request: Request) -> Response:
-        return json_response(run(request, lambda ctx: list_response(spec, ctx, request), writes=False))
+        return json_response(run(request, lambda ctx: list_response(endpoint, ctx, request), writes=False))
 
     def create_object(request: Request) -> Response:
         body = body_of(request)
@@ -97,11 +100,11 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
 
         data = run(request, work, writes=True)
         headers = None
-        if spec.create_status == 201 and isinstance(data.get("id"), str):
+        if endpoint.create_status == 201 and isinstance(data.get("id"), str):
             # Close's newer APIs answer 201 with the new object's URL.
             headers = {"Location": f"{str(request.base_url).rstrip('/')}{request.url.path}{data['id']}/"}
         return json_response(
-            project(data, fields_of(request)), status_code=spec.create_status, headers=headers
+            project(data, fields_of(request)), status_code=endpoint.create_status, headers=headers
         )
 
     def get_object(request: Request) -> Response:
@@ -131,11 +134,11 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             service.delete(service.get(object_id))
 
         run(request, work, writes=True)
-        return json_response({}, status_code=spec.delete_status)
+        return json_response({}, status_code=endpoint.delete_status)
 
     name = spec.name
     shape = of_fields(spec.fields)
-    if "list" in spec.verbs:
+    if "list" in endpoint.verbs:
         router.add_api_route(
             collection,
             list_objects,
@@ -144,11 +147,13 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             operation_id=f"{name}_list",
             tags=tags,
             openapi_extra={
-                "parameters": list_parameters(spec),
-                "responses": answer(envelope(shape, has_more=spec.has_more, total=spec.total_results)),
+                "parameters": list_parameters(endpoint),
+                "responses": answer(
+                    envelope(shape, has_more=endpoint.has_more, total=endpoint.total_results)
+                ),
             },
         )
-    if "create" in spec.verbs:
+    if "create" in endpoint.verbs:
         router.add_api_route(
             collection,
             create_object,
@@ -156,14 +161,14 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             summary=f"Create a {noun}",
             operation_id=f"{name}_create",
             tags=tags,
-            status_code=spec.create_status,
+            status_code=endpoint.create_status,
             openapi_extra={
                 "parameters": [FIELDS_PARAMETER],
                 "requestBody": request_body(of_fields(spec.fields, request=True, creating=True)),
-                "responses": answer(shape, spec.create_status),
+                "responses": answer(shape, endpoint.create_status),
             },
         )
-    if "get" in spec.verbs:
+    if "get" in endpoint.verbs:
         router.add_api_route(
             item,
             get_object,
@@ -173,7 +178,7 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             tags=tags,
             openapi_extra={"parameters": [ID_PARAMETER, FIELDS_PARAMETER], "responses": answer(shape)},
         )
-    if "update" in spec.verbs:
+    if "update" in endpoint.verbs:
         router.add_api_route(
             item,
             update_object,
@@ -187,7 +192,7 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
                 "responses": answer(shape),
             },
         )
-    if "delete" in spec.verbs:
+    if "delete" in endpoint.verbs:
         router.add_api_route(
             item,
             delete_object,
@@ -195,9 +200,11 @@ def add_resource_routes(router: APIRouter, spec: ResourceSpec) -> None:
             summary=f"Delete a {noun}",
             operation_id=f"{name}_delete",
             tags=tags,
-            status_code=spec.delete_status,
+            status_code=endpoint.delete_status,
             openapi_extra={
                 "parameters": [ID_PARAMETER],
-                "responses": answer(None if spec.delete_status == 204 else EMPTY_OBJECT, spec.delete_status),
+                "responses": answer(
+                    None if endpoint.delete_status == 204 else EMPTY_OBJECT, endpoint.delete_status
+                ),
             },
         )

@@ -45,10 +45,10 @@ class Parent:
 
 @dataclass
 class ResourceSpec:
-    """Everything the generic layer needs to serve one Close resource.
+    """What one Close resource stores, its fields and relations: the storage declaration.
 
-    `path` is Close's URL segment under /api/v1/ (``lead``, ``status/lead``); the generic
-    routes are list, create, get, update and delete, each switched on by `verbs`.
+    `path` is Close's URL segment under /api/v1/ (``lead``, ``status/lead``) and the
+    resource's name; how it is served over HTTP is its `api.endpoint.Endpoint`.
     """
 
     path: str
@@ -64,16 +64,6 @@ class ResourceSpec:
     filters: dict[str, FilterSpec] = field(default_factory=dict)
     orderings: dict[str, str] = field(default_factory=dict)
     default_order: tuple[str, ...] = ("date_created", "id")
-    default_limit: int = 100
-    max_limit: int = 200
-    total_results: bool = False
-    has_more: bool = True
-    verbs: frozenset[str] = frozenset({"list", "create", "get", "update", "delete"})
-    create_status: int = 200
-    # Close answers most deletes with 200 {}; newer resources with 204 and no body.
-    delete_status: int = 200
-    tag: str = ""
-    summary_name: str = ""
     # Custom-field kind whose values this resource carries (``lead``, ``contact``...).
     custom_field_kind: str | None = None
     # For kinds whose fields belong to a custom type (activity, custom_object): the column
@@ -97,6 +87,13 @@ class ResourceSpec:
 
     def filter_specs(self) -> dict[str, FilterSpec]:
         return self.filters
+
+    def parent(self, column: str) -> ResourceSpec:
+        """The resource a declared relation's column points at (a contact's `lead_id` -> leads)."""
+        for relation in self.parents:
+            if relation.column == column:
+                return relation.spec
+        raise LookupError(f"{self.path} declares no relation through {column!r}")
 
     def children(self) -> list[tuple[ResourceSpec, Parent]]:
         """Resources that declare this one as a parent, with the relation."""

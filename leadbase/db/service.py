@@ -161,7 +161,13 @@ class Service:
             if not parent.touches or (only is not None and parent is not only):
                 continue
             parent_id = row.get(parent.column)
-            parent_row = self.repo.find(parent.spec, parent_id) if isinstance(parent_id, str) else None
+            if not isinstance(parent_id, str):
+                continue
+            if self.unit.holds(parent.spec, parent_id):
+                # A lead created (or already changing) in this request: no need to read it again.
+                self.unit.touch_known(parent.spec, parent_id)
+                continue
+            parent_row = self.repo.find(parent.spec, parent_id)
             if parent_row is not None:
                 self.unit.touch(parent.spec, parent_row)
 

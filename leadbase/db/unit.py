@@ -101,6 +101,13 @@ class UnitOfWork:
     def deleted(self, spec: ResourceSpec, row: Row) -> None:
         self._entry(spec, row).deleted = True
 
+    def holds(self, spec: ResourceSpec, object_id: str) -> bool:
+        return (spec.path, object_id) in self.entries
+
+    def touch_known(self, spec: ResourceSpec, object_id: str) -> None:
+        """`touch` for an object this unit already holds (no read needed)."""
+        self.entries[(spec.path, object_id)].touched = True
+
     def touch(self, spec: ResourceSpec, row: Row) -> None:
         """An object that changes through a dependant: call before the dependant changes."""
         self.changing(spec, row)

@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 
-from leadbase.db.resource import ResourceSpec, resources
+from leadbase.api.endpoint import Endpoint, endpoints
+from leadbase.db.resource import ResourceSpec
 from leadbase.resources import load_all
 
 load_all()
 
-ALL: list[ResourceSpec] = sorted(resources, key=lambda spec: spec.path)
+# Each parameter is an Endpoint: its HTTP facts, and its ResourceSpec's storage facts read through.
+ALL: list[Endpoint] = sorted(endpoints, key=lambda endpoint: endpoint.path)
 
 
 def with_verbs(*verbs: str) -> list[Any]:

@@ -17,7 +17,6 @@ from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.filters import Filter, Term
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
-from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
 from leadbase.resources.custom_types import CustomTypeService, may_edit_instances, type_service
@@ -147,7 +146,7 @@ class CustomActivityService(Service):
         lead_id = body.get("lead_id")
         if lead_id is None:
             errors.add("lead", "This field is required.")
-        elif not isinstance(lead_id, str) or self.repo.find(resources.get("lead"), lead_id) is None:
+        elif not isinstance(lead_id, str) or self.repo.find(self.spec.parent("lead_id"), lead_id) is None:
             errors.add("lead", "Object does not exist.")
             lead_id = None
         contact_id = self._contact(body, lead_id, errors)

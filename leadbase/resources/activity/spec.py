@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECTS, RANGE, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
@@ -10,7 +11,6 @@ CUSTOM_ACTIVITY = register(
         table=activity,
         id_prefix="acti",
         model_name="CustomActivity",
-        summary_name="Custom Activity",
         service=CustomActivityService,
         object_type="activity.custom_activity",
         lead_column="lead_id",
@@ -51,6 +51,6 @@ CUSTOM_ACTIVITY = register(
             ),
             custom=True,
         ),
-        tag="activities",
     )
 )
+CUSTOM_ACTIVITY_ENDPOINT = expose(CUSTOM_ACTIVITY, summary_name="Custom Activity", tag="activities")

@@ -11,7 +11,6 @@ from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.context import Context
 from leadbase.db.repository import Row
-from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text, user_names
 from leadbase.resources.contact.channels import clean_emails, clean_phones, clean_urls, render_phone
@@ -95,14 +94,14 @@ class ContactService(Service):
         return render_contacts(self.ctx, rows)
 
     def _lead_service(self) -> Service:
-        spec = resources.get("lead")
+        spec = self.spec.parent("lead_id")
         return spec.service(self.ctx, spec)
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         lead_id = body.get("lead_id")
         if lead_id is not None and not isinstance(lead_id, str):
             raise Invalid.field("lead", "Object does not exist.")
-        if lead_id is not None and self.repo.find(resources.get("lead"), lead_id) is None:
+        if lead_id is not None and self.repo.find(self.spec.parent("lead_id"), lead_id) is None:
             raise Invalid.field("lead", "Object does not exist.")
         values = clean_contact(self.ctx, body, None, lead_id)
         if lead_id is None:
@@ -118,7 +117,7 @@ class ContactService(Service):
         values = clean_contact(self.ctx, body, row, row["lead_id"])
         if "lead_id" in body and body["lead_id"] != row["lead_id"]:
             target = body["lead_id"]
-            if not isinstance(target, str) or self.repo.find(resources.get("lead"), target) is None:
+            if not isinstance(target, str) or self.repo.find(self.spec.parent("lead_id"), target) is None:
                 raise Invalid.field("lead", "Object does not exist.")
             values["lead_id"] = target
         return values

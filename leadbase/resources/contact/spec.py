@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import EQUAL, OBJECTS, RANGE, TEXT, Field, Fields, audit, list_of, obj, shown
 from leadbase.db.models import contact
 from leadbase.db.resource import Parent, ResourceSpec, register
@@ -39,6 +40,6 @@ CONTACT = register(
             ),
             custom=True,
         ),
-        tag="contacts",
     )
 )
+CONTACT_ENDPOINT = expose(CONTACT, tag="contacts")

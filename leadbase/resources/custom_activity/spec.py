@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.core.ids import SHORT
 from leadbase.db.fields import BOOL, IDS, OBJECTS, TEXT, Field, Fields, audit, shown
 from leadbase.db.models import custom_activity_type
@@ -11,12 +12,8 @@ CUSTOM_ACTIVITY_TYPE = register(
         id_prefix="actitype",
         id_length=SHORT,
         model_name="CustomActivityType",
-        summary_name="Custom Activity Type",
         service=CustomActivityTypeService,
         object_type="custom_activity_type",
-        has_more=False,
-        default_limit=10_000,
-        max_limit=10_000,
         fields=Fields(
             (
                 shown("id"),
@@ -29,8 +26,15 @@ CUSTOM_ACTIVITY_TYPE = register(
                 *audit(),
             )
         ),
-        create_status=201,
-        delete_status=204,
-        tag="custom_activity_types",
     )
+)
+CUSTOM_ACTIVITY_TYPE_ENDPOINT = expose(
+    CUSTOM_ACTIVITY_TYPE,
+    summary_name="Custom Activity Type",
+    has_more=False,
+    default_limit=10_000,
+    max_limit=10_000,
+    create_status=201,
+    delete_status=204,
+    tag="custom_activity_types",
 )

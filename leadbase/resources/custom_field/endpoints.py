@@ -15,7 +15,7 @@ from leadbase.api.schemas import answer, object_schema, request_body
 from leadbase.api.unit import body_of, run
 from leadbase.db.context import Context
 from leadbase.resources.custom_field.associations import SharedFieldAssociations
-from leadbase.resources.custom_field.spec import LEGACY_SPECS
+from leadbase.resources.custom_field.spec import LEGACY_ENDPOINTS
 
 router = APIRouter()
 ASSOCIATION = object_schema(
@@ -118,8 +118,8 @@ def _routes(prefix: str, *, in_schema: bool) -> APIRouter:
 router.include_router(_routes("custom_field", in_schema=True))
 # Close keeps the plural /custom_fields/ working (the Singer tap and older libraries use it).
 legacy = _routes("custom_fields", in_schema=False)
-for spec in LEGACY_SPECS.values():
-    add_resource_routes(legacy, spec)
+for endpoint in LEGACY_ENDPOINTS.values():
+    add_resource_routes(legacy, endpoint)
 for route in legacy.routes:
     if isinstance(route, APIRoute):
         route.include_in_schema = False

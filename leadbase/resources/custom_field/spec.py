@@ -1,5 +1,6 @@
 """/custom_field/<kind>/ for the six kinds, and Close's legacy /custom_fields/<kind>/ paths."""
 
+from leadbase.api.endpoint import Endpoint, endpoints
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, IDS, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import custom_field
 from leadbase.db.resource import ResourceSpec, register
@@ -39,11 +40,18 @@ def _spec(kind_name: str, prefix: str) -> ResourceSpec:
         table=custom_field,
         id_prefix="cf",
         model_name=kind.model_name,
-        summary_name=f"{kind.name.replace('_', ' ').title()} Custom Field",
         service=CustomFieldService,
         object_type=kind.event_type,
         discriminator=("kind", kind.name),
         fields=Fields(tuple(declared)),
+    )
+
+
+def _endpoint(spec: ResourceSpec, kind_name: str) -> Endpoint:
+    kind = KINDS[kind_name]
+    return Endpoint(
+        spec,
+        summary_name=f"{kind.name.replace('_', ' ').title()} Custom Field",
         create_status=kind.create_status,
         delete_status=kind.delete_status,
         tag="custom_fields",
@@ -51,6 +59,7 @@ def _spec(kind_name: str, prefix: str) -> ResourceSpec:
 
 
 SPECS = {name: register(_spec(name, "custom_field")) for name in KINDS}
-# Served by endpoints.py under /custom_fields/<kind>/ (kept out of the registry and the
+ENDPOINTS = {name: endpoints.add(spec.path, _endpoint(spec, name)) for name, spec in SPECS.items()}
+# Served by endpoints.py under /custom_fields/<kind>/ (kept out of the registries and the
 # OpenAPI description: they are aliases, not resources of their own).
-LEGACY_SPECS = {name: _spec(name, "custom_fields") for name in KINDS}
+LEGACY_ENDPOINTS = {name: _endpoint(_spec(name, "custom_fields"), name) for name in KINDS}

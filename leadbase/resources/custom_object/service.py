@@ -12,7 +12,6 @@ from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.filters import Filter, Term
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
-from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING
 from leadbase.resources.custom_field.clean import clean_name
@@ -66,7 +65,7 @@ class CustomObjectService(Service):
         lead_id = body.get("lead_id")
         if lead_id is None:
             errors.add("lead_id", "This field is required.")
-        elif not isinstance(lead_id, str) or self.repo.find(resources.get("lead"), lead_id) is None:
+        elif not isinstance(lead_id, str) or self.repo.find(self.spec.parent("lead_id"), lead_id) is None:
             errors.add("lead_id", "Object does not exist.")
         name = clean_name(body, "name", errors, required=True)
         if type_row is None:

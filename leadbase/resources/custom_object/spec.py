@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import EQUAL, TEXT, Field, Fields, audit, shown
 from leadbase.db.models import custom_object
 from leadbase.db.resource import Parent, ResourceSpec, register
@@ -9,7 +10,6 @@ CUSTOM_OBJECT = register(
         table=custom_object,
         id_prefix="custobj",
         model_name="CustomObject",
-        summary_name="Custom Object",
         service=CustomObjectService,
         object_type="custom_object",
         lead_column="lead_id",
@@ -26,8 +26,8 @@ CUSTOM_OBJECT = register(
             ),
             custom=True,
         ),
-        create_status=201,
-        delete_status=204,
-        tag="custom_objects",
     )
+)
+CUSTOM_OBJECT_ENDPOINT = expose(
+    CUSTOM_OBJECT, summary_name="Custom Object", create_status=201, delete_status=204, tag="custom_objects"
 )

@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.core.ids import SHORT
 from leadbase.db.fields import BOOL, IDS, OBJECTS, TEXT, Field, Fields, audit, shown
 from leadbase.db.models import custom_object_type
@@ -11,13 +12,9 @@ CUSTOM_OBJECT_TYPE = register(
         id_prefix="cotype",
         id_length=SHORT,
         model_name="CustomObjectType",
-        summary_name="Custom Object Type",
         service=CustomObjectTypeService,
         object_type="custom_object_type",
         # Close lists every type at once: {"data": [...]} without paging.
-        has_more=False,
-        default_limit=10_000,
-        max_limit=10_000,
         fields=Fields(
             (
                 shown("id"),
@@ -32,8 +29,15 @@ CUSTOM_OBJECT_TYPE = register(
                 *audit(),
             )
         ),
-        create_status=201,
-        delete_status=204,
-        tag="custom_object_types",
     )
+)
+CUSTOM_OBJECT_TYPE_ENDPOINT = expose(
+    CUSTOM_OBJECT_TYPE,
+    summary_name="Custom Object Type",
+    has_more=False,
+    default_limit=10_000,
+    max_limit=10_000,
+    create_status=201,
+    delete_status=204,
+    tag="custom_object_types",
 )

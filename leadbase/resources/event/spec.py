@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import DATETIME, IDS, OBJECT, TEXT, Fields, shown
 from leadbase.db.models import event
 from leadbase.db.resource import ResourceSpec, register
@@ -10,7 +11,6 @@ EVENT = register(
         id_prefix="ev",
         model_name="Event",
         service=EventService,
-        verbs=frozenset({"get"}),
         fields=Fields(
             (
                 shown("id"),
@@ -32,6 +32,6 @@ EVENT = register(
                 shown("previous_data", OBJECT, nullable=True),
             )
         ),
-        tag="events",
     )
 )
+EVENT_ENDPOINT = expose(EVENT, verbs=frozenset({"get"}), tag="events")

@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import (
     EQUAL,
     IDS,
@@ -32,7 +33,6 @@ LEAD = register(
         # Not a parent: a relation for filter paths (`status.label`), never cascaded.
         parents=(Parent("status/lead", "status_id", cascade=False, label="status"),),
         custom_field_kind="lead",
-        total_results=True,
         fields=Fields(
             (
                 shown("id", filter_operators=EQUAL),
@@ -59,6 +59,6 @@ LEAD = register(
             ),
             custom=True,
         ),
-        tag="leads",
     )
 )
+LEAD_ENDPOINT = expose(LEAD, total_results=True, tag="leads")

@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import DATETIME, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import organization
 from leadbase.db.resource import ResourceSpec, register
@@ -10,7 +11,6 @@ ORGANIZATION = register(
         id_prefix="orga",
         model_name="Organization",
         service=OrganizationService,
-        verbs=frozenset({"get", "update"}),
         fields=Fields(
             (
                 shown("id"),
@@ -29,6 +29,6 @@ ORGANIZATION = register(
                 shown("updated_by", nullable=True),
             )
         ),
-        tag="organizations",
     )
 )
+ORGANIZATION_ENDPOINT = expose(ORGANIZATION, verbs=frozenset({"get", "update"}), tag="organizations")

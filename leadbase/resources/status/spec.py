@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import ID, TEXT, Field, Fields
 from leadbase.db.models import lead_status
 from leadbase.db.resource import ResourceSpec, register
@@ -9,7 +10,6 @@ LEAD_STATUS = register(
         table=lead_status,
         id_prefix="stat",
         model_name="Status",
-        summary_name="Lead Status",
         service=LeadStatusService,
         object_type="status.lead",
         fields=Fields(
@@ -21,7 +21,6 @@ LEAD_STATUS = register(
         ),
         default_order=("position",),
         orderings={"position": "position"},
-        max_limit=1000,
-        tag="lead_statuses",
     )
 )
+LEAD_STATUS_ENDPOINT = expose(LEAD_STATUS, summary_name="Lead Status", max_limit=1000, tag="lead_statuses")

@@ -1,3 +1,4 @@
+from leadbase.api.endpoint import expose
 from leadbase.db.fields import DATETIME, IDS, TEXT, Fields, shown
 from leadbase.db.models import user
 from leadbase.db.resource import ResourceSpec, register
@@ -10,7 +11,6 @@ USER = register(
         id_prefix="user",
         model_name="User",
         service=UserService,
-        verbs=frozenset({"list", "get"}),
         # The generic parser splits _order_by on commas; UserService accepts the two pairs Close documents.
         orderings={"last_name": "last_name", "first_name": "first_name"},
         fields=Fields(
@@ -26,6 +26,6 @@ USER = register(
                 shown("date_updated", DATETIME),
             )
         ),
-        tag="users",
     )
 )
+USER_ENDPOINT = expose(USER, verbs=frozenset({"list", "get"}), tag="users")
