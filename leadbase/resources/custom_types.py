@@ -30,6 +30,16 @@ from leadbase.resources.custom_field.render import render_compact
 from leadbase.resources.custom_field.service import delete_field
 from leadbase.resources.custom_field.watch import watch_types
 
+# How both kinds of custom types are served: Close lists every type at once ({"data": [...]},
+# no paging), creates with 201 and deletes with 204.
+TYPE_ENDPOINT: dict[str, Any] = {
+    "has_more": False,
+    "default_limit": 10_000,
+    "max_limit": 10_000,
+    "create_status": 201,
+    "delete_status": 204,
+}
+
 
 def may_edit_instances(ctx: Context, type_row: Row) -> None:
     """A type's `editable_with_roles` restricts who may create, change and delete its instances.

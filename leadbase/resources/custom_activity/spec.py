@@ -4,6 +4,7 @@ from leadbase.db.fields import BOOL, IDS, OBJECTS, TEXT, Field, Fields, audit, s
 from leadbase.db.models import custom_activity_type
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.custom_activity.service import CustomActivityTypeService
+from leadbase.resources.custom_types import TYPE_ENDPOINT
 
 CUSTOM_ACTIVITY_TYPE = register(
     ResourceSpec(
@@ -29,12 +30,5 @@ CUSTOM_ACTIVITY_TYPE = register(
     )
 )
 CUSTOM_ACTIVITY_TYPE_ENDPOINT = expose(
-    CUSTOM_ACTIVITY_TYPE,
-    summary_name="Custom Activity Type",
-    has_more=False,
-    default_limit=10_000,
-    max_limit=10_000,
-    create_status=201,
-    delete_status=204,
-    tag="custom_activity_types",
+    CUSTOM_ACTIVITY_TYPE, summary_name="Custom Activity Type", tag="custom_activity_types", **TYPE_ENDPOINT
 )

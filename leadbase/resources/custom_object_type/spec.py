@@ -4,6 +4,7 @@ from leadbase.db.fields import BOOL, IDS, OBJECTS, TEXT, Field, Fields, audit, s
 from leadbase.db.models import custom_object_type
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.custom_object_type.service import CustomObjectTypeService
+from leadbase.resources.custom_types import TYPE_ENDPOINT
 
 CUSTOM_OBJECT_TYPE = register(
     ResourceSpec(
@@ -14,7 +15,6 @@ CUSTOM_OBJECT_TYPE = register(
         model_name="CustomObjectType",
         service=CustomObjectTypeService,
         object_type="custom_object_type",
-        # Close lists every type at once: {"data": [...]} without paging.
         fields=Fields(
             (
                 shown("id"),
@@ -32,12 +32,5 @@ CUSTOM_OBJECT_TYPE = register(
     )
 )
 CUSTOM_OBJECT_TYPE_ENDPOINT = expose(
-    CUSTOM_OBJECT_TYPE,
-    summary_name="Custom Object Type",
-    has_more=False,
-    default_limit=10_000,
-    max_limit=10_000,
-    create_status=201,
-    delete_status=204,
-    tag="custom_object_types",
+    CUSTOM_OBJECT_TYPE, summary_name="Custom Object Type", tag="custom_object_types", **TYPE_ENDPOINT
 )
