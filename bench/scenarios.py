@@ -968,8 +968,15 @@ def memory(ctx: Ctx) -> Result:
     return res
 
 
+def _workers(ctx: Ctx) -> Result:
+    from bench.scaling import workers  # scaling builds on this module's helpers
+
+    return workers(ctx)
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "api_overhead": api_overhead,
+    "workers": _workers,
     "list_page": list_page,
     "search": search,
     "memory": memory,
