@@ -38,7 +38,7 @@ def _prepared_scope(
     stmt = _PREPARED.get(key)
     if stmt is None:
         table = spec.table
-        stmt = select(table).where(table.c.organization_id == bindparam("organization_id"))
+        stmt = select(table).where(table.c[spec.tenant_column] == bindparam("organization_id"))
         if spec.discriminator is not None:
             column, value = spec.discriminator
             stmt = stmt.where(table.c[column] == value)
@@ -63,7 +63,7 @@ class Repository:
 
     def scoped(self, spec: ResourceSpec) -> Select[Any]:
         table = spec.table
-        stmt = select(table).where(table.c.organization_id == self.ctx.organization_id)
+        stmt = select(table).where(table.c[spec.tenant_column] == self.ctx.organization_id)
         if spec.discriminator is not None:
             column, value = spec.discriminator
             stmt = stmt.where(table.c[column] == value)
@@ -202,7 +202,7 @@ class Repository:
         table = spec.table
         self.ctx.conn.execute(
             update(table)
-            .where(table.c.organization_id == self.ctx.organization_id, table.c.id == row["id"])
+            .where(table.c[spec.tenant_column] == self.ctx.organization_id, table.c.id == row["id"])
             .values(values)
         )
         return {**row, **values}
@@ -210,7 +210,9 @@ class Repository:
     def delete_row(self, spec: ResourceSpec, row: Row) -> None:
         table = spec.table
         self.ctx.conn.execute(
-            delete(table).where(table.c.organization_id == self.ctx.organization_id, table.c.id == row["id"])
+            delete(table).where(
+                table.c[spec.tenant_column] == self.ctx.organization_id, table.c.id == row["id"]
+            )
         )
 
     # ---- the event log -------------------------------------------------------------------

@@ -71,6 +71,8 @@ class ResourceSpec:
     custom_type_column: str | None = None
     # Several resources may share one table (activities): (column, value) picks this one's rows.
     discriminator: tuple[str, str] | None = None
+    # The column naming the row's organization (`id` for the organization itself).
+    tenant_column: str = "organization_id"
     # The objects this one belongs to.
     parents: tuple[Parent, ...] = ()
     # The built-in fields; their filters and orderings join `filters` and `orderings`.

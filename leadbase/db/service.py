@@ -79,6 +79,15 @@ class Service:
     def after_delete(self, row: Row) -> None:
         """Side effects on others once the row is gone by a delete of its own (not a cascade)."""
 
+    def watch(self, action: str, row: Row | None) -> None:
+        """Register with the unit what may change through this write besides its own objects
+        (`self.unit.watch`: the custom types that show a field). Called after `authorize`."""
+
+    def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
+        """Writes of an update that live outside the row (a type's field order, a field's association
+        settings); True when they changed something, which counts as a change of the row."""
+        return False
+
     def authorize(self, action: str, row: Row | None) -> None:
         """Raise Forbidden if the caller may not `action` (create, update, delete) this object.
 
@@ -101,6 +110,7 @@ class Service:
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         with self.unit.operation():
             self.authorize("create", None)
+            self.watch("create", None)
             row = self.insert(self.validate_create(body))
             self.after_create(row, body)
         return self.unit.result(self.spec, row)
@@ -115,11 +125,13 @@ class Service:
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
         with self.unit.operation():
             self.authorize("update", row)
+            self.watch("update", row)
             row = self.unit.changing(self.spec, row)
             values = self.validate_update(row, body)
             values = {k: v for k, v in values.items() if row.get(k) != v}
-            if values:
-                new_row = self.change(row, values)
+            outside = self.update_outside(row, body)
+            if values or outside:
+                new_row = self.change(row, values or {"updated_by": self.ctx.actor.user_id})
                 self.after_update(row, new_row)
         return self.unit.result(self.spec, row)
 
@@ -136,6 +148,7 @@ class Service:
     def delete(self, row: Row) -> None:
         with self.unit.operation():
             self.authorize("delete", row)
+            self.watch("delete", row)
             self.remove(row)
             self.after_delete(row)
 

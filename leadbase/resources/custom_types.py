@@ -134,25 +134,18 @@ class CustomTypeService(Service):
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         return self._clean(body, creating=False)
 
-    def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
-        # The generic update, plus a field order that lives outside the type's row.
-        with self.unit.operation():
-            self.authorize("update", row)
-            row = self.unit.changing(self.spec, row)
-            values = self.validate_update(row, body)
-            values = {k: v for k, v in values.items() if row.get(k) != v}
-            moved = False
-            if self.reorders_fields and isinstance(body, dict) and "fields" in body:
-                moved = reorder(self.ctx, Placement(self.placement_type, row["id"]), body["fields"])
-            if values or moved:
-                self.change(row, values or {"updated_by": self.ctx.actor.user_id})
-        return self.unit.result(self.spec, row)
+    def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
+        # Custom activity types take their fields' order on update; it lives on the associations.
+        if self.reorders_fields and isinstance(body, dict) and "fields" in body:
+            return reorder(self.ctx, Placement(self.placement_type, row["id"]), body["fields"])
+        return False
 
     def authorize(self, action: str, row: Row | None) -> None:
         require_admin(self.ctx)
 
-    def before_delete(self, row: Row) -> None:
-        watch_types(self.ctx)
+    def watch(self, action: str, row: Row | None) -> None:
+        if action == "delete":
+            watch_types(self.ctx)
 
     def delete_dependants(self, row: Row) -> None:
         # Its instances (declared children) are gone already; their fields follow.

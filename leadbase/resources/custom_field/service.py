@@ -46,7 +46,7 @@ from leadbase.resources.custom_field.placements import (
     require_admin,
 )
 from leadbase.resources.custom_field.render import render_field
-from leadbase.resources.custom_field.watch import watching_types
+from leadbase.resources.custom_field.watch import watch_types
 
 TYPE_TABLES = {"custom_activity_type_id": custom_activity_type, "custom_object_type_id": custom_object_type}
 # Changing a field to or from these types would need each value re-checked against its
@@ -126,19 +126,29 @@ class CustomFieldService(Service):
 
     # ---- create --------------------------------------------------------------------------
 
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+    # Association settings (required, editable_with_roles) cleaned with the body, written after
+    # the row: they live on the field's association, not on its row.
+    _settings: dict[str, Any] | None = None
+    # The objects holding values, read under the old definition when an update changes them.
+    _rewrite: ValueRewrite | None = None
+
+    def authorize(self, action: str, row: Row | None) -> None:
         require_admin(self.ctx)
-        body = require_object(body)
-        with watching_types(self.ctx):
-            values, settings = self._clean_create(body)
-            row = self.repo.insert_row(self.spec, values)
-            if self.kind.shared:
-                definitions_changed(self.ctx)
-            else:
-                placement = self.kind.placement(values.get(self.kind.type_key or ""))
-                add_association(self.ctx, row["id"], placement, **settings)
-            self.unit.created(self.spec, row)
-        return self.unit.result(self.spec, row)
+
+    def watch(self, action: str, row: Row | None) -> None:
+        # Types show their fields: the unit records those a field write changes.
+        watch_types(self.ctx)
+
+    def validate_create(self, body: dict[str, Any]) -> Row:
+        values, self._settings = self._clean_create(require_object(body))
+        return values
+
+    def after_create(self, row: Row, body: dict[str, Any]) -> None:
+        if self.kind.shared:
+            definitions_changed(self.ctx)
+        else:
+            placement = self.kind.placement(row.get(self.kind.type_key or ""))
+            add_association(self.ctx, row["id"], placement, **(self._settings or {}))
 
     def _clean_create(self, body: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
         kind = self.kind
@@ -211,38 +221,31 @@ class CustomFieldService(Service):
 
     # ---- update --------------------------------------------------------------------------
 
-    def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
-        require_admin(self.ctx)
-        body = require_object(body)
-        with watching_types(self.ctx):
-            row = self.unit.changing(self.spec, row)
-            values, settings = self._clean_update(row, body)
-            values = {k: v for k, v in values.items() if row.get(k) != v}
-            own = org_definitions(self.ctx).associations_of(row["id"])
-            if own and not self.kind.shared:
-                current = {
-                    "required": own[0].required,
-                    "editable_with_roles": list(own[0].editable_with_roles),
-                }
-                settings = {k: v for k, v in settings.items() if current[k] != v}
-            else:
-                settings = {}
-            if not values and not settings:
-                return self.unit.result(self.spec, row)
-            rewrite = None
-            if self._values_change(row, values):
-                # Read the objects holding values while the old definition still renders them.
-                rewrite = ValueRewrite(self.ctx, {row["id"]: placements_of(self.ctx, row["id"])})
-            new_row = self.repo.update_row(self.spec, row, values or {"updated_by": self.ctx.actor.user_id})
-            if settings:
-                change_association(self.ctx, row["id"], own[0].placement, settings)
-            definitions_changed(self.ctx)
-            if rewrite is not None:
-                env = WriteEnv(lookups=DatabaseLookups(self.ctx))
-                convert = converter(definition_of(row, None), definition_of(new_row, None), env)
-                rewrite.apply(lambda _field_id, stored: convert(stored))
-            self.unit.changed(self.spec, new_row)
-        return self.unit.result(self.spec, row)
+    def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
+        values, settings = self._clean_update(row, require_object(body))
+        values = {k: v for k, v in values.items() if row.get(k) != v}
+        own = org_definitions(self.ctx).associations_of(row["id"])
+        if own and not self.kind.shared:
+            current = {"required": own[0].required, "editable_with_roles": list(own[0].editable_with_roles)}
+            self._settings = {k: v for k, v in settings.items() if current[k] != v}
+        if self._values_change(row, values):
+            # Read the objects holding values while the old definition still renders them.
+            self._rewrite = ValueRewrite(self.ctx, {row["id"]: placements_of(self.ctx, row["id"])})
+        return values
+
+    def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
+        if not self._settings:
+            return False
+        own = org_definitions(self.ctx).associations_of(row["id"])
+        change_association(self.ctx, row["id"], own[0].placement, self._settings)
+        return True
+
+    def after_update(self, before: Row, after: Row) -> None:
+        definitions_changed(self.ctx)
+        if self._rewrite is not None:
+            env = WriteEnv(lookups=DatabaseLookups(self.ctx))
+            convert = converter(definition_of(before, None), definition_of(after, None), env)
+            self._rewrite.apply(lambda _field_id, stored: convert(stored))
 
     @staticmethod
     def _values_change(row: Row, values: Row) -> bool:
@@ -321,7 +324,10 @@ class CustomFieldService(Service):
 
     # ---- delete --------------------------------------------------------------------------
 
-    def delete(self, row: Row) -> None:
-        require_admin(self.ctx)
-        with watching_types(self.ctx):
-            delete_field(self.ctx, row)
+    def delete_dependants(self, row: Row) -> None:
+        # Its values go first (each object with its event), then where it applied.
+        remove_values(self.ctx, row["id"], placements_of(self.ctx, row["id"]))
+        remove_associations(self.ctx, row["id"])
+
+    def after_delete(self, row: Row) -> None:
+        definitions_changed(self.ctx)

@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from leadbase.core import clock
 from leadbase.core.clock import iso
-from leadbase.core.errors import FieldErrors, Forbidden, Invalid, NotFound
+from leadbase.core.errors import FieldErrors, Forbidden, Invalid
 from leadbase.db.context import Context
-from leadbase.db.models import lead_status, membership, organization, user
+from leadbase.db.models import lead_status, membership, user
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, full_name, optional_text
@@ -112,24 +111,17 @@ def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
 class OrganizationService(Service):
     """Only the caller's own organization exists for it: any other id is a 404."""
 
-    def get(self, object_id: str) -> Row:
-        if object_id != self.ctx.organization_id:
-            raise NotFound.for_model("Organization")
-        row = (
-            self.ctx.conn.execute(select(organization).where(organization.c.id == object_id))
-            .mappings()
-            .first()
-        )
-        if row is None:
-            raise NotFound.for_model("Organization")
-        return dict(row)
-
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return render_organizations(self.ctx, rows)
 
-    def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
+    # The new order of the lead statuses, validated with the body and written by update_outside.
+    _status_order: list[str] | None = None
+
+    def authorize(self, action: str, row: Row | None) -> None:
         if not self.ctx.actor.is_admin:
             raise Forbidden("Only admins of the organization may change it.")
+
+    def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         errors = FieldErrors()
         values: Row = {}
         name = optional_text(body, "name", errors, max_length=255)
@@ -145,21 +137,27 @@ class OrganizationService(Service):
             else:
                 values["currency"] = currency.upper()
         if "lead_statuses" in body:
-            self._reorder_statuses(body["lead_statuses"], errors)
+            self._status_order = self._clean_status_order(body["lead_statuses"], errors)
         errors.raise_if_any()
         return values
 
-    def _reorder_statuses(self, value: Any, errors: FieldErrors) -> None:
+    def _clean_status_order(self, value: Any, errors: FieldErrors) -> list[str] | None:
         current = {s["id"] for s in ordered_statuses(self.ctx)}
         if not isinstance(value, list) or not all(isinstance(v, dict) and "id" in v for v in value):
             errors.add("lead_statuses", "Expected a list of objects with an id.")
-            return
+            return None
         ids = [v["id"] for v in value]
         if set(ids) != current or len(ids) != len(current):
             errors.add(
                 "lead_statuses", "Send every lead status of the organization exactly once, in the new order."
             )
-            return
+            return None
+        return ids
+
+    def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
+        ids = self._status_order
+        if ids is None or ids == [s["id"] for s in ordered_statuses(self.ctx)]:
+            return False
         for position, status_id in enumerate(ids):
             self.ctx.conn.execute(
                 update(lead_status)
@@ -169,18 +167,7 @@ class OrganizationService(Service):
                 .values(position=position)
             )
         forget_statuses(self.ctx)
-
-    def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
-        before = self.render_one(row)
-        values = self.validate_update(row, body)
-        changed = {k: v for k, v in values.items() if row.get(k) != v}
-        if changed or self.render_one(row) != before:
-            changed.update(date_updated=clock.now(), updated_by=self.ctx.actor.user_id)
-            self.ctx.conn.execute(
-                update(organization).where(organization.c.id == row["id"]).values(**changed)
-            )
-            row = {**row, **changed}
-        return self.render_one(row)
+        return True
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         raise Invalid(errors=["Organizations are created with `leadbase bootstrap`."])

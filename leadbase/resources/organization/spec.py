@@ -11,6 +11,8 @@ ORGANIZATION = register(
         id_prefix="orga",
         model_name="Organization",
         service=OrganizationService,
+        # An organization is its own tenant: only the caller's is visible.
+        tenant_column="id",
         fields=Fields(
             (
                 shown("id"),
