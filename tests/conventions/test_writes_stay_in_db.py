@@ -18,7 +18,7 @@ SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 # Modules that still write outside db/, and why (move them into db/ and drop them here).
 KNOWN = {
     "resources/organization/provision.py": "bootstrap writes an organization before any actor exists",
-    "resources/organization/service.py": "organizations are not organization-scoped rows; status positions",
+    "resources/organization/service.py": "PUT /organization/ reorders the lead statuses' positions",
     "resources/custom_field/placements.py": "field associations have no resource of their own yet",
 }
 
