@@ -43,6 +43,24 @@ class Parent:
         return resources.get(self.path)
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """Children shown inside their parent's representation (a lead's `contacts`).
+
+    `name` is the key in the parent's representation, `path` the child resource and `column`
+    the child's column naming the parent. A page of parents loads each embedded relation's
+    children in one query and renders them with the child's own service.
+    """
+
+    name: str
+    path: str
+    column: str
+
+    @property
+    def spec(self) -> ResourceSpec:
+        return resources.get(self.path)
+
+
 @dataclass
 class ResourceSpec:
     """What one Close resource stores, its fields and relations: the storage declaration.
@@ -75,6 +93,8 @@ class ResourceSpec:
     tenant_column: str = "organization_id"
     # The objects this one belongs to.
     parents: tuple[Parent, ...] = ()
+    # Children shown inside this resource's representation.
+    embeds: tuple[Embedded, ...] = ()
     # The built-in fields; their filters and orderings join `filters` and `orderings`.
     fields: Fields | None = None
 
@@ -96,6 +116,13 @@ class ResourceSpec:
             if relation.column == column:
                 return relation.spec
         raise LookupError(f"{self.path} declares no relation through {column!r}")
+
+    def embedded(self, name: str) -> ResourceSpec:
+        """The resource of a declared embedded relation (a lead's `contacts` -> contacts)."""
+        for embed in self.embeds:
+            if embed.name == name:
+                return embed.spec
+        raise LookupError(f"{self.path} embeds no {name!r}")
 
     def children(self) -> list[tuple[ResourceSpec, Parent]]:
         """Resources that declare this one as a parent, with the relation."""

@@ -101,6 +101,20 @@ class Service:
     def unit(self) -> UnitOfWork:
         return self.ctx.unit
 
+    def embedded(self, rows: list[Row]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        """For each declared embedded relation, each row's children rendered: one query per relation."""
+        out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        ids = [r["id"] for r in rows]
+        for embed in self.spec.embeds:
+            child = embed.spec
+            children = self.repo.children(child, embed.column, ids)
+            rendered = child.service(self.ctx, child).render(children) if children else []
+            by_parent: dict[str, list[dict[str, Any]]] = {}
+            for child_row, data in zip(children, rendered, strict=True):
+                by_parent.setdefault(child_row[embed.column], []).append(data)
+            out[embed.name] = by_parent
+        return out
+
     def render_one(self, row: Row) -> dict[str, Any]:
         return self.render([row])[0]
 

@@ -111,12 +111,12 @@ class LeadLoader(Loader):
 
     @classmethod
     def tables(cls, spec: ResourceSpec) -> list[str]:
-        return [spec.table.name, resources.get("contact").table.name, "event"]
+        return [spec.table.name, spec.embedded("contacts").table.name, "event"]
 
     def write(self, bodies: list[dict[str, Any]], offset: int) -> None:
         from leadbase.resources.contact.service import clean_contact, render_contacts
 
-        contact_spec = resources.get("contact")
+        contact_spec = self.spec.embedded("contacts")
         lead_rows: list[Row] = []
         contact_rows: list[Row] = []
         contacts_of: list[list[Row]] = []

@@ -30,3 +30,4 @@ def test_relations_are_typed_handles() -> None:
     contact = resources.get("contact")
     assert contact.parent("lead_id") is resources.get("lead")
     assert [child.path for child, _ in resources.get("custom_object_type").children()] == ["custom_object"]
+    assert resources.get("lead").embedded("contacts") is contact

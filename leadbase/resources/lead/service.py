@@ -12,10 +12,9 @@ from leadbase.custom_fields.values import CustomValues
 from leadbase.db.filters import Filter
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
-from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text, user_names
-from leadbase.resources.contact.service import clean_contact, render_contacts
+from leadbase.resources.contact.service import clean_contact
 from leadbase.resources.lead.query import parse_lead_query
 from leadbase.resources.status.service import ordered_statuses
 
@@ -53,10 +52,7 @@ class LeadService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
-        contact_rows = self.repo.children(resources.get("contact"), "lead_id", [r["id"] for r in rows])
-        contacts_by_lead: dict[str, list[dict[str, Any]]] = {}
-        for contact in render_contacts(self.ctx, contact_rows):
-            contacts_by_lead.setdefault(contact["lead_id"], []).append(contact)
+        contacts_by_lead = self.embedded(rows)["contacts"]
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._settings_value("html_base_url", "https://app.close.com")
@@ -182,7 +178,7 @@ class LeadService(Service):
 
     def after_create(self, row: Row, body: dict[str, Any]) -> None:
         contacts = body.get("contacts") or []
-        spec = resources.get("contact")
+        spec = self.spec.embedded("contacts")
         service = spec.service(self.ctx, spec)
         for number, contact_body in enumerate(contacts):
             values = clean_contact(self.ctx, contact_body, None, row["id"])

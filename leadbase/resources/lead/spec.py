@@ -14,7 +14,7 @@ from leadbase.db.fields import (
     shown,
 )
 from leadbase.db.models import lead
-from leadbase.db.resource import Parent, ResourceSpec, register
+from leadbase.db.resource import Embedded, Parent, ResourceSpec, register
 from leadbase.resources.lead.service import ADDRESS_FIELDS, LeadService
 
 ADDRESSES = list_of(
@@ -32,6 +32,7 @@ LEAD = register(
         lead_column="id",
         # Not a parent: a relation for filter paths (`status.label`), never cascaded.
         parents=(Parent("status/lead", "status_id", cascade=False, label="status"),),
+        embeds=(Embedded("contacts", "contact", "lead_id"),),
         custom_field_kind="lead",
         fields=Fields(
             (
