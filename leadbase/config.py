@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///leadbase.db"
@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     # NORMAL in WAL mode survives a crash of the process; FULL also survives power loss.
     sqlite_synchronous: str = "NORMAL"
     db_pool_size: int = 20
+    # One statement may run this long before the database stops it (a 400: the same request would
+    # run as long again); 0 means no limit. Waiting for a row lock ends sooner, as a 503 to retry.
+    statement_timeout_seconds: float = Field(default=30.0, ge=0)
+    lock_timeout_seconds: float = Field(default=10.0, ge=0)
     default_phone_region: str = "US"
 
     @field_validator("rate_limit")

@@ -52,6 +52,15 @@ class UnsupportedMediaType(LeadbaseError):
     status_code = 415
 
 
+class ClientGone(LeadbaseError):
+    """The client disconnected before its request ran; nobody reads this answer."""
+
+    status_code = 499
+
+    def __init__(self) -> None:
+        super().__init__("The client closed the connection before the request ran.")
+
+
 class Conflict(LeadbaseError):
     status_code = 409
 
