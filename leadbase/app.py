@@ -76,5 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limiter=limiter,
         max_body_bytes=settings.max_body_bytes,
         statement_timeout=settings.statement_timeout_seconds,
+        body_read_timeout=settings.body_read_timeout_seconds,
     )
     return app

@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     # When set, rate-limit counters live in Redis and are shared by every process.
     redis_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
+    # A client that stops sending its body for this long gets 408 and is dropped.
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    # An idle keep-alive connection is closed after this long (uvicorn's timeout_keep_alive).
+    keep_alive_seconds: int = Field(default=5, ge=1)
     # Where html_url links point; leadbase has no UI, so Close's app is the default.
     html_base_url: str = "https://app.close.com"
     api_key_cache_seconds: float = 30.0

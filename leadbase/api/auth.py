@@ -1,4 +1,9 @@
-"""HTTP Basic with the API key as the user name, resolved to an Actor and cached briefly."""
+"""HTTP Basic with the API key as the user name, resolved to an Actor and cached briefly.
+
+The cache only saves the lookup by hash: every request's transaction confirms, by primary
+key, that its key still exists and its membership is still active (`confirm`), so a revoked
+key or a deactivated member is refused at once by every process.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import binascii
 import hashlib
 import time
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from leadbase.core.errors import Unauthorized
 from leadbase.db.context import Actor
@@ -16,6 +21,11 @@ from leadbase.db.models import api_key, membership
 
 def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+DUPLICATE_CREDENTIALS = (
+    "The request carries more than one Authorization header; send exactly one, with your API key."
+)
 
 
 def key_from_header(authorization: str | None) -> str:
@@ -36,6 +46,19 @@ def key_from_header(authorization: str | None) -> str:
     if not key:
         raise Unauthorized()
     return key
+
+
+# Built once: this runs on every request, and building a select costs more than running it.
+_CURRENT_ROLE = (
+    select(membership.c.role_id)
+    .select_from(api_key)
+    .join(
+        membership,
+        (membership.c.organization_id == api_key.c.organization_id)
+        & (membership.c.user_id == api_key.c.user_id),
+    )
+    .where(api_key.c.id == bindparam("key_id"), membership.c.is_active.is_(True))
+)
 
 
 class KeyResolver:
@@ -75,6 +98,25 @@ class KeyResolver:
         if actor is None:
             raise Unauthorized()
         return actor
+
+    def confirm(self, conn: Connection, actor: Actor) -> Actor:
+        """The actor as the database has it now, in the request's transaction; Unauthorized if
+        its key was deleted or its membership deactivated since it was cached."""
+        if actor.api_key_id is None:
+            return actor
+        role = conn.execute(_CURRENT_ROLE, {"key_id": actor.api_key_id}).scalar()
+        if role is None:
+            self.forget_key(actor.api_key_id)
+            raise Unauthorized()
+        if role != actor.role_id:
+            self.forget_key(actor.api_key_id)
+            return Actor(actor.organization_id, actor.user_id, actor.api_key_id, role)
+        return actor
+
+    def forget_key(self, api_key_id: str) -> None:
+        stale = [k for k, (_, a) in self._cache.items() if a is not None and a.api_key_id == api_key_id]
+        for digest in stale:
+            self._cache.pop(digest, None)
 
     def forget_all(self) -> None:
         self._cache.clear()

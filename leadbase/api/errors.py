@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from leadbase.api.logs import redact
 from leadbase.api.responses import JSONResponse, error_response
 from leadbase.core.errors import LeadbaseError
 from leadbase.db.failures import Failure, classify
@@ -83,15 +84,15 @@ def install_error_handlers(app: FastAPI, *, timeout_seconds: float) -> None:
 
     @app.exception_handler(IntegrityError)
     def _integrity_error(request: Request, exc: IntegrityError) -> Response:
-        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        log.warning("integrity error on %s %s: %s", request.method, redact(request.url.path), exc.orig)
         return JSONResponse({"error": CONFLICT}, status_code=409)
 
     @app.exception_handler(DBAPIError)
     def _database_error(request: Request, exc: DBAPIError) -> Response:
-        where = f"{request.method} {request.url.path}"
+        where = f"{request.method} {redact(request.url.path)}"
         return database_error_response(exc, timeout_seconds=timeout_seconds, where=where)
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.exception("unexpected error on %s %s", request.method, redact(request.url.path))
         return internal_error_response()

@@ -43,9 +43,13 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
     with engine.connect() as conn, cancellation.watching(conn):
         conn.execution_options(writes=writes)
         with conn.begin():
+            resolver = getattr(request.app.state, "key_resolver", None)
+            actor = actor_of(request)
+            if resolver is not None:
+                actor = resolver.confirm(conn, actor)
             ctx = Context(
                 conn=conn,
-                actor=actor_of(request),
+                actor=actor,
                 request_id=request.state.request_id,
                 meta={"request_method": request.method, "request_path": request.url.path},
                 tz_offset=tz_offset_of(request),

@@ -44,6 +44,12 @@ class MethodNotAllowed(LeadbaseError):
     status_code = 405
 
 
+class RequestTimeout(LeadbaseError):
+    """The client stopped sending its request; the connection is closed after the answer."""
+
+    status_code = 408
+
+
 class PayloadTooLarge(LeadbaseError):
     status_code = 413
 

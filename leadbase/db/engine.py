@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -52,6 +53,7 @@ def build_engine(
     """
     url = normalize_url(url)
     if is_sqlite(url):
+        _create_private(make_url(url).database)
         engine = create_engine(
             url,
             poolclass=QueuePool,
@@ -135,6 +137,20 @@ def _bound_sqlite_statements(engine: Engine, seconds: float) -> None:
         deadline = record.info.get("deadline")
         if deadline is not None:
             deadline.disarm()
+
+
+def _create_private(path: str | None) -> None:
+    """Create a new SQLite file readable by its owner only; SQLite gives the -wal and -shm
+    files it makes next to it the same mode. An existing file keeps the mode its owner chose."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a missing directory or no permission: SQLite reports it on connect
+    os.close(descriptor)
 
 
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:
