@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from importlib import import_module
 from typing import Any
 
@@ -11,6 +10,7 @@ from starlette.responses import Response
 
 from leadbase import __version__
 from leadbase.api.auth import KeyResolver
+from leadbase.api.dispatch import Dispatcher, SegmentIndex
 from leadbase.api.errors import install_error_handlers
 from leadbase.api.middleware import API_PREFIX, CloseConventions
 from leadbase.api.openapi import build_openapi
@@ -21,8 +21,6 @@ from leadbase.config import Settings
 from leadbase.db.engine import build_engine
 from leadbase.db.resource import resources
 from leadbase.resources import PACKAGES, load_all
-
-log = logging.getLogger("leadbase")
 
 
 def build_router() -> APIRouter:
@@ -70,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limiter = RateLimiter(rate, settings.redis_url) if rate is not None else None
     resolver = KeyResolver(engine, settings.api_key_cache_seconds)
     app.state.key_resolver = resolver
+    # Every route is registered by now: index them once, so a request's cost does not grow with them.
+    router = app.router
+    router.middleware_stack = Dispatcher(SegmentIndex(API_PREFIX, router.routes), router.middleware_stack)
     app.add_middleware(
         CloseConventions,
         resolver=resolver,

@@ -1,8 +1,10 @@
 """HTTP Basic with the API key as the user name, resolved to an Actor and cached briefly.
 
-The cache only saves the lookup by hash: every request's transaction confirms, by primary
-key, that its key still exists and its membership is still active (`confirm`), so a revoked
-key or a deactivated member is refused at once by every process.
+The cache only saves the lookup by hash: every request's transaction confirms that its key
+still exists and its membership is still active (`confirm`), against the organization's active
+keys as the process cache holds them under the organization's settings version. Deleting a key
+or deactivating a member replaces that version (database triggers), so a revoked key or a
+deactivated member is refused at once by every process, at no extra query while nothing changed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import binascii
 import hashlib
 import time
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, select
 
 from leadbase.core.errors import Unauthorized
-from leadbase.db.context import Actor
+from leadbase.db.context import Actor, Context
 from leadbase.db.models import api_key, membership
+from leadbase.db.orgcache import cached
 
 
 def hash_key(secret: str) -> str:
@@ -48,17 +51,23 @@ def key_from_header(authorization: str | None) -> str:
     return key
 
 
-# Built once: this runs on every request, and building a select costs more than running it.
-_CURRENT_ROLE = (
-    select(membership.c.role_id)
+# Built once: building a select costs more than running it.
+_ACTIVE_KEYS = (
+    select(api_key.c.id, membership.c.role_id)
     .select_from(api_key)
     .join(
         membership,
         (membership.c.organization_id == api_key.c.organization_id)
         & (membership.c.user_id == api_key.c.user_id),
     )
-    .where(api_key.c.id == bindparam("key_id"), membership.c.is_active.is_(True))
+    .where(api_key.c.organization_id == bindparam("organization_id"), membership.c.is_active.is_(True))
 )
+
+
+def _active_keys(ctx: Context) -> dict[str, str]:
+    """The organization's usable keys: id -> the role of their member."""
+    rows = ctx.conn.execute(_ACTIVE_KEYS, {"organization_id": ctx.organization_id})
+    return {row.id: row.role_id for row in rows}
 
 
 class KeyResolver:
@@ -99,12 +108,13 @@ class KeyResolver:
             raise Unauthorized()
         return actor
 
-    def confirm(self, conn: Connection, actor: Actor) -> Actor:
-        """The actor as the database has it now, in the request's transaction; Unauthorized if
+    def confirm(self, ctx: Context) -> Actor:
+        """The caller as the database has it now, in the request's transaction; Unauthorized if
         its key was deleted or its membership deactivated since it was cached."""
+        actor = ctx.actor
         if actor.api_key_id is None:
             return actor
-        role = conn.execute(_CURRENT_ROLE, {"key_id": actor.api_key_id}).scalar()
+        role = cached(ctx, "api_keys", _active_keys).get(actor.api_key_id)
         if role is None:
             self.forget_key(actor.api_key_id)
             raise Unauthorized()

@@ -78,7 +78,9 @@ def install_error_handlers(app: FastAPI, *, timeout_seconds: float) -> None:
             return JSONResponse({"error": NOT_FOUND}, status_code=404)
         if exc.status_code == 405:
             return JSONResponse(
-                {"error": "The method is not allowed for the requested URL."}, status_code=405
+                {"error": "The method is not allowed for the requested URL."},
+                status_code=405,
+                headers=exc.headers,
             )
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 

@@ -43,17 +43,16 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
     with engine.connect() as conn, cancellation.watching(conn):
         conn.execution_options(writes=writes)
         with conn.begin():
-            resolver = getattr(request.app.state, "key_resolver", None)
-            actor = actor_of(request)
-            if resolver is not None:
-                actor = resolver.confirm(conn, actor)
             ctx = Context(
                 conn=conn,
-                actor=actor,
+                actor=actor_of(request),
                 request_id=request.state.request_id,
                 meta={"request_method": request.method, "request_path": request.url.path},
                 tz_offset=tz_offset_of(request),
                 params=request.query_params,
             )
             ctx.memo["settings"] = request.app.state.settings
+            resolver = getattr(request.app.state, "key_resolver", None)
+            if resolver is not None:
+                ctx.actor = resolver.confirm(ctx)
             return work(ctx)
