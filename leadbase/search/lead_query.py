@@ -62,10 +62,12 @@ class LeadQuery:
     sorts: tuple[Sort, ...]
 
 
-# One token per match; the alternatives start with different characters, so no match
-# backtracks further than the token it reads (linear over the whole text).
+# One token per match. The alternatives start with different characters and quoted strings use
+# the unrolled-loop form, so no match backtracks further than the token it reads: linear overall.
+_DOUBLE_QUOTED = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_SINGLE_QUOTED = r"'[^'\\]*(?:\\.[^'\\]*)*'"
 _TOKEN = re.compile(
-    r"""(?P<space>\s+)|(?P<open>\()|(?P<close>\))|(?P<word>(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s()"'])+)"""
+    rf"""(?P<space>\s+)|(?P<open>\()|(?P<close>\))|(?P<word>(?:{_DOUBLE_QUOTED}|{_SINGLE_QUOTED}|[^\s()"']+)+)"""
 )
 _TERM = re.compile(r"(?P<field>[A-Za-z_][A-Za-z0-9_.]*)(?P<op>>=|<=|>|<|=|:)(?P<value>.*)", re.DOTALL)
 _OPERATORS = (">=", "<=", ">", "<", "=")

@@ -161,8 +161,10 @@ def test_numbers_reject_booleans_infinities_and_huge_integers(value: Any) -> Non
 
 
 def _numeric(text: str) -> bool:
+    # Number fields strip surrounding whitespace first, as str.strip() does (which also takes
+    # control characters such as \x1f for whitespace, where float() does not).
     try:
-        return math.isfinite(float(text))
+        return math.isfinite(float(text.strip()))
     except ValueError:
         return False
 

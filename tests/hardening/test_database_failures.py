@@ -8,18 +8,21 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import pytest
 from fastapi import APIRouter
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from leadbase.api.errors import database_error_response
+from leadbase.api.unit import run
 from leadbase.app import create_app
 from leadbase.config import Settings
 from leadbase.db.engine import Cancellation, build_engine
 from leadbase.db.failures import Failure, classify
-from tests.support import Api, new_organization
+from tests.support import Api, basic_auth, new_organization
 
 # Both never finish on their own: only the time budget or a cancel can end them.
 ENDLESS = {
@@ -145,3 +148,66 @@ def test_a_500_says_connection_close(database_url: str, engine: Engine) -> None:
     assert response.status_code == 500
     assert response.headers["connection"] == "close"
     assert response.json() == {"error": "Internal server error: the request was rolled back."}
+
+
+def test_a_client_that_leaves_gets_its_running_statement_cancelled(database_url: str, engine: Engine) -> None:
+    org = new_organization(engine)
+    # No statement timeout: only the cancel can end the endless statement.
+    app = create_app(Settings(database_url=database_url, statement_timeout_seconds=0))
+    endless = APIRouter()
+    outcome: list[str] = []
+
+    @endless.get("/api/v1/endless/")
+    def _endless(request: Request) -> None:
+        try:
+            run(request, lambda ctx: ctx.conn.execute(text(ENDLESS[ctx.conn.dialect.name])), writes=False)
+        except DBAPIError as exc:
+            outcome.append(str(classify(exc)))
+            raise
+
+    app.include_router(endless)
+    statement_started = threading.Event()
+
+    def note_start(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement in ENDLESS.values():
+            statement_started.set()
+
+    event.listen(app.state.engine, "before_cursor_execute", note_start)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/api/v1/endless/",
+        "raw_path": b"/api/v1/endless/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"authorization", basic_auth(org.api_key).encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    first = True
+
+    async def receive() -> dict[str, Any]:
+        nonlocal first
+        if first:
+            first = False
+            return {"type": "http.request", "body": b"", "more_body": False}
+        while not statement_started.is_set():  # leave once the endless statement runs
+            await anyio.sleep(0.01)
+        await anyio.sleep(0.05)
+        return {"type": "http.disconnect"}
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def main() -> None:
+        with anyio.fail_after(60):  # a safety net only: without the cancel this never returns
+            await app(scope, receive, send)
+
+    anyio.run(main)
+    app.state.engine.dispose()
+    assert outcome == [str(Failure.TIMEOUT)], sent

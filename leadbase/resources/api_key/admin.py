@@ -30,6 +30,18 @@ def find_organization(conn: Connection, name_or_id: str) -> str:
     return str(found)
 
 
+def _who(row: Any) -> dict[str, Any]:
+    """What a key or a membership row says about who may call the API."""
+    return {
+        "id": row.id,
+        "organization_id": row.organization_id,
+        "user_id": row.user_id,
+        "email": row.email,
+        "role": row.role_id,
+        "active": bool(row.is_active),
+    }
+
+
 def list_keys(conn: Connection, organization_id: str | None = None) -> list[dict[str, Any]]:
     stmt = (
         select(api_key, user.c.email, membership.c.role_id, membership.c.is_active)
@@ -44,19 +56,9 @@ def list_keys(conn: Connection, organization_id: str | None = None) -> list[dict
     )
     if organization_id is not None:
         stmt = stmt.where(api_key.c.organization_id == organization_id)
+    # A key of a deactivated member exists but does not work: "active" is false.
     return [
-        {
-            "id": row.id,
-            "organization_id": row.organization_id,
-            "user_id": row.user_id,
-            "email": row.email,
-            "role": row.role_id,
-            # A key of a deactivated member exists but does not work.
-            "active": bool(row.is_active),
-            "name": row.name,
-            "date_created": iso(row.date_created),
-        }
-        for row in conn.execute(stmt)
+        {**_who(row), "name": row.name, "date_created": iso(row.date_created)} for row in conn.execute(stmt)
     ]
 
 
@@ -78,17 +80,7 @@ def list_members(conn: Connection, organization_id: str | None = None) -> list[d
     )
     if organization_id is not None:
         stmt = stmt.where(membership.c.organization_id == organization_id)
-    return [
-        {
-            "id": row.id,
-            "organization_id": row.organization_id,
-            "user_id": row.user_id,
-            "email": row.email,
-            "role": row.role_id,
-            "active": bool(row.is_active),
-        }
-        for row in conn.execute(stmt)
-    ]
+    return [_who(row) for row in conn.execute(stmt)]
 
 
 def deactivate_member(conn: Connection, organization_id: str, email: str) -> dict[str, Any]:
