@@ -144,3 +144,14 @@ def test_fuzzed_datetimes_offsets_and_nesting_never_5xx(
     for content, extra in ((body, {}), (b'{"_params": {"q": ' + body + b"}}", OVERRIDE)):
         response = api.post("lead/", content=content, headers={"content-type": "application/json", **extra})
         assert response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize("raw", [str(2**63), str(-(2**63) - 1), "9" * 40])
+def test_integer_filters_outside_64_bits_are_400(raw: str) -> None:
+    from leadbase.api.params import parse_conditions
+    from leadbase.core.errors import Invalid
+    from leadbase.db.query import FilterSpec
+
+    with pytest.raises(Invalid) as caught:
+        parse_conditions({"count": FilterSpec("count", "int")}, {"count": raw}, None)
+    assert "count" in caught.value.field_errors
