@@ -6,7 +6,7 @@ re-reads the organization's active keys on its next request, so a revoked key is
 without a per-request query of its own. The PostgreSQL trigger reuses the function of 5e77a1c0b2d4.
 
 Revision ID: a3c9e5d1f7b2
-Revises: 5e77a1c0b2d4
+Revises: 8c1f3d7e9a20
 Create Date: 2026-11-30 14:40:00
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "a3c9e5d1f7b2"
-down_revision = "5e77a1c0b2d4"
+down_revision = "8c1f3d7e9a20"
 branch_labels = None
 depends_on = None
 
