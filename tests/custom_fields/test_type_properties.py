@@ -294,6 +294,7 @@ def test_contacts_must_be_on_the_same_lead(mine: list[str], theirs: str) -> None
 
 @given(name=IDS)
 def test_custom_objects_must_match_the_referenced_type_and_the_lead(name: str) -> None:
+    assume(name != "missing")  # "custobj_missing" is the id below that must not exist
     objects = {
         f"custobj_{name}": ("cotype_a", "lead_mine"),
         f"custobj_{name}_other_type": ("cotype_b", "lead_mine"),
