@@ -1,23 +1,27 @@
-"""The legacy `query` parameter of GET /lead/, in the subset real clients send.
+"""The legacy `query` parameter of GET /lead/: the parsed tree (leadbase.search) as a filter tree.
 
 Close deprecated it for Advanced Filtering in 2022, but the Singer tap and Close's own
-scripts still page leads with `date_updated>="..." sort:date_updated`. This understands
-date comparisons on date_created/date_updated, `name:`, `status:`, `*`, and `sort:`;
-anything else is a clear 400 rather than a silently wrong answer.
+scripts still page leads with `date_updated>="..." sort:date_updated`. This answers date
+comparisons on date_created/date_updated, `name:`, `status:`, `*`, `sort:`, combined with
+and/or/not; any other term is a clear 400 rather than a silently wrong answer.
+
+Parsing is leadbase.search's (text -> a tree of terms); this module only turns terms into
+nodes of the one filter tree (db/filters.py), which the repository compiles like any list
+filter.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
 from dataclasses import dataclass, field
 
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import BadRequest
-from leadbase.db.filters import Filter, Operator, Term, all_of
+from leadbase.db.context import Context
+from leadbase.db.filters import And, Filter, Not, Operator, Or, Term
 from leadbase.db.query import Ordering
+from leadbase.resources.status.service import ordered_statuses
+from leadbase.search import lead_query as parsed
 
-_COMPARISON = re.compile(r"^(?P<field>[a-z_]+)\s*(?P<op>>=|<=|>|<|=|:)\s*(?P<value>.+)$")
 _SORTS = {
     "created": "date_created",
     "date_created": "date_created",
@@ -25,70 +29,63 @@ _SORTS = {
     "date_updated": "date_updated",
     "name": "name",
 }
+_DATE_FIELDS = ("date_created", "date_updated", "created", "updated")
+_COMPARISONS: dict[str, Operator] = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt", "=": "eq", ":": "eq"}
 
 
 @dataclass
 class LeadQuery:
-    terms: list[Filter] = field(default_factory=list)
+    # None when the query matches every lead (`*` or nothing).
+    where: Filter | None = None
     order_by: list[Ordering] = field(default_factory=list)
 
-    @property
-    def where(self) -> Filter | None:
-        """Every term must hold: the query as one filter tree."""
-        return all_of(self.terms)
 
-
-def _tokens(text: str) -> list[str]:
-    # Glue `field >= "value"` into one token before shell-style splitting.
-    text = re.sub(r"\s*(>=|<=|>|<)\s*", r"\1", text)
-    try:
-        return shlex.split(text)
-    except ValueError as exc:
-        raise BadRequest(f"Cannot parse the query {text!r}: {exc}.") from exc
-
-
-# ---- parsing: text -> (field, operator, value) terms -----------------------------------------
-
-
-def parse_lead_query(text: str, tz_offset: float | None) -> LeadQuery:
+def parse_lead_query(ctx: Context, text: str) -> LeadQuery:
+    tree = parsed.parse(text)
     result = LeadQuery()
-    for token in _tokens(text):
-        if token in ("*", ""):
-            continue
-        if token.startswith("sort:"):
-            key = token[len("sort:") :]
-            descending = key.startswith("-")
-            column = _SORTS.get(key.lstrip("-"))
-            if column is None:
-                raise BadRequest(f"Unsupported sort {key!r}: use created, updated or name.")
-            result.order_by.append(Ordering(column, descending))
-            continue
-        match = _COMPARISON.match(token)
-        if match is None:
-            raise BadRequest(
-                f"leadbase cannot answer the query term {token!r} yet; use POST /data/search/ "
-                "or the date_created/date_updated/name/status terms."
-            )
-        name, op, value = match["field"], match["op"], match["value"]
-        result.terms.append(term_filter(name, op, value, tz_offset))
+    for sort in tree.sorts:
+        column = _SORTS.get(sort.field)
+        if column is None:
+            raise BadRequest(f"Unsupported sort {sort.field!r}: use created, updated or name.")
+        result.order_by.append(Ordering(column, sort.descending))
+    if not (isinstance(tree.where, parsed.Group) and not tree.where.items):
+        result.where = _Terms(ctx).node(tree.where)
     return result
 
 
-# ---- compiling: one term -> the filter tree ---------------------------------------------------
+class _Terms:
+    """Parsed nodes -> filter tree nodes."""
 
-_COMPARISONS: dict[str, Operator] = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt", "=": "eq", ":": "eq"}
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
+    def node(self, node: parsed.Node) -> Filter:
+        if isinstance(node, parsed.Term):
+            return self.term(node)
+        if isinstance(node, parsed.Not):
+            return Not(self.node(node.item))
+        items = tuple(self.node(item) for item in node.items)
+        return And(items) if node.kind == "and" else Or(items)
 
-def term_filter(name: str, op: str, value: str, tz_offset: float | None) -> Filter:
-    """One `field op value` term of the query as a node of the filter tree."""
-    if name in ("date_created", "date_updated", "created", "updated"):
-        try:
-            moment = parse_datetime(value, tz_offset)
-        except ValueError as exc:
-            raise BadRequest(f"Not a valid date in the query: {value!r}.") from exc
-        return Term("date_" + name.removeprefix("date_"), _COMPARISONS[op], moment)
-    if name in ("name", "lead_name", "company") and op in (":", "="):
-        return Term("name", "istartswith", value)
-    if name in ("status", "lead_status") and op in (":", "="):
-        return Term("status.label", "ieq", value)
-    raise BadRequest(f"leadbase cannot answer the query term {name}{op}{value!r} yet.")
+    def term(self, term: parsed.Term) -> Filter:
+        name, op, value = term.field, term.op, term.value
+        if not name:
+            raise BadRequest(
+                f"leadbase cannot answer the query term {value!r} yet; use POST /data/search/ "
+                "or the date_created/date_updated/name/status terms."
+            )
+        if name in _DATE_FIELDS:
+            try:
+                moment = parse_datetime(value, self.ctx.tz_offset)
+            except ValueError as exc:
+                raise BadRequest(f"Not a valid date in the query: {value!r}.") from exc
+            return Term("date_" + name.removeprefix("date_"), _COMPARISONS[op], moment)
+        if name in ("name", "lead_name", "company") and op in (":", "="):
+            return Term("name", "istartswith", value)
+        if name in ("status", "lead_status") and op in (":", "="):
+            # Labels resolve to ids in Python (one read per request): the SQL is one comparison,
+            # however many status terms the query has.
+            wanted = value.lower()
+            ids = [s["id"] for s in ordered_statuses(self.ctx) if s["label"].lower() == wanted]
+            return Term("status_id", "eq", ids[0]) if ids else Or(())
+        raise BadRequest(f"leadbase cannot answer the query term {name}{op}{value!r} yet.")

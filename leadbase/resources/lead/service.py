@@ -99,7 +99,7 @@ class LeadService(Service):
         text = params.get("query")
         if not text or not text.strip():
             return None
-        parsed = parse_lead_query(text, self.ctx.tz_offset)
+        parsed = parse_lead_query(self.ctx, text)
         if parsed.order_by and "_order_by" not in params:
             query.order_by = parsed.order_by
         return parsed.where

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from leadbase.core.errors import Invalid
+from leadbase.core.errors import Forbidden, Invalid
 from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
 from leadbase.db.orgcache import cached
@@ -40,7 +40,16 @@ def forget_statuses(ctx: Context) -> None:
     ctx.memo.pop("lead_statuses", None)
 
 
+ADMINS_ONLY = "Only admins of the organization may create, rename or delete lead statuses."
+
+
 class LeadStatusService(Service):
+    def authorize(self, action: str, row: Row | None) -> None:
+        # Statuses are organization settings (Close: admins manage them), as the reorder
+        # through PUT /organization/ already is.
+        if not self.ctx.actor.is_admin:
+            raise Forbidden(ADMINS_ONLY)
+
     def _unique(self, label: str, own_id: str | None = None) -> None:
         for status in ordered_statuses(self.ctx):
             if status["id"] != own_id and status["label"].lower() == label.lower():
