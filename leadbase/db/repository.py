@@ -43,17 +43,39 @@ class Repository:
             stmt = stmt.where(table.c[column] == value)
         return stmt
 
-    def find(self, spec: ResourceSpec, object_id: str) -> Row | None:
+    def find(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row | None:
+        """The row with this id, or None; `lock` holds it against other writers until commit.
+
+        Lock a row before reading what a write will be computed from (the row it changes, a
+        parent whose event it records): on PostgreSQL two writers would otherwise both merge
+        into the same old version and one write would be lost. SQLite needs no row lock (a
+        writer holds the database's write lock from BEGIN IMMEDIATE) and SQLAlchemy leaves
+        FOR UPDATE out there.
+        """
         if not isinstance(object_id, str):
             return None
-        row = self.ctx.conn.execute(self.scoped(spec).where(spec.table.c.id == object_id)).mappings().first()
+        stmt = self.scoped(spec).where(spec.table.c.id == object_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.ctx.conn.execute(stmt).mappings().first()
         return dict(row) if row is not None else None
 
-    def get(self, spec: ResourceSpec, object_id: str) -> Row:
-        row = self.find(spec, object_id)
+    def get(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row:
+        row = self.find(spec, object_id, lock=lock)
         if row is None:
             raise NotFound.for_model(spec.model_name)
         return row
+
+    def lock(self, spec: ResourceSpec, row: Row) -> Row:
+        """The current version of a row read earlier in this transaction, locked until commit.
+
+        A row read without a lock may have changed (or gone) since; the caller goes on with
+        what this returns. On SQLite the row cannot have changed: this transaction has held
+        the write lock since it began, so the row is returned as it is, with no query.
+        """
+        if self.ctx.conn.dialect.name == "sqlite":
+            return row
+        return self.get(spec, row["id"], lock=True)
 
     def find_many(self, spec: ResourceSpec, ids: Iterable[str]) -> dict[str, Row]:
         wanted = list({i for i in ids if isinstance(i, str)})

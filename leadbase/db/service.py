@@ -6,17 +6,22 @@ layer never names a resource.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from leadbase.core.errors import Invalid
+from leadbase.core.errors import Invalid, LeadbaseError
 from leadbase.db.context import Context
+from leadbase.db.integrity import violations_as
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Page, Repository, Row, diff
 from leadbase.db.resource import ResourceSpec
 
 
 class Service:
+    # Constraint name -> the error a write that violates it answers: the one the request would
+    # get had it come second instead of racing (see db/integrity.py).
+    violations: Mapping[str, Callable[[], LeadbaseError]] = {}
+
     def __init__(self, ctx: Context, spec: ResourceSpec) -> None:
         self.ctx = ctx
         self.spec = spec
@@ -62,25 +67,33 @@ class Service:
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         values = self.validate_create(body)
-        row = self.repo.insert_row(self.spec, values)
+        with violations_as(self.violations):
+            row = self.repo.insert_row(self.spec, values)
         self.after_create(row, body)
         data = self.render_one(row)
         self.repo.record(self.spec, row, "created", data=data, previous_data={})
         return data
 
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
+        # The merge below (custom values, `.add` on multi-value fields) starts from the row's
+        # current version, held until commit: no concurrent update is lost.
+        row = self.repo.lock(self.spec, row)
         before = self.render_one(row)
         values = self.validate_update(row, body)
         values = {k: v for k, v in values.items() if row.get(k) != v}
         if not values:
             return before
-        new_row = self.repo.update_row(self.spec, row, values)
+        with violations_as(self.violations):
+            new_row = self.repo.update_row(self.spec, row, values)
         after = self.render_one(new_row)
         self.record_change(new_row, before, after)
         self.after_update(row, new_row)
         return after
 
     def delete(self, row: Row) -> None:
+        # Locked first: what hangs off the row is listed (and removed) after any write that
+        # added to it has committed, and none can add to it until this one has.
+        row = self.repo.lock(self.spec, row)
         data = self.render_one(row)
         self.before_delete(row)
         self.repo.delete_row(self.spec, row)
@@ -104,7 +117,8 @@ class Service:
     def touch(self, row: Row, before: dict[str, Any]) -> None:
         """Record that a row's representation changed through a dependant (its contact_ids).
 
-        `before` is the representation taken before the dependant changed.
+        `before` is the representation taken before the dependant changed, from the row read
+        with `lock=True` (or `lock`ed) so that the event's previous_data is the latest state.
         """
         new_row = self.repo.update_row(self.spec, row, {"updated_by": self.ctx.actor.user_id})
         after = self.render_one(new_row)

@@ -128,6 +128,7 @@ class CustomTypeService(Service):
         return self._clean(body, creating=False)
 
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
+        row = self.repo.lock(self.spec, row)
         before = self.render_one(row)
         values = self.validate_update(row, body)
         values = {k: v for k, v in values.items() if row.get(k) != v}
@@ -143,6 +144,9 @@ class CustomTypeService(Service):
 
     def delete(self, row: Row) -> None:
         require_admin(self.ctx)
+        # Locked before its instances are listed: an instance created meanwhile is either
+        # committed (and listed) or waits, then fails its foreign key.
+        row = self.repo.lock(self.spec, row)
         data = self.render_one(row)
         with TypeWatch(self.ctx):
             self.delete_dependants(row)

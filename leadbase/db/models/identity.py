@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, UniqueConstraint
 
 from leadbase.db.models.base import ID, audit_columns, metadata
 from leadbase.db.types import UTCDateTime
@@ -41,9 +41,9 @@ user = Table(
 membership = Table(
     "membership",
     metadata,
-    Column("organization_id", ID, nullable=False),
+    Column("organization_id", ID, ForeignKey("organization.id"), nullable=False),
     Column("id", ID, primary_key=True),
-    Column("user_id", ID, nullable=False),
+    Column("user_id", ID, ForeignKey("app_user.id"), nullable=False),
     Column("role_id", String(64), nullable=False),
     Column("is_active", Boolean, nullable=False, server_default="1"),
     Column("date_created", UTCDateTime(), nullable=False),
@@ -55,9 +55,9 @@ membership = Table(
 api_key = Table(
     "api_key",
     metadata,
-    Column("organization_id", ID, nullable=False),
+    Column("organization_id", ID, ForeignKey("organization.id"), nullable=False),
     Column("id", ID, primary_key=True),
-    Column("user_id", ID, nullable=False),
+    Column("user_id", ID, ForeignKey("app_user.id"), nullable=False),
     # sha256 of the secret: the secret itself is shown once and never stored.
     Column("key_hash", String(64), nullable=False),
     Column("name", String(255), nullable=True),

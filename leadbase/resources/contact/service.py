@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from leadbase.core.clock import iso
-from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.errors import FieldErrors, Invalid, NotFound
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.context import Context
@@ -91,7 +91,14 @@ def render_contacts(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
+def lead_gone() -> Invalid:
+    return Invalid.field("lead", "Object does not exist.")
+
+
 class ContactService(Service):
+    # A lead deleted between this request's check and its write (see `create`: the lead is
+    # locked first, so this is the backstop).
+    violations = {"fk_contact_lead_id_lead": lead_gone}
     # A lead made for a contact posted without lead_id, as its `created` event shows it.
     _new_lead: dict[str, Any] | None = None
 
@@ -128,7 +135,9 @@ class ContactService(Service):
         lead_before = None
         lead_id = body.get("lead_id") if isinstance(body, dict) else None
         if isinstance(lead_id, str):
-            lead_row = self.repo.find(lead_spec, lead_id)
+            # Locked: the lead's event chain (contact_ids) stays whole, and a lead being deleted
+            # is either gone when this reads it (a 400) or deleted after, with this contact.
+            lead_row = self.repo.find(lead_spec, lead_id, lock=True)
             if lead_row is not None:
                 lead_before = self._lead_service().render_one(lead_row)
         data = super().create(body)
@@ -154,9 +163,17 @@ class ContactService(Service):
             return super().update(row, body)
         lead_spec = resources.get("lead")
         leads = self._lead_service()
-        old_lead = self.repo.get(lead_spec, row["lead_id"])
+        target = body["lead_id"] if isinstance(body["lead_id"], str) else None
+        # Both leads locked, always in id order: two moves in opposite directions cannot deadlock.
+        locked = {
+            lead_id: self.repo.find(lead_spec, lead_id, lock=True)
+            for lead_id in sorted({row["lead_id"], *([target] if target else [])})
+        }
+        old_lead = locked[row["lead_id"]]
+        if old_lead is None:
+            raise NotFound.for_model(self.spec.model_name)
         old_before = leads.render_one(old_lead)
-        new_lead = self.repo.find(lead_spec, body["lead_id"]) if isinstance(body["lead_id"], str) else None
+        new_lead = locked.get(target) if target else None
         new_before = leads.render_one(new_lead) if new_lead else None
         data = super().update(row, body)
         leads.touch(old_lead, old_before)
@@ -166,7 +183,7 @@ class ContactService(Service):
 
     def delete(self, row: Row) -> None:
         leads = self._lead_service()
-        lead_row = self.repo.find(resources.get("lead"), row["lead_id"])
+        lead_row = self.repo.find(resources.get("lead"), row["lead_id"], lock=True)
         before = leads.render_one(lead_row) if lead_row else None
         super().delete(row)
         if lead_row is not None and before is not None and not self.ctx.memo.get("deleting_lead"):

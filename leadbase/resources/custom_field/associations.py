@@ -18,6 +18,7 @@ from leadbase.custom_fields.definitions import (
 )
 from leadbase.custom_fields.rewrite import remove_values
 from leadbase.db.context import Context
+from leadbase.db.integrity import violations_as
 from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service, require_object
@@ -35,6 +36,14 @@ from leadbase.resources.custom_field.service import type_exists
 from leadbase.resources.custom_field.watch import TypeWatch
 
 NOT_ASSOCIATED = "Empty query: SharedCustomFieldAssociation matching query does not exist."
+
+
+def name_taken_there() -> Invalid:
+    return Invalid.field("object_type", "A custom field with the same name already exists there.")
+
+
+# Another field of that name applied there by a concurrent request.
+NAME_TAKEN_THERE = {"uq_custom_field_association_placement_name_key": name_taken_there}
 
 
 def placement_from_path(text: str) -> Placement:
@@ -95,13 +104,14 @@ class SharedFieldAssociations:
         if org_definitions(self.ctx).association(field_id, placement) is not None:
             raise Invalid.field("object_type", "The field is already associated with this object type.")
         if name_taken(self.ctx, row["name"], [placement], field_id):
-            raise Invalid.field("object_type", "A custom field with the same name already exists there.")
-        with TypeWatch(self.ctx):
+            raise name_taken_there()
+        with TypeWatch(self.ctx), violations_as(NAME_TAKEN_THERE):
             before = self.fields.render_one(row)
             add_association(
                 self.ctx,
                 field_id,
                 placement,
+                key=row["name_key"],
                 required=required is True,
                 editable_with_roles=[] if roles is MISSING else roles,
             )

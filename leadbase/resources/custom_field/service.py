@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import (
     FieldDefinition,
     Placement,
@@ -24,6 +25,7 @@ from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.rewrite import ValueRewrite, remove_values
 from leadbase.custom_fields.types import WriteEnv, field_type
 from leadbase.db.context import Context
+from leadbase.db.integrity import violations_as
 from leadbase.db.models import custom_activity_type, custom_object_type
 from leadbase.db.repository import Repository, Row
 from leadbase.db.resource import ResourceSpec, resources
@@ -42,8 +44,10 @@ from leadbase.resources.custom_field.placements import (
     add_association,
     change_association,
     name_taken,
+    rekey_associations,
     remove_associations,
     require_admin,
+    shared_name_taken,
 )
 from leadbase.resources.custom_field.render import render_field
 from leadbase.resources.custom_field.watch import TypeWatch
@@ -53,6 +57,17 @@ TYPE_TABLES = {"custom_activity_type_id": custom_activity_type, "custom_object_t
 # object's lead (and a new referenced type), which a conversion cannot know.
 INCONVERTIBLE_TYPES = frozenset({"contact", "custom_object"})
 NAME_TAKEN = "A custom field with this name already exists here."
+
+
+def name_is_taken() -> Invalid:
+    return Invalid.field("name", NAME_TAKEN)
+
+
+# A name taken by a concurrent request, per placement or among shared fields.
+NAME_VIOLATIONS = {
+    "uq_custom_field_association_placement_name_key": name_is_taken,
+    "uq_custom_field_shared_name_key": name_is_taken,
+}
 
 
 def type_exists(ctx: Context, key: str, type_id: Any) -> bool:
@@ -130,14 +145,14 @@ class CustomFieldService(Service):
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         require_admin(self.ctx)
         body = require_object(body)
-        with TypeWatch(self.ctx):
+        with TypeWatch(self.ctx), violations_as(NAME_VIOLATIONS):
             values, settings = self._clean_create(body)
             row = self.repo.insert_row(self.spec, values)
             if self.kind.shared:
                 definitions_changed(self.ctx)
             else:
                 placement = self.kind.placement(values.get(self.kind.type_key or ""))
-                add_association(self.ctx, row["id"], placement, **settings)
+                add_association(self.ctx, row["id"], placement, key=values["name_key"], **settings)
             data = self.render_one(row)
             self.repo.record(self.spec, row, "created", data=data, previous_data={})
         return data
@@ -160,6 +175,7 @@ class CustomFieldService(Service):
         values: Row = {
             "kind": kind.name,
             "name": name,
+            "name_key": name_key(name) if isinstance(name, str) else "",
             "description": None if description is MISSING else description,
             "type": type_name,
             "choices": None,
@@ -179,14 +195,11 @@ class CustomFieldService(Service):
         self._clean_reference(body, type_name, values, errors)
         errors.raise_if_any()
         if kind.shared:
-            taken = any(
-                r["kind"] == "shared" and r["name"].lower() == str(name).lower()
-                for r in org_definitions(self.ctx).rows.values()
-            )
+            taken = shared_name_taken(self.ctx, str(name))
         else:
             taken = name_taken(self.ctx, str(name), [kind.placement(values.get(kind.type_key or ""))])
         if taken:
-            raise Invalid.field("name", NAME_TAKEN)
+            raise name_is_taken()
         settings = {
             "required": required is True,
             "editable_with_roles": [] if roles is MISSING else roles,
@@ -216,7 +229,8 @@ class CustomFieldService(Service):
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
         require_admin(self.ctx)
         body = require_object(body)
-        with TypeWatch(self.ctx):
+        row = self.repo.lock(self.spec, row)
+        with TypeWatch(self.ctx), violations_as(NAME_VIOLATIONS):
             before = self.render_one(row)
             values, settings = self._clean_update(row, body)
             values = {k: v for k, v in values.items() if row.get(k) != v}
@@ -236,6 +250,8 @@ class CustomFieldService(Service):
                 # Read the objects holding values while the old definition still renders them.
                 rewrite = ValueRewrite(self.ctx, {row["id"]: placements_of(self.ctx, row["id"])})
             new_row = self.repo.update_row(self.spec, row, values or {"updated_by": self.ctx.actor.user_id})
+            if "name_key" in values:
+                rekey_associations(self.ctx, row["id"], values["name_key"])
             if settings:
                 change_association(self.ctx, row["id"], own[0].placement, settings)
             definitions_changed(self.ctx)
@@ -262,6 +278,7 @@ class CustomFieldService(Service):
         name = clean_name(body, "name", errors, required=False)
         if name is not MISSING:
             values["name"] = name
+            values["name_key"] = name_key(name) if isinstance(name, str) else ""
         description = clean_description(body, errors, max_length=FIELD_DESCRIPTION_LENGTH)
         if description is not MISSING:
             values["description"] = description
@@ -301,10 +318,11 @@ class CustomFieldService(Service):
                 if required is not MISSING:
                     settings["required"] = required
         errors.raise_if_any()
-        if "name" in values and name_taken(
-            self.ctx, str(name), placements_of(self.ctx, row["id"]), row["id"]
+        if "name" in values and (
+            name_taken(self.ctx, str(name), placements_of(self.ctx, row["id"]), row["id"])
+            or (kind.shared and shared_name_taken(self.ctx, str(name), row["id"]))
         ):
-            raise Invalid.field("name", NAME_TAKEN)
+            raise name_is_taken()
         return values, settings
 
     def _clean_type_change(self, row: Row, body: dict[str, Any], errors: FieldErrors) -> str:
@@ -326,5 +344,6 @@ class CustomFieldService(Service):
 
     def delete(self, row: Row) -> None:
         require_admin(self.ctx)
+        row = self.repo.lock(self.spec, row)
         with TypeWatch(self.ctx):
             delete_field(self.ctx, row)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.names import name_key
 from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
 from leadbase.db.repository import Row
@@ -14,6 +15,14 @@ from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text
 
 DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
+
+
+def label_taken() -> Invalid:
+    return Invalid.field("label", "A lead status with this label already exists.")
+
+
+# Two requests that both found a label free: the second to write loses on the unique key.
+LABEL_TAKEN = {"uq_lead_status_organization_id_label_key": label_taken}
 
 
 def ordered_statuses(ctx: Context) -> list[Row]:
@@ -35,6 +44,8 @@ def forget_statuses(ctx: Context) -> None:
 
 
 class LeadStatusService(Service):
+    violations = LABEL_TAKEN
+
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return [{"id": r["id"], "label": r["label"], "organization_id": r["organization_id"]} for r in rows]
 
@@ -49,9 +60,10 @@ class LeadStatusService(Service):
         if label is MISSING:
             return MISSING
         label = label.strip()
+        key = name_key(label)
         for status in ordered_statuses(self.ctx):
-            if status["id"] != own_id and status["label"].lower() == label.lower():
-                raise Invalid.field("label", "A lead status with this label already exists.")
+            if status["id"] != own_id and status["label_key"] == key:
+                raise label_taken()
         return label
 
     def validate_create(self, body: dict[str, Any]) -> Row:
@@ -62,12 +74,12 @@ class LeadStatusService(Service):
             )
         ).scalar_one()
         forget_statuses(self.ctx)
-        return {"label": label, "position": int(position) + 1}
+        return {"label": label, "label_key": name_key(label), "position": int(position) + 1}
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         label = self._label(body, creating=False, own_id=row["id"])
         forget_statuses(self.ctx)
-        return {} if label is MISSING else {"label": label}
+        return {} if label is MISSING else {"label": label, "label_key": name_key(label)}
 
     def before_delete(self, row: Row) -> None:
         in_use = self.ctx.conn.execute(
