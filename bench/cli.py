@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, scenarios, wrk
+from bench import machine, report, scenarios, soak, wrk
 from bench.databases import DEFAULT_PG, Database, for_kind
 from bench.prepare import prepare
 from bench.stats import Result
@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     facts = machine.facts(versions.get("postgres") or None)
     text = report.render(results, facts, datasets, header, BENCH_DIR / "PROFILE.md")
+    soaked = soak.section_of(results_md.read_text()) if results_md.exists() else None
+    if soaked:
+        text = text.rstrip("\n") + "\n\n" + soaked + "\n"
     results_md.write_text(text)
     log(f"wrote {results_md}")
     if args.drop:
