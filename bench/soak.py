@@ -227,13 +227,13 @@ def _drive(workers: list[Client], seconds: float, server: Server, figures: Figur
     for thread in threads:
         thread.start()
     start.wait()
+    next_log = time.monotonic() + 60
     while any(t.is_alive() for t in threads):
         figures.rss_peak_mb = max(figures.rss_peak_mb, server.rss_mb())
-        for thread in threads:
-            thread.join(timeout=1.0)
-        left = deadline - time.monotonic()
-        if left > 0 and int(left) % 30 == 0:
-            log(f"    {int(left)} s left")
+        next(t for t in threads if t.is_alive()).join(timeout=1.0)
+        if time.monotonic() >= next_log:
+            next_log += 60
+            log(f"    {max(0.0, deadline - time.monotonic()):.0f} s left")
 
 
 def render(figures: list[Figures], when: str) -> str:
