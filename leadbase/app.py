@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from leadbase import __version__
 from leadbase.api.auth import KeyResolver
+from leadbase.api.dispatch import Dispatcher, SegmentIndex
 from leadbase.api.middleware import API_PREFIX, CloseConventions
 from leadbase.api.openapi import build_openapi
 from leadbase.api.ratelimit import RateLimiter, parse_rate
@@ -78,7 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"error": NOT_FOUND}, status_code=404)
         if exc.status_code == 405:
             return JSONResponse(
-                {"error": "The method is not allowed for the requested URL."}, status_code=405
+                {"error": "The method is not allowed for the requested URL."},
+                status_code=405,
+                headers=exc.headers,
             )
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
@@ -109,6 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limiter = RateLimiter(rate, settings.redis_url) if rate is not None else None
     resolver = KeyResolver(engine, settings.api_key_cache_seconds)
     app.state.key_resolver = resolver
+    # Every route is registered by now: index them once, so a request's cost does not grow with them.
+    router = app.router
+    router.middleware_stack = Dispatcher(SegmentIndex(API_PREFIX, router.routes), router.middleware_stack)
     app.add_middleware(
         CloseConventions, resolver=resolver, limiter=limiter, max_body_bytes=settings.max_body_bytes
     )

@@ -3,8 +3,8 @@
 A definition is a `custom_field` row plus its associations (where it applies, with the
 per-object settings `required`, `editable_with_roles` and display position). Requests need
 them constantly (every lead read renders its custom values), so a process keeps each
-organization's definitions in memory, keyed by the organization's `custom_fields_version`.
-Every change of a definition writes a fresh random version in the same transaction; a
+organization's definitions in memory (db/orgcache.py), under the organization's settings
+version. Every change of a definition writes a fresh random version in the same transaction; a
 request reads the version (one indexed lookup) and reloads only when it differs, so every
 process sees a committed change on its next request, and a rolled-back change (whose
 version never commits) is never served.
@@ -12,16 +12,15 @@ version never commits) is never served.
 
 from __future__ import annotations
 
-import threading
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from leadbase.db.context import Context
-from leadbase.db.models import custom_field, custom_field_association, organization
+from leadbase.db.models import custom_field, custom_field_association
+from leadbase.db.orgcache import cached, settings_changed
 
 # Where a field applies: Close's association `object_type` values.
 LEAD = "lead"
@@ -44,8 +43,6 @@ KIND_TO_OBJECT_TYPE = {
 }
 
 MEMO_KEY = "custom_fields:definitions"
-VERSION_KEY = "custom_fields:version"
-WRITTEN_KEY = "custom_fields:written"
 
 
 @dataclass(frozen=True)
@@ -148,46 +145,6 @@ class OrgDefinitions:
         ]
 
 
-class DefinitionCache:
-    """Process-wide: organization id -> (version, definitions). Entries are never mutated."""
-
-    MAX_ORGANIZATIONS = 5_000
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[str, OrgDefinitions]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, organization_id: str, version: str) -> OrgDefinitions | None:
-        entry = self._entries.get(organization_id)
-        if entry is not None and entry[0] == version:
-            return entry[1]
-        return None
-
-    def put(self, organization_id: str, version: str, definitions: OrgDefinitions) -> None:
-        with self._lock:
-            if len(self._entries) >= self.MAX_ORGANIZATIONS:
-                self._entries.clear()
-            self._entries[organization_id] = (version, definitions)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-CACHE = DefinitionCache()
-
-
-def _version(ctx: Context) -> str:
-    version = ctx.memo.get(VERSION_KEY)
-    if version is None:
-        found = ctx.conn.execute(
-            select(organization.c.custom_fields_version).where(organization.c.id == ctx.organization_id)
-        ).scalar()
-        version = found or ""
-        ctx.memo[VERSION_KEY] = version
-    return str(version)
-
-
 def _load(ctx: Context) -> OrgDefinitions:
     org = ctx.organization_id
     rows = [
@@ -220,27 +177,14 @@ def org_definitions(ctx: Context) -> OrgDefinitions:
     found = ctx.memo.get(MEMO_KEY)
     if isinstance(found, OrgDefinitions):
         return found
-    version = _version(ctx)
-    definitions = CACHE.get(ctx.organization_id, version)
-    if definitions is None:
-        definitions = _load(ctx)
-        # A transaction that changed definitions must not publish them: it may yet roll back.
-        if not ctx.memo.get(WRITTEN_KEY):
-            CACHE.put(ctx.organization_id, version, definitions)
+    definitions = cached(ctx, "custom_field_definitions", _load)
     ctx.memo[MEMO_KEY] = definitions
     return definitions
 
 
 def definitions_changed(ctx: Context) -> None:
-    """Call after writing a definition: bumps the version and forgets what this request read."""
-    version = uuid.uuid4().hex
-    ctx.conn.execute(
-        update(organization)
-        .where(organization.c.id == ctx.organization_id)
-        .values(custom_fields_version=version)
-    )
-    ctx.memo[VERSION_KEY] = version
-    ctx.memo[WRITTEN_KEY] = True
+    """Call after writing a definition: replaces the settings version, forgets what this request read."""
+    settings_changed(ctx)
     ctx.memo.pop(MEMO_KEY, None)
 
 

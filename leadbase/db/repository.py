@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, insert, select, update
 
 from leadbase.core import clock
 from leadbase.core.errors import NotFound
@@ -18,6 +18,31 @@ from leadbase.db.query import Condition, ListQuery
 from leadbase.db.resource import ResourceSpec
 
 Row = dict[str, Any]
+
+# Statements the hot paths run on every request, built once per resource and shape with bound
+# parameters: building a select and its cache key cost ~130 us a statement, more than SQLite
+# takes to answer it (measured: 172 us built per call, 41 us prepared, for a lead by id).
+_PREPARED: dict[tuple[str, str], Select[Any]] = {}
+
+
+def _prepared_scope(
+    spec: ResourceSpec, shape: str, where: Callable[[Any], ColumnElement[bool]], *, lock: bool = False
+) -> Select[Any]:
+    """`select(table)` scoped by `:organization_id` (and the discriminator), plus `where`, built once.
+
+    `lock` adds FOR UPDATE (which SQLAlchemy leaves out on SQLite); give such a shape its own name.
+    """
+    key = (spec.path, shape)
+    stmt = _PREPARED.get(key)
+    if stmt is None:
+        table = spec.table
+        stmt = select(table).where(table.c.organization_id == bindparam("organization_id"))
+        if spec.discriminator is not None:
+            column, value = spec.discriminator
+            stmt = stmt.where(table.c[column] == value)
+        stmt = stmt.where(where(table))
+        stmt = _PREPARED[key] = stmt.with_for_update() if lock else stmt
+    return stmt
 
 
 @dataclass
@@ -54,10 +79,10 @@ class Repository:
         """
         if not isinstance(object_id, str):
             return None
-        stmt = self.scoped(spec).where(spec.table.c.id == object_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = self.ctx.conn.execute(stmt).mappings().first()
+        shape = "by_id_locked" if lock else "by_id"
+        stmt = _prepared_scope(spec, shape, lambda t: t.c.id == bindparam("object_id"), lock=lock)
+        params = {"organization_id": self.ctx.organization_id, "object_id": object_id}
+        row = self.ctx.conn.execute(stmt, params).mappings().first()
         return dict(row) if row is not None else None
 
     def get(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row:
@@ -81,19 +106,31 @@ class Repository:
         wanted = list({i for i in ids if isinstance(i, str)})
         if not wanted:
             return {}
-        rows = self.ctx.conn.execute(self.scoped(spec).where(spec.table.c.id.in_(wanted))).mappings()
-        return {row["id"]: dict(row) for row in rows}
+        stmt = _prepared_scope(spec, "by_ids", lambda t: t.c.id.in_(bindparam("object_ids", expanding=True)))
+        params = {"organization_id": self.ctx.organization_id, "object_ids": wanted}
+        return {row["id"]: dict(row) for row in self.ctx.conn.execute(stmt, params).mappings()}
 
     def children(self, spec: ResourceSpec, column: str, parent_ids: Sequence[str]) -> list[Row]:
         """Rows of `spec` whose `column` is one of `parent_ids`: one query for a whole page."""
         if not parent_ids:
             return []
-        table = spec.table
-        stmt = self.scoped(spec).where(table.c[column].in_(list(parent_ids)))
+        if len(parent_ids) == 1:
+            # One parent (an object GET): equality, sparing the expansion of an IN list per call.
+            stmt = _prepared_scope(
+                spec, f"children:{column}", lambda t: t.c[column] == bindparam("parent_id")
+            )
+            params: dict[str, Any] = {"organization_id": self.ctx.organization_id, "parent_id": parent_ids[0]}
+        else:
+            stmt = _prepared_scope(
+                spec,
+                f"children_of_many:{column}",
+                lambda t: t.c[column].in_(bindparam("parent_ids", expanding=True)),
+            )
+            params = {"organization_id": self.ctx.organization_id, "parent_ids": list(parent_ids)}
         # Sorted here, not in SQL: an ORDER BY date_created let SQLite (and PostgreSQL with stale
         # statistics) walk the organization's whole (organization_id, date_created) index
         # instead of looking the parents up, which made a page cost grow with the organization.
-        rows = [dict(r) for r in self.ctx.conn.execute(stmt).mappings()]
+        rows = [dict(r) for r in self.ctx.conn.execute(stmt, params).mappings()]
         rows.sort(key=lambda r: (r["date_created"], r["id"]))
         return rows
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from leadbase.core.errors import FieldErrors
 from leadbase.db.context import Context
-from leadbase.db.models import user
+from leadbase.db.models import membership, user
+from leadbase.db.orgcache import cached
 
 MISSING = object()
 
@@ -34,11 +35,23 @@ def full_name(first: str | None, last: str | None) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
+def _member_names(ctx: Context) -> dict[str, str]:
+    rows = ctx.conn.execute(
+        select(user.c.id, user.c.first_name, user.c.last_name, user.c.email)
+        .join(membership, membership.c.user_id == user.c.id)
+        .where(membership.c.organization_id == ctx.organization_id)
+    )
+    return {row.id: full_name(row.first_name, row.last_name) or row.email for row in rows}
+
+
 def user_names(ctx: Context, ids: Iterable[str | None]) -> dict[str, str]:
-    """Display names of users, one query for a whole page (memoized per request)."""
-    memo: dict[str, str] = ctx.memo.setdefault("user_names", {})
+    """Display names of users: the members' from the process cache, anyone else's in one query a page."""
+    memo: dict[str, str] | None = ctx.memo.get("user_names")
+    if memo is None:
+        memo = ctx.memo["user_names"] = dict(cached(ctx, "member_names", _member_names))
     wanted = {i for i in ids if i and i not in memo}
     if wanted:
+        # Former members (a created_by whose membership is gone) are not in the cache.
         rows = ctx.conn.execute(
             select(user.c.id, user.c.first_name, user.c.last_name, user.c.email).where(user.c.id.in_(wanted))
         )

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, insert, update
 
 from leadbase.core import clock
-from leadbase.custom_fields.definitions import CACHE, definitions_changed, load_definitions, org_definitions
+from leadbase.custom_fields.definitions import definitions_changed, load_definitions, org_definitions
 from leadbase.db.context import Actor, Context
 from leadbase.db.models import custom_field, organization
+from leadbase.db.orgcache import CACHE
 from tests.custom_data import field, key, lead
 from tests.support import Api, count_statements
 
@@ -50,7 +51,7 @@ def test_a_warm_request_does_not_read_the_definitions(api: Api) -> None:
     assert page["data"][0][key(industry)] == "IT"
     assert not [s for s in statements.statements if "custom_field" in s and "organization" not in s]
     # Only the version is looked up.
-    assert [s for s in statements.statements if "custom_fields_version" in s]
+    assert [s for s in statements.statements if "settings_version" in s]
 
 
 def test_a_change_made_elsewhere_is_seen_on_the_next_request(api: Api) -> None:
@@ -81,7 +82,7 @@ def test_a_change_made_elsewhere_is_seen_on_the_next_request(api: Api) -> None:
         conn.execute(
             update(organization)
             .where(organization.c.id == api.org.organization_id)
-            .values(custom_fields_version="v2")
+            .values(settings_version="v2")
         )
     with engine.connect() as conn:
         assert "cf_elsewhere" in org_definitions(_ctx(api, conn)).rows

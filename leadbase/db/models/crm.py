@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from leadbase.db.models.base import ID, audit_columns, metadata
 from leadbase.db.types import JSONDoc
@@ -14,11 +14,12 @@ lead_status = Table(
     Column("id", ID, primary_key=True),
     Column("label", String(255), nullable=False),
     # core.names.name_key(label): labels that look alike collide here, concurrent creates too.
-    Column("label_key", Text, nullable=False),
+    Column("label_key", Text, nullable=False, server_default=""),
     Column("position", Integer, nullable=False),
     *audit_columns(),
     Index(None, "organization_id", "position"),
-    UniqueConstraint("organization_id", "label_key"),
+    # An index, not a constraint: SQLite adds one without copying the table (and its triggers).
+    Index("uq_lead_status_organization_id_label_key", "organization_id", "label_key", unique=True),
 )
 
 lead = Table(

@@ -13,9 +13,11 @@ organization = Table(
     Column("id", ID, primary_key=True),
     Column("name", String(255), nullable=False),
     Column("currency", String(3), nullable=False, server_default="USD"),
-    # Changes whenever a custom field definition of the organization changes: processes
-    # compare it with their cached definitions instead of reloading them on every request.
-    Column("custom_fields_version", String(32), nullable=True),
+    # Replaced (with a random value) whenever what processes cache about the organization
+    # changes: custom field definitions (by the definitions code), lead statuses, memberships
+    # and members' names (by triggers). A request compares it with the cache instead of
+    # reloading them (db/orgcache.py).
+    Column("settings_version", String(32), nullable=True),
     *audit_columns(),
     # Not unique: a name is a label, and refusing a rename would tell one tenant that another
     # organization has that name. `bootstrap` finds organizations by name (the oldest wins).
@@ -41,9 +43,10 @@ user = Table(
 membership = Table(
     "membership",
     metadata,
-    Column("organization_id", ID, ForeignKey("organization.id"), nullable=False),
+    # No foreign keys: adding them on SQLite would copy the table and lose its triggers.
+    Column("organization_id", ID, nullable=False),
     Column("id", ID, primary_key=True),
-    Column("user_id", ID, ForeignKey("app_user.id"), nullable=False),
+    Column("user_id", ID, nullable=False),
     Column("role_id", String(64), nullable=False),
     Column("is_active", Boolean, nullable=False, server_default="1"),
     Column("date_created", UTCDateTime(), nullable=False),

@@ -1,7 +1,7 @@
 """invariants in the database: foreign keys, and unique keys of names
 
 Revision ID: 5d1c8a7e2f40
-Revises: eb401d494f9b
+Revises: 5e77a1c0b2d4
 Create Date: 2026-11-30 13:30:00.000000
 
 Rules that were checked only in Python broke under concurrent requests (issue 8): two
@@ -9,7 +9,7 @@ statuses with one label, a contact on a deleted lead. The database holds them no
 
 - lead_status.label_key, custom_field.name_key and custom_field_association.name_key carry
   core.names.name_key of the name, under unique indexes;
-- foreign keys from each row to what it lives on.
+- foreign keys from each row to what it lives on (memberships excepted, see FOREIGN_KEYS).
 
 Existing rows are made to fit first: a key that repeats gets its row id appended (the older
 row keeps the plain key, and renaming the newer one re-keys it), leads on a missing status
@@ -28,12 +28,15 @@ from alembic import op
 from leadbase.core.names import name_key
 
 revision = "5d1c8a7e2f40"
-down_revision = "eb401d494f9b"
+down_revision = "5e77a1c0b2d4"
 branch_labels = None
 depends_on = None
 
 # (table, column, referred table): parents come before their children, because on SQLite a
-# batch operation copies and drops a table, and dropping a referred table would fail.
+# batch operation copies and drops a table, and dropping a referred table would fail. Tables
+# with triggers (lead_status, membership: the settings version) are never copied, since a copy
+# would lose them: lead_status gets a unique index instead of a constraint, and memberships no
+# foreign keys.
 FOREIGN_KEYS = [
     ("lead", "status_id", "lead_status"),
     ("contact", "lead_id", "lead"),
@@ -45,8 +48,6 @@ FOREIGN_KEYS = [
     ("custom_field", "custom_object_type_id", "custom_object_type"),
     ("custom_field", "referenced_custom_type_id", "custom_object_type"),
     ("custom_field_association", "field_id", "custom_field"),
-    ("membership", "organization_id", "organization"),
-    ("membership", "user_id", "app_user"),
     ("api_key", "organization_id", "organization"),
     ("api_key", "user_id", "app_user"),
 ]
@@ -122,17 +123,20 @@ def _repair_references(conn: sa.Connection) -> None:
 
 def upgrade() -> None:
     conn = op.get_bind()
-    op.add_column("lead_status", sa.Column("label_key", sa.Text(), nullable=True))
+    # NOT NULL from the start (SQLite adds such a column only with a default, and cannot drop
+    # the default without copying the table): a row written without a key collides on "".
+    op.add_column("lead_status", sa.Column("label_key", sa.Text(), nullable=False, server_default=""))
     op.add_column("custom_field", sa.Column("name_key", sa.Text(), nullable=True))
     op.add_column("custom_field_association", sa.Column("name_key", sa.Text(), nullable=True))
     _name_keys(conn)
     _repair_references(conn)
 
-    with op.batch_alter_table("lead_status") as batch:
-        batch.alter_column("label_key", existing_type=sa.Text(), nullable=False)
-        batch.create_unique_constraint(
-            "uq_lead_status_organization_id_label_key", ["organization_id", "label_key"]
-        )
+    op.create_index(
+        "uq_lead_status_organization_id_label_key",
+        "lead_status",
+        ["organization_id", "label_key"],
+        unique=True,
+    )
     with op.batch_alter_table("custom_field") as batch:
         batch.alter_column("name_key", existing_type=sa.Text(), nullable=False)
     with op.batch_alter_table("custom_field_association") as batch:
@@ -170,6 +174,5 @@ def downgrade() -> None:
         batch.drop_column("name_key")
     with op.batch_alter_table("custom_field") as batch:
         batch.drop_column("name_key")
-    with op.batch_alter_table("lead_status") as batch:
-        batch.drop_constraint("uq_lead_status_organization_id_label_key", type_="unique")
-        batch.drop_column("label_key")
+    op.drop_index("uq_lead_status_organization_id_label_key", table_name="lead_status")
+    op.drop_column("lead_status", "label_key")

@@ -10,6 +10,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
+from leadbase.db.orgcache import cached
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text
@@ -25,18 +26,24 @@ def label_taken() -> Invalid:
 LABEL_TAKEN = {"uq_lead_status_organization_id_label_key": label_taken}
 
 
+def _load_statuses(ctx: Context) -> tuple[Row, ...]:
+    stmt = (
+        select(lead_status)
+        .where(lead_status.c.organization_id == ctx.organization_id)
+        .order_by(lead_status.c.position, lead_status.c.date_created)
+    )
+    return tuple(dict(r) for r in ctx.conn.execute(stmt).mappings())
+
+
 def ordered_statuses(ctx: Context) -> list[Row]:
-    """The organization's lead statuses in order, read once per request."""
-    cached = ctx.memo.get("lead_statuses")
-    if cached is None:
-        stmt = (
-            select(lead_status)
-            .where(lead_status.c.organization_id == ctx.organization_id)
-            .order_by(lead_status.c.position, lead_status.c.date_created)
-        )
-        cached = [dict(r) for r in ctx.conn.execute(stmt).mappings()]
-        ctx.memo["lead_statuses"] = cached
-    return list(cached)
+    """The organization's lead statuses in order: once per request, from the process cache when current.
+
+    The rows are shared with other requests: read them, never change them.
+    """
+    statuses = ctx.memo.get("lead_statuses")
+    if statuses is None:
+        statuses = ctx.memo["lead_statuses"] = cached(ctx, "lead_statuses", _load_statuses)
+    return list(statuses)
 
 
 def forget_statuses(ctx: Context) -> None:

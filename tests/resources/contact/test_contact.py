@@ -77,6 +77,17 @@ def test_channel_errors_nest_per_entry(api: Api) -> None:
     assert api.ok("GET", "contact/")["data"] == []
 
 
+def test_special_use_domains_are_valid_emails(api: Api) -> None:
+    lead = _lead(api)
+    emails = [{"email": "ann@acme.test"}, {"email": "bob@example.com"}, {"email": "eve@sub.example.org"}]
+    contact = api.ok("POST", "contact/", json={"lead_id": lead["id"], "emails": emails})
+    assert [e["email"] for e in contact["emails"]] == [
+        "ann@acme.test",
+        "bob@example.com",
+        "eve@sub.example.org",
+    ]
+
+
 def test_put_replaces_whole_lists_and_is_partial_otherwise(api: Api) -> None:
     lead = _lead(api)
     contact = api.ok(

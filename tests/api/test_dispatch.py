@@ -1,0 +1,82 @@
+"""Flat dispatch: the route index finds every served operation and tries only its segment's routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.testclient import TestClient
+
+from leadbase.api.dispatch import Dispatcher, SegmentIndex
+from leadbase.api.middleware import API_PREFIX
+from tests.support import Api
+
+
+def _index(client: TestClient) -> SegmentIndex:
+    dispatcher = client.app.router.middleware_stack  # type: ignore[attr-defined]
+    assert isinstance(dispatcher, Dispatcher)
+    return dispatcher.index
+
+
+def test_every_served_operation_is_in_the_index(api: Api) -> None:
+    index = _index(api.client)
+    operations = api.client.get("/api/v1/openapi.json").json()["paths"]
+    for template, methods in operations.items():
+        path = API_PREFIX + template.replace("{", "").replace("}", "")
+        for method in methods:
+            handler, _, _ = index.find(path, method.upper())
+            assert handler is not None, (method, template)
+
+
+def test_a_request_tries_only_the_routes_of_its_first_segment(api: Api) -> None:
+    index = _index(api.client)
+    total = sum(len(entries) for entries in index._by_segment.values())
+    assert total > 50
+    assert len(index.candidates("/api/v1/lead/lead_x/")) <= 3
+    assert len(index.candidates("/api/v1/status/lead/stat_x/")) <= 3
+    assert index.candidates("/api/v1/no_such_segment/") == []
+
+
+def test_wrong_method_is_405_with_allow_and_a_json_body(api: Api) -> None:
+    response = api.request("PATCH", "lead/")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    assert "error" in response.json()
+
+
+def test_path_parameters_reach_plain_and_injected_endpoints(api: Api) -> None:
+    lead = api.ok("POST", "lead/", json={"name": "Acme"})
+    assert api.ok("GET", f"lead/{lead['id']}/")["id"] == lead["id"]
+    key = api.ok("GET", "api_key/")["data"][0]
+    assert api.get(f"api_key/{key['id']}/").status_code in (200, 404)
+
+
+def test_index_order_and_fallback_on_a_small_app() -> None:
+    app = FastAPI()
+
+    @app.get("/api/v1/thing/fixed/")
+    def fixed(request: Request) -> Response:
+        return PlainTextResponse("fixed")
+
+    @app.get("/api/v1/thing/{thing_id}/")
+    async def by_id(request: Request) -> Response:
+        return PlainTextResponse(request.path_params["thing_id"])
+
+    @app.get("/api/v1/typed/{n}/")
+    def typed(n: int) -> Response:
+        return PlainTextResponse(str(n * 2))
+
+    @app.get("/elsewhere/")
+    def elsewhere() -> Response:
+        return PlainTextResponse("fastapi")
+
+    app.router.middleware_stack = Dispatcher(
+        SegmentIndex(API_PREFIX, app.router.routes), app.router.middleware_stack
+    )
+    with TestClient(app) as client:
+        assert client.get("/api/v1/thing/fixed/").text == "fixed"
+        assert client.get("/api/v1/thing/abc/").text == "abc"
+        assert client.get("/api/v1/typed/21/").text == "42"
+        assert client.get("/elsewhere/").text == "fastapi"
+        assert client.get("/api/v1/nothing/").status_code == 404
+        assert client.post("/api/v1/thing/abc/").status_code == 405

@@ -1,0 +1,96 @@
+"""Statuses, member names and field definitions come from the process cache while current.
+
+A warm lead GET reads the settings version, the lead and its contacts, nothing else; a change
+made by anyone (another process, `leadbase load`, a hand-written UPDATE) replaces the version in
+its own transaction, through a trigger, so the next request of every process sees it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, insert, update
+
+from leadbase.core import clock
+from leadbase.db.models import lead_status, membership, user
+from leadbase.db.orgcache import CACHE
+from tests.support import Api, count_statements
+
+
+def _engine(api: Api) -> Engine:
+    engine: Engine = api.client.app.state.engine  # type: ignore[attr-defined]
+    return engine
+
+
+def _selects(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_warm_lead_get_reads_the_version_the_lead_and_its_contacts(api: Api) -> None:
+    lead = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann"}, {"name": "Bob"}]})
+    api.ok("GET", f"lead/{lead['id']}/")
+    with count_statements(_engine(api)) as statements:
+        body = api.ok("GET", f"lead/{lead['id']}/")
+    assert body["status_label"] == "Potential"
+    assert body["created_by_name"]
+    selects = _selects(statements.statements)
+    assert len(selects) == 3, selects
+    assert len([s for s in selects if "settings_version" in s]) == 1
+    assert not [s for s in selects if "lead_status" in s or "app_user" in s]
+
+
+def test_a_status_renamed_behind_the_api_is_seen_on_the_next_request(api: Api) -> None:
+    lead = api.ok("POST", "lead/", json={"name": "Acme"})
+    assert api.ok("GET", f"lead/{lead['id']}/")["status_label"] == "Potential"
+    with _engine(api).begin() as conn:
+        renamed = update(lead_status).where(lead_status.c.id == lead["status_id"]).values(label="Prospect")
+        conn.execute(renamed)
+    assert api.ok("GET", f"lead/{lead['id']}/")["status_label"] == "Prospect"
+
+
+def test_a_status_written_through_the_api_is_usable_at_once(api: Api) -> None:
+    api.ok("GET", "lead/")
+    status = api.ok("POST", "status/lead/", json={"label": "Hot"})
+    lead = api.ok("POST", "lead/", json={"name": "Acme", "status": "Hot"})
+    assert lead["status_id"] == status["id"]
+    api.ok("PUT", f"status/lead/{status['id']}/", json={"label": "Very hot"})
+    assert api.ok("GET", f"lead/{lead['id']}/")["status_label"] == "Very hot"
+
+
+def test_a_member_renamed_behind_the_api_is_seen_on_the_next_request(api: Api) -> None:
+    lead = api.ok("POST", "lead/", json={"name": "Acme"})
+    api.ok("GET", f"lead/{lead['id']}/")
+    with _engine(api).begin() as conn:
+        renamed = update(user).where(user.c.id == api.org.user_id).values(first_name="Ann", last_name="Lee")
+        conn.execute(renamed)
+    assert api.ok("GET", f"lead/{lead['id']}/")["created_by_name"] == "Ann Lee"
+
+
+def test_a_new_membership_replaces_the_version(api: Api) -> None:
+    api.ok("GET", "lead/")
+    before = dict(CACHE._entries)
+    now = clock.now()
+    with _engine(api).begin() as conn:
+        conn.execute(
+            insert(user).values(
+                id="user_cachetest", email="bob@acme.test", date_created=now, date_updated=now
+            )
+        )
+        conn.execute(
+            insert(membership).values(
+                organization_id=api.org.organization_id,
+                id="memb_cachetest",
+                user_id="user_cachetest",
+                role_id="user",
+                date_created=now,
+                date_updated=now,
+            )
+        )
+    api.ok("GET", "lead/")
+    key = (api.org.organization_id, "lead_statuses")
+    assert key in before
+    assert CACHE._entries[key][0] != before[key][0]
+
+
+def test_a_cleared_cache_reloads(api: Api) -> None:
+    lead = api.ok("POST", "lead/", json={"name": "Acme"})
+    CACHE.clear()
+    assert api.ok("GET", f"lead/{lead['id']}/")["status_label"] == "Potential"
