@@ -62,8 +62,8 @@ class Service:
     def render_one(self, row: Row) -> dict[str, Any]:
         return self.render([row])[0]
 
-    def get(self, object_id: str) -> Row:
-        return self.repo.get(self.spec, object_id)
+    def get(self, object_id: str, *, lock: bool = False) -> Row:
+        return self.repo.get(self.spec, object_id, lock=lock)
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         values = self.validate_create(body)

@@ -65,7 +65,8 @@ class SharedFieldAssociations:
         self.fields: Service = spec.service(ctx, spec)
 
     def _existing(self, field_id: str, path: str) -> tuple[Row, Association]:
-        row = self.fields.get(field_id)
+        # Locked: the field's event (its associations) is computed from this version.
+        row = self.fields.get(field_id, lock=True)
         placement = placement_from_path(path)
         association = org_definitions(self.ctx).association(field_id, placement)
         if association is None:
@@ -77,7 +78,8 @@ class SharedFieldAssociations:
 
     def create(self, field_id: str, body: Any) -> dict[str, Any]:
         require_admin(self.ctx)
-        row = self.fields.get(field_id)
+        # Locked: the field's event (its associations) is computed from this version.
+        row = self.fields.get(field_id, lock=True)
         body = require_object(body)
         errors = FieldErrors()
         object_type = body.get("object_type")

@@ -112,14 +112,11 @@ def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
 class OrganizationService(Service):
     """Only the caller's own organization exists for it: any other id is a 404."""
 
-    def get(self, object_id: str) -> Row:
+    def get(self, object_id: str, *, lock: bool = False) -> Row:
         if object_id != self.ctx.organization_id:
             raise NotFound.for_model("Organization")
-        row = (
-            self.ctx.conn.execute(select(organization).where(organization.c.id == object_id))
-            .mappings()
-            .first()
-        )
+        stmt = select(organization).where(organization.c.id == object_id)
+        row = self.ctx.conn.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         if row is None:
             raise NotFound.for_model("Organization")
         return dict(row)
@@ -171,6 +168,9 @@ class OrganizationService(Service):
         forget_statuses(self.ctx)
 
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
+        # The current version, locked (as Service.update does): concurrent settings never merge
+        # into a stale row.
+        row = self.get(row["id"], lock=True)
         before = self.render_one(row)
         values = self.validate_update(row, body)
         changed = {k: v for k, v in values.items() if row.get(k) != v}
