@@ -3,6 +3,7 @@
     python -m bench                       # full: 1M + 100k leads, SQLite and PostgreSQL
     python -m bench --quick               # small data, a few seconds a scenario (CI's smoke check)
     python -m bench --only search,list_page --databases sqlite
+    python -m bench soak --seconds 300    # concurrent mixed load, then every acknowledged write checked
 
 Results of each scenario are kept in OUT/results.json, so a run of a few scenarios updates
 RESULTS.md without losing the others. Built databases are reused while they match.
