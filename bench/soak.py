@@ -243,7 +243,9 @@ def render(figures: list[Figures], when: str) -> str:
         "",
         f"Run {when}. Concurrent clients on one organization, 1 worker; each client sets its own custom "
         "field on shared leads, adds to a shared multi-value field, adds contacts, creates leads and reads "
-        "in between; every acknowledged write is checked at the end, and each shared lead's event chain.",
+        "in between. At the end, *lost* counts what the data no longer holds of what was acknowledged (each "
+        "client's last value on each lead, every value it added, every contact and lead it created), and "
+        "*broken event links* the events whose `previous_data` differs from what the event before left.",
         "",
         "| database | seconds | clients | requests | 5xx | other failures | acknowledged writes | lost "
         "| broken event links | RSS start / peak / end (MiB) |",
