@@ -1,7 +1,7 @@
 """The ceiling: the same uvicorn answering a static JSON body from memory.
 
-`app` is bare ASGI (the server's own ceiling); `framework_app` is a FastAPI route returning
-the same bytes from a plain `def` handler, as leadbase's handlers are (the framework's cost).
+`app` is bare ASGI (the server's own ceiling); `framework_app` is a FastAPI `async def` route
+returning the same bytes (the framework's own cost: no thread pool, no work).
 Run with the settings `leadbase serve` gives uvicorn:
 
     python -m bench.ceiling --port 8100 --workers 1 --body-file body.json [--framework]
@@ -32,7 +32,7 @@ framework_app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
 
 @framework_app.get("/api/v1/lead/{object_id}/")
-def _lead(object_id: str) -> Response:
+async def _lead(object_id: str) -> Response:
     return Response(BODY, media_type="application/json")
 
 

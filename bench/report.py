@@ -10,7 +10,8 @@ from typing import Any
 from bench.stats import Figure, Result
 
 TITLES = {
-    "api_overhead": "API overhead: GET /lead/{id}/ against the same server's ceiling",
+    "api_overhead": "API overhead: GET /lead/{id}/ against a FastAPI async def route and bare ASGI",
+    "workers": "Scaling out: GET /lead/{id}/ with --workers 1 and 2",
     "list_page": "List page: GET /lead/?_limit=100 at full size",
     "writes": "Writes: POST /lead/ and POST /custom_object/ on one worker",
     "bulk": "Bulk load: leadbase's bulk path against raw inserts of the same rows",

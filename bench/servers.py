@@ -131,6 +131,27 @@ def leadbase_command(database_url: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def padded_command(port: int, workers: int) -> list[str]:
+    """leadbase with 300 more routes (bench/padded.py), served with `leadbase serve`'s uvicorn settings."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.padded:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--lifespan",
+        "off",
+    ]
+
+
 def ceiling_command(port: int, workers: int, body_file: Path, framework: bool) -> list[str]:
     command = [
         sys.executable,
@@ -175,6 +196,11 @@ def running(
 
 def serve_leadbase(database_url: str, workers: int, log: Path) -> AbstractContextManager[Server]:
     return running(lambda port: leadbase_command(database_url, port, workers), log, "/api/v1/me/")
+
+
+def serve_padded(database_url: str, workers: int, log: Path) -> AbstractContextManager[Server]:
+    env = {**os.environ, "LEADBASE_DATABASE_URL": database_url, "LEADBASE_RATE_LIMIT": "off"}
+    return running(lambda port: padded_command(port, workers), log, "/api/v1/me/", env)
 
 
 def serve_ceiling(

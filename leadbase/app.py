@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from leadbase import __version__
 from leadbase.api.auth import KeyResolver
@@ -49,6 +50,17 @@ def build_router() -> APIRouter:
     for spec in resources:
         add_resource_routes(router, spec)
     return router
+
+
+def index_routes(app: FastAPI) -> None:
+    """Index every registered route (call again after adding routes): see api/dispatch.py."""
+    router = app.router
+    fallback: ASGIApp = router.middleware_stack
+    if isinstance(fallback, Dispatcher):
+        fallback = fallback.fallback
+    inline_reads = app.state.engine.dialect.name == "sqlite"
+    index = SegmentIndex(API_PREFIX, router.routes, inline_reads=inline_reads)
+    router.middleware_stack = Dispatcher(index, fallback)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -112,9 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limiter = RateLimiter(rate, settings.redis_url) if rate is not None else None
     resolver = KeyResolver(engine, settings.api_key_cache_seconds)
     app.state.key_resolver = resolver
-    # Every route is registered by now: index them once, so a request's cost does not grow with them.
-    router = app.router
-    router.middleware_stack = Dispatcher(SegmentIndex(API_PREFIX, router.routes), router.middleware_stack)
+    index_routes(app)
     app.add_middleware(
         CloseConventions, resolver=resolver, limiter=limiter, max_body_bytes=settings.max_body_bytes
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -80,3 +82,32 @@ def test_index_order_and_fallback_on_a_small_app() -> None:
         assert client.get("/elsewhere/").text == "fastapi"
         assert client.get("/api/v1/nothing/").status_code == 404
         assert client.post("/api/v1/thing/abc/").status_code == 405
+
+
+def test_inline_reads_run_on_the_event_loop_and_writes_in_the_pool() -> None:
+    app = FastAPI()
+    threads: dict[str, int] = {}
+
+    @app.get("/api/v1/where/")
+    def read(request: Request) -> Response:
+        threads["GET"] = threading.get_ident()
+        return PlainTextResponse("read")
+
+    @app.post("/api/v1/where/")
+    def write(request: Request) -> Response:
+        threads["POST"] = threading.get_ident()
+        return PlainTextResponse("write")
+
+    @app.get("/api/v1/loop/")
+    async def loop(request: Request) -> Response:
+        threads["loop"] = threading.get_ident()
+        return PlainTextResponse("loop")
+
+    app.router.middleware_stack = Dispatcher(
+        SegmentIndex(API_PREFIX, app.router.routes, inline_reads=True), app.router.middleware_stack
+    )
+    with TestClient(app) as client:
+        for method, path in (("GET", "/api/v1/where/"), ("POST", "/api/v1/where/"), ("GET", "/api/v1/loop/")):
+            assert client.request(method, path).status_code == 200
+    assert threads["GET"] == threads["loop"]
+    assert threads["POST"] != threads["loop"]

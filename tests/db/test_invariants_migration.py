@@ -22,7 +22,7 @@ from leadbase.db.migrate import alembic_config, upgrade
 from leadbase.db.models import contact, custom_field, custom_field_association, lead, lead_status
 from tests.support import new_organization, requested_database_url, scratch_database
 
-BEFORE = "eb401d494f9b"
+BEFORE = "8c1f3d7e9a20"  # the revision before 5d1c8a7e2f40
 
 
 @pytest.fixture
@@ -81,10 +81,27 @@ def _old_rows(engine: Engine) -> str:
     return org_id
 
 
+def _triggers(engine: Engine) -> set[tuple[str, str]]:
+    """(table, trigger) of every trigger leadbase made (the settings version, the counts)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            found = conn.execute(text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"))
+        else:
+            found = conn.execute(
+                text("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal")
+            )
+        return {(str(table), str(name)) for table, name in found}
+
+
 def test_upgrading_keeps_distinct_rows_and_makes_the_rest_fit(old_engine: Engine) -> None:
     _old_rows(old_engine)
+    triggers = _triggers(old_engine)
+    assert ("lead", "lead_count_insert") in triggers or ("lead", "lead_count") in triggers
 
     upgrade(old_engine)
+
+    # SQLite copies a table to add a foreign key: the copy must keep the table's triggers.
+    assert _triggers(old_engine) == triggers
 
     with old_engine.connect() as conn:
         keys = dict(conn.execute(select(lead_status.c.id, lead_status.c.label_key)).all())

@@ -2,6 +2,7 @@
 
 from leadbase.db.models.activity import activity
 from leadbase.db.models.base import metadata
+from leadbase.db.models.counts import COUNTED_TABLES, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
 from leadbase.db.models.custom import (
     custom_activity_type,
@@ -14,6 +15,7 @@ from leadbase.db.models.events import event
 from leadbase.db.models.identity import api_key, membership, organization, user
 
 __all__ = [
+    "COUNTED_TABLES",
     "activity",
     "api_key",
     "contact",
@@ -27,6 +29,7 @@ __all__ = [
     "lead_status",
     "membership",
     "metadata",
+    "object_count",
     "organization",
     "user",
 ]

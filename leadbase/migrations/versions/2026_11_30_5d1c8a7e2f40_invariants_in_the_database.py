@@ -1,7 +1,7 @@
 """invariants in the database: foreign keys, and unique keys of names
 
 Revision ID: 5d1c8a7e2f40
-Revises: 5e77a1c0b2d4
+Revises: 8c1f3d7e9a20
 Create Date: 2026-11-30 13:30:00.000000
 
 Rules that were checked only in Python broke under concurrent requests (issue 8): two
@@ -19,7 +19,8 @@ move to their organization's first status, and rows whose lead, type or field is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,15 +29,15 @@ from alembic import op
 from leadbase.core.names import name_key
 
 revision = "5d1c8a7e2f40"
-down_revision = "5e77a1c0b2d4"
+down_revision = "8c1f3d7e9a20"
 branch_labels = None
 depends_on = None
 
 # (table, column, referred table): parents come before their children, because on SQLite a
-# batch operation copies and drops a table, and dropping a referred table would fail. Tables
-# with triggers (lead_status, membership: the settings version) are never copied, since a copy
-# would lose them: lead_status gets a unique index instead of a constraint, and memberships no
-# foreign keys.
+# batch operation copies and drops a table, and dropping a referred table would fail. A copy
+# loses the table's triggers, so `_copying` puts them back; lead_status and membership (whose
+# triggers keep the settings version) are not copied at all: lead_status gets a unique index
+# instead of a constraint, and memberships no foreign keys.
 FOREIGN_KEYS = [
     ("lead", "status_id", "lead_status"),
     ("contact", "lead_id", "lead"),
@@ -54,6 +55,22 @@ FOREIGN_KEYS = [
 
 # Orphans to remove before the keys can hold: (table, column, referred table).
 ORPHANS = [(t, c, r) for t, c, r in FOREIGN_KEYS if (t, c) != ("lead", "status_id")]
+
+
+@contextmanager
+def _copying(table: str) -> Iterator[Any]:
+    """op.batch_alter_table, keeping the table's triggers where SQLite copies the table."""
+    conn = op.get_bind()
+    triggers: list[str] = []
+    if conn.dialect.name == "sqlite":
+        found = conn.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"), {"t": table}
+        )
+        triggers = [str(sql) for (sql,) in found]
+    with op.batch_alter_table(table) as batch:
+        yield batch
+    for sql in triggers:
+        op.execute(sql)
 
 
 def _fk_name(table: str, column: str, referred: str) -> str:
@@ -137,9 +154,9 @@ def upgrade() -> None:
         ["organization_id", "label_key"],
         unique=True,
     )
-    with op.batch_alter_table("custom_field") as batch:
+    with _copying("custom_field") as batch:
         batch.alter_column("name_key", existing_type=sa.Text(), nullable=False)
-    with op.batch_alter_table("custom_field_association") as batch:
+    with _copying("custom_field_association") as batch:
         batch.alter_column("name_key", existing_type=sa.Text(), nullable=False)
         batch.create_unique_constraint(
             "uq_custom_field_association_placement_name_key",
@@ -147,7 +164,7 @@ def upgrade() -> None:
         )
 
     for table in dict.fromkeys(t for t, _, _ in FOREIGN_KEYS):
-        with op.batch_alter_table(table) as batch:
+        with _copying(table) as batch:
             for t, column, referred in FOREIGN_KEYS:
                 if t == table:
                     batch.create_foreign_key(_fk_name(t, column, referred), referred, [column], ["id"])
@@ -165,14 +182,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("uq_custom_field_shared_name_key", table_name="custom_field")
     for table in reversed(list(dict.fromkeys(t for t, _, _ in FOREIGN_KEYS))):
-        with op.batch_alter_table(table) as batch:
+        with _copying(table) as batch:
             for t, column, referred in FOREIGN_KEYS:
                 if t == table:
                     batch.drop_constraint(_fk_name(t, column, referred), type_="foreignkey")
-    with op.batch_alter_table("custom_field_association") as batch:
+    with _copying("custom_field_association") as batch:
         batch.drop_constraint("uq_custom_field_association_placement_name_key", type_="unique")
         batch.drop_column("name_key")
-    with op.batch_alter_table("custom_field") as batch:
+    with _copying("custom_field") as batch:
         batch.drop_column("name_key")
     op.drop_index("uq_lead_status_organization_id_label_key", table_name="lead_status")
     op.drop_column("lead_status", "label_key")
