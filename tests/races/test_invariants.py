@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, func, select
 
-from leadbase.db.models import contact, custom_object
+from leadbase.db.models import activity, contact, custom_object
 from tests.races.conftest import RaceApi, no_server_errors, race
 
 ROUNDS = 5
@@ -176,3 +176,19 @@ def test_no_custom_object_outlives_its_type(race_api: RaceApi, engine: Engine) -
         assert responses[0].status_code == 204, responses[0].text
         _late_creates_refused_or_removed(responses[1:], "custom_object_type_id")
         assert _rows_on(engine, custom_object.c.custom_object_type_id, object_type["id"]) == 0
+
+
+def test_no_custom_activity_outlives_the_lead_it_was_created_on(race_api: RaceApi, engine: Engine) -> None:
+    activity_type = race_api.ok("POST", "custom_activity/", {"name": f"Visit {uuid.uuid4().hex[:6]}"}, 201)
+    for _ in range(ROUNDS):
+        lead = race_api.ok("POST", "lead/", {"name": "Doomed"})
+        body = {"custom_activity_type_id": activity_type["id"], "lead_id": lead["id"], "status": "published"}
+        creates = [partial(race_api.request, "POST", "activity/custom/", body) for _ in range(WRITERS)]
+        responses = race([partial(race_api.request, "DELETE", f"lead/{lead['id']}/"), *creates])
+        no_server_errors(responses)
+        assert responses[0].status_code == 200, responses[0].text
+        for created in responses[1:]:
+            assert created.status_code in (200, 400), created.text
+            if created.status_code == 400:
+                assert created.json()["field-errors"] == {"lead": "Object does not exist."}
+        assert _rows_on(engine, activity.c.lead_id, lead["id"]) == 0
