@@ -126,9 +126,22 @@ def serve(
 
     import uvicorn
 
+    from leadbase.api.logs import RedactSecrets, uvicorn_log_config
+    from leadbase.api.ratelimit import parse_rate
+
     settings = _settings(database_url, rate_limit=rate_limit, redis_url=redis_url)
+    if workers < 1:
+        raise click.BadParameter("give at least one worker", param_hint="--workers")
+    if workers > 1 and parse_rate(settings.rate_limit) is not None and not settings.redis_url:
+        # Each process would count on its own: N workers would allow N times the rate.
+        raise click.UsageError(
+            f"--workers {workers} with a rate limit needs shared counters: "
+            "pass --redis-url, or use one worker."
+        )
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets())
     started = time.monotonic()
     _migrate(settings)
     if demo:
@@ -146,7 +159,11 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=access_log,
+        log_config=uvicorn_log_config(),
         lifespan="off",
+        # An idle keep-alive connection is closed after this long; a half-sent body is bounded by
+        # the middleware's body read timeout (LEADBASE_BODY_READ_TIMEOUT_SECONDS).
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 
@@ -229,6 +246,107 @@ def bootstrap(
     click.echo(f"organization_id: {made.organization_id}{' (new)' if made.created_organization else ''}")
     click.echo(f"user_id:         {made.user_id}{' (new)' if made.created_user else ''}")
     click.echo(f"api_key:         {made.api_key}   (shown once)")
+
+
+def _as_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    if not rows:
+        return "(none)"
+    cells = [[str(row.get(c) if row.get(c) is not None else "") for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@contextmanager
+def _credentials(database_url: str | None, *, writes: bool) -> Iterator[Any]:
+    """A connection in one transaction for the keys/members commands; lookups fail in one line."""
+    from leadbase.resources.api_key.admin import NotFoundError
+
+    settings = _settings(database_url)
+    _migrate(settings)
+    with _database(settings) as engine, engine.connect() as conn:
+        conn.execution_options(writes=writes)
+        try:
+            with conn.begin():
+                yield conn
+        except NotFoundError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _organization_option(conn: Any, organization: str | None) -> str | None:
+    from leadbase.resources.api_key.admin import find_organization
+
+    return find_organization(conn, organization) if organization is not None else None
+
+
+ORGANIZATION_HELP = "Only this organization (its id, or its name)."
+JSON_HELP = "Print JSON instead of text."
+
+
+@main.group()
+def keys() -> None:
+    """List and revoke API keys (a revoked key is refused at once by every server process)."""
+
+
+@keys.command("list")
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option("--organization", default=None, help=ORGANIZATION_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def keys_list(database_url: str | None, organization: str | None, as_json: bool) -> None:
+    """List API keys: id, organization, user, role; never the secrets (they are not stored)."""
+    from leadbase.resources.api_key.admin import list_keys
+
+    with _credentials(database_url, writes=False) as conn:
+        rows = list_keys(conn, _organization_option(conn, organization))
+    columns = ("id", "organization_id", "email", "role", "active", "date_created")
+    click.echo(json.dumps(rows) if as_json else _as_table(rows, columns))
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def keys_revoke(key_id: str, database_url: str | None, as_json: bool) -> None:
+    """Delete the API key KEY_ID (api_...); requests with it get 401 from now on."""
+    from leadbase.resources.api_key.admin import revoke_key
+
+    with _credentials(database_url, writes=True) as conn:
+        revoked = revoke_key(conn, key_id)
+    click.echo(json.dumps(revoked) if as_json else f"revoked {revoked['id']}")
+
+
+@main.group()
+def members() -> None:
+    """List and deactivate memberships (a deactivated member's keys stop working at once)."""
+
+
+@members.command("list")
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option("--organization", default=None, help=ORGANIZATION_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def members_list(database_url: str | None, organization: str | None, as_json: bool) -> None:
+    """List memberships: organization, user email, role, whether active."""
+    from leadbase.resources.api_key.admin import list_members
+
+    with _credentials(database_url, writes=False) as conn:
+        rows = list_members(conn, _organization_option(conn, organization))
+    columns = ("id", "organization_id", "email", "role", "active")
+    click.echo(json.dumps(rows) if as_json else _as_table(rows, columns))
+
+
+@members.command("deactivate")
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option("--organization", required=True, help="The organization (its id, or its name).")
+@click.option("--email", required=True, help="The member's email.")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+def members_deactivate(database_url: str | None, organization: str, email: str, as_json: bool) -> None:
+    """Deactivate a member: their API keys for this organization are refused from now on."""
+    from leadbase.resources.api_key.admin import deactivate_member
+
+    with _credentials(database_url, writes=True) as conn:
+        done = deactivate_member(conn, _organization_option(conn, organization) or "", email)
+    click.echo(json.dumps(done) if as_json else f"deactivated {done['email']} in {done['organization_id']}")
 
 
 @main.command()

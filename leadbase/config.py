@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///leadbase.db"
@@ -18,12 +18,20 @@ class Settings(BaseSettings):
     # When set, rate-limit counters live in Redis and are shared by every process.
     redis_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
+    # A client that stops sending its body for this long gets 408 and is dropped.
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    # An idle keep-alive connection is closed after this long (uvicorn's timeout_keep_alive).
+    keep_alive_seconds: int = Field(default=5, ge=1)
     # Where html_url links point; leadbase has no UI, so Close's app is the default.
     html_base_url: str = "https://app.close.com"
     api_key_cache_seconds: float = 30.0
     # NORMAL in WAL mode survives a crash of the process; FULL also survives power loss.
     sqlite_synchronous: str = "NORMAL"
     db_pool_size: int = 20
+    # One statement may run this long before the database stops it (a 400: the same request would
+    # run as long again); 0 means no limit. Waiting for a row lock ends sooner, as a 503 to retry.
+    statement_timeout_seconds: float = Field(default=30.0, ge=0)
+    lock_timeout_seconds: float = Field(default=10.0, ge=0)
     default_phone_region: str = "US"
 
     @field_validator("rate_limit")

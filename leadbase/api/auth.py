@@ -1,4 +1,11 @@
-"""HTTP Basic with the API key as the user name, resolved to an Actor and cached briefly."""
+"""HTTP Basic with the API key as the user name, resolved to an Actor and cached briefly.
+
+The cache only saves the lookup by hash: every request's transaction confirms that its key
+still exists and its membership is still active (`confirm`), against the organization's active
+keys as the process cache holds them under the organization's settings version. Deleting a key
+or deactivating a member replaces that version (database triggers), so a revoked key or a
+deactivated member is refused at once by every process, at no extra query while nothing changed.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,21 @@ import binascii
 import hashlib
 import time
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 
 from leadbase.core.errors import Unauthorized
-from leadbase.db.context import Actor
+from leadbase.db.context import Actor, Context
 from leadbase.db.models import api_key, membership
+from leadbase.db.orgcache import cached
 
 
 def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+DUPLICATE_CREDENTIALS = (
+    "The request carries more than one Authorization header; send exactly one, with your API key."
+)
 
 
 def key_from_header(authorization: str | None) -> str:
@@ -36,6 +49,25 @@ def key_from_header(authorization: str | None) -> str:
     if not key:
         raise Unauthorized()
     return key
+
+
+# Built once: building a select costs more than running it.
+_ACTIVE_KEYS = (
+    select(api_key.c.id, membership.c.role_id)
+    .select_from(api_key)
+    .join(
+        membership,
+        (membership.c.organization_id == api_key.c.organization_id)
+        & (membership.c.user_id == api_key.c.user_id),
+    )
+    .where(api_key.c.organization_id == bindparam("organization_id"), membership.c.is_active.is_(True))
+)
+
+
+def _active_keys(ctx: Context) -> dict[str, str]:
+    """The organization's usable keys: id -> the role of their member."""
+    rows = ctx.conn.execute(_ACTIVE_KEYS, {"organization_id": ctx.organization_id})
+    return {row.id: row.role_id for row in rows}
 
 
 class KeyResolver:
@@ -75,6 +107,26 @@ class KeyResolver:
         if actor is None:
             raise Unauthorized()
         return actor
+
+    def confirm(self, ctx: Context) -> Actor:
+        """The caller as the database has it now, in the request's transaction; Unauthorized if
+        its key was deleted or its membership deactivated since it was cached."""
+        actor = ctx.actor
+        if actor.api_key_id is None:
+            return actor
+        role = cached(ctx, "api_keys", _active_keys).get(actor.api_key_id)
+        if role is None:
+            self.forget_key(actor.api_key_id)
+            raise Unauthorized()
+        if role != actor.role_id:
+            self.forget_key(actor.api_key_id)
+            return Actor(actor.organization_id, actor.user_id, actor.api_key_id, role)
+        return actor
+
+    def forget_key(self, api_key_id: str) -> None:
+        stale = [k for k, (_, a) in self._cache.items() if a is not None and a.api_key_id == api_key_id]
+        for digest in stale:
+            self._cache.pop(digest, None)
 
     def forget_all(self) -> None:
         self._cache.clear()

@@ -73,7 +73,8 @@ def _typed(spec: FilterSpec, name: str, raw: str, tz_offset: float | None) -> An
     if spec.kind == "bool":
         return parse_bool(name, raw)
     if spec.kind == "int":
-        return parse_int(name, raw, 0, minimum=-(2**63))
+        # Both databases hold 64-bit integers; past them SQLite's driver raises OverflowError.
+        return parse_int(name, raw, 0, minimum=-(2**63), maximum=2**63 - 1)
     return raw
 
 

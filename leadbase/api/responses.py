@@ -9,7 +9,7 @@ import orjson
 from starlette.responses import Response
 
 from leadbase.api.ratelimit import Quota
-from leadbase.core.errors import Invalid, LeadbaseError, RateLimited
+from leadbase.core.errors import Invalid, LeadbaseError, RateLimited, RequestTimeout
 
 
 class JSONResponse(Response):
@@ -49,4 +49,6 @@ def error_response(exc: LeadbaseError) -> Response:
         quota = Quota(exc.limit, 0, max(1, math.ceil(exc.reset)))
         headers.update((k.decode(), v.decode()) for k, v in quota.headers())
         headers["Retry-After"] = str(quota.reset)
+    if isinstance(exc, RequestTimeout):
+        headers["Connection"] = "close"
     return JSONResponse(error_body(exc), status_code=exc.status_code, headers=headers)

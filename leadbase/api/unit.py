@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from leadbase.core.dates import parse_offset_header
-from leadbase.core.errors import Invalid
+from leadbase.core.errors import ClientGone, Invalid
 from leadbase.db.context import Actor, Context
+from leadbase.db.engine import Cancellation
 
 T = TypeVar("T")
 
@@ -36,7 +37,10 @@ def body_of(request: Request) -> dict[str, Any]:
 def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
     """Run `work` in one transaction: commit if it returns, roll back if it raises."""
     engine = request.app.state.engine
-    with engine.connect() as conn:
+    cancellation = getattr(request.state, "cancellation", None) or Cancellation()
+    if cancellation.cancelled:
+        raise ClientGone()
+    with engine.connect() as conn, cancellation.watching(conn):
         conn.execution_options(writes=writes)
         with conn.begin():
             ctx = Context(
@@ -48,4 +52,7 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
                 params=request.query_params,
             )
             ctx.memo["settings"] = request.app.state.settings
+            resolver = getattr(request.app.state, "key_resolver", None)
+            if resolver is not None:
+                ctx.actor = resolver.confirm(ctx)
             return work(ctx)

@@ -36,8 +36,17 @@ def parse_datetime(
     Close documents for date-only values. A naive datetime is UTC unless `naive_in_offset`:
     in filters, Close's Python client sends its machine's offset on every request, and reading
     naive values in that zone would move the same filter from one machine to the next; a
-    value typed for a datetime field is the writer's wall time. Raises ValueError otherwise.
+    value typed for a datetime field is the writer's wall time. Raises ValueError otherwise,
+    including for an instant that falls outside years 1-9999 once moved to UTC.
     """
+    try:
+        return _parse_datetime(value, offset_hours, naive_in_offset)
+    except OverflowError as exc:
+        # 9999-12-31T23:59:59-12:00 is a valid text whose UTC instant does not exist.
+        raise ValueError("the instant is outside years 1-9999 in UTC") from exc
+
+
+def _parse_datetime(value: str, offset_hours: float | None, naive_in_offset: bool) -> datetime:
     text = value.strip()
     if _DATE.match(text):
         moment = datetime.combine(date.fromisoformat(text), datetime.min.time())

@@ -44,12 +44,27 @@ class MethodNotAllowed(LeadbaseError):
     status_code = 405
 
 
+class RequestTimeout(LeadbaseError):
+    """The client stopped sending its request; the connection is closed after the answer."""
+
+    status_code = 408
+
+
 class PayloadTooLarge(LeadbaseError):
     status_code = 413
 
 
 class UnsupportedMediaType(LeadbaseError):
     status_code = 415
+
+
+class ClientGone(LeadbaseError):
+    """The client disconnected before its request ran; nobody reads this answer."""
+
+    status_code = 499
+
+    def __init__(self) -> None:
+        super().__init__("The client closed the connection before the request ran.")
 
 
 class Conflict(LeadbaseError):

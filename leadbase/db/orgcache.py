@@ -3,7 +3,7 @@
 Custom field definitions, lead statuses and member names change rarely and are read by almost
 every request. Each is kept here per organization, tagged with the organization's
 `settings_version`, which every change replaces in the change's own transaction (the custom field
-code does it itself; triggers do it for statuses, memberships and users, whoever writes). A
+code does it itself; triggers do it for statuses, memberships, users and API keys, whoever writes). A
 request reads the version once (one indexed lookup, shared by everything cached) and reuses what
 the process already holds under it; anything else is loaded and kept.
 

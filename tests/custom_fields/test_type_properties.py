@@ -161,8 +161,10 @@ def test_numbers_reject_booleans_infinities_and_huge_integers(value: Any) -> Non
 
 
 def _numeric(text: str) -> bool:
+    # Number fields strip surrounding whitespace first, as str.strip() does (which also takes
+    # control characters such as \x1f for whitespace, where float() does not).
     try:
-        return math.isfinite(float(text))
+        return math.isfinite(float(text.strip()))
     except ValueError:
         return False
 
@@ -292,6 +294,7 @@ def test_contacts_must_be_on_the_same_lead(mine: list[str], theirs: str) -> None
 
 @given(name=IDS)
 def test_custom_objects_must_match_the_referenced_type_and_the_lead(name: str) -> None:
+    assume(name != "missing")  # "custobj_missing" is the id below that must not exist
     objects = {
         f"custobj_{name}": ("cotype_a", "lead_mine"),
         f"custobj_{name}_other_type": ("cotype_b", "lead_mine"),

@@ -22,7 +22,7 @@ from leadbase.db.migrate import alembic_config, upgrade
 from leadbase.db.models import contact, custom_field, custom_field_association, lead, lead_status
 from tests.support import new_organization, requested_database_url, scratch_database
 
-BEFORE = "8c1f3d7e9a20"  # the revision before 5d1c8a7e2f40
+BEFORE = "a3c9e5d1f7b2"  # the revision before 5d1c8a7e2f40
 
 
 @pytest.fixture

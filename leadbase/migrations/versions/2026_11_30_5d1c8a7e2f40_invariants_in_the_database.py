@@ -1,7 +1,7 @@
 """invariants in the database: foreign keys, and unique keys of names
 
 Revision ID: 5d1c8a7e2f40
-Revises: 8c1f3d7e9a20
+Revises: a3c9e5d1f7b2
 Create Date: 2026-11-30 13:30:00.000000
 
 Rules that were checked only in Python broke under concurrent requests (issue 8): two
@@ -29,7 +29,7 @@ from alembic import op
 from leadbase.core.names import name_key
 
 revision = "5d1c8a7e2f40"
-down_revision = "8c1f3d7e9a20"
+down_revision = "a3c9e5d1f7b2"
 branch_labels = None
 depends_on = None
 

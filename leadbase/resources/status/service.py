@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.errors import FieldErrors, Forbidden, Invalid
 from leadbase.core.names import name_key
 from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
@@ -50,8 +50,17 @@ def forget_statuses(ctx: Context) -> None:
     ctx.memo.pop("lead_statuses", None)
 
 
+ADMINS_ONLY = "Only admins of the organization may create, rename or delete lead statuses."
+
+
 class LeadStatusService(Service):
     violations = LABEL_TAKEN
+
+    def _require_admin(self) -> None:
+        # Statuses are organization settings (Close: admins manage them), as the reorder
+        # through PUT /organization/ already is.
+        if not self.ctx.actor.is_admin:
+            raise Forbidden(ADMINS_ONLY)
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return [{"id": r["id"], "label": r["label"], "organization_id": r["organization_id"]} for r in rows]
@@ -74,6 +83,7 @@ class LeadStatusService(Service):
         return label
 
     def validate_create(self, body: dict[str, Any]) -> Row:
+        self._require_admin()
         label = self._label(body, creating=True)
         position = self.ctx.conn.execute(
             select(func.coalesce(func.max(lead_status.c.position), -1)).where(
@@ -84,11 +94,13 @@ class LeadStatusService(Service):
         return {"label": label, "label_key": name_key(label), "position": int(position) + 1}
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
+        self._require_admin()
         label = self._label(body, creating=False, own_id=row["id"])
         forget_statuses(self.ctx)
         return {} if label is MISSING else {"label": label, "label_key": name_key(label)}
 
     def before_delete(self, row: Row) -> None:
+        self._require_admin()
         in_use = self.ctx.conn.execute(
             select(lead.c.id)
             .where(lead.c.organization_id == self.ctx.organization_id, lead.c.status_id == row["id"])
