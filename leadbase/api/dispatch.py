@@ -107,7 +107,12 @@ class SegmentIndex:
                 else:
                     self._by_segment.setdefault(segment, []).append(entry)
             if _takes_only_the_request(endpoint):
-                handler = _plain_handler(endpoint, inline_reads)
+                # Only reads of one object (a template ending in its id) are inlined: their work
+                # is bounded, while a list or a search may scan, and on the event loop a scan
+                # would hold up every other request of the worker (SQLite releases the GIL
+                # while it works, so in a thread the others go on).
+                one_object = template.rstrip("/").endswith("}")
+                handler = _plain_handler(endpoint, inline_reads and one_object)
             else:
                 handler = _fastapi_handler(template, endpoint, set(methods))
             for method in methods:

@@ -84,14 +84,19 @@ def test_index_order_and_fallback_on_a_small_app() -> None:
         assert client.post("/api/v1/thing/abc/").status_code == 405
 
 
-def test_inline_reads_run_on_the_event_loop_and_writes_in_the_pool() -> None:
+def test_reads_of_one_object_run_on_the_event_loop_lists_and_writes_in_the_pool() -> None:
     app = FastAPI()
     threads: dict[str, int] = {}
 
-    @app.get("/api/v1/where/")
+    @app.get("/api/v1/where/{id}/")
     def read(request: Request) -> Response:
         threads["GET"] = threading.get_ident()
         return PlainTextResponse("read")
+
+    @app.get("/api/v1/where/")
+    def read_many(request: Request) -> Response:
+        threads["list"] = threading.get_ident()
+        return PlainTextResponse("list")
 
     @app.post("/api/v1/where/")
     def write(request: Request) -> Response:
@@ -107,7 +112,13 @@ def test_inline_reads_run_on_the_event_loop_and_writes_in_the_pool() -> None:
         SegmentIndex(API_PREFIX, app.router.routes, inline_reads=True), app.router.middleware_stack
     )
     with TestClient(app) as client:
-        for method, path in (("GET", "/api/v1/where/"), ("POST", "/api/v1/where/"), ("GET", "/api/v1/loop/")):
+        for method, path in (
+            ("GET", "/api/v1/where/w1/"),
+            ("GET", "/api/v1/where/"),
+            ("POST", "/api/v1/where/"),
+            ("GET", "/api/v1/loop/"),
+        ):
             assert client.request(method, path).status_code == 200
     assert threads["GET"] == threads["loop"]
+    assert threads["list"] != threads["loop"]
     assert threads["POST"] != threads["loop"]
