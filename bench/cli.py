@@ -3,6 +3,7 @@
     python -m bench                       # full: 1M + 100k leads, SQLite and PostgreSQL
     python -m bench --quick               # small data, a few seconds a scenario (CI's smoke check)
     python -m bench --only search,list_page --databases sqlite
+    python -m bench soak --seconds 300    # concurrent mixed load, then every acknowledged write checked
 
 Results of each scenario are kept in OUT/results.json, so a run of a few scenarios updates
 RESULTS.md without losing the others. Built databases are reused while they match.
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, scenarios, wrk
+from bench import machine, report, scenarios, soak, wrk
 from bench.databases import DEFAULT_PG, Database, for_kind
 from bench.prepare import prepare
 from bench.stats import Result
@@ -136,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     facts = machine.facts(versions.get("postgres") or None)
     text = report.render(results, facts, datasets, header, BENCH_DIR / "PROFILE.md")
+    soaked = soak.section_of(results_md.read_text()) if results_md.exists() else None
+    if soaked:
+        text = text.rstrip("\n") + "\n\n" + soaked + "\n"
     results_md.write_text(text)
     log(f"wrote {results_md}")
     if args.drop:

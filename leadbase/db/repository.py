@@ -31,9 +31,12 @@ _KEPT_COUNT = select(func.coalesce(func.sum(object_count.c.n), 0)).where(
 
 
 def _prepared_scope(
-    spec: ResourceSpec, shape: str, where: Callable[[Any], ColumnElement[bool]]
+    spec: ResourceSpec, shape: str, where: Callable[[Any], ColumnElement[bool]], *, lock: bool = False
 ) -> Select[Any]:
-    """`select(table)` scoped by `:organization_id` (and the discriminator), plus `where`, built once."""
+    """`select(table)` scoped by `:organization_id` (and the discriminator), plus `where`, built once.
+
+    `lock` adds FOR UPDATE (which SQLAlchemy leaves out on SQLite); give such a shape its own name.
+    """
     key = (spec.path, shape)
     stmt = _PREPARED.get(key)
     if stmt is None:
@@ -42,7 +45,8 @@ def _prepared_scope(
         if spec.discriminator is not None:
             column, value = spec.discriminator
             stmt = stmt.where(table.c[column] == value)
-        stmt = _PREPARED[key] = stmt.where(where(table))
+        stmt = stmt.where(where(table))
+        stmt = _PREPARED[key] = stmt.with_for_update() if lock else stmt
     return stmt
 
 
@@ -70,21 +74,38 @@ class Repository:
         return stmt
 
     def find(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row | None:
-        """The row, or None; `lock` reads it FOR UPDATE (PostgreSQL; SQLite writers are serial)."""
+        """The row with this id, or None; `lock` holds it against other writers until commit.
+
+        Lock a row before reading what a write will be computed from (the row it changes, a
+        parent whose event it records): on PostgreSQL two writers would otherwise both merge
+        into the same old version and one write would be lost. SQLite needs no row lock (a
+        writer holds the database's write lock from BEGIN IMMEDIATE) and SQLAlchemy leaves
+        FOR UPDATE out there.
+        """
         if not isinstance(object_id, str):
             return None
-        stmt = _prepared_scope(spec, "by_id", lambda t: t.c.id == bindparam("object_id"))
-        if lock and self.ctx.conn.dialect.name == "postgresql":
-            stmt = stmt.with_for_update()
+        shape = "by_id_locked" if lock else "by_id"
+        stmt = _prepared_scope(spec, shape, lambda t: t.c.id == bindparam("object_id"), lock=lock)
         params = {"organization_id": self.ctx.organization_id, "object_id": object_id}
         row = self.ctx.conn.execute(stmt, params).mappings().first()
         return dict(row) if row is not None else None
 
-    def get(self, spec: ResourceSpec, object_id: str) -> Row:
-        row = self.find(spec, object_id)
+    def get(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row:
+        row = self.find(spec, object_id, lock=lock)
         if row is None:
             raise NotFound.for_model(spec.model_name)
         return row
+
+    def lock(self, spec: ResourceSpec, row: Row) -> Row:
+        """The current version of a row read earlier in this transaction, locked until commit.
+
+        A row read without a lock may have changed (or gone) since; the caller goes on with
+        what this returns. On SQLite the row cannot have changed: this transaction has held
+        the write lock since it began, so the row is returned as it is, with no query.
+        """
+        if self.ctx.conn.dialect.name == "sqlite":
+            return row
+        return self.get(spec, row["id"], lock=True)
 
     def find_many(self, spec: ResourceSpec, ids: Iterable[str]) -> dict[str, Row]:
         wanted = list({i for i in ids if isinstance(i, str)})

@@ -43,6 +43,8 @@ class Entry:
     touched: bool = False
     # May have changed through shared data (a field shown by a type): recorded only if it did.
     watched: bool = False
+    # Read FOR UPDATE (PostgreSQL) or created by this unit: safe to compute a change from.
+    locked: bool = False
 
 
 class UnitOfWork:
@@ -69,7 +71,7 @@ class UnitOfWork:
     # ---- registering ---------------------------------------------------------------------
 
     def created(self, spec: ResourceSpec, row: Row) -> None:
-        self.entries[(spec.path, row["id"])] = Entry(spec, row, before=None)
+        self.entries[(spec.path, row["id"])] = Entry(spec, row, before=None, locked=True)
 
     def changing(self, spec: ResourceSpec, row: Row) -> Row:
         """Remember how an object looks before it changes; the row to change (locked, fresh).
@@ -78,13 +80,20 @@ class UnitOfWork:
         before is the state the last committed write left, not a read that raced it.
         """
         key = (spec.path, row["id"])
+        postgres = self.ctx.conn.dialect.name == "postgresql"
         entry = self.entries.get(key)
         if entry is not None:
+            if not entry.locked and postgres:
+                # Only watched so far (read without a lock): lock it now, so that what hangs off
+                # it is listed after any concurrent write to it has committed. Its `before`
+                # stays as first seen: this request may already have changed what it shows.
+                entry.row = self.repo.find(spec, row["id"], lock=True) or entry.row
+            entry.locked = True
             return entry.row
-        if self.ctx.conn.dialect.name == "postgresql":
+        if postgres:
             row = self.repo.find(spec, row["id"], lock=True) or row
         before = self._render(spec, [row])[0]
-        self.entries[key] = Entry(spec, row, before=before)
+        self.entries[key] = Entry(spec, row, before=before, locked=True)
         return row
 
     def seen(self, spec: ResourceSpec, row: Row, before: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 
 from leadbase.db.models.base import ID, audit_columns, metadata
 from leadbase.db.types import JSONDoc, UTCDateTime
@@ -16,14 +16,14 @@ activity = Table(
     Column("id", ID, primary_key=True),
     # Close's `_type`: "CustomActivity", "Note", "Call", ...
     Column("type", String(40), nullable=False),
-    Column("lead_id", ID, nullable=True),
+    Column("lead_id", ID, ForeignKey("lead.id"), nullable=True),
     Column("contact_id", ID, nullable=True),
     Column("user_id", ID, nullable=True),
     Column("activity_at", UTCDateTime(), nullable=True),
     Column("status", String(32), nullable=True),
     Column("source", String(40), nullable=True),
     Column("pinned_at", UTCDateTime(), nullable=True),
-    Column("custom_activity_type_id", ID, nullable=True),
+    Column("custom_activity_type_id", ID, ForeignKey("custom_activity_type.id"), nullable=True),
     Column("last_published_at", UTCDateTime(), nullable=True),
     Column("payload", JSONDoc, nullable=False),
     Column("custom", JSONDoc, nullable=False),

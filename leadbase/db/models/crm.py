@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from leadbase.db.models.base import ID, audit_columns, metadata
 from leadbase.db.types import JSONDoc
@@ -13,9 +13,13 @@ lead_status = Table(
     Column("organization_id", ID, nullable=False),
     Column("id", ID, primary_key=True),
     Column("label", String(255), nullable=False),
+    # core.names.name_key(label): labels that look alike collide here, concurrent creates too.
+    Column("label_key", Text, nullable=False, server_default=""),
     Column("position", Integer, nullable=False),
     *audit_columns(),
     Index(None, "organization_id", "position"),
+    # An index, not a constraint: SQLite adds one without copying the table (and its triggers).
+    Index("uq_lead_status_organization_id_label_key", "organization_id", "label_key", unique=True),
 )
 
 lead = Table(
@@ -26,7 +30,7 @@ lead = Table(
     Column("name", Text, nullable=True),
     Column("description", Text, nullable=True),
     Column("url", Text, nullable=True),
-    Column("status_id", ID, nullable=False),
+    Column("status_id", ID, ForeignKey("lead_status.id"), nullable=False),
     Column("addresses", JSONDoc, nullable=False),
     # Custom field values keyed by field id, validated by the field's type on write.
     Column("custom", JSONDoc, nullable=False),
@@ -42,7 +46,7 @@ contact = Table(
     metadata,
     Column("organization_id", ID, nullable=False),
     Column("id", ID, primary_key=True),
-    Column("lead_id", ID, nullable=False),
+    Column("lead_id", ID, ForeignKey("lead.id"), nullable=False),
     Column("name", Text, nullable=True),
     Column("title", Text, nullable=True),
     Column("emails", JSONDoc, nullable=False),

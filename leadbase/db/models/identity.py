@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, UniqueConstraint
 
 from leadbase.db.models.base import ID, audit_columns, metadata
 from leadbase.db.types import UTCDateTime
@@ -43,6 +43,7 @@ user = Table(
 membership = Table(
     "membership",
     metadata,
+    # No foreign keys: adding them on SQLite would copy the table and lose its triggers.
     Column("organization_id", ID, nullable=False),
     Column("id", ID, primary_key=True),
     Column("user_id", ID, nullable=False),
@@ -57,9 +58,9 @@ membership = Table(
 api_key = Table(
     "api_key",
     metadata,
-    Column("organization_id", ID, nullable=False),
+    Column("organization_id", ID, ForeignKey("organization.id"), nullable=False),
     Column("id", ID, primary_key=True),
-    Column("user_id", ID, nullable=False),
+    Column("user_id", ID, ForeignKey("app_user.id"), nullable=False),
     # sha256 of the secret: the secret itself is shown once and never stored.
     Column("key_hash", String(64), nullable=False),
     Column("name", String(255), nullable=True),

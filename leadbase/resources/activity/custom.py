@@ -26,6 +26,14 @@ STATUSES = ("draft", "published")
 
 
 class CustomActivityService(Service):
+    # The lead or the type deleted between this request's checks and its write.
+    violations = {
+        "fk_activity_lead_id_lead": lambda: Invalid.field("lead", "Object does not exist."),
+        "fk_activity_custom_activity_type_id_custom_activity_type": lambda: Invalid.field(
+            "custom_activity_type_id", "Object does not exist."
+        ),
+    }
+
     def _types(self) -> CustomTypeService:
         return type_service(self.ctx, "custom_activity")
 

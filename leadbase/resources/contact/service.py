@@ -89,7 +89,15 @@ def render_contacts(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
+def lead_gone() -> Invalid:
+    return Invalid.field("lead", "Object does not exist.")
+
+
 class ContactService(Service):
+    # A lead deleted between this request's check and its write: its foreign key fails, and the
+    # request gets the 400 it would have got had it come second.
+    violations = {"fk_contact_lead_id_lead": lead_gone}
+
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         return render_contacts(self.ctx, rows)
 

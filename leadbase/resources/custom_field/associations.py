@@ -18,6 +18,7 @@ from leadbase.custom_fields.definitions import (
 )
 from leadbase.custom_fields.rewrite import remove_values
 from leadbase.db.context import Context
+from leadbase.db.integrity import violations_as
 from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service, require_object
@@ -35,6 +36,14 @@ from leadbase.resources.custom_field.service import type_exists
 from leadbase.resources.custom_field.watch import watching_types
 
 NOT_ASSOCIATED = "Empty query: SharedCustomFieldAssociation matching query does not exist."
+
+
+def name_taken_there() -> Invalid:
+    return Invalid.field("object_type", "A custom field with the same name already exists there.")
+
+
+# Another field of that name applied there by a concurrent request.
+NAME_TAKEN_THERE = {"uq_custom_field_association_placement_name_key": name_taken_there}
 
 
 def placement_from_path(text: str) -> Placement:
@@ -56,7 +65,8 @@ class SharedFieldAssociations:
         self.fields: Service = spec.service(ctx, spec)
 
     def _existing(self, field_id: str, path: str) -> tuple[Row, Association]:
-        row = self.fields.get(field_id)
+        # Locked: the field's event (its associations) is computed from this version.
+        row = self.fields.get(field_id, lock=True)
         placement = placement_from_path(path)
         association = org_definitions(self.ctx).association(field_id, placement)
         if association is None:
@@ -68,7 +78,8 @@ class SharedFieldAssociations:
 
     def create(self, field_id: str, body: Any) -> dict[str, Any]:
         require_admin(self.ctx)
-        row = self.fields.get(field_id)
+        # Locked: the field's event (its associations) is computed from this version.
+        row = self.fields.get(field_id, lock=True)
         body = require_object(body)
         errors = FieldErrors()
         object_type = body.get("object_type")
@@ -95,13 +106,14 @@ class SharedFieldAssociations:
         if org_definitions(self.ctx).association(field_id, placement) is not None:
             raise Invalid.field("object_type", "The field is already associated with this object type.")
         if name_taken(self.ctx, row["name"], [placement], field_id):
-            raise Invalid.field("object_type", "A custom field with the same name already exists there.")
-        with watching_types(self.ctx):
+            raise name_taken_there()
+        with watching_types(self.ctx), violations_as(NAME_TAKEN_THERE):
             self.ctx.unit.touch(self.fields.spec, row)
             add_association(
                 self.ctx,
                 field_id,
                 placement,
+                key=row["name_key"],
                 required=required is True,
                 editable_with_roles=[] if roles is MISSING else roles,
             )

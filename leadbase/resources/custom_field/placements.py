@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from leadbase.core import clock
 from leadbase.core.errors import Forbidden, Invalid
 from leadbase.core.ids import new_id
+from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import Placement, definitions_changed, org_definitions
 from leadbase.db.context import Context
 from leadbase.db.models import custom_field_association as table
@@ -22,24 +23,49 @@ def require_admin(ctx: Context) -> None:
 
 
 def name_taken(ctx: Context, name: str, placements: Sequence[Placement], own_id: str | None = None) -> bool:
-    """Another field with this name (case-insensitive) already applies to one of the placements.
+    """Another field with this name (by core.names.name_key) already applies to one of the placements.
 
     Names must be unique per object kind: the deprecated name-keyed `custom` syntax
-    addresses fields by name.
+    addresses fields by name. The association's unique (placement, name_key) index holds
+    this against concurrent requests.
     """
     definitions = org_definitions(ctx)
-    folded = name.strip().lower()
+    key = name_key(name)
     for placement in placements:
         for other in definitions.for_placement(placement):
-            if other.id != own_id and other.name.lower() == folded:
+            if other.id != own_id and name_key(other.name) == key:
                 return True
     return False
 
 
+def shared_name_taken(ctx: Context, name: str, own_id: str | None = None) -> bool:
+    """Another shared field has this name (unique index uq_custom_field_shared_name_key)."""
+    key = name_key(name)
+    return any(
+        r["kind"] == "shared" and r["id"] != own_id and r["name_key"] == key
+        for r in org_definitions(ctx).rows.values()
+    )
+
+
+def rekey_associations(ctx: Context, field_id: str, key: str) -> None:
+    """A renamed field's name key, on each of its associations (their unique index covers it)."""
+    ctx.conn.execute(
+        update(table)
+        .where(table.c.organization_id == ctx.organization_id, table.c.field_id == field_id)
+        .values(name_key=key)
+    )
+
+
 def add_association(
-    ctx: Context, field_id: str, placement: Placement, *, required: bool, editable_with_roles: list[str]
+    ctx: Context,
+    field_id: str,
+    placement: Placement,
+    *,
+    key: str,
+    required: bool,
+    editable_with_roles: list[str],
 ) -> None:
-    """Apply a field to a placement, last in its display order."""
+    """Apply a field (whose name has the name_key `key`) to a placement, last in its display order."""
     position = ctx.conn.execute(
         select(func.coalesce(func.max(table.c.position), -1)).where(
             table.c.organization_id == ctx.organization_id,
@@ -53,6 +79,7 @@ def add_association(
             organization_id=ctx.organization_id,
             id=new_id("cfa"),
             field_id=field_id,
+            name_key=key,
             object_type=placement.object_type,
             type_id=placement.type_id,
             required=required,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import (
     FieldDefinition,
     Placement,
@@ -24,6 +25,7 @@ from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.rewrite import ValueRewrite, remove_values
 from leadbase.custom_fields.types import WriteEnv, field_type
 from leadbase.db.context import Context
+from leadbase.db.integrity import violations_as
 from leadbase.db.models import custom_activity_type, custom_object_type
 from leadbase.db.repository import Repository, Row
 from leadbase.db.resource import ResourceSpec, resources
@@ -42,8 +44,10 @@ from leadbase.resources.custom_field.placements import (
     add_association,
     change_association,
     name_taken,
+    rekey_associations,
     remove_associations,
     require_admin,
+    shared_name_taken,
 )
 from leadbase.resources.custom_field.render import render_field
 from leadbase.resources.custom_field.watch import watch_types
@@ -53,6 +57,17 @@ TYPE_TABLES = {"custom_activity_type_id": custom_activity_type, "custom_object_t
 # object's lead (and a new referenced type), which a conversion cannot know.
 INCONVERTIBLE_TYPES = frozenset({"contact", "custom_object"})
 NAME_TAKEN = "A custom field with this name already exists here."
+
+
+def name_is_taken() -> Invalid:
+    return Invalid.field("name", NAME_TAKEN)
+
+
+# A name taken by a concurrent request, per placement or among shared fields.
+NAME_VIOLATIONS = {
+    "uq_custom_field_association_placement_name_key": name_is_taken,
+    "uq_custom_field_shared_name_key": name_is_taken,
+}
 
 
 def type_exists(ctx: Context, key: str, type_id: Any) -> bool:
@@ -115,6 +130,8 @@ def converter(old: FieldDefinition, new: FieldDefinition, env: WriteEnv) -> Call
 
 
 class CustomFieldService(Service):
+    violations = NAME_VIOLATIONS
+
     @property
     def kind(self) -> FieldKind:
         assert self.spec.object_type is not None
@@ -148,7 +165,8 @@ class CustomFieldService(Service):
             definitions_changed(self.ctx)
         else:
             placement = self.kind.placement(row.get(self.kind.type_key or ""))
-            add_association(self.ctx, row["id"], placement, **(self._settings or {}))
+            with violations_as(self.violations):
+                add_association(self.ctx, row["id"], placement, key=row["name_key"], **(self._settings or {}))
 
     def _clean_create(self, body: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
         kind = self.kind
@@ -168,6 +186,7 @@ class CustomFieldService(Service):
         values: Row = {
             "kind": kind.name,
             "name": name,
+            "name_key": name_key(name) if isinstance(name, str) else "",
             "description": None if description is MISSING else description,
             "type": type_name,
             "choices": None,
@@ -187,14 +206,11 @@ class CustomFieldService(Service):
         self._clean_reference(body, type_name, values, errors)
         errors.raise_if_any()
         if kind.shared:
-            taken = any(
-                r["kind"] == "shared" and r["name"].lower() == str(name).lower()
-                for r in org_definitions(self.ctx).rows.values()
-            )
+            taken = shared_name_taken(self.ctx, str(name))
         else:
             taken = name_taken(self.ctx, str(name), [kind.placement(values.get(kind.type_key or ""))])
         if taken:
-            raise Invalid.field("name", NAME_TAKEN)
+            raise name_is_taken()
         settings = {
             "required": required is True,
             "editable_with_roles": [] if roles is MISSING else roles,
@@ -241,6 +257,9 @@ class CustomFieldService(Service):
         return True
 
     def after_update(self, before: Row, after: Row) -> None:
+        if after.get("name_key") != before.get("name_key"):
+            with violations_as(self.violations):
+                rekey_associations(self.ctx, after["id"], after["name_key"])
         definitions_changed(self.ctx)
         if self._rewrite is not None:
             env = WriteEnv(lookups=DatabaseLookups(self.ctx))
@@ -262,6 +281,7 @@ class CustomFieldService(Service):
         name = clean_name(body, "name", errors, required=False)
         if name is not MISSING:
             values["name"] = name
+            values["name_key"] = name_key(name) if isinstance(name, str) else ""
         description = clean_description(body, errors, max_length=FIELD_DESCRIPTION_LENGTH)
         if description is not MISSING:
             values["description"] = description
@@ -301,10 +321,11 @@ class CustomFieldService(Service):
                 if required is not MISSING:
                     settings["required"] = required
         errors.raise_if_any()
-        if "name" in values and name_taken(
-            self.ctx, str(name), placements_of(self.ctx, row["id"]), row["id"]
+        if "name" in values and (
+            name_taken(self.ctx, str(name), placements_of(self.ctx, row["id"]), row["id"])
+            or (kind.shared and shared_name_taken(self.ctx, str(name), row["id"]))
         ):
-            raise Invalid.field("name", NAME_TAKEN)
+            raise name_is_taken()
         return values, settings
 
     def _clean_type_change(self, row: Row, body: dict[str, Any], errors: FieldErrors) -> str:

@@ -24,6 +24,14 @@ from leadbase.resources.custom_types import (
 
 
 class CustomObjectService(Service):
+    # The lead or the type deleted between this request's checks and its write.
+    violations = {
+        "fk_custom_object_lead_id_lead": lambda: Invalid.field("lead_id", "Object does not exist."),
+        "fk_custom_object_custom_object_type_id_custom_object_type": lambda: Invalid.field(
+            "custom_object_type_id", "Object does not exist."
+        ),
+    }
+
     def _types(self) -> CustomTypeService:
         return type_service(self.ctx, "custom_object_type")
 

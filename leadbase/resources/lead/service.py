@@ -8,6 +8,7 @@ from typing import Any
 
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.core.names import name_key
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.filters import Filter
 from leadbase.db.query import ListQuery
@@ -47,7 +48,16 @@ def clean_addresses(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | N
     return cleaned
 
 
+def status_gone() -> Invalid:
+    return Invalid.field(
+        "status", "Not a valid choice. Use the id of one of the organization's lead statuses."
+    )
+
+
 class LeadService(Service):
+    # A status deleted between this request's check and its write.
+    violations = {"fk_lead_status_id_lead_status": status_gone}
+
     # ---- reading -------------------------------------------------------------------------
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
@@ -112,12 +122,13 @@ class LeadService(Service):
             wanted = body["status_id"]
             if any(s["id"] == wanted for s in statuses):
                 return wanted
-            errors.add("status", "Not a valid choice. Use the id of one of the organization's lead statuses.")
+            errors.add("status", status_gone().field_errors["status"])
             return MISSING
         if "status" in body and body["status"] is not None:
             label = body["status"]
+            key = name_key(label) if isinstance(label, str) else None
             for s in statuses:
-                if isinstance(label, str) and s["label"].lower() == label.strip().lower():
+                if s["label_key"] == key:
                     return s["id"]
             errors.add("status", f"Not a valid choice. {label!r} is not a lead status of this organization.")
             return MISSING

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select, text, update
 from leadbase.api.auth import hash_key
 from leadbase.core import clock
 from leadbase.core.ids import BASE62, LONG, SHORT, new_id
+from leadbase.core.names import name_key
 from leadbase.db.models import api_key, lead_status, membership, organization, user
 from leadbase.resources.status.service import DEFAULT_LEAD_STATUSES
 
@@ -82,6 +83,7 @@ def provision(
                     "id": new_id("stat"),
                     "organization_id": org_id,
                     "label": label,
+                    "label_key": name_key(label),
                     "position": i,
                     "date_created": now,
                     "date_updated": now,

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from leadbase.core.errors import Forbidden, Invalid
+from leadbase.core.names import name_key
 from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
 from leadbase.db.orgcache import cached
@@ -14,6 +15,14 @@ from leadbase.db.repository import Row
 from leadbase.db.service import Service
 
 DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
+
+
+def label_taken() -> Invalid:
+    return Invalid.field("label", "A lead status with this label already exists.")
+
+
+# Two requests that both found a label free: the second to write loses on the unique key.
+LABEL_TAKEN = {"uq_lead_status_organization_id_label_key": label_taken}
 
 
 def _load_statuses(ctx: Context) -> tuple[Row, ...]:
@@ -44,20 +53,25 @@ ADMINS_ONLY = "Only admins of the organization may create, rename or delete lead
 
 
 class LeadStatusService(Service):
+    violations = LABEL_TAKEN
+
     def authorize(self, action: str, row: Row | None) -> None:
         # Statuses are organization settings (Close: admins manage them), as the reorder
         # through PUT /organization/ already is.
         if not self.ctx.actor.is_admin:
             raise Forbidden(ADMINS_ONLY)
 
-    def _unique(self, label: str, own_id: str | None = None) -> None:
+    def _unique(self, label: str, own_id: str | None = None) -> str:
+        """The label's name key, if no other status has it (look-alike labels collide)."""
+        key = name_key(label)
         for status in ordered_statuses(self.ctx):
-            if status["id"] != own_id and status["label"].lower() == label.lower():
-                raise Invalid.field("label", "A lead status with this label already exists.")
+            if status["id"] != own_id and status["label_key"] == key:
+                raise label_taken()
+        return key
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         values = super().validate_create(body)
-        self._unique(values["label"])
+        values["label_key"] = self._unique(values["label"])
         position = self.ctx.conn.execute(
             select(func.coalesce(func.max(lead_status.c.position), -1)).where(
                 lead_status.c.organization_id == self.ctx.organization_id
@@ -69,7 +83,7 @@ class LeadStatusService(Service):
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         values = super().validate_update(row, body)
         if "label" in values:
-            self._unique(values["label"], own_id=row["id"])
+            values["label_key"] = self._unique(values["label"], own_id=row["id"])
         forget_statuses(self.ctx)
         return values
 

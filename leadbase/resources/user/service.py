@@ -45,7 +45,8 @@ class UserService(Service):
             .where(membership.c.organization_id == self.ctx.organization_id)
         )
 
-    def get(self, object_id: str) -> Row:
+    def get(self, object_id: str, *, lock: bool = False) -> Row:
+        # Users are read-only through the API: nothing here is read to be written.
         row = self.ctx.conn.execute(self._members().where(user.c.id == object_id)).mappings().first()
         if row is None:
             raise NotFound.for_model("User")
