@@ -148,6 +148,10 @@ class FieldSelection:
         names = frozenset(part.strip() for part in raw.split(",") if part.strip())
         return cls(names, everything="_all" in names)
 
+    def shown(self) -> frozenset[str] | None:
+        """The keys a projected representation keeps (None: all of them)."""
+        return None if self.everything else self.names
+
     def project(self, obj: dict[str, Any]) -> dict[str, Any]:
         if self.everything:
             return obj

@@ -73,6 +73,8 @@ def list_response(endpoint: Endpoint, ctx: Context, request: Request) -> dict[st
     service = spec.service(ctx, spec)
     page = service.list_page(query, params)
     selection = fields_of(request)
+    # Projection before rendering: what `_fields` leaves out need not be loaded.
+    ctx.shown = selection.shown() if selection is not None else None
     body: dict[str, Any] = {"data": [project(o, selection) for o in service.render(page.rows)]}
     if endpoint.has_more:
         body["has_more"] = page.has_more
@@ -109,12 +111,14 @@ def add_resource_routes(router: APIRouter, endpoint: Endpoint) -> None:
 
     def get_object(request: Request) -> Response:
         object_id = request.path_params["id"]
+        selection = fields_of(request)
 
         def work(ctx: Context) -> dict[str, Any]:
+            ctx.shown = selection.shown() if selection is not None else None
             service = spec.service(ctx, spec)
             return service.render_one(service.get(object_id))
 
-        return json_response(project(run(request, work, writes=False), fields_of(request)))
+        return json_response(project(run(request, work, writes=False), selection))
 
     def update_object(request: Request) -> Response:
         object_id = request.path_params["id"]

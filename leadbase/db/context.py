@@ -39,6 +39,10 @@ class Context:
     params: Mapping[str, str] = field(default_factory=dict)
     # Per-request memo (statuses, users, field definitions) so one request reads each once.
     memo: dict[str, Any] = field(default_factory=dict)
+    # The keys a read will answer (`_fields`), None for all: a render may skip what no key
+    # shown needs (a page of leads asked for `id,name` loads no contacts). Never set on a
+    # write, whose renders are also its events.
+    shown: frozenset[str] | None = None
     _unit: UnitOfWork | None = field(default=None, repr=False)
 
     @property

@@ -55,10 +55,16 @@ class Embedded:
     name: str
     path: str
     column: str
+    # Other keys of the parent's representation computed from these children.
+    shows: frozenset[str] = frozenset()
 
     @property
     def spec(self) -> ResourceSpec:
         return resources.get(self.path)
+
+    def needed(self, shown: frozenset[str] | None) -> bool:
+        """Whether a representation limited to `shown` (None: everything) needs these children."""
+        return shown is None or bool(shown & (self.shows | {self.name}))
 
 
 @dataclass

@@ -111,6 +111,9 @@ class Service:
         out: dict[str, dict[str, list[dict[str, Any]]]] = {}
         ids = [r["id"] for r in rows]
         for embed in self.spec.embeds:
+            if not embed.needed(self.ctx.shown):
+                out[embed.name] = {}
+                continue
             child = embed.spec
             children = self.repo.children(child, embed.column, ids)
             rendered = child.service(self.ctx, child).render(children) if children else []

@@ -32,7 +32,14 @@ LEAD = register(
         lead_column="id",
         # Not a parent: a relation for filter paths (`status.label`), never cascaded.
         parents=(Parent("status/lead", "status_id", cascade=False, label="status"),),
-        embeds=(Embedded("contacts", "contact", "lead_id"),),
+        embeds=(
+            Embedded(
+                "contacts",
+                "contact",
+                "lead_id",
+                shows=frozenset({"contact_ids", "primary_email", "primary_phone", "display_name"}),
+            ),
+        ),
         custom_field_kind="lead",
         fields=Fields(
             (
