@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 
-from bench import servers, wrk
-from bench.scenarios import Ctx, _ok, _sample_lead_ids
+from bench import servers
+from bench.scenarios import Ctx, _ok, _sample_lead_ids, alternate_loads
 from bench.stats import Figure, Result, ratios
 
 WORKER_COUNTS = (1, 2)
@@ -22,25 +22,11 @@ def workers(ctx: Ctx) -> Result:
     org = ctx.org("big")
     paths = [f"/api/v1/lead/{i}/" for i in _sample_lead_ids(ctx, org, 1000)]
     cfg = ctx.cfg
-    runs: dict[int, list[wrk.WrkResult]] = {n: [] for n in WORKER_COUNTS}
     with (
         servers.serve_leadbase(ctx.db.url, 1, ctx.server_log("workers-1")) as one,
         servers.serve_leadbase(ctx.db.url, 2, ctx.server_log("workers-2")) as two,
     ):
-        sides = {1: one, 2: two}
-        for server in sides.values():
-            wrk.run(server.base_url, paths, seconds=1, connections=cfg.connections, authorization=org.auth)
-        for _ in range(cfg.repeats):
-            for count, server in sides.items():
-                runs[count].append(
-                    wrk.run(
-                        server.base_url,
-                        paths,
-                        seconds=cfg.seconds,
-                        connections=cfg.connections,
-                        authorization=org.auth,
-                    )
-                )
+        runs = alternate_loads({1: one, 2: two}, paths, cfg, org.auth)
     for count in WORKER_COUNTS:
         res.add(Figure(f"GET /lead/{{id}}/ with --workers {count}", "req/s", [r.rps for r in runs[count]]))
         for r in runs[count]:

@@ -87,6 +87,27 @@ def _ok(result: wrk.WrkResult, what: str, res: Result) -> None:
 # ---- API overhead -------------------------------------------------------------------------
 
 
+def alternate_loads(
+    sides: dict[Any, servers.Server], paths: list[str], cfg: Config, authorization: str
+) -> dict[Any, list[wrk.WrkResult]]:
+    """The same wrk load on each server in turn, `cfg.repeats` rounds, after a warm-up of each."""
+    runs: dict[Any, list[wrk.WrkResult]] = {k: [] for k in sides}
+    for server in sides.values():  # warm-up: caches, connections, the key lookup
+        wrk.run(server.base_url, paths, seconds=1, connections=cfg.connections, authorization=authorization)
+    for _ in range(cfg.repeats):
+        for name, server in sides.items():
+            runs[name].append(
+                wrk.run(
+                    server.base_url,
+                    paths,
+                    seconds=cfg.seconds,
+                    connections=cfg.connections,
+                    authorization=authorization,
+                )
+            )
+    return runs
+
+
 def api_overhead(ctx: Ctx) -> Result:
     res = Result("api_overhead", ctx.db.kind)
     org = ctx.org("big")
@@ -110,22 +131,7 @@ def api_overhead(ctx: Ctx) -> Result:
             servers.serve_padded(ctx.db.url, cfg.workers, ctx.server_log("padded")) as padded,
         ):
             sides = {"ceiling": bare, "framework": framework, "leadbase": lb, "padded": padded}
-            runs: dict[str, list[wrk.WrkResult]] = {k: [] for k in sides}
-            for server in sides.values():  # warm-up: caches, connections, the key lookup
-                wrk.run(
-                    server.base_url, paths, seconds=1, connections=cfg.connections, authorization=org.auth
-                )
-            for _ in range(cfg.repeats):
-                for name, server in sides.items():
-                    runs[name].append(
-                        wrk.run(
-                            server.base_url,
-                            paths,
-                            seconds=cfg.seconds,
-                            connections=cfg.connections,
-                            authorization=org.auth,
-                        )
-                    )
+            runs = alternate_loads(sides, paths, cfg, org.auth)
     for name, label in (
         ("ceiling", "ceiling: bare ASGI app, static body"),
         ("framework", "framework: FastAPI async def route, static body"),
