@@ -73,6 +73,12 @@ class Api:
         self.org = org
         self.headers = {"Authorization": basic_auth(org.api_key)}
 
+    @property
+    def engine(self) -> Engine:
+        """The database engine of the app this client talks to."""
+        engine: Engine = self.client.app.state.engine  # type: ignore[attr-defined]
+        return engine
+
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**self.headers, **kwargs.pop("headers", {})}
         return self.client.request(method, "/api/v1/" + path.lstrip("/"), headers=headers, **kwargs)

@@ -40,13 +40,18 @@ def _prepared_scope(
     key = (spec.path, shape)
     stmt = _PREPARED.get(key)
     if stmt is None:
-        table = spec.table
-        stmt = select(table).where(table.c[spec.tenant_column] == bindparam("organization_id"))
-        if spec.discriminator is not None:
-            column, value = spec.discriminator
-            stmt = stmt.where(table.c[column] == value)
-        stmt = stmt.where(where(table))
+        stmt = _tenant_select(spec, bindparam("organization_id")).where(where(spec.table))
         stmt = _PREPARED[key] = stmt.with_for_update() if lock else stmt
+    return stmt
+
+
+def _tenant_select(spec: ResourceSpec, organization: Any) -> Select[Any]:
+    """`select(table)` of one organization's rows (and of this resource's kind, on a shared table)."""
+    table = spec.table
+    stmt = select(table).where(table.c[spec.tenant_column] == organization)
+    if spec.discriminator is not None:
+        column, value = spec.discriminator
+        stmt = stmt.where(table.c[column] == value)
     return stmt
 
 
@@ -66,12 +71,7 @@ class Repository:
     # ---- reading -------------------------------------------------------------------------
 
     def scoped(self, spec: ResourceSpec) -> Select[Any]:
-        table = spec.table
-        stmt = select(table).where(table.c[spec.tenant_column] == self.ctx.organization_id)
-        if spec.discriminator is not None:
-            column, value = spec.discriminator
-            stmt = stmt.where(table.c[column] == value)
-        return stmt
+        return _tenant_select(spec, self.ctx.organization_id)
 
     def find(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row | None:
         """The row with this id, or None; `lock` holds it against other writers until commit.
@@ -95,17 +95,6 @@ class Repository:
         if row is None:
             raise NotFound.for_model(spec.model_name)
         return row
-
-    def lock(self, spec: ResourceSpec, row: Row) -> Row:
-        """The current version of a row read earlier in this transaction, locked until commit.
-
-        A row read without a lock may have changed (or gone) since; the caller goes on with
-        what this returns. On SQLite the row cannot have changed: this transaction has held
-        the write lock since it began, so the row is returned as it is, with no query.
-        """
-        if self.ctx.conn.dialect.name == "sqlite":
-            return row
-        return self.get(spec, row["id"], lock=True)
 
     def find_many(self, spec: ResourceSpec, ids: Iterable[str]) -> dict[str, Row]:
         wanted = list({i for i in ids if isinstance(i, str)})

@@ -7,17 +7,12 @@ its own transaction, through a trigger, so the next request of every process see
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import insert, update
 
 from leadbase.core import clock
 from leadbase.db.models import lead_status, membership, user
 from leadbase.db.orgcache import CACHE
 from tests.support import Api, count_statements
-
-
-def _engine(api: Api) -> Engine:
-    engine: Engine = api.client.app.state.engine  # type: ignore[attr-defined]
-    return engine
 
 
 def _selects(statements: list[str]) -> list[str]:
@@ -27,7 +22,7 @@ def _selects(statements: list[str]) -> list[str]:
 def test_a_warm_lead_get_reads_the_version_the_lead_and_its_contacts(api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann"}, {"name": "Bob"}]})
     api.ok("GET", f"lead/{lead['id']}/")
-    with count_statements(_engine(api)) as statements:
+    with count_statements(api.engine) as statements:
         body = api.ok("GET", f"lead/{lead['id']}/")
     assert body["status_label"] == "Potential"
     assert body["created_by_name"]
@@ -40,7 +35,7 @@ def test_a_warm_lead_get_reads_the_version_the_lead_and_its_contacts(api: Api) -
 def test_a_status_renamed_behind_the_api_is_seen_on_the_next_request(api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme"})
     assert api.ok("GET", f"lead/{lead['id']}/")["status_label"] == "Potential"
-    with _engine(api).begin() as conn:
+    with api.engine.begin() as conn:
         renamed = update(lead_status).where(lead_status.c.id == lead["status_id"]).values(label="Prospect")
         conn.execute(renamed)
     assert api.ok("GET", f"lead/{lead['id']}/")["status_label"] == "Prospect"
@@ -58,7 +53,7 @@ def test_a_status_written_through_the_api_is_usable_at_once(api: Api) -> None:
 def test_a_member_renamed_behind_the_api_is_seen_on_the_next_request(api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme"})
     api.ok("GET", f"lead/{lead['id']}/")
-    with _engine(api).begin() as conn:
+    with api.engine.begin() as conn:
         renamed = update(user).where(user.c.id == api.org.user_id).values(first_name="Ann", last_name="Lee")
         conn.execute(renamed)
     assert api.ok("GET", f"lead/{lead['id']}/")["created_by_name"] == "Ann Lee"
@@ -68,7 +63,7 @@ def test_a_new_membership_replaces_the_version(api: Api) -> None:
     api.ok("GET", "lead/")
     before = dict(CACHE._entries)
     now = clock.now()
-    with _engine(api).begin() as conn:
+    with api.engine.begin() as conn:
         conn.execute(
             insert(user).values(
                 id="user_cachetest", email="bob@acme.test", date_created=now, date_updated=now

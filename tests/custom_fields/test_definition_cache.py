@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, insert, update
 
 from leadbase.core import clock
 from leadbase.custom_fields.definitions import definitions_changed, load_definitions, org_definitions
@@ -15,17 +15,12 @@ from tests.custom_data import field, key, lead
 from tests.support import Api, count_statements
 
 
-def _app_engine(api: Api) -> Engine:
-    engine: Engine = api.client.app.state.engine  # type: ignore[attr-defined]
-    return engine
-
-
 def _ctx(api: Api, conn: Connection) -> Context:
     return Context(conn=conn, actor=Actor(api.org.organization_id, api.org.user_id, None, "admin"))
 
 
 def test_reading_a_lead_costs_the_same_with_one_field_or_forty(api: Api) -> None:
-    engine = _app_engine(api)
+    engine = api.engine
     first = field(api, "lead", "Field 0")
     one = lead(api, "One", **{key(first): "v"})
     api.ok("GET", f"lead/{one['id']}/")
@@ -42,7 +37,7 @@ def test_reading_a_lead_costs_the_same_with_one_field_or_forty(api: Api) -> None
 
 
 def test_a_warm_request_does_not_read_the_definitions(api: Api) -> None:
-    engine = _app_engine(api)
+    engine = api.engine
     industry = field(api, "lead", "Industry")
     holder = lead(api, **{key(industry): "IT"})
     api.ok("GET", f"lead/{holder['id']}/")
@@ -56,7 +51,7 @@ def test_a_warm_request_does_not_read_the_definitions(api: Api) -> None:
 
 def test_a_change_made_elsewhere_is_seen_on_the_next_request(api: Api) -> None:
     """Another process writes a field: only the committed version tells this one."""
-    engine = _app_engine(api)
+    engine = api.engine
     lead(api)
     api.ok("GET", "lead/")
     now = clock.now()
@@ -89,7 +84,7 @@ def test_a_change_made_elsewhere_is_seen_on_the_next_request(api: Api) -> None:
 
 
 def test_a_rolled_back_change_is_never_cached(api: Api) -> None:
-    engine = _app_engine(api)
+    engine = api.engine
     field(api, "lead", "Kept")
     with engine.connect() as conn:
         transaction = conn.begin()

@@ -3,8 +3,6 @@ or deep queries are 400s naming the limit, and and/or/not answer as they read.""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
 from leadbase.search.lead_query import MAX_LENGTH, MAX_TERMS
 from tests.support import Api, count_statements, error_of
 
@@ -17,8 +15,7 @@ def _names(api: Api, query: str) -> list[str]:
 
 
 def _lead_select(api: Api, query: str) -> str:
-    engine: Engine = api.client.app.state.engine  # type: ignore[attr-defined]
-    with count_statements(engine) as counter:
+    with count_statements(api.engine) as counter:
         api.ok("POST", "lead/", json={"_params": {"query": query}}, headers=OVERRIDE)
     selects = [s for s in counter.statements if "FROM lead " in s or "FROM lead\n" in s]
     return max(selects, key=len)

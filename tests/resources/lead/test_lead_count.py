@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import delete
 
 from leadbase.db.models import lead
 from tests.support import Api, count_statements
-
-
-def _engine(api: Api) -> Engine:
-    engine: Engine = api.client.app.state.engine  # type: ignore[attr-defined]
-    return engine
 
 
 def _total(api: Api) -> int:
@@ -24,7 +19,7 @@ def _total(api: Api) -> int:
 def test_the_whole_list_total_does_not_count_the_lead_table(api: Api) -> None:
     for n in range(3):
         api.ok("POST", "lead/", json={"name": f"Lead {n}"})
-    with count_statements(_engine(api)) as statements:
+    with count_statements(api.engine) as statements:
         page = api.ok("GET", "lead/", params={"_limit": 1})
     assert page["total_results"] == 3
     assert not [s for s in statements.statements if "count(" in s.lower()]
@@ -40,7 +35,7 @@ def test_the_kept_total_follows_creates_deletes_and_writes_behind_the_api(
     assert _total(api) == 4
     api.ok("DELETE", f"lead/{ids[0]}/")
     assert _total(api) == 3
-    with _engine(api).begin() as conn:
+    with api.engine.begin() as conn:
         conn.execute(delete(lead).where(lead.c.id == ids[1]))
     assert _total(api) == 2
     filtered = api.ok("GET", "lead/", params={"_limit": 0, "id": ids[2]})

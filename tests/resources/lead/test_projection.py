@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
 from tests.support import Api, count_statements
-
-
-def _engine(api: Api) -> Engine:
-    engine: Engine = api.client.app.state.engine  # type: ignore[attr-defined]
-    return engine
 
 
 def _contact_reads(statements: list[str]) -> list[str]:
@@ -20,7 +13,7 @@ def test_fields_without_contacts_load_no_contacts(api: Api) -> None:
     body = {"contacts": [{"name": "Ann", "emails": [{"email": "ann@acme.test"}]}, {"name": "Bob"}]}
     lead = api.ok("POST", "lead/", json={"name": "Acme", **body})
     for path in ("lead/", f"lead/{lead['id']}/"):
-        with count_statements(_engine(api)) as statements:
+        with count_statements(api.engine) as statements:
             answer = api.ok("GET", path, params={"_fields": "id,name,status_label"})
         shown = answer["data"][0] if path == "lead/" else answer
         assert shown == {"id": lead["id"], "name": "Acme", "status_label": "Potential"}
