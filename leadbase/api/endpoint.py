@@ -31,6 +31,8 @@ class Endpoint:
     has_more: bool = True
     tag: str = ""
     summary_name: str = ""
+    # The plural in summaries ("List Activities"); the name and an "s" when empty.
+    summary_plural: str = ""
 
     def __getattr__(self, name: str) -> Any:
         # The storage facts (path, model_name, filters...) read through to the spec.

@@ -147,7 +147,7 @@ def add_resource_routes(router: APIRouter, endpoint: Endpoint) -> None:
             collection,
             list_objects,
             methods=["GET"],
-            summary=f"List {noun}s",
+            summary=f"List {endpoint.summary_plural or noun + 's'}",
             operation_id=f"{name}_list",
             tags=tags,
             openapi_extra={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,20 @@ class Embedded:
         return shown is None or bool(shown & (self.shows | {self.name}))
 
 
+@dataclass(frozen=True)
+class Family:
+    """Resources sharing one table, listed together (every activity type at `GET /activity/`).
+
+    The family is a resource of its own (its spec declares the fields every member has); its
+    members are the registered specs on the same table whose `discriminator` names `column`, so
+    a new member joins by its `discriminator=(column, "Note")` line alone. `aliases` are the
+    extra names a `_type` filter accepts for a member (Close's `Custom`: every custom activity).
+    """
+
+    column: str
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class ResourceSpec:
     """What one Close resource stores, its fields and relations: the storage declaration.
@@ -103,6 +118,8 @@ class ResourceSpec:
     embeds: tuple[Embedded, ...] = ()
     # The built-in fields; their filters and orderings join `filters` and `orderings`.
     fields: Fields | None = None
+    # A spec that lists the resources sharing its table (see Family); None for others.
+    family: Family | None = None
 
     def __post_init__(self) -> None:
         if self.fields is not None:
@@ -129,6 +146,17 @@ class ResourceSpec:
             if embed.name == name:
                 return embed.spec
         raise LookupError(f"{self.path} embeds no {name!r}")
+
+    def members(self) -> dict[str, ResourceSpec]:
+        """A family's members by their discriminator value (`CustomActivity` -> activity/custom)."""
+        if self.family is None:
+            return {}
+        column = self.family.column
+        return {
+            spec.discriminator[1]: spec
+            for spec in resources
+            if spec.table is self.table and spec.discriminator is not None and spec.discriminator[0] == column
+        }
 
     def children(self) -> list[tuple[ResourceSpec, Parent]]:
         """Resources that declare this one as a parent, with the relation."""

@@ -29,6 +29,10 @@ def _json_type(f: Field) -> type | tuple[type, ...]:
 
 
 def _check(spec: ResourceSpec, obj: dict[str, Any]) -> None:
+    if spec.family is not None:
+        # A family's list shows each object as its own type declares it.
+        _check(spec.members()[obj["_type"]], obj)
+        return
     assert spec.fields is not None
     shown = {f.name: f for f in spec.fields.shown()}
     plain = {k for k in obj if not k.startswith("custom.")}

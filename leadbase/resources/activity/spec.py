@@ -1,9 +1,52 @@
 from leadbase.api.endpoint import expose
+from leadbase.db.family import FamilyService
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECTS, RANGE, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
-from leadbase.db.resource import Parent, ResourceSpec, register
+from leadbase.db.resource import Family, Parent, ResourceSpec, register
 from leadbase.resources.activity.custom import TYPE, CustomActivityService
+
+# The filters every activity list takes (comma lists of ids, as Close's clients send them).
+BY_OBJECT = {
+    "lead_id": FilterSpec("lead_id", "id", splits=True),
+    "contact_id": FilterSpec("contact_id", "id", splits=True),
+    "user_id": FilterSpec("user_id", "id", splits=True),
+}
+
+# Every activity type together (GET /activity/): the members are the specs on the `activity`
+# table with a `discriminator=("type", ...)`, each rendering its own rows.
+ACTIVITY = register(
+    ResourceSpec(
+        path="activity",
+        table=activity,
+        id_prefix="acti",
+        model_name="Activity",
+        service=FamilyService,
+        lead_column="lead_id",
+        family=Family("type", aliases={"Custom": TYPE}),
+        filters=BY_OBJECT,
+        fields=Fields(
+            (
+                shown("id", filter_operators=EQUAL),
+                shown("_type", TEXT, column="type"),
+                shown("lead_id", nullable=True),
+                shown("contact_id", nullable=True),
+                shown("user_id", nullable=True),
+                shown("organization_id"),
+                shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
+                shown("date_updated", DATETIME),
+                shown("activity_at", DATETIME, nullable=True, filter_operators=RANGE, sortable=True),
+                shown("created_by", nullable=True),
+                shown("updated_by", nullable=True),
+            ),
+            # Each type shows more than these (and custom activities their custom values).
+            custom=True,
+        ),
+    )
+)
+ACTIVITY_ENDPOINT = expose(
+    ACTIVITY, verbs=frozenset({"list"}), summary_plural="Activities of every type", tag="activities"
+)
 
 CUSTOM_ACTIVITY = register(
     ResourceSpec(
@@ -18,11 +61,7 @@ CUSTOM_ACTIVITY = register(
         custom_field_kind="activity",
         custom_type_column="custom_activity_type_id",
         discriminator=("type", TYPE),
-        filters={
-            "lead_id": FilterSpec("lead_id", "id", splits=True),
-            "contact_id": FilterSpec("contact_id", "id", splits=True),
-            "user_id": FilterSpec("user_id", "id", splits=True),
-        },
+        filters=BY_OBJECT,
         fields=Fields(
             (
                 shown("id", filter_operators=EQUAL),
