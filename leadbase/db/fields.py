@@ -31,9 +31,10 @@ NULL = "This field may not be null."
 
 
 class Problem(Exception):
-    """A value a field cannot hold; the message is what the client reads under the field's name."""
+    """A value a field cannot hold; the message is what the client reads under the field's name
+    (a text, or Close's nested body for the entries of a list: `{"errors": {"0": {...}}}`)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Any) -> None:
         super().__init__(message)
         self.message = message
 
@@ -187,6 +188,17 @@ class Field:
     # Accepted in request bodies, never shown (a lead's `status` label, resolved to status_id).
     write_only: bool = False
     description: str = ""
+    # The key its problems are reported under, when Close's differs from the field's name
+    # (a custom activity's `lead_id` problems are under `lead`).
+    error_name: str = ""
+    # What a null gets instead of the standard "may not be null/blank" (a non-nullable field).
+    null_message: str | None = None
+    # For values the type alone cannot check (emails, addresses, role lists): called with the
+    # incoming value, null included, instead of the standard checks; returns the stored form
+    # or raises Problem. A service may pass one per request instead (`Fields.clean(cleaners=)`).
+    cleaner: Callable[[Any], Any] | None = None
+    # How the stored value is shown when the type's render is not all (a null description as "").
+    shows: Callable[[Any], Any] | None = None
 
     @property
     def source(self) -> str:
@@ -194,9 +206,11 @@ class Field:
 
     def clean(self, value: Any) -> Any:
         """The stored form of one incoming value, or Problem."""
+        if self.cleaner is not None:
+            return self.cleaner(value)
         if value is None:
             if not self.nullable:
-                raise Problem(BLANK if not self.blank else NULL)
+                raise Problem(self.null_message or (BLANK if not self.blank else NULL))
             return None
         cleaned = self.type.clean(value)
         if isinstance(cleaned, str):
@@ -232,6 +246,18 @@ def _renderer(value_type: ValueType) -> Callable[[Any], Any]:
     return value_type.render
 
 
+def _by_name(functions: Mapping[str, Callable[[Row], Any]]) -> Callable[[Field, Row], Any]:
+    def compute(f: Field, row: Row) -> Any:
+        return functions[f.name](row)
+
+    return compute
+
+
+def blank_if_null(value: Any) -> Any:
+    """Shows a null text as "" (Close shows a lead's description and a contact's title so)."""
+    return "" if value is None else value
+
+
 def filterable(*operators: Operator) -> frozenset[Operator]:
     return frozenset(operators) or EQUALITY_OPERATORS
 
@@ -260,7 +286,7 @@ class Fields:
             self, "_writable", tuple(f for f in self.declared if not f.read_only and not f.computed)
         )
         shown = tuple(
-            (f.name, f.source, f, None if f.computed else _renderer(f.type))
+            (f.name, f.source, f, None if f.computed else f.shows or _renderer(f.type))
             for f in self.declared
             if not f.write_only
         )
@@ -283,11 +309,15 @@ class Fields:
         *,
         creating: bool,
         errors: FieldErrors | None = None,
+        cleaners: Mapping[str, Callable[[Any], Any]] | None = None,
     ) -> Row:
         """Column values of a create (every writable field) or an update (those in the body).
 
         Read-only and unknown keys are ignored, as Close ignores them; every problem is
         collected, and raised together unless the caller passes its own `errors`.
+        `cleaners` (field name -> cleaner) replace the declared checks of those fields for
+        this call, for checks that need the request (a lead's status among the
+        organization's, a phone number in the organization's region).
         """
         own = errors is None
         errors = errors if errors is not None else FieldErrors()
@@ -296,22 +326,35 @@ class Fields:
             name = f.name
             if name not in body:
                 if creating and f.required:
-                    errors.add(name, REQUIRED)
+                    errors.add(f.error_name or name, REQUIRED)
                 elif creating:
                     values[f.column or name] = f.default() if callable(f.default) else f.default
                 continue
             try:
-                values[f.column or name] = f.clean(body[name])
+                cleaner = cleaners.get(name) if cleaners else None
+                value = body[name]
+                values[f.column or name] = cleaner(value) if cleaner is not None else f.clean(value)
             except Problem as problem:
-                errors.add(name, problem.message)
+                errors.add(f.error_name or name, problem.message)
         if own:
             errors.raise_if_any()
         return values
 
     # ---- rendering -----------------------------------------------------------------------
 
-    def render(self, row: Row, computed: Callable[[Field, Row], Any] | None = None) -> dict[str, Any]:
-        """The public representation of a row; `computed` supplies the computed fields."""
+    def render(
+        self,
+        row: Row,
+        computed: Callable[[Field, Row], Any] | Mapping[str, Callable[[Row], Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The public representation of a row; `computed` supplies the computed fields.
+
+        `computed` is either one function of (field, row) or, per computed field's name, a
+        function of the row; a service builds it once per page, from what it loaded for
+        the whole page (names, children), so rendering a row runs no query.
+        """
+        if isinstance(computed, Mapping):
+            computed = _by_name(computed)
         out: dict[str, Any] = {}
         for name, source, f, render in self._shown:
             if render is not None:
@@ -348,7 +391,9 @@ class Fields:
         return schema
 
     def request_schema(self, *, creating: bool) -> dict[str, Any]:
-        writable = self.writable()
+        # Computed fields a client may write (a custom activity's `pinned`) are the service's to
+        # clean, yet part of what a request may send.
+        writable = [f for f in self.declared if not f.read_only]
         schema: dict[str, Any] = {
             "type": "object",
             "properties": {f.name: f.schema() for f in writable},

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, select, update
 
 from leadbase.db.context import Context
-from leadbase.db.models import organization
+from leadbase.db.models import lead_status, organization
 
 T = TypeVar("T")
 
@@ -98,3 +98,31 @@ def settings_changed(ctx: Context) -> str:
     )
     ctx.memo.pop(_VERSION_MEMO, None)
     return version
+
+
+# ---- the readers every resource shares --------------------------------------------------------
+
+
+def _load_lead_statuses(ctx: Context) -> tuple[dict[str, Any], ...]:
+    stmt = (
+        select(lead_status)
+        .where(lead_status.c.organization_id == ctx.organization_id)
+        .order_by(lead_status.c.position, lead_status.c.date_created)
+    )
+    return tuple(dict(r) for r in ctx.conn.execute(stmt).mappings())
+
+
+def lead_statuses(ctx: Context) -> list[dict[str, Any]]:
+    """The organization's lead statuses in order: once per request, from the process cache when current.
+
+    The rows are shared with other requests: read them, never change them.
+    """
+    statuses = ctx.memo.get("lead_statuses")
+    if statuses is None:
+        statuses = ctx.memo["lead_statuses"] = cached(ctx, "lead_statuses", _load_lead_statuses)
+    return list(statuses)
+
+
+def forget_lead_statuses(ctx: Context) -> None:
+    """After a status write: this request's next read loads them again (under the new version)."""
+    ctx.memo.pop("lead_statuses", None)

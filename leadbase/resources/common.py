@@ -1,4 +1,4 @@
-"""Small helpers the resource services share: field checks and batched user names."""
+"""What the resource packages share: field checks, built-in roles, default statuses, user names."""
 
 from __future__ import annotations
 
@@ -9,10 +9,63 @@ from sqlalchemy import select
 
 from leadbase.core.errors import FieldErrors
 from leadbase.db.context import Context
+from leadbase.db.fields import BLANK, REQUIRED, TEXT, Field, Problem
 from leadbase.db.models import membership, user
 from leadbase.db.orgcache import cached
 
 MISSING = object()
+
+# The built-in roles (custom ones are role_ ids).
+ROLES = ("admin", "superuser", "user", "restricteduser")
+# The lead statuses a new organization starts with, the first the default for new leads.
+DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
+NAME_LENGTH = 255
+
+
+def name_value(value: Any) -> str:
+    """The name of a custom field or custom type: text, trimmed, not blank, at most 255 characters."""
+    if not isinstance(value, str):
+        raise Problem(REQUIRED if value is None else "Not a valid string.")
+    name = value.strip()
+    if not name:
+        raise Problem(BLANK)
+    if len(name) > NAME_LENGTH:
+        raise Problem(f"Longer than the maximum of {NAME_LENGTH} characters.")
+    return name
+
+
+def name_field(name: str = "name", **options: Any) -> Field:
+    """A required name, checked by `name_value`."""
+    return Field(
+        name,
+        TEXT,
+        required=True,
+        nullable=False,
+        blank=False,
+        strip=True,
+        max_length=NAME_LENGTH,
+        cleaner=name_value,
+        **options,
+    )
+
+
+def roles_value(value: Any) -> list[str]:
+    """A list of roles: built-in names (admin, superuser, user, restricteduser) or role_ ids."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Problem("Expected a list of role ids.")
+    unknown = [v for v in value if v not in ROLES and not v.startswith("role_")]
+    if unknown:
+        raise Problem(f"Not a role: {', '.join(unknown)}. Use {', '.join(ROLES)} or a role_ id.")
+    return list(dict.fromkeys(value))
+
+
+def strict_bool(value: Any) -> bool:
+    """A flag: true or false, null refused as anything else."""
+    if not isinstance(value, bool):
+        raise Problem("Must be true or false.")
+    return value
 
 
 def optional_text(body: dict[str, Any], name: str, errors: FieldErrors, *, max_length: int = 10_000) -> Any:

@@ -8,23 +8,18 @@ reference it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from leadbase.core.clock import iso
-from leadbase.core.errors import FieldErrors, Forbidden, Invalid
-from leadbase.custom_fields.definitions import Placement, org_definitions
+from leadbase.core.errors import Forbidden, Invalid
+from leadbase.custom_fields.definitions import OrgDefinitions, Placement, org_definitions
 from leadbase.db.context import Context
+from leadbase.db.fields import BOOL, IDS, OBJECTS, REQUIRED, TEXT, Field, Fields, Problem, audit, shown
 from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service, require_object
-from leadbase.resources.common import MISSING
-from leadbase.resources.custom_field.clean import (
-    TYPE_DESCRIPTION_LENGTH,
-    clean_bool,
-    clean_description,
-    clean_name,
-    clean_roles,
-)
+from leadbase.resources.common import name_field, roles_value, strict_bool
+from leadbase.resources.custom_field.clean import TYPE_DESCRIPTION_LENGTH
 from leadbase.resources.custom_field.placements import remove_associations, reorder, require_admin
 from leadbase.resources.custom_field.render import render_compact
 from leadbase.resources.custom_field.service import delete_field
@@ -39,6 +34,14 @@ TYPE_ENDPOINT: dict[str, Any] = {
     "create_status": 201,
     "delete_status": 204,
 }
+
+
+DOES_NOT_EXIST = "Object does not exist."
+
+
+def unchanged(value: Any) -> Any:
+    """The cleaner of a field an update may repeat but not change (`check_unchanged` saw to it)."""
+    return value
 
 
 def may_edit_instances(ctx: Context, type_row: Row) -> None:
@@ -66,73 +69,33 @@ class CustomTypeService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         definitions = org_definitions(self.ctx)
-        out = []
-        for r in rows:
-            placement = Placement(self.placement_type, r["id"])
-            data: dict[str, Any] = {"id": r["id"], "name": r["name"]}
-            if self.has_plural:
-                data["name_plural"] = r["name_plural"]
-            data.update(
-                description=r["description"],
-                api_create_only=bool(r["api_create_only"]),
-                editable_with_roles=list(r["editable_with_roles"] or []),
-                is_archived=bool(r["is_archived"]),
-                fields=[
-                    render_compact(definitions.rows[d.id], definitions.association(d.id, placement))
-                    for d in definitions.for_placement(placement)
-                ],
-            )
-            data.update(self.extra(r))
-            data.update(
-                organization_id=r["organization_id"],
-                created_by=r["created_by"],
-                updated_by=r["updated_by"],
-                date_created=iso(r["date_created"]),
-                date_updated=iso(r["date_updated"]),
-            )
-            out.append(data)
-        return out
 
-    def extra(self, row: Row) -> dict[str, Any]:
+        def fields(row: Row) -> list[dict[str, Any]]:
+            placement = Placement(self.placement_type, row["id"])
+            return [
+                render_compact(definitions.rows[d.id], definitions.association(d.id, placement))
+                for d in definitions.for_placement(placement)
+            ]
+
+        computed = {"fields": fields, **self.computed(definitions)}
+        declared = self._fields()
+        return [declared.render(r, computed) for r in rows]
+
+    def computed(self, definitions: OrgDefinitions) -> dict[str, Callable[[Row], Any]]:
+        """The computed fields of this kind of type besides `fields`, from the page's definitions."""
         return {}
 
     # ---- writing -------------------------------------------------------------------------
 
-    def _clean(self, body: dict[str, Any], *, creating: bool) -> Row:
-        require_admin(self.ctx)
-        body = require_object(body)
-        errors = FieldErrors()
-        values: Row = {}
-        names = ("name", "name_plural") if self.has_plural else ("name",)
-        for key in names:
-            value = clean_name(body, key, errors, required=creating)
-            if value is not MISSING:
-                values[key] = value
-        description = clean_description(body, errors, max_length=TYPE_DESCRIPTION_LENGTH)
-        if description is not MISSING:
-            values["description"] = description
-        for key in ("api_create_only", "is_archived"):
-            flag = clean_bool(body, key, errors)
-            if flag is not MISSING:
-                values[key] = flag
-        roles = clean_roles(body, "editable_with_roles", errors)
-        if roles is not MISSING:
-            values["editable_with_roles"] = roles
-        errors.raise_if_any()
-        return values
-
     def validate_create(self, body: dict[str, Any]) -> Row:
         # A body copied from another organization's type (`fields`, `id`...) is fine: only
         # the writable attributes are read.
-        values = self._clean(body, creating=True)
-        values.setdefault("description", None)
-        values.setdefault("api_create_only", False)
-        values.setdefault("is_archived", False)
-        values.setdefault("editable_with_roles", [])
-        return values
+        require_admin(self.ctx)
+        return self._fields().clean(require_object(body), creating=True)
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
-        return self._clean(body, creating=False)
+        require_admin(self.ctx)
+        return self._fields().clean(require_object(body), creating=False)
 
     def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
         # Custom activity types take their fields' order on update; it lives on the associations.
@@ -161,20 +124,43 @@ class CustomTypeService(Service):
                 # Its values lived on the instances, which are gone.
                 delete_field(self.ctx, field_row, remove_stored_values=False)
 
-    def instance_type(self, body: dict[str, Any], key: str, errors: FieldErrors) -> Row | None:
-        """The (unarchived) type an instance body names, or None with an error."""
-        type_id = body.get(key)
-        if type_id is None:
-            errors.add(key, "This field is required.")
-            return None
-        row = self.repo.find(self.spec, type_id) if isinstance(type_id, str) else None
+    def instance_type(self, value: Any) -> Row:
+        """The (unarchived) type an instance body names, or Problem (a field cleaner)."""
+        if value is None:
+            raise Problem(REQUIRED)
+        row = self.repo.find(self.spec, value) if isinstance(value, str) else None
         if row is None:
-            errors.add(key, "Object does not exist.")
-            return None
+            raise Problem(DOES_NOT_EXIST)
         if row["is_archived"]:
-            errors.add(key, "This type is archived: no new instances can be created.")
-            return None
+            raise Problem("This type is archived: no new instances can be created.")
         return row
+
+
+def type_fields(*, plural: bool = False, back_references: bool = False) -> Fields:
+    """The declared fields of a custom type (custom object types have a plural and back references)."""
+    return Fields(
+        (
+            shown("id"),
+            name_field(),
+            *((name_field("name_plural"),) if plural else ()),
+            Field("description", TEXT, max_length=TYPE_DESCRIPTION_LENGTH),
+            Field("api_create_only", BOOL, default=False, cleaner=strict_bool),
+            Field("editable_with_roles", IDS, default=list, cleaner=roles_value, shows=_listed),
+            Field("is_archived", BOOL, default=False, cleaner=strict_bool),
+            Field(
+                "fields",
+                OBJECTS,
+                computed=True,
+                description="Its fields; on update of a custom activity type, their ids in a new order.",
+            ),
+            *((shown("back_reference_fields", OBJECTS, computed=True),) if back_references else ()),
+            *audit(),
+        )
+    )
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value or [])
 
 
 def type_service(ctx: Context, path: str) -> CustomTypeService:

@@ -5,24 +5,37 @@ They are drafts or published; a published one must hold every required field of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from leadbase.core import clock
-from leadbase.core.clock import iso
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.values import CustomValues, custom_values
+from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.filters import Filter, Term
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
-from leadbase.resources.custom_types import CustomTypeService, may_edit_instances, type_service
+from leadbase.resources.custom_types import (
+    DOES_NOT_EXIST,
+    CustomTypeService,
+    may_edit_instances,
+    type_service,
+    unchanged,
+)
 
 TYPE = "CustomActivity"
 STATUSES = ("draft", "published")
+
+
+def status_value(value: Any) -> Any:
+    """draft or published; null leaves it to the default (published) or as it was."""
+    if value is not None and value not in STATUSES:
+        raise Problem("Not a valid choice: use draft or published.")
+    return value
 
 
 class CustomActivityService(Service):
@@ -42,37 +55,28 @@ class CustomActivityService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         names = user_names(self.ctx, [r[k] for r in rows for k in ("user_id", "created_by", "updated_by")])
-        out = []
-        for r in rows:
-            out.append(
-                {
-                    "id": r["id"],
-                    "_type": TYPE,
-                    "custom_activity_type_id": r["custom_activity_type_id"],
-                    "lead_id": r["lead_id"],
-                    "contact_id": r["contact_id"],
-                    "user_id": r["user_id"],
-                    "user_name": names.get(r["user_id"]) if r["user_id"] else None,
-                    "created_by": r["created_by"],
-                    "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
-                    "updated_by": r["updated_by"],
-                    "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
-                    "organization_id": r["organization_id"],
-                    "date_created": iso(r["date_created"]),
-                    "date_updated": iso(r["date_updated"]),
-                    "activity_at": iso(r["activity_at"]),
-                    "status": r["status"],
-                    "last_published_at": iso(r["last_published_at"]),
-                    "pinned": r["pinned_at"] is not None,
-                    "pinned_at": iso(r["pinned_at"]),
-                    "source": r["source"],
-                    "mentions": [],
-                    "mentions_updated_at": None,
-                    "users": [],
-                    **self._values(r["custom_activity_type_id"]).render(r["custom"] or {}),
-                }
-            )
-        return out
+
+        def name_of(column: str) -> Callable[[Row], Any]:
+            return lambda row: names.get(row[column]) if row[column] else None
+
+        computed: dict[str, Callable[[Row], Any]] = {
+            "_type": lambda _row: TYPE,
+            "user_name": name_of("user_id"),
+            "created_by_name": name_of("created_by"),
+            "updated_by_name": name_of("updated_by"),
+            "pinned": lambda row: row["pinned_at"] is not None,
+            "mentions": lambda _row: [],
+            "mentions_updated_at": lambda _row: None,
+            "users": lambda _row: [],
+        }
+        fields = self._fields()
+        return [
+            {
+                **fields.render(r, computed),
+                **self._values(r["custom_activity_type_id"]).render(r["custom"] or {}),
+            }
+            for r in rows
+        ]
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         # Not a declared filter: unlike the others it needs lead_id (as in Close, listing one
@@ -93,52 +97,39 @@ class CustomActivityService(Service):
 
     # ---- writing -------------------------------------------------------------------------
 
-    def _moment(self, body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
-        value = body.get(key)
+    def _moment(self, value: Any) -> Any:
+        """A datetime field's value: ISO 8601 or a date, naive ones in the caller's x-tz-offset."""
         if value is None:
             return None
         if not isinstance(value, str):
-            errors.add(key, "Not a valid datetime.")
-            return None
+            raise Problem("Not a valid datetime.")
         try:
             return parse_datetime(value, self.ctx.tz_offset, naive_in_offset=True)
-        except ValueError:
-            errors.add(key, "Not a valid datetime.")
-            return None
+        except ValueError as exc:
+            raise Problem("Not a valid datetime.") from exc
 
-    def _member(
-        self, body: dict[str, Any], keys: tuple[str, ...], error_key: str, errors: FieldErrors
-    ) -> Any:
-        for key in keys:
-            if body.get(key) is not None:
-                value = body[key]
-                found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
-                if not isinstance(value, str) or found.get(value) != value:
-                    errors.add(error_key, "Not a user of this organization.")
-                    return None
-                return value
-        return None
+    def _member(self, value: Any) -> Any:
+        if value is None:
+            return None
+        found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
+        if not isinstance(value, str) or found.get(value) != value:
+            raise Problem("Not a user of this organization.")
+        return value
 
-    def _contact(self, body: dict[str, Any], lead_id: Any, errors: FieldErrors) -> Any:
-        contact_id = body.get("contact_id")
-        if contact_id is None:
-            return None
-        if not isinstance(contact_id, str):
-            errors.add("contact", "Object does not exist.")
-            return None
-        leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
-        if contact_id not in leads:
-            errors.add("contact", "Object does not exist.")
-        elif leads[contact_id] != lead_id:
-            errors.add("contact", "The contact must be a contact of the activity's lead.")
-        return contact_id
+    def _contact(self, lead_id: Callable[[], Any]) -> Callable[[Any], Any]:
+        def clean(contact_id: Any) -> Any:
+            if contact_id is None:
+                return None
+            leads = (
+                DatabaseLookups(self.ctx).contact_leads([contact_id]) if isinstance(contact_id, str) else {}
+            )
+            if contact_id not in leads:
+                raise Problem(DOES_NOT_EXIST)
+            if leads[contact_id] != lead_id():
+                raise Problem("The contact must be a contact of the activity's lead.")
+            return contact_id
 
-    def _status(self, body: dict[str, Any], errors: FieldErrors) -> Any:
-        status = body.get("status")
-        if status is not None and status not in STATUSES:
-            errors.add("status", "Not a valid choice: use draft or published.")
-            return None
-        return status
+        return clean
 
     def _custom_body(self, body: dict[str, Any]) -> dict[str, Any]:
         # The published schema also shows a `custom_fields` map (field id -> value);
@@ -150,66 +141,104 @@ class CustomActivityService(Service):
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         errors = FieldErrors()
-        type_row = self._types().instance_type(body, "custom_activity_type_id", errors)
-        lead_id = body.get("lead_id")
-        if lead_id is None:
-            errors.add("lead", "This field is required.")
-        elif not isinstance(lead_id, str) or self.repo.find(self.spec.parent("lead_id"), lead_id) is None:
-            errors.add("lead", "Object does not exist.")
-            lead_id = None
-        contact_id = self._contact(body, lead_id, errors)
-        user_id = self._member(body, ("user_id",), "user", errors) or self.ctx.actor.user_id
-        created_by = self._member(body, ("created_by_id", "created_by"), "created_by", errors)
-        status = self._status(body, errors) or "published"
+        found: dict[str, Any] = {}
+
+        def of_type(value: Any) -> Any:
+            found["type"] = self._types().instance_type(value)
+            return found["type"]["id"]
+
+        def on_lead(value: Any) -> Any:
+            if value is None:
+                raise Problem(REQUIRED)
+            if not isinstance(value, str) or self.repo.find(self.spec.parent("lead_id"), value) is None:
+                raise Problem(DOES_NOT_EXIST)
+            found["lead_id"] = value
+            return value
+
+        values = self._fields().clean(
+            body,
+            creating=True,
+            errors=errors,
+            cleaners={
+                "custom_activity_type_id": of_type,
+                "lead_id": on_lead,
+                "contact_id": self._contact(lambda: found.get("lead_id")),
+                "user_id": self._member,
+                "activity_at": self._moment,
+            },
+        )
+        created_by = self._written_by(body, errors)
         now = clock.now()
-        date_created = self._moment(body, "date_created", errors) or now
-        activity_at = self._moment(body, "activity_at", errors) or date_created
+        try:
+            date_created = self._moment(body.get("date_created")) or now
+        except Problem as problem:
+            errors.add("date_created", problem.message)
+            date_created = now
         pinned = body.get("pinned")
         if pinned is not None and not isinstance(pinned, bool):
             errors.add("pinned", "Must be true or false.")
+        type_row = found.get("type")
         if type_row is None:
             errors.raise_if_any()
             raise AssertionError("unreachable")
         may_edit_instances(self.ctx, type_row)
+        status = values.get("status") or "published"
         custom = self._values(type_row["id"])
-        stored = custom.apply({}, self._custom_body(body), errors, lead_id=lead_id)
+        stored = custom.apply({}, self._custom_body(body), errors, lead_id=found.get("lead_id"))
         if status == "published":
             custom.check_required(stored, errors)
         errors.raise_if_any()
-        values: Row = {
-            "custom_activity_type_id": type_row["id"],
-            "lead_id": lead_id,
-            "contact_id": contact_id,
-            "user_id": user_id,
-            "status": status,
-            "activity_at": activity_at,
-            "last_published_at": now if status == "published" else None,
-            "pinned_at": now if pinned else None,
-            "source": "api",
-            "payload": {},
-            "custom": stored,
-            "date_created": date_created,
-        }
+        values.update(
+            user_id=values.get("user_id") or self.ctx.actor.user_id,
+            status=status,
+            activity_at=values.get("activity_at") or date_created,
+            last_published_at=now if status == "published" else None,
+            pinned_at=now if pinned else None,
+            source="api",
+            payload={},
+            custom=stored,
+            date_created=date_created,
+        )
         if created_by is not None:
             values["created_by"] = created_by
         return values
 
+    def _written_by(self, body: dict[str, Any], errors: FieldErrors) -> Any:
+        """Who an imported activity says created it (`created_by_id`, or `created_by`)."""
+        for key in ("created_by_id", "created_by"):
+            if body.get(key) is not None:
+                try:
+                    return self._member(body[key])
+                except Problem as problem:
+                    errors.add("created_by", problem.message)
+                    return None
+        return None
+
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         may_edit_instances(self.ctx, self._types().get(row["custom_activity_type_id"]))
         errors = FieldErrors()
-        values: Row = {}
-        for key, column in (("lead_id", "lead_id"), ("custom_activity_type_id", "custom_activity_type_id")):
-            if key in body and body[key] != row[column]:
+        for key in ("lead_id", "custom_activity_type_id"):
+            if key in body and body[key] != row[key]:
                 errors.add(key, "This cannot be changed.")
-        if "contact_id" in body:
-            values["contact_id"] = self._contact(body, row["lead_id"], errors)
-        if body.get("activity_at") is not None:
-            values["activity_at"] = self._moment(body, "activity_at", errors)
-        status = self._status(body, errors) or row["status"]
-        if status != row["status"]:
-            values["status"] = status
-            if status == "published":
-                values["last_published_at"] = clock.now()
+        values = self._fields().clean(
+            body,
+            creating=False,
+            errors=errors,
+            cleaners={
+                "custom_activity_type_id": unchanged,
+                "lead_id": unchanged,
+                "contact_id": self._contact(lambda: row["lead_id"]),
+                "user_id": self._member,
+                "activity_at": self._moment,
+            },
+        )
+        for key in ("activity_at", "status"):
+            # A null leaves them as they are.
+            if key in values and values[key] is None:
+                del values[key]
+        status = values.get("status", row["status"])
+        if status != row["status"] and status == "published":
+            values["last_published_at"] = clock.now()
         if "pinned" in body:
             pinned = body["pinned"]
             if pinned is not None and not isinstance(pinned, bool):

@@ -4,7 +4,7 @@ from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECTS, RANGE, TEXT, Fiel
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
-from leadbase.resources.activity.custom import TYPE, CustomActivityService
+from leadbase.resources.activity.custom import TYPE, CustomActivityService, status_value
 
 # The filters every activity list takes (comma lists of ids, as Close's clients send them).
 BY_OBJECT = {
@@ -67,9 +67,9 @@ CUSTOM_ACTIVITY = register(
                 shown("id", filter_operators=EQUAL),
                 shown("_type", TEXT, computed=True),
                 Field("custom_activity_type_id", required=True),
-                Field("lead_id", required=True),
-                Field("contact_id", nullable=True),
-                Field("user_id", nullable=True),
+                Field("lead_id", required=True, error_name="lead"),
+                Field("contact_id", nullable=True, error_name="contact"),
+                Field("user_id", nullable=True, error_name="user"),
                 shown("user_name", TEXT, computed=True, nullable=True),
                 shown("created_by", nullable=True),
                 shown("created_by_name", TEXT, computed=True, nullable=True),
@@ -79,7 +79,7 @@ CUSTOM_ACTIVITY = register(
                 shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
                 shown("date_updated", DATETIME, sortable=True),
                 Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True),
-                Field("status", TEXT, description="draft or published"),
+                Field("status", TEXT, cleaner=status_value, description="draft or published"),
                 shown("last_published_at", DATETIME, nullable=True),
                 Field("pinned", BOOL, computed=True),
                 shown("pinned_at", DATETIME, nullable=True),

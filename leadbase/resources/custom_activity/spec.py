@@ -1,10 +1,9 @@
 from leadbase.api.endpoint import expose
 from leadbase.core.ids import SHORT
-from leadbase.db.fields import BOOL, IDS, OBJECTS, TEXT, Field, Fields, audit, shown
 from leadbase.db.models import custom_activity_type
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.custom_activity.service import CustomActivityTypeService
-from leadbase.resources.custom_types import TYPE_ENDPOINT
+from leadbase.resources.custom_types import TYPE_ENDPOINT, type_fields
 
 CUSTOM_ACTIVITY_TYPE = register(
     ResourceSpec(
@@ -15,18 +14,7 @@ CUSTOM_ACTIVITY_TYPE = register(
         model_name="CustomActivityType",
         service=CustomActivityTypeService,
         object_type="custom_activity_type",
-        fields=Fields(
-            (
-                shown("id"),
-                Field("name", TEXT, required=True, nullable=False, blank=False),
-                Field("description", TEXT),
-                Field("api_create_only", BOOL),
-                Field("editable_with_roles", IDS),
-                Field("is_archived", BOOL),
-                Field("fields", OBJECTS, description="Its fields' ids in a new order (on update)."),
-                *audit(),
-            )
-        ),
+        fields=type_fields(),
     )
 )
 CUSTOM_ACTIVITY_TYPE_ENDPOINT = expose(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from leadbase.core.errors import FieldErrors
-from leadbase.resources.common import MISSING
-from leadbase.resources.organization.provision import ROLES
+from leadbase.db.fields import Problem
+from leadbase.resources.common import MISSING, NAME_LENGTH, name_value, roles_value
 
-NAME_LENGTH = 255
+__all__ = ["NAME_LENGTH", "clean_bool", "clean_choices", "clean_description", "clean_name", "clean_roles"]
 FIELD_DESCRIPTION_LENGTH = 280
 TYPE_DESCRIPTION_LENGTH = 10_000
 
@@ -18,18 +18,11 @@ def clean_name(body: dict[str, Any], key: str, errors: FieldErrors, *, required:
         if required:
             errors.add(key, "This field is required.")
         return MISSING
-    value = body[key]
-    if not isinstance(value, str):
-        errors.add(key, "This field is required." if value is None else "Not a valid string.")
+    try:
+        return name_value(body[key])
+    except Problem as problem:
+        errors.add(key, problem.message)
         return MISSING
-    value = value.strip()
-    if not value:
-        errors.add(key, "This field may not be blank.")
-        return MISSING
-    if len(value) > NAME_LENGTH:
-        errors.add(key, f"Longer than the maximum of {NAME_LENGTH} characters.")
-        return MISSING
-    return value
 
 
 def clean_description(body: dict[str, Any], errors: FieldErrors, *, max_length: int) -> Any:
@@ -61,17 +54,11 @@ def clean_roles(body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
     """A list of roles: built-in names (admin, superuser, user, restricteduser) or role_ ids."""
     if key not in body:
         return MISSING
-    value = body[key]
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.add(key, "Expected a list of role ids.")
+    try:
+        return roles_value(body[key])
+    except Problem as problem:
+        errors.add(key, problem.message)
         return MISSING
-    unknown = [v for v in value if v not in ROLES and not v.startswith("role_")]
-    if unknown:
-        errors.add(key, f"Not a role: {', '.join(unknown)}. Use {', '.join(ROLES)} or a role_ id.")
-        return MISSING
-    return list(dict.fromkeys(value))
 
 
 def clean_choices(value: Any, errors: FieldErrors) -> list[str] | None:

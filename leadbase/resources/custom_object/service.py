@@ -5,21 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues, custom_values
+from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.filters import Filter, Term
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import MISSING
-from leadbase.resources.custom_field.clean import clean_name
 from leadbase.resources.custom_types import (
+    DOES_NOT_EXIST,
     CustomTypeService,
     check_unchanged,
     may_edit_instances,
     type_service,
+    unchanged,
 )
 
 
@@ -39,23 +39,11 @@ class CustomObjectService(Service):
         return custom_values(self.ctx, "custom_object", type_id)
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        out = []
-        for r in rows:
-            out.append(
-                {
-                    "id": r["id"],
-                    "custom_object_type_id": r["custom_object_type_id"],
-                    "lead_id": r["lead_id"],
-                    "name": r["name"],
-                    **self._values(r["custom_object_type_id"]).render(r["custom"] or {}),
-                    "organization_id": r["organization_id"],
-                    "created_by": r["created_by"],
-                    "updated_by": r["updated_by"],
-                    "date_created": iso(r["date_created"]),
-                    "date_updated": iso(r["date_updated"]),
-                }
-            )
-        return out
+        fields = self._fields()
+        return [
+            {**fields.render(r), **self._values(r["custom_object_type_id"]).render(r["custom"] or {})}
+            for r in rows
+        ]
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         # Close lists one lead's objects at a time (lead_id is required, so it is not a
@@ -69,32 +57,39 @@ class CustomObjectService(Service):
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         errors = FieldErrors()
-        type_row = self._types().instance_type(body, "custom_object_type_id", errors)
-        lead_id = body.get("lead_id")
-        if lead_id is None:
-            errors.add("lead_id", "This field is required.")
-        elif not isinstance(lead_id, str) or self.repo.find(self.spec.parent("lead_id"), lead_id) is None:
-            errors.add("lead_id", "Object does not exist.")
-        name = clean_name(body, "name", errors, required=True)
-        if type_row is None:
+        types: list[Row] = []
+
+        def of_type(value: Any) -> Any:
+            types.append(self._types().instance_type(value))
+            return types[0]["id"]
+
+        def on_lead(value: Any) -> Any:
+            if value is None:
+                raise Problem(REQUIRED)
+            if not isinstance(value, str) or self.repo.find(self.spec.parent("lead_id"), value) is None:
+                raise Problem(DOES_NOT_EXIST)
+            return value
+
+        cleaners = {"custom_object_type_id": of_type, "lead_id": on_lead}
+        values = self._fields().clean(body, creating=True, errors=errors, cleaners=cleaners)
+        if not types:
             errors.raise_if_any()
             raise AssertionError("unreachable")
-        may_edit_instances(self.ctx, type_row)
-        custom = self._values(type_row["id"])
+        may_edit_instances(self.ctx, types[0])
+        custom = self._values(types[0]["id"])
+        lead_id = body.get("lead_id")
         stored = custom.apply({}, body, errors, lead_id=lead_id if isinstance(lead_id, str) else None)
         custom.check_required(stored, errors)
         errors.raise_if_any()
-        return {"custom_object_type_id": type_row["id"], "lead_id": lead_id, "name": name, "custom": stored}
+        return {**values, "custom": stored}
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         type_row = self._types().get(row["custom_object_type_id"])
         may_edit_instances(self.ctx, type_row)
         check_unchanged(body, row, ("lead_id", "custom_object_type_id"))
         errors = FieldErrors()
-        values: Row = {}
-        name = clean_name(body, "name", errors, required=False)
-        if name is not MISSING:
-            values["name"] = name
+        cleaners = {"custom_object_type_id": unchanged, "lead_id": unchanged}
+        values = self._fields().clean(body, creating=False, errors=errors, cleaners=cleaners)
         custom = self._values(row["custom_object_type_id"])
         stored = custom.apply(row["custom"] or {}, body, errors, lead_id=row["lead_id"])
         # A required field must hold a value whenever the object is saved.

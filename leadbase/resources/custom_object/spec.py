@@ -1,7 +1,8 @@
 from leadbase.api.endpoint import expose
-from leadbase.db.fields import EQUAL, TEXT, Field, Fields, audit, shown
+from leadbase.db.fields import EQUAL, Field, Fields, audit, shown
 from leadbase.db.models import custom_object
 from leadbase.db.resource import Parent, ResourceSpec, register
+from leadbase.resources.common import name_field
 from leadbase.resources.custom_object.service import CustomObjectService
 
 CUSTOM_OBJECT = register(
@@ -21,7 +22,7 @@ CUSTOM_OBJECT = register(
                 shown("id", filter_operators=EQUAL),
                 Field("custom_object_type_id", required=True, filter_operators=EQUAL),
                 Field("lead_id", required=True),
-                Field("name", TEXT, required=True, nullable=False, blank=False, sortable=True),
+                name_field(sortable=True),
                 *audit(sortable=True),
             ),
             custom=True,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from leadbase.custom_fields.definitions import OBJECT_TYPE, org_definitions
+from leadbase.custom_fields.definitions import OBJECT_TYPE, OrgDefinitions, org_definitions
 from leadbase.db.repository import Row
 from leadbase.resources.custom_field.render import render_back_reference
 from leadbase.resources.custom_field.service import delete_field
@@ -18,13 +19,11 @@ class CustomObjectTypeService(CustomTypeService):
     field_kind = "custom_object"
     has_plural = True
 
-    def extra(self, row: Row) -> dict[str, Any]:
-        definitions = org_definitions(self.ctx)
-        return {
-            "back_reference_fields": [
-                render_back_reference(r, definitions) for r in definitions.referencing(row["id"])
-            ]
-        }
+    def computed(self, definitions: OrgDefinitions) -> dict[str, Callable[[Row], Any]]:
+        def back_references(row: Row) -> list[dict[str, Any]]:
+            return [render_back_reference(r, definitions) for r in definitions.referencing(row["id"])]
+
+        return {"back_reference_fields": back_references}
 
     def delete_dependants(self, row: Row) -> None:
         # Fields elsewhere that point at this type cannot point anywhere once it is gone:

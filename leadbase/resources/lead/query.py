@@ -18,8 +18,8 @@ from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import BadRequest
 from leadbase.db.context import Context
 from leadbase.db.filters import And, Filter, Not, Operator, Or, Term
+from leadbase.db.orgcache import lead_statuses as ordered_statuses
 from leadbase.db.query import Ordering
-from leadbase.resources.status.service import ordered_statuses
 from leadbase.search import lead_query as parsed
 
 _SORTS = {

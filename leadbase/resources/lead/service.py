@@ -11,13 +11,13 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.filters import Filter
+from leadbase.db.orgcache import lead_statuses as ordered_statuses
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text, user_names
 from leadbase.resources.contact.service import clean_contact
 from leadbase.resources.lead.query import parse_lead_query
-from leadbase.resources.status.service import ordered_statuses
 
 ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
 

@@ -12,9 +12,7 @@ from leadbase.core import clock
 from leadbase.core.ids import BASE62, LONG, SHORT, new_id
 from leadbase.core.names import name_key
 from leadbase.db.models import api_key, lead_status, membership, organization, user
-from leadbase.resources.status.service import DEFAULT_LEAD_STATUSES
-
-ROLES = ("admin", "superuser", "user", "restricteduser")
+from leadbase.resources.common import DEFAULT_LEAD_STATUSES, ROLES
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Forbidden, Invalid
 from leadbase.db.context import Context
 from leadbase.db.models import lead_status, membership, user
+from leadbase.db.orgcache import forget_lead_statuses as forget_statuses
+from leadbase.db.orgcache import lead_statuses as ordered_statuses
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, full_name, optional_text
 from leadbase.resources.custom_field.render import lead_custom_fields
-from leadbase.resources.status.service import forget_statuses, ordered_statuses
 
 CURRENCY_SYMBOLS = {
     "USD": "$",

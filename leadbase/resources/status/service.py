@@ -8,13 +8,11 @@ from sqlalchemy import func, select
 
 from leadbase.core.errors import Forbidden, Invalid
 from leadbase.core.names import name_key
-from leadbase.db.context import Context
 from leadbase.db.models import lead, lead_status
-from leadbase.db.orgcache import cached
+from leadbase.db.orgcache import forget_lead_statuses, lead_statuses
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-
-DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
+from leadbase.resources.common import DEFAULT_LEAD_STATUSES as DEFAULT_LEAD_STATUSES
 
 
 def label_taken() -> Invalid:
@@ -25,28 +23,9 @@ def label_taken() -> Invalid:
 LABEL_TAKEN = {"uq_lead_status_organization_id_label_key": label_taken}
 
 
-def _load_statuses(ctx: Context) -> tuple[Row, ...]:
-    stmt = (
-        select(lead_status)
-        .where(lead_status.c.organization_id == ctx.organization_id)
-        .order_by(lead_status.c.position, lead_status.c.date_created)
-    )
-    return tuple(dict(r) for r in ctx.conn.execute(stmt).mappings())
-
-
-def ordered_statuses(ctx: Context) -> list[Row]:
-    """The organization's lead statuses in order: once per request, from the process cache when current.
-
-    The rows are shared with other requests: read them, never change them.
-    """
-    statuses = ctx.memo.get("lead_statuses")
-    if statuses is None:
-        statuses = ctx.memo["lead_statuses"] = cached(ctx, "lead_statuses", _load_statuses)
-    return list(statuses)
-
-
-def forget_statuses(ctx: Context) -> None:
-    ctx.memo.pop("lead_statuses", None)
+# The readers live below the resources (db/orgcache.py), where every resource reads them.
+ordered_statuses = lead_statuses
+forget_statuses = forget_lead_statuses
 
 
 ADMINS_ONLY = "Only admins of the organization may create, rename or delete lead statuses."
