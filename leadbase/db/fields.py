@@ -246,11 +246,28 @@ def _renderer(value_type: ValueType) -> Callable[[Any], Any]:
     return value_type.render
 
 
-def _by_name(functions: Mapping[str, Callable[[Row], Any]]) -> Callable[[Field, Row], Any]:
-    def compute(f: Field, row: Row) -> Any:
-        return functions[f.name](row)
+_NOTHING: Mapping[str, Callable[[Row], Any]] = {}
 
-    return compute
+
+def _render_function(
+    shown: tuple[tuple[str, str, Field, Callable[[Any], Any] | None], ...],
+) -> Callable[[Row, Mapping[str, Callable[[Row], Any]]], dict[str, Any]]:
+    """A function of (row, computed functions by name) returning the representation: a dict
+    display with one entry per shown field, generated from the declaration."""
+    scope: dict[str, Any] = {}
+    entries = []
+    for number, (name, source, _field, render) in enumerate(shown):
+        if render is None:
+            entries.append(f"{name!r}: computed[{name!r}](row)")
+        elif render is _same:
+            entries.append(f"{name!r}: row[{source!r}]")
+        else:
+            scope[f"render_{number}"] = render
+            entries.append(f"{name!r}: render_{number}(row[{source!r}])")
+    code = "def render(row, computed):\n    return {" + ", ".join(entries) + "}\n"
+    exec(compile(code, "<leadbase.db.fields render>", "exec"), scope)
+    function: Callable[[Row, Mapping[str, Callable[[Row], Any]]], dict[str, Any]] = scope["render"]
+    return function
 
 
 def blank_if_null(value: Any) -> Any:
@@ -279,6 +296,8 @@ class Fields:
     _shown: tuple[tuple[str, str, Field, Callable[[Any], Any] | None], ...] = field(
         init=False, repr=False, compare=False
     )
+    # Whether no shown field is computed (rendering needs nothing but the row).
+    _plain: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.declared})
@@ -291,6 +310,7 @@ class Fields:
             if not f.write_only
         )
         object.__setattr__(self, "_shown", shown)
+        object.__setattr__(self, "_plain", all(render is not None for _, _, _, render in shown))
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.declared)
@@ -353,8 +373,10 @@ class Fields:
         function of the row; a service builds it once per page, from what it loaded for
         the whole page (names, children), so rendering a row runs no query.
         """
-        if isinstance(computed, Mapping):
-            computed = _by_name(computed)
+        if type(computed) is dict or isinstance(computed, Mapping):
+            return self._compiled(row, computed)
+        if computed is None and self._plain:
+            return self._compiled(row, _NOTHING)
         out: dict[str, Any] = {}
         for name, source, f, render in self._shown:
             if render is not None:
@@ -365,6 +387,16 @@ class Fields:
             else:
                 out[name] = computed(f, row)
         return out
+
+    @property
+    def _compiled(self) -> Callable[[Row, Mapping[str, Callable[[Row], Any]]], dict[str, Any]]:
+        """`render` as one dict display built for these fields, made once: a loop over the
+        fields cost a lead GET ~25 us more than the hand-written dict it replaced."""
+        made = self.__dict__.get("_render_function")
+        if made is None:
+            made = _render_function(self._shown)
+            object.__setattr__(self, "_render_function", made)
+        return made
 
     # ---- lists ---------------------------------------------------------------------------
 

@@ -64,6 +64,11 @@ class Service:
         """Column values that change, or Invalid (PUT is partial)."""
         return self._fields().clean(body, creating=False)
 
+    def validate_embedded(self, body: Any, parent_id: str | None) -> Row:
+        """Column values of a child posted inside its parent's body (a lead's `contacts`), not
+        naming the parent: `parent_id` is None while the parent's own body is being checked."""
+        return self.validate_create(require_object(body))
+
     def _fields(self) -> Fields:
         if self.spec.fields is None:
             raise NotImplementedError(f"{self.spec.path} declares no fields: its service must say how")
@@ -122,6 +127,12 @@ class Service:
                 by_parent.setdefault(child_row[embed.column], []).append(data)
             out[embed.name] = by_parent
         return out
+
+    def embedded_fields(
+        self, embedded: dict[str, dict[str, list[dict[str, Any]]]]
+    ) -> dict[str, Callable[[Row], Any]]:
+        """Computed-field functions showing each embedded relation's children (from `embedded`)."""
+        return {name: _children_of(by_parent) for name, by_parent in embedded.items()}
 
     def render_one(self, row: Row) -> dict[str, Any]:
         return self.render([row])[0]
@@ -208,6 +219,13 @@ class Service:
             parent_row = self.repo.find(parent.spec, parent_id)
             if parent_row is not None:
                 self.unit.touch(parent.spec, parent_row)
+
+
+def _children_of(by_parent: dict[str, list[dict[str, Any]]]) -> Callable[[Row], Any]:
+    def children(row: Row) -> list[dict[str, Any]]:
+        return by_parent.get(row["id"], [])
+
+    return children
 
 
 def require_object(body: Any) -> dict[str, Any]:

@@ -114,9 +114,8 @@ class LeadLoader(Loader):
         return [spec.table.name, spec.embedded("contacts").table.name, "event"]
 
     def write(self, bodies: list[dict[str, Any]], offset: int) -> None:
-        from leadbase.resources.contact.service import clean_contact, render_contacts
-
         contact_spec = self.spec.embedded("contacts")
+        contact_service = contact_spec.service(self.ctx, contact_spec)
         lead_rows: list[Row] = []
         contact_rows: list[Row] = []
         contacts_of: list[list[Row]] = []
@@ -133,7 +132,7 @@ class LeadLoader(Loader):
                 nested: dict[str, Any] = {}
                 for number, contact_body in enumerate(contacts):
                     try:
-                        contact_values = clean_contact(self.ctx, contact_body, None, lead_row["id"])
+                        contact_values = contact_service.validate_embedded(contact_body, lead_row["id"])
                     except Invalid as exc:
                         nested[str(number)] = exc.body()
                         continue
@@ -152,12 +151,12 @@ class LeadLoader(Loader):
         self.repo.insert_rows(contact_spec, contact_rows)
         events: list[Row | None] = []
         for lead_row, data, own in zip(lead_rows, self.service.render(lead_rows), contacts_of, strict=True):
-            # A lead renders its contacts with render_contacts, as a contact's own event does:
+            # A lead renders its contacts with the contact service, as a contact's own event does:
             # take them from there instead of rendering every contact twice.
             embedded = data.get("contacts")
             by_id = {c.get("id"): c for c in embedded} if isinstance(embedded, list) else {}
             for contact_row in own:
-                contact_data = by_id.get(contact_row["id"]) or render_contacts(self.ctx, [contact_row])[0]
+                contact_data = by_id.get(contact_row["id"]) or contact_service.render([contact_row])[0]
                 events.append(
                     self.repo.event_row(
                         contact_spec, contact_row, "created", data=contact_data, previous_data={}

@@ -8,15 +8,14 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from leadbase.core.errors import FieldErrors
+from leadbase.db.fields import Problem
 
 
-def _entries(name: str, value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
+def _entries(value: Any) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.add(name, "Expected a list.")
-        return None
+        raise Problem("Expected a list.")
     return value
 
 
@@ -34,10 +33,9 @@ def _entry_type(entry: dict[str, Any], default: str) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def clean_emails(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
-    entries = _entries("emails", value, errors)
-    if entries is None:
-        return None
+def clean_emails(value: Any) -> list[dict[str, Any]]:
+    """A contact's emails (a field cleaner): each address checked and normalized."""
+    entries = _entries(value)
     cleaned: list[dict[str, Any]] = []
     nested: dict[str, Any] = {}
     for index, entry in enumerate(entries):
@@ -59,15 +57,13 @@ def clean_emails(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None
             continue
         cleaned.append({"email": address, "type": kind})
     if nested:
-        errors.add("emails", _nested(nested))
-        return None
+        raise Problem(_nested(nested))
     return cleaned
 
 
-def clean_phones(value: Any, errors: FieldErrors, region: str) -> list[dict[str, Any]] | None:
-    entries = _entries("phones", value, errors)
-    if entries is None:
-        return None
+def clean_phones(value: Any, region: str) -> list[dict[str, Any]]:
+    """A contact's phones in E.164, read in the organization's region when they have no country code."""
+    entries = _entries(value)
     cleaned: list[dict[str, Any]] = []
     nested: dict[str, Any] = {}
     for index, entry in enumerate(entries):
@@ -88,15 +84,13 @@ def clean_phones(value: Any, errors: FieldErrors, region: str) -> list[dict[str,
             {"phone": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "type": kind}
         )
     if nested:
-        errors.add("phones", _nested(nested))
-        return None
+        raise Problem(_nested(nested))
     return cleaned
 
 
-def clean_urls(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
-    entries = _entries("urls", value, errors)
-    if entries is None:
-        return None
+def clean_urls(value: Any) -> list[dict[str, Any]]:
+    """A contact's urls (a field cleaner)."""
+    entries = _entries(value)
     cleaned: list[dict[str, Any]] = []
     nested: dict[str, Any] = {}
     for index, entry in enumerate(entries):
@@ -107,8 +101,7 @@ def clean_urls(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
             continue
         cleaned.append({"url": url.strip(), "type": kind})
     if nested:
-        errors.add("urls", _nested(nested))
-        return None
+        raise Problem(_nested(nested))
     return cleaned
 
 
@@ -121,6 +114,14 @@ def _phone_details(phone: str) -> tuple[str, str | None]:
         return phone, None
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return formatted, phonenumbers.region_code_for_number(number)
+
+
+def render_emails(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**e, "is_unsubscribed": False} for e in stored]
+
+
+def render_phones(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [render_phone(p) for p in stored]
 
 
 def render_phone(entry: dict[str, Any]) -> dict[str, Any]:

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.values import CustomValues
+from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import MISSING, optional_text, user_names
-from leadbase.resources.contact.service import clean_contact
+from leadbase.resources.common import user_names
 from leadbase.resources.lead.query import parse_lead_query
 
 ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
 
 
-def clean_addresses(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | None:
+def clean_addresses(value: Any) -> list[dict[str, Any]]:
+    """A lead's addresses (a field cleaner): a list of objects of text fields."""
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.add("addresses", "Expected a list.")
-        return None
+        raise Problem("Expected a list.")
     cleaned, nested = [], {}
     for index, entry in enumerate(value):
         if not isinstance(entry, dict):
@@ -43,9 +42,16 @@ def clean_addresses(value: Any, errors: FieldErrors) -> list[dict[str, Any]] | N
             continue
         cleaned.append({k: entry.get(k) for k in ADDRESS_FIELDS})
     if nested:
-        errors.add("addresses", {"errors": nested})
-        return None
+        raise Problem({"errors": nested})
     return cleaned
+
+
+def render_addresses(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**a, "tz_ids": []} for a in stored]
+
+
+def _none(_row: Row) -> list[Any]:
+    return []
 
 
 def status_gone() -> Invalid:
@@ -62,43 +68,50 @@ class LeadService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
-        contacts_by_lead = self.embedded(rows)["contacts"]
+        embedded = self.embedded(rows)
+        contacts_by_lead = embedded["contacts"]
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._settings_value("html_base_url", "https://app.close.com")
+
+        def contacts(row: Row) -> list[dict[str, Any]]:
+            return contacts_by_lead.get(row["id"], [])
+
+        def display_name(row: Row) -> Any:
+            if row["name"]:
+                return row["name"]
+            shown = contacts(row)
+            return shown[0]["display_name"] if shown else ""
+
+        def primary(key: str) -> Callable[[Row], Any]:
+            def first(row: Row) -> Any:
+                return next((entry for c in contacts(row) for entry in c[key]), None)
+
+            return first
+
+        computed: dict[str, Callable[[Row], Any]] = {
+            "display_name": display_name,
+            "status_label": lambda row: statuses.get(row["status_id"]),
+            "contact_ids": lambda row: [c["id"] for c in contacts(row)],
+            # Placeholders until their resources exist; an embedded relation of that name replaces one.
+            "opportunities": _none,
+            "tasks": _none,
+            "integration_links": _none,
+            "primary_email": primary("emails"),
+            "primary_phone": primary("phones"),
+            "html_url": lambda row: f"{base_url}/lead/{row['id']}/",
+            "created_by_name": lambda row: names.get(row["created_by"]) if row["created_by"] else None,
+            "updated_by_name": lambda row: names.get(row["updated_by"]) if row["updated_by"] else None,
+            # Rendered below with the custom.cf_... keys.
+            "custom": lambda _row: None,
+            **self.embedded_fields(embedded),
+        }
+        render = self._fields().render
         out = []
         for r in rows:
-            contacts = contacts_by_lead.get(r["id"], [])
-            emails = [e for c in contacts for e in c["emails"]]
-            phones = [p for c in contacts for p in c["phones"]]
-            out.append(
-                {
-                    "id": r["id"],
-                    "name": r["name"],
-                    "display_name": r["name"] or (contacts[0]["display_name"] if contacts else ""),
-                    "description": r["description"] if r["description"] is not None else "",
-                    "url": r["url"],
-                    "status_id": r["status_id"],
-                    "status_label": statuses.get(r["status_id"]),
-                    "addresses": [{**a, "tz_ids": []} for a in r["addresses"]],
-                    "contacts": contacts,
-                    "contact_ids": [c["id"] for c in contacts],
-                    "opportunities": [],
-                    "tasks": [],
-                    "integration_links": [],
-                    "primary_email": emails[0] if emails else None,
-                    "primary_phone": phones[0] if phones else None,
-                    "organization_id": r["organization_id"],
-                    "html_url": f"{base_url}/lead/{r['id']}/",
-                    "date_created": iso(r["date_created"]),
-                    "date_updated": iso(r["date_updated"]),
-                    "created_by": r["created_by"],
-                    "updated_by": r["updated_by"],
-                    "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
-                    "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
-                    **custom.render(r["custom"] or {}, legacy_dict=True),
-                }
-            )
+            data = render(r, computed)
+            data.update(custom.render(r["custom"] or {}, legacy_dict=True))
+            out.append(data)
         return out
 
     def _settings_value(self, name: str, default: str) -> str:
@@ -116,38 +129,35 @@ class LeadService(Service):
 
     # ---- writing -------------------------------------------------------------------------
 
-    def _status_id(self, body: dict[str, Any], errors: FieldErrors) -> Any:
+    def _clean(self, body: dict[str, Any], current: Row | None) -> Row:
+        errors = FieldErrors()
         statuses = ordered_statuses(self.ctx)
-        if "status_id" in body and body["status_id"] is not None:
-            wanted = body["status_id"]
+
+        def by_id(wanted: Any) -> Any:
+            if wanted is None:
+                return None
             if any(s["id"] == wanted for s in statuses):
                 return wanted
-            errors.add("status", status_gone().field_errors["status"])
-            return MISSING
-        if "status" in body and body["status"] is not None:
-            label = body["status"]
+            raise Problem(status_gone().field_errors["status"])
+
+        def by_label(label: Any) -> Any:
+            if label is None or body.get("status_id") is not None:
+                return None  # status_id, when given, wins
             key = name_key(label) if isinstance(label, str) else None
             for s in statuses:
                 if s["label_key"] == key:
                     return s["id"]
-            errors.add("status", f"Not a valid choice. {label!r} is not a lead status of this organization.")
-            return MISSING
-        return MISSING
+            raise Problem(f"Not a valid choice. {label!r} is not a lead status of this organization.")
 
-    def _clean(self, body: dict[str, Any], current: Row | None) -> Row:
-        errors = FieldErrors()
-        values: Row = {}
-        for name in ("name", "description", "url"):
-            value = optional_text(body, name, errors)
-            if value is not MISSING:
-                values[name] = value
-        status_id = self._status_id(body, errors)
-        if status_id is not MISSING:
-            values["status_id"] = status_id
-        if "addresses" in body:
-            addresses = clean_addresses(body["addresses"], errors)
-            if addresses is not None:
-                values["addresses"] = addresses
+        values = self._fields().clean(
+            body, creating=current is None, errors=errors, cleaners={"status_id": by_id, "status": by_label}
+        )
+        # A null status (or status_id) leaves the status as it is, or to the default.
+        label_status = values.pop("status", None)
+        if values.get("status_id") is None:
+            values.pop("status_id", None)
+            if label_status is not None:
+                values["status_id"] = label_status
         custom = CustomValues(self.ctx, "lead")
         lead_id = current["id"] if current else None
         new_custom = custom.apply((current or {}).get("custom") or {}, body, errors, lead_id=lead_id)
@@ -158,6 +168,10 @@ class LeadService(Service):
         errors.raise_if_any()
         return values
 
+    def _contacts(self) -> Service:
+        spec = self.spec.embedded("contacts")
+        return spec.service(self.ctx, spec)
+
     def _check_contacts(self, contacts: Any, errors: FieldErrors) -> None:
         if contacts is None:
             return
@@ -165,9 +179,10 @@ class LeadService(Service):
             errors.add("contacts", "Expected a list of contacts.")
             return
         nested: dict[str, Any] = {}
+        service = self._contacts()
         for index, body in enumerate(contacts):
             try:
-                clean_contact(self.ctx, body, None, None)
+                service.validate_embedded(body, None)
             except Invalid as exc:
                 nested[str(index)] = exc.body()
         if nested:
@@ -180,19 +195,14 @@ class LeadService(Service):
             if not statuses:
                 raise Invalid.field("status", "The organization has no lead statuses.")
             values["status_id"] = statuses[0]["id"]
-        values.setdefault("name", None)
-        values.setdefault("description", "")
-        values.setdefault("url", None)
-        values.setdefault("addresses", [])
         values.setdefault("custom", {})
         return values
 
     def after_create(self, row: Row, body: dict[str, Any]) -> None:
         contacts = body.get("contacts") or []
-        spec = self.spec.embedded("contacts")
-        service = spec.service(self.ctx, spec)
+        service = self._contacts()
         for number, contact_body in enumerate(contacts):
-            values = clean_contact(self.ctx, contact_body, None, row["id"])
+            values = service.validate_embedded(contact_body, row["id"])
             values["lead_id"] = row["id"]
             # Contacts list in creation order: a microsecond apart keeps the body's order
             # even when the clock does not move between them (a frozen test clock).

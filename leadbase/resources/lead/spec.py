@@ -9,13 +9,17 @@ from leadbase.db.fields import (
     Field,
     Fields,
     audit,
+    blank_if_null,
     list_of,
     obj,
     shown,
 )
 from leadbase.db.models import lead
 from leadbase.db.resource import Embedded, Parent, ResourceSpec, register
-from leadbase.resources.lead.service import ADDRESS_FIELDS, LeadService
+from leadbase.resources.lead.service import ADDRESS_FIELDS, LeadService, clean_addresses, render_addresses
+
+# Free text fields hold at most this much.
+TEXT_LENGTH = 10_000
 
 ADDRESSES = list_of(
     obj(**{k: {"type": "string", "nullable": True} for k in ADDRESS_FIELDS}, tz_ids={"type": "array"})
@@ -44,15 +48,21 @@ LEAD = register(
         fields=Fields(
             (
                 shown("id", filter_operators=EQUAL),
-                Field("name", TEXT, sortable=True),
+                Field("name", TEXT, max_length=TEXT_LENGTH, sortable=True),
                 shown("display_name", TEXT, computed=True),
-                Field("description", TEXT),
-                Field("url", TEXT),
-                Field("status_id", filter_operators=EQUAL),
+                Field("description", TEXT, max_length=TEXT_LENGTH, default="", shows=blank_if_null),
+                Field("url", TEXT, max_length=TEXT_LENGTH),
+                # Checked against the organization's statuses by the service; problems under `status`.
+                Field("status_id", filter_operators=EQUAL, error_name="status"),
                 Field("status", TEXT, write_only=True, description="A status label, instead of status_id."),
                 shown("status_label", TEXT, computed=True, nullable=True),
-                Field("addresses", ADDRESSES),
-                Field("contacts", OBJECTS, description="Contacts to create with the lead (on create)."),
+                Field("addresses", ADDRESSES, default=list, cleaner=clean_addresses, shows=render_addresses),
+                Field(
+                    "contacts",
+                    OBJECTS,
+                    computed=True,
+                    description="Contacts to create with the lead (on create).",
+                ),
                 shown("contact_ids", IDS, computed=True),
                 shown("opportunities", OBJECTS, computed=True),
                 shown("tasks", OBJECTS, computed=True),
