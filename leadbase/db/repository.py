@@ -217,6 +217,24 @@ class Repository:
         )
         return {**row, **values}
 
+    def set_order(self, spec: ResourceSpec, ids: Sequence[str], column: str = "position") -> None:
+        """Number the rows `ids` 0, 1, 2... in `column`: an ordered list's new order (the lead
+        statuses reordered through PUT /organization/). No event: the order is not part of the
+        rows' representations; the list that shows it belongs to the caller."""
+        table = spec.table
+        stmt = (
+            update(table)
+            .where(
+                table.c[spec.tenant_column] == bindparam("tenant"),
+                table.c.id == bindparam("row_id"),
+            )
+            .values({column: bindparam("new_position")})
+        )
+        tenant = self.ctx.organization_id
+        self.ctx.conn.execute(
+            stmt, [{"tenant": tenant, "row_id": i, "new_position": n} for n, i in enumerate(ids)]
+        )
+
     def delete_row(self, spec: ResourceSpec, row: Row) -> None:
         table = spec.table
         self.ctx.conn.execute(

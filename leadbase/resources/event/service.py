@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Select
@@ -35,6 +35,17 @@ def naive(moment: Any) -> str | None:
     return str(moment.replace(tzinfo=None).isoformat(timespec="microseconds"))
 
 
+def empty_if_null(value: Any) -> Any:
+    return {} if value is None else value
+
+
+# Shown as Close shows them, never set by leadbase (it has no OAuth clients).
+NOT_STORED: dict[str, Callable[[Row], Any]] = {
+    "oauth_client_id": lambda _r: None,
+    "oauth_scope": lambda _r: None,
+}
+
+
 def encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"s{seq}".encode()).decode().rstrip("=")
 
@@ -54,28 +65,8 @@ def decode_cursor(raw: str) -> int:
 
 class EventService(Service):
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": r["id"],
-                "date_created": naive(r["date_created"]),
-                "date_updated": naive(r["date_updated"]),
-                "organization_id": r["organization_id"],
-                "user_id": r["user_id"],
-                "request_id": r["request_id"],
-                "api_key_id": r["api_key_id"],
-                "oauth_client_id": None,
-                "oauth_scope": None,
-                "object_type": r["object_type"],
-                "object_id": r["object_id"],
-                "lead_id": r["lead_id"],
-                "action": r["action"],
-                "changed_fields": r["changed_fields"],
-                "meta": r["meta"],
-                "data": r["data"],
-                "previous_data": r["previous_data"] if r["previous_data"] is not None else {},
-            }
-            for r in rows
-        ]
+        fields = self._fields()
+        return [fields.render(r, NOT_STORED) for r in rows]
 
     def feed(self, params: Mapping[str, str]) -> dict[str, Any]:
         """One page of the log: newest first, `cursor_next` leads to older events."""

@@ -2,7 +2,7 @@ from leadbase.api.endpoint import expose
 from leadbase.db.fields import DATETIME, IDS, OBJECT, TEXT, Fields, shown
 from leadbase.db.models import event
 from leadbase.db.resource import ResourceSpec, register
-from leadbase.resources.event.service import EventService
+from leadbase.resources.event.service import EventService, empty_if_null, naive
 
 EVENT = register(
     ResourceSpec(
@@ -14,14 +14,15 @@ EVENT = register(
         fields=Fields(
             (
                 shown("id"),
-                shown("date_created", DATETIME),
-                shown("date_updated", DATETIME),
+                # Naive UTC in the envelope (the data inside has offsets), as Close shows them.
+                shown("date_created", DATETIME, shows=naive),
+                shown("date_updated", DATETIME, shows=naive),
                 shown("organization_id"),
                 shown("user_id", nullable=True),
                 shown("request_id", nullable=True),
                 shown("api_key_id", nullable=True),
-                shown("oauth_client_id", nullable=True),
-                shown("oauth_scope", TEXT, nullable=True),
+                shown("oauth_client_id", nullable=True, computed=True),
+                shown("oauth_scope", TEXT, nullable=True, computed=True),
                 shown("object_type", TEXT),
                 shown("object_id"),
                 shown("lead_id", nullable=True),
@@ -29,7 +30,7 @@ EVENT = register(
                 shown("changed_fields", IDS),
                 shown("meta", OBJECT),
                 shown("data", OBJECT, nullable=True),
-                shown("previous_data", OBJECT, nullable=True),
+                shown("previous_data", OBJECT, shows=empty_if_null),
             )
         ),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,31 +14,34 @@ from leadbase.api.routes import FIELDS_PARAMETER
 from leadbase.api.schemas import answer, of_fields
 from leadbase.api.unit import run
 from leadbase.db.context import Context
-from leadbase.db.models import organization
-from leadbase.resources.organization.service import memberships_of, render_membership, render_organizations
-from leadbase.resources.user.service import UserService
-from leadbase.resources.user.spec import USER
+from leadbase.db.resource import resources
+from leadbase.resources import load_all
+
+load_all()
+USERS, ORGANIZATIONS = "user", "organization"
 
 router = APIRouter()
 
 
 def me(ctx: Context) -> dict[str, Any]:
-    users = UserService(ctx, USER)
+    # The user and the organization as their own services show them (through the registry, not
+    # their packages): /me/ is the one view of both.
+    users_spec = resources.get(USERS)
+    users = users_spec.service(ctx, users_spec)
     assert ctx.actor.user_id is not None
     user_row = users.get(ctx.actor.user_id)
     (data,) = users.render([user_row])
     # An API key acts in one organization; /me/ shows that one.
-    org_rows = [
-        dict(r)
-        for r in ctx.conn.execute(
-            select(organization).where(organization.c.id == ctx.organization_id)
-        ).mappings()
+    organizations_spec = resources.get(ORGANIZATIONS)
+    organizations = organizations_spec.service(ctx, organizations_spec)
+    (org,) = organizations.render([organizations.get(ctx.organization_id)])
+    members = [
+        m for m in org["memberships"] + org["inactive_memberships"] if m.get("user_id") == user_row["id"]
     ]
-    members = [m for m in memberships_of(ctx, [ctx.organization_id]) if m.user_id == user_row["id"]]
     return {
         **data,
-        "organizations": render_organizations(ctx, org_rows),
-        "memberships": [render_membership(m) for m in members],
+        "organizations": [org],
+        "memberships": members,
         "email_accounts": [],
         "phone_numbers": [],
         "last_used_timezone": None,
@@ -48,7 +50,7 @@ def me(ctx: Context) -> dict[str, Any]:
 
 LIST = {"type": "array", "items": {"type": "object"}}
 ME = {
-    **of_fields(USER.fields),
+    **of_fields(resources.get(USERS).fields),
     "description": "The user of the API key, in the key's organization.",
 }
 ME["properties"] = {

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Forbidden, Invalid
 from leadbase.db.context import Context
-from leadbase.db.models import lead_status, membership, user
+from leadbase.db.fields import Problem
+from leadbase.db.models import membership, user
 from leadbase.db.orgcache import forget_lead_statuses as forget_statuses
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
 from leadbase.db.repository import Row
+from leadbase.db.resource import resources
 from leadbase.db.service import Service
-from leadbase.resources.common import MISSING, full_name, optional_text
+from leadbase.resources.common import full_name
 from leadbase.resources.custom_field.render import lead_custom_fields
+
+# The resource whose order PUT /organization/ sets.
+LEAD_STATUSES = "status/lead"
 
 CURRENCY_SYMBOLS = {
     "USD": "$",
@@ -32,6 +38,13 @@ CURRENCY_SYMBOLS = {
     "NOK": "kr",
     "DKK": "kr",
 }
+
+
+def currency_value(value: Any) -> str:
+    """An ISO 4217 code (`usd` reads as `USD`)."""
+    if not isinstance(value, str) or len(value) != 3 or not value.isalpha():
+        raise Problem("Not a valid ISO 4217 currency code.")
+    return value.upper()
 
 
 def render_membership(row: Any, *, nested_user: bool = False) -> dict[str, Any]:
@@ -77,43 +90,39 @@ def memberships_of(ctx: Context, organization_ids: list[str]) -> list[Any]:
     return list(ctx.conn.execute(stmt))
 
 
-def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
-    members = memberships_of(ctx, [r["id"] for r in rows])
-    expand = {part.strip() for part in ctx.params.get("_expand", "").split(",")}
-    active_nested = "memberships__user" in expand
-    inactive_nested = "inactive_memberships__user" in expand
-    out = []
-    for r in rows:
-        own = [m for m in members if m.organization_id == r["id"]]
-        statuses = ordered_statuses(ctx) if r["id"] == ctx.organization_id else []
-        out.append(
-            {
-                "id": r["id"],
-                "name": r["name"],
-                "currency": r["currency"],
-                "currency_symbol": CURRENCY_SYMBOLS.get(r["currency"], r["currency"]),
-                "lead_statuses": [{"id": s["id"], "label": s["label"]} for s in statuses],
-                "pipelines": [],
-                "opportunity_statuses": [],
-                "memberships": [render_membership(m, nested_user=active_nested) for m in own if m.is_active],
-                "inactive_memberships": [
-                    render_membership(m, nested_user=inactive_nested) for m in own if not m.is_active
-                ],
-                "lead_custom_fields": lead_custom_fields(ctx) if r["id"] == ctx.organization_id else [],
-                "date_created": iso(r["date_created"]),
-                "date_updated": iso(r["date_updated"]),
-                "created_by": r["created_by"],
-                "updated_by": r["updated_by"],
-            }
-        )
-    return out
-
-
 class OrganizationService(Service):
     """Only the caller's own organization exists for it: any other id is a 404."""
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        return render_organizations(self.ctx, rows)
+        ctx = self.ctx
+        members = memberships_of(ctx, [r["id"] for r in rows])
+        expand = {part.strip() for part in ctx.params.get("_expand", "").split(",")}
+        active_nested = "memberships__user" in expand
+        inactive_nested = "inactive_memberships__user" in expand
+
+        def own(row: Row) -> list[Any]:
+            return [m for m in members if m.organization_id == row["id"]]
+
+        def mine(row: Row) -> bool:
+            return bool(row["id"] == ctx.organization_id)
+
+        computed: dict[str, Callable[[Row], Any]] = {
+            "currency_symbol": lambda row: CURRENCY_SYMBOLS.get(row["currency"], row["currency"]),
+            "lead_statuses": lambda row: [
+                {"id": s["id"], "label": s["label"]} for s in (ordered_statuses(ctx) if mine(row) else [])
+            ],
+            "pipelines": lambda _row: [],
+            "opportunity_statuses": lambda _row: [],
+            "memberships": lambda row: [
+                render_membership(m, nested_user=active_nested) for m in own(row) if m.is_active
+            ],
+            "inactive_memberships": lambda row: [
+                render_membership(m, nested_user=inactive_nested) for m in own(row) if not m.is_active
+            ],
+            "lead_custom_fields": lambda row: lead_custom_fields(ctx) if mine(row) else [],
+        }
+        fields = self._fields()
+        return [fields.render(r, computed) for r in rows]
 
     # The new order of the lead statuses, validated with the body and written by update_outside.
     _status_order: list[str] | None = None
@@ -124,19 +133,7 @@ class OrganizationService(Service):
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         errors = FieldErrors()
-        values: Row = {}
-        name = optional_text(body, "name", errors, max_length=255)
-        if name is not MISSING:
-            if not name or not str(name).strip():
-                errors.add("name", "This field may not be blank.")
-            else:
-                values["name"] = str(name).strip()
-        if "currency" in body:
-            currency = body["currency"]
-            if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
-                errors.add("currency", "Not a valid ISO 4217 currency code.")
-            else:
-                values["currency"] = currency.upper()
+        values = self._fields().clean(body, creating=False, errors=errors)
         if "lead_statuses" in body:
             self._status_order = self._clean_status_order(body["lead_statuses"], errors)
         errors.raise_if_any()
@@ -159,14 +156,7 @@ class OrganizationService(Service):
         ids = self._status_order
         if ids is None or ids == [s["id"] for s in ordered_statuses(self.ctx)]:
             return False
-        for position, status_id in enumerate(ids):
-            self.ctx.conn.execute(
-                update(lead_status)
-                .where(
-                    lead_status.c.organization_id == self.ctx.organization_id, lead_status.c.id == status_id
-                )
-                .values(position=position)
-            )
+        self.repo.set_order(resources.get(LEAD_STATUSES), ids)
         forget_statuses(self.ctx)
         return True
 

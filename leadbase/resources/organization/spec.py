@@ -2,7 +2,7 @@ from leadbase.api.endpoint import expose
 from leadbase.db.fields import DATETIME, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import organization
 from leadbase.db.resource import ResourceSpec, register
-from leadbase.resources.organization.service import OrganizationService
+from leadbase.resources.organization.service import OrganizationService, currency_value
 
 ORGANIZATION = register(
     ResourceSpec(
@@ -16,10 +16,15 @@ ORGANIZATION = register(
         fields=Fields(
             (
                 shown("id"),
-                Field("name", TEXT, nullable=False, blank=False),
-                Field("currency", TEXT, nullable=False),
+                Field("name", TEXT, nullable=False, blank=False, strip=True, max_length=255),
+                Field("currency", TEXT, nullable=False, cleaner=currency_value),
                 shown("currency_symbol", TEXT, computed=True),
-                Field("lead_statuses", OBJECTS, description="Every lead status, in the new order."),
+                Field(
+                    "lead_statuses",
+                    OBJECTS,
+                    computed=True,
+                    description="Every lead status, in the new order (on update).",
+                ),
                 shown("pipelines", OBJECTS, computed=True),
                 shown("opportunity_statuses", OBJECTS, computed=True),
                 shown("memberships", OBJECTS, computed=True),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
 
-from leadbase.core.clock import iso
 from leadbase.core.errors import Invalid, NotFound
 from leadbase.db.filters import Filter
 from leadbase.db.models import membership, user
@@ -17,23 +16,6 @@ from leadbase.db.service import Service
 from leadbase.resources.common import full_name
 
 ORDERS = ("last_name,first_name", "first_name,last_name")
-
-
-def render_users(rows: list[Row], organizations: dict[str, list[str]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": r["id"],
-            "email": r["email"],
-            "first_name": r["first_name"],
-            "last_name": r["last_name"],
-            "display_name": full_name(r["first_name"], r["last_name"]) or r["email"],
-            "image": r["image"],
-            "organizations": organizations.get(r["id"], []),
-            "date_created": iso(r["date_created"]),
-            "date_updated": iso(r["date_updated"]),
-        }
-        for r in rows
-    ]
 
 
 class UserService(Service):
@@ -75,4 +57,9 @@ class UserService(Service):
                 )
             ):
                 organizations.setdefault(m.user_id, []).append(m.organization_id)
-        return render_users(rows, organizations)
+        computed: dict[str, Callable[[Row], Any]] = {
+            "display_name": lambda r: full_name(r["first_name"], r["last_name"]) or r["email"],
+            "organizations": lambda r: organizations.get(r["id"], []),
+        }
+        fields = self._fields()
+        return [fields.render(r, computed) for r in rows]
