@@ -16,13 +16,13 @@ from leadbase.custom_fields.definitions import OrgDefinitions, Placement, org_de
 from leadbase.db.context import Context
 from leadbase.db.fields import BOOL, IDS, OBJECTS, REQUIRED, TEXT, Field, Fields, Problem, audit, shown
 from leadbase.db.repository import Row
-from leadbase.db.resource import resources
+from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service, require_object
 from leadbase.resources.common import name_field, roles_value, strict_bool
 from leadbase.resources.custom_field.clean import TYPE_DESCRIPTION_LENGTH
 from leadbase.resources.custom_field.placements import remove_associations, reorder, require_admin
 from leadbase.resources.custom_field.render import render_compact
-from leadbase.resources.custom_field.service import delete_field
+from leadbase.resources.custom_field.service import delete_field, field_spec
 from leadbase.resources.custom_field.watch import watch_types
 
 # How both kinds of custom types are served: Close lists every type at once ({"data": [...]},
@@ -56,11 +56,8 @@ def may_edit_instances(ctx: Context, type_row: Row) -> None:
 
 
 class CustomTypeService(Service):
-    # Association object_type of the type's fields, and the path of its instances' resource.
+    # Association object_type of the type's fields.
     placement_type: ClassVar[str]
-    instances_path: ClassVar[str]
-    instance_type_column: ClassVar[str]
-    field_kind: ClassVar[str]
     has_plural: ClassVar[bool] = False
     # Custom activity types take a field order on update; custom object types do not.
     reorders_fields: ClassVar[bool] = False
@@ -117,8 +114,7 @@ class CustomTypeService(Service):
         for association in [a for a in definitions.associations if a.placement == placement]:
             field_row = definitions.rows[association.field_id]
             if field_row["kind"] == "shared":
-                shared = resources.get("custom_field/shared")
-                self.unit.touch(shared, field_row)
+                self.unit.touch(field_spec(field_row["kind"]), field_row)
                 remove_associations(self.ctx, field_row["id"], placement)
             else:
                 # Its values lived on the instances, which are gone.
@@ -163,9 +159,13 @@ def _listed(value: Any) -> list[Any]:
     return list(value or [])
 
 
-def type_service(ctx: Context, path: str) -> CustomTypeService:
-    """The service of a custom type resource (`custom_object_type` or `custom_activity`)."""
-    spec = resources.get(path)
+def type_service(ctx: Context, instances: ResourceSpec) -> CustomTypeService:
+    """The service of the custom type resource whose instances `instances` are (a custom
+    activity's type, a custom object's type): the relation through its `custom_type_column`."""
+    column = instances.custom_type_column
+    if column is None:
+        raise LookupError(f"{instances.path} has no custom type")
+    spec = instances.parent(column)
     service = spec.service(ctx, spec)
     assert isinstance(service, CustomTypeService)
     return service

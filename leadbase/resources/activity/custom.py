@@ -48,7 +48,7 @@ class CustomActivityService(Service):
     }
 
     def _types(self) -> CustomTypeService:
-        return type_service(self.ctx, "custom_activity")
+        return type_service(self.ctx, self.spec)
 
     def _values(self, type_id: str) -> CustomValues:
         return custom_values(self.ctx, "activity", type_id)

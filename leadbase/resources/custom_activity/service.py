@@ -8,7 +8,4 @@ from leadbase.resources.custom_types import CustomTypeService
 
 class CustomActivityTypeService(CustomTypeService):
     placement_type = ACTIVITY_TYPE
-    instances_path = "activity/custom"
-    instance_type_column = "custom_activity_type_id"
-    field_kind = "activity"
     reorders_fields = True

@@ -20,7 +20,6 @@ from leadbase.custom_fields.rewrite import remove_values
 from leadbase.db.context import Context
 from leadbase.db.integrity import violations_as
 from leadbase.db.repository import Row
-from leadbase.db.resource import resources
 from leadbase.db.service import Service, require_object
 from leadbase.resources.common import MISSING
 from leadbase.resources.custom_field.clean import clean_bool, clean_roles
@@ -32,7 +31,7 @@ from leadbase.resources.custom_field.placements import (
     require_admin,
 )
 from leadbase.resources.custom_field.render import TYPE_ID_KEYS, render_association
-from leadbase.resources.custom_field.service import type_exists
+from leadbase.resources.custom_field.service import field_spec, type_exists
 from leadbase.resources.custom_field.watch import watching_types
 
 NOT_ASSOCIATED = "Empty query: SharedCustomFieldAssociation matching query does not exist."
@@ -61,7 +60,7 @@ def placement_from_path(text: str) -> Placement:
 class SharedFieldAssociations:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        spec = resources.get("custom_field/shared")
+        spec = field_spec("shared")
         self.fields: Service = spec.service(ctx, spec)
 
     def _existing(self, field_id: str, path: str) -> tuple[Row, Association]:

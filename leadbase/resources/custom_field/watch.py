@@ -7,10 +7,18 @@ from contextlib import contextmanager
 
 from leadbase.db.context import Context
 from leadbase.db.repository import Repository
-from leadbase.db.resource import resources
+from leadbase.db.resource import ResourceSpec, resources
 
-# The resources whose representation lists custom fields (`fields`, `back_reference_fields`).
-TYPE_PATHS = ("custom_object_type", "custom_activity")
+
+def custom_types() -> list[ResourceSpec]:
+    """The resources whose representation lists custom fields (`fields`, `back_reference_fields`):
+    the custom types, which their instances' resources name through `custom_type_column`."""
+    found: dict[str, ResourceSpec] = {}
+    for spec in resources:
+        if spec.custom_type_column is not None:
+            custom_type = spec.parent(spec.custom_type_column)
+            found[custom_type.path] = custom_type
+    return list(found.values())
 
 
 def watch_types(ctx: Context) -> None:
@@ -20,11 +28,9 @@ def watch_types(ctx: Context) -> None:
     which ones a field change touches.
     """
     repo = Repository(ctx)
-    for path in TYPE_PATHS:
-        if path in resources:
-            spec = resources.get(path)
-            rows = [dict(r) for r in ctx.conn.execute(repo.scoped(spec)).mappings()]
-            ctx.unit.watch(spec, rows)
+    for spec in custom_types():
+        rows = [dict(r) for r in ctx.conn.execute(repo.scoped(spec)).mappings()]
+        ctx.unit.watch(spec, rows)
 
 
 @contextmanager

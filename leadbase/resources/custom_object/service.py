@@ -33,7 +33,7 @@ class CustomObjectService(Service):
     }
 
     def _types(self) -> CustomTypeService:
-        return type_service(self.ctx, "custom_object_type")
+        return type_service(self.ctx, self.spec)
 
     def _values(self, type_id: str) -> CustomValues:
         return custom_values(self.ctx, "custom_object", type_id)

@@ -14,9 +14,6 @@ from leadbase.resources.custom_types import CustomTypeService
 
 class CustomObjectTypeService(CustomTypeService):
     placement_type = OBJECT_TYPE
-    instances_path = "custom_object"
-    instance_type_column = "custom_object_type_id"
-    field_kind = "custom_object"
     has_plural = True
 
     def computed(self, definitions: OrgDefinitions) -> dict[str, Callable[[Row], Any]]:
