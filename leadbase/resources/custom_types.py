@@ -13,17 +13,16 @@ from typing import Any, ClassVar
 
 from leadbase.core.errors import Forbidden, Invalid
 from leadbase.custom_fields.definitions import OrgDefinitions, Placement, org_definitions
+from leadbase.custom_fields.deletion import delete_field, field_spec
+from leadbase.custom_fields.placements import remove_associations, reorder, require_admin
+from leadbase.custom_fields.render import render_compact
+from leadbase.custom_fields.watch import watch_types
 from leadbase.db.context import Context
 from leadbase.db.fields import BOOL, IDS, OBJECTS, REQUIRED, TEXT, Field, Fields, Problem, audit, shown
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service, require_object
 from leadbase.resources.common import name_field, roles_value, strict_bool
-from leadbase.resources.custom_field.clean import TYPE_DESCRIPTION_LENGTH
-from leadbase.resources.custom_field.placements import remove_associations, reorder, require_admin
-from leadbase.resources.custom_field.render import render_compact
-from leadbase.resources.custom_field.service import delete_field, field_spec
-from leadbase.resources.custom_field.watch import watch_types
 
 # How both kinds of custom types are served: Close lists every type at once ({"data": [...]},
 # no paging), creates with 201 and deletes with 204.
@@ -37,6 +36,7 @@ TYPE_ENDPOINT: dict[str, Any] = {
 
 
 DOES_NOT_EXIST = "Object does not exist."
+TYPE_DESCRIPTION_LENGTH = 10_000
 
 
 def unchanged(value: Any) -> Any:

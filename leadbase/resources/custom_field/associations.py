@@ -16,23 +16,24 @@ from leadbase.custom_fields.definitions import (
     Placement,
     org_definitions,
 )
-from leadbase.custom_fields.rewrite import remove_values
-from leadbase.db.context import Context
-from leadbase.db.integrity import violations_as
-from leadbase.db.repository import Row
-from leadbase.db.service import Service, require_object
-from leadbase.resources.common import MISSING
-from leadbase.resources.custom_field.clean import clean_bool, clean_roles
-from leadbase.resources.custom_field.placements import (
+from leadbase.custom_fields.deletion import field_spec
+from leadbase.custom_fields.placements import (
     add_association,
     change_association,
     name_taken,
     remove_associations,
     require_admin,
 )
-from leadbase.resources.custom_field.render import TYPE_ID_KEYS, render_association
-from leadbase.resources.custom_field.service import field_spec, type_exists
-from leadbase.resources.custom_field.watch import watching_types
+from leadbase.custom_fields.render import TYPE_ID_KEYS, render_association
+from leadbase.custom_fields.rewrite import remove_values
+from leadbase.custom_fields.watch import watching_types
+from leadbase.db.context import Context
+from leadbase.db.integrity import violations_as
+from leadbase.db.repository import Row
+from leadbase.db.service import Service, require_object
+from leadbase.resources.common import MISSING
+from leadbase.resources.custom_field.clean import clean_bool, clean_roles
+from leadbase.resources.custom_field.service import type_exists
 
 NOT_ASSOCIATED = "Empty query: SharedCustomFieldAssociation matching query does not exist."
 

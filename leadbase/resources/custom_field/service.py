@@ -16,19 +16,30 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import (
     FieldDefinition,
-    Placement,
     definition_of,
     definitions_changed,
     org_definitions,
 )
+from leadbase.custom_fields.deletion import placements_of
+from leadbase.custom_fields.kinds import KIND_BY_EVENT, MULTI_VALUE_TYPES, FieldKind
 from leadbase.custom_fields.lookups import DatabaseLookups
+from leadbase.custom_fields.placements import (
+    add_association,
+    change_association,
+    name_taken,
+    rekey_associations,
+    remove_associations,
+    require_admin,
+    shared_name_taken,
+)
+from leadbase.custom_fields.render import render_field
 from leadbase.custom_fields.rewrite import ValueRewrite, remove_values
 from leadbase.custom_fields.types import WriteEnv, field_type
+from leadbase.custom_fields.watch import watch_types
 from leadbase.db.context import Context
 from leadbase.db.integrity import violations_as
 from leadbase.db.models import custom_activity_type, custom_object_type
-from leadbase.db.repository import Repository, Row
-from leadbase.db.resource import ResourceSpec, resources
+from leadbase.db.repository import Row
 from leadbase.db.service import Service, require_object
 from leadbase.resources.common import MISSING
 from leadbase.resources.custom_field.clean import (
@@ -39,18 +50,6 @@ from leadbase.resources.custom_field.clean import (
     clean_name,
     clean_roles,
 )
-from leadbase.resources.custom_field.kinds import KIND_BY_EVENT, KINDS, MULTI_VALUE_TYPES, FieldKind
-from leadbase.resources.custom_field.placements import (
-    add_association,
-    change_association,
-    name_taken,
-    rekey_associations,
-    remove_associations,
-    require_admin,
-    shared_name_taken,
-)
-from leadbase.resources.custom_field.render import render_field
-from leadbase.resources.custom_field.watch import watch_types
 
 TYPE_TABLES = {"custom_activity_type_id": custom_activity_type, "custom_object_type_id": custom_object_type}
 # Changing a field to or from these types would need each value re-checked against its
@@ -78,29 +77,6 @@ def type_exists(ctx: Context, key: str, type_id: Any) -> bool:
         select(table.c.id).where(table.c.organization_id == ctx.organization_id, table.c.id == type_id)
     ).first()
     return found is not None
-
-
-def field_spec(kind_name: str) -> ResourceSpec:
-    return resources.get(KINDS[kind_name].path)
-
-
-def placements_of(ctx: Context, field_id: str) -> list[Placement]:
-    return [a.placement for a in org_definitions(ctx).associations_of(field_id)]
-
-
-def delete_field(ctx: Context, row: Row, *, remove_stored_values: bool = True) -> None:
-    """Delete a field and its associations; its values go first, each object with an event.
-
-    `remove_stored_values` is False when the objects holding them are being deleted anyway.
-    """
-    spec = field_spec(row["kind"])
-    ctx.unit.changing(spec, row)
-    if remove_stored_values:
-        remove_values(ctx, row["id"], placements_of(ctx, row["id"]))
-    remove_associations(ctx, row["id"])
-    Repository(ctx).delete_row(spec, row)
-    definitions_changed(ctx)
-    ctx.unit.deleted(spec, row)
 
 
 def converter(old: FieldDefinition, new: FieldDefinition, env: WriteEnv) -> Callable[[Any], Any]:

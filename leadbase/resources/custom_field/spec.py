@@ -1,10 +1,10 @@
 """/custom_field/<kind>/ for the six kinds, and Close's legacy /custom_fields/<kind>/ paths."""
 
 from leadbase.api.endpoint import Endpoint, endpoints
+from leadbase.custom_fields.kinds import KINDS
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, IDS, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import custom_field
 from leadbase.db.resource import ResourceSpec, register
-from leadbase.resources.custom_field.kinds import KINDS
 from leadbase.resources.custom_field.service import CustomFieldService
 
 

@@ -16,12 +16,12 @@ from leadbase.custom_fields.definitions import (
     Placement,
     org_definitions,
 )
+from leadbase.custom_fields.placements import reorder, require_admin
+from leadbase.custom_fields.render import render_schema_field
+from leadbase.custom_fields.watch import watching_types
 from leadbase.db.context import Context
 from leadbase.db.models import custom_activity_type, custom_object_type
 from leadbase.db.service import require_object
-from leadbase.resources.custom_field.placements import reorder, require_admin
-from leadbase.resources.custom_field.render import render_schema_field
-from leadbase.resources.custom_field.watch import watching_types
 
 LABELS = {LEAD: "Lead", CONTACT: "Contact", OPPORTUNITY: "Opportunity"}
 # The schema URL names typed placements `activity/<id>` and `custom_object/<id>` (unlike the

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from leadbase.custom_fields.definitions import OBJECT_TYPE, OrgDefinitions, org_definitions
+from leadbase.custom_fields.deletion import delete_field
+from leadbase.custom_fields.render import render_back_reference
 from leadbase.db.repository import Row
-from leadbase.resources.custom_field.render import render_back_reference
-from leadbase.resources.custom_field.service import delete_field
 from leadbase.resources.custom_types import CustomTypeService
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Forbidden, Invalid
+from leadbase.custom_fields.render import lead_custom_fields
 from leadbase.db.context import Context
 from leadbase.db.fields import Problem
 from leadbase.db.models import membership, user
@@ -18,7 +19,6 @@ from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import full_name
-from leadbase.resources.custom_field.render import lead_custom_fields
 
 # The resource whose order PUT /organization/ sets.
 LEAD_STATUSES = "status/lead"

@@ -14,9 +14,9 @@ from leadbase.custom_fields.definitions import (
     Placement,
     org_definitions,
 )
+from leadbase.custom_fields.kinds import KINDS, FieldKind
 from leadbase.db.context import Context
 from leadbase.db.repository import Row
-from leadbase.resources.custom_field.kinds import KINDS, FieldKind
 
 TYPE_ID_KEYS = {ACTIVITY_TYPE: "custom_activity_type_id", OBJECT_TYPE: "custom_object_type_id"}
 
