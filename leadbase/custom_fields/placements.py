@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-
-from leadbase.core import clock
 from leadbase.core.errors import Forbidden, Invalid
-from leadbase.core.ids import new_id
 from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import Placement, definitions_changed, org_definitions
+from leadbase.db.associations import Associations
 from leadbase.db.context import Context
-from leadbase.db.models import custom_field_association as table
 
 
 def require_admin(ctx: Context) -> None:
@@ -49,11 +45,7 @@ def shared_name_taken(ctx: Context, name: str, own_id: str | None = None) -> boo
 
 def rekey_associations(ctx: Context, field_id: str, key: str) -> None:
     """A renamed field's name key, on each of its associations (their unique index covers it)."""
-    ctx.conn.execute(
-        update(table)
-        .where(table.c.organization_id == ctx.organization_id, table.c.field_id == field_id)
-        .values(name_key=key)
-    )
+    Associations(ctx).change(field_id, {"name_key": key})
 
 
 def add_association(
@@ -66,30 +58,13 @@ def add_association(
     editable_with_roles: list[str],
 ) -> None:
     """Apply a field (whose name has the name_key `key`) to a placement, last in its display order."""
-    position = ctx.conn.execute(
-        select(func.coalesce(func.max(table.c.position), -1)).where(
-            table.c.organization_id == ctx.organization_id,
-            table.c.object_type == placement.object_type,
-            table.c.type_id == placement.type_id,
-        )
-    ).scalar_one()
-    now = clock.now()
-    ctx.conn.execute(
-        insert(table).values(
-            organization_id=ctx.organization_id,
-            id=new_id("cfa"),
-            field_id=field_id,
-            name_key=key,
-            object_type=placement.object_type,
-            type_id=placement.type_id,
-            required=required,
-            editable_with_roles=editable_with_roles,
-            position=int(position) + 1,
-            date_created=now,
-            date_updated=now,
-            created_by=ctx.actor.user_id,
-            updated_by=ctx.actor.user_id,
-        )
+    Associations(ctx).add(
+        field_id,
+        placement.object_type,
+        placement.type_id,
+        name_key=key,
+        required=required,
+        editable_with_roles=editable_with_roles,
     )
     definitions_changed(ctx)
 
@@ -97,25 +72,16 @@ def add_association(
 def change_association(ctx: Context, field_id: str, placement: Placement, values: dict[str, Any]) -> None:
     if not values:
         return
-    ctx.conn.execute(
-        update(table)
-        .where(
-            table.c.organization_id == ctx.organization_id,
-            table.c.field_id == field_id,
-            table.c.object_type == placement.object_type,
-            table.c.type_id == placement.type_id,
-        )
-        .values(**values, date_updated=clock.now(), updated_by=ctx.actor.user_id)
-    )
+    Associations(ctx).change(field_id, values, placement.object_type, placement.type_id)
     definitions_changed(ctx)
 
 
 def remove_associations(ctx: Context, field_id: str, placement: Placement | None = None) -> None:
     """Remove one association of a field, or all of them."""
-    stmt = delete(table).where(table.c.organization_id == ctx.organization_id, table.c.field_id == field_id)
-    if placement is not None:
-        stmt = stmt.where(table.c.object_type == placement.object_type, table.c.type_id == placement.type_id)
-    ctx.conn.execute(stmt)
+    if placement is None:
+        Associations(ctx).remove(field_id)
+    else:
+        Associations(ctx).remove(field_id, placement.object_type, placement.type_id)
     definitions_changed(ctx)
 
 
@@ -140,16 +106,6 @@ def reorder(ctx: Context, placement: Placement, entries: Any, key: str = "fields
     order = wanted + [i for i in current if i not in wanted]
     if order == current:
         return False
-    for position, field_id in enumerate(order):
-        ctx.conn.execute(
-            update(table)
-            .where(
-                table.c.organization_id == ctx.organization_id,
-                table.c.field_id == field_id,
-                table.c.object_type == placement.object_type,
-                table.c.type_id == placement.type_id,
-            )
-            .values(position=position)
-        )
+    Associations(ctx).set_order(placement.object_type, placement.type_id, order)
     definitions_changed(ctx)
     return True

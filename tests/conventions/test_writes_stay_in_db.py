@@ -18,7 +18,6 @@ SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 # Modules that still write outside db/, and why (move them into db/ and drop them here).
 KNOWN = {
     "resources/organization/provision.py": "bootstrap writes an organization before any actor exists",
-    "custom_fields/placements.py": "field associations have no resource of their own yet",
     "resources/api_key/admin.py": "the CLI revokes keys and deactivates members across organizations",
 }
 

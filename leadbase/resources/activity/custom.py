@@ -120,9 +120,9 @@ class CustomActivityService(Service):
         def clean(contact_id: Any) -> Any:
             if contact_id is None:
                 return None
-            leads = (
-                DatabaseLookups(self.ctx).contact_leads([contact_id]) if isinstance(contact_id, str) else {}
-            )
+            if not isinstance(contact_id, str):
+                raise Problem(DOES_NOT_EXIST)
+            leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
             if contact_id not in leads:
                 raise Problem(DOES_NOT_EXIST)
             if leads[contact_id] != lead_id():
