@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from leadbase.core.clock import iso
 from leadbase.custom_fields.definitions import (
     ACTIVITY_TYPE,
     LEAD,
@@ -14,7 +14,8 @@ from leadbase.custom_fields.definitions import (
     Placement,
     org_definitions,
 )
-from leadbase.custom_fields.kinds import KINDS, FieldKind
+from leadbase.custom_fields.deletion import field_spec
+from leadbase.custom_fields.kinds import KINDS
 from leadbase.db.context import Context
 from leadbase.db.repository import Row
 
@@ -39,35 +40,28 @@ def association_path(placement: Placement) -> str:
 
 
 def render_field(row: Row, definitions: OrgDefinitions) -> dict[str, Any]:
-    """The full field object of the kind's own endpoint (/custom_field/<kind>/<id>/)."""
-    kind: FieldKind = KINDS[row["kind"]]
-    out: dict[str, Any] = {
-        "id": row["id"],
-        "name": row["name"],
-        "description": row["description"],
-        "type": row["type"],
-        "choices": list(row["choices"]) if row["choices"] is not None else None,
-        "accepts_multiple_values": bool(row["accepts_multiple_values"]),
+    """The full field object of the kind's own endpoint (/custom_field/<kind>/<id>/), as its
+    resource declares it; what lives on the associations is computed from `definitions`."""
+    fields = field_spec(row["kind"]).fields
+    assert fields is not None
+    return fields.render(row, _from_associations(definitions))
+
+
+def _from_associations(definitions: OrgDefinitions) -> dict[str, Callable[[Row], Any]]:
+    def own(row: Row) -> Association | None:
+        associations = definitions.associations_of(row["id"])
+        return associations[0] if associations else None
+
+    def roles(row: Row) -> list[str]:
+        association = own(row)
+        return list(association.editable_with_roles) if association else []
+
+    return {
+        # A shared field's every association; a regular field's one, as its own settings.
+        "associations": lambda row: [render_association(a) for a in definitions.associations_of(row["id"])],
+        "editable_with_roles": roles,
+        "required": lambda row: bool((association := own(row)) and association.required),
     }
-    associations = definitions.associations_of(row["id"])
-    if kind.shared:
-        out["associations"] = [render_association(a) for a in associations]
-    else:
-        own = associations[0] if associations else None
-        out["editable_with_roles"] = list(own.editable_with_roles) if own else []
-        if kind.type_key is not None:
-            out[kind.type_key] = row[kind.type_key]
-            out["required"] = bool(own and own.required)
-    out["referenced_custom_type_id"] = row["referenced_custom_type_id"]
-    out["back_reference_is_visible"] = row["back_reference_is_visible"]
-    out.update(
-        organization_id=row["organization_id"],
-        created_by=row["created_by"],
-        updated_by=row["updated_by"],
-        date_created=iso(row["date_created"]),
-        date_updated=iso(row["date_updated"]),
-    )
-    return out
 
 
 def render_schema_field(row: Row, definitions: OrgDefinitions, placement: Placement) -> dict[str, Any]:

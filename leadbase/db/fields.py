@@ -90,7 +90,7 @@ class Boolean:
         return value
 
     def render(self, stored: Any) -> Any:
-        return bool(stored)
+        return None if stored is None else bool(stored)
 
     def schema(self) -> dict[str, Any]:
         return {"type": "boolean"}

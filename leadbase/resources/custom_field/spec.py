@@ -1,11 +1,17 @@
 """/custom_field/<kind>/ for the six kinds, and Close's legacy /custom_fields/<kind>/ paths."""
 
+from typing import Any
+
 from leadbase.api.endpoint import Endpoint, endpoints
 from leadbase.custom_fields.kinds import KINDS
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, IDS, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import custom_field
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.custom_field.service import CustomFieldService
+
+
+def _listed(value: Any) -> Any:
+    return list(value) if value is not None else None
 
 
 def _spec(kind_name: str, prefix: str) -> ResourceSpec:
@@ -15,17 +21,18 @@ def _spec(kind_name: str, prefix: str) -> ResourceSpec:
         Field("name", TEXT, required=True, nullable=False, blank=False, sortable=True),
         Field("description", TEXT),
         Field("type", TEXT, required=True, nullable=False, description=", ".join(sorted(kind.types))),
-        Field("choices", IDS),
+        Field("choices", IDS, shows=_listed),
         Field("accepts_multiple_values", BOOL),
     ]
     if kind.shared:
         declared.append(shown("associations", OBJECTS, computed=True))
     else:
-        declared.append(Field("editable_with_roles", IDS))
+        # Kept on the field's one association: the service writes and shows it.
+        declared.append(Field("editable_with_roles", IDS, computed=True))
     if kind.type_key is not None:
         # Filtering by it is not documented by Close, but a natural way to list one type's fields.
         declared.append(Field(kind.type_key, required=True, filter_operators=EQUAL))
-        declared.append(Field("required", BOOL))
+        declared.append(Field("required", BOOL, computed=True))
     declared += [
         Field("referenced_custom_type_id", nullable=True),
         Field("back_reference_is_visible", BOOL, nullable=True),
