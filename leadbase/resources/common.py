@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from leadbase.core.errors import FieldErrors
 from leadbase.db.context import Context
 from leadbase.db.fields import BLANK, REQUIRED, TEXT, Field, Problem
 from leadbase.db.models import membership, user
@@ -65,22 +64,6 @@ def strict_bool(value: Any) -> bool:
     """A flag: true or false, null refused as anything else."""
     if not isinstance(value, bool):
         raise Problem("Must be true or false.")
-    return value
-
-
-def optional_text(body: dict[str, Any], name: str, errors: FieldErrors, *, max_length: int = 10_000) -> Any:
-    """A string or null field; MISSING when the body does not mention it."""
-    if name not in body:
-        return MISSING
-    value = body[name]
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors.add(name, "Not a valid string.")
-        return MISSING
-    if len(value) > max_length:
-        errors.add(name, f"Longer than the maximum of {max_length} characters.")
-        return MISSING
     return value
 
 
