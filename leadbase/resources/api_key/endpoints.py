@@ -11,24 +11,30 @@ from starlette.responses import Response
 
 from leadbase.api.auth import hash_key
 from leadbase.api.responses import json_response
-from leadbase.api.schemas import answer, envelope, object_schema
+from leadbase.api.schemas import answer, envelope
 from leadbase.api.unit import run
-from leadbase.core.clock import iso
 from leadbase.core.errors import NotFound
 from leadbase.db.context import Context
+from leadbase.db.fields import DATETIME, TEXT, Fields, shown
 from leadbase.db.models import api_key
 
 router = APIRouter()
 
 
+# What a key shows (never its secret): declared, so its rendering and its schema agree.
+FIELDS = Fields(
+    (
+        shown("id"),
+        shown("organization_id"),
+        shown("user_id"),
+        shown("name", TEXT, nullable=True),
+        shown("date_created", DATETIME),
+    )
+)
+
+
 def _render(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "organization_id": row.organization_id,
-        "user_id": row.user_id,
-        "name": row.name,
-        "date_created": iso(row.date_created),
-    }
+    return FIELDS.render(row._mapping)
 
 
 def _own_keys(ctx: Context) -> list[Any]:
@@ -41,14 +47,10 @@ def _own_keys(ctx: Context) -> list[Any]:
     )
 
 
-KEY = object_schema(
-    "One of your API keys; the key itself is never shown again.",
-    id={"type": "string"},
-    organization_id={"type": "string"},
-    user_id={"type": "string"},
-    name={"type": "string", "nullable": True},
-    date_created={"type": "string", "format": "date-time"},
-)
+KEY = {
+    **FIELDS.response_schema(),
+    "description": "One of your API keys; the key itself is never shown again.",
+}
 
 
 @router.get(
