@@ -52,6 +52,21 @@ def list_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
                 + ", ".join(sorted(spec.orderings)),
             }
         )
+    if spec.family is not None:
+        for name in ("_type", "_type__in"):
+            params.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Comma-separated types ("
+                    + ", ".join(sorted(spec.members()))
+                    + "), "
+                    + ", ".join(sorted(spec.family.aliases))
+                    + " or custom type ids.",
+                }
+            )
     for f in spec.filters.values():
         schema: dict[str, Any] = {"type": "string"}
         if f.kind == "datetime":
