@@ -246,19 +246,21 @@ def _renderer(value_type: ValueType) -> Callable[[Any], Any]:
     return value_type.render
 
 
-_NOTHING: Mapping[str, Callable[[Row], Any]] = {}
+_NOTHING: Mapping[str, Any] = {}
+Renderer = Callable[[Row, Mapping[str, Any]], dict[str, Any]]
 
 
 def _render_function(
-    shown: tuple[tuple[str, str, Field, Callable[[Any], Any] | None], ...],
-) -> Callable[[Row, Mapping[str, Callable[[Row], Any]]], dict[str, Any]]:
-    """A function of (row, computed functions by name) returning the representation: a dict
-    display with one entry per shown field, generated from the declaration."""
+    shown: tuple[tuple[str, str, Field, Callable[[Any], Any] | None], ...], *, values: bool
+) -> Renderer:
+    """A function of (row, computed) returning the representation: a dict display with one entry
+    per shown field, generated from the declaration. `computed` holds, per computed field, a
+    function of the row, or (`values`) the row's value itself."""
     scope: dict[str, Any] = {}
     entries = []
     for number, (name, source, _field, render) in enumerate(shown):
         if render is None:
-            entries.append(f"{name!r}: computed[{name!r}](row)")
+            entries.append(f"{name!r}: computed[{name!r}]" + ("" if values else "(row)"))
         elif render is _same:
             entries.append(f"{name!r}: row[{source!r}]")
         else:
@@ -266,7 +268,7 @@ def _render_function(
             entries.append(f"{name!r}: render_{number}(row[{source!r}])")
     code = "def render(row, computed):\n    return {" + ", ".join(entries) + "}\n"
     exec(compile(code, "<leadbase.db.fields render>", "exec"), scope)
-    function: Callable[[Row, Mapping[str, Callable[[Row], Any]]], dict[str, Any]] = scope["render"]
+    function: Renderer = scope["render"]
     return function
 
 
@@ -298,6 +300,13 @@ class Fields:
     )
     # Whether no shown field is computed (rendering needs nothing but the row).
     _plain: bool = field(init=False, repr=False, compare=False)
+    # `render` generated for these fields: computed fields by function, or by value.
+    _by_function: Renderer = field(init=False, repr=False, compare=False)
+    _by_value: Renderer = field(init=False, repr=False, compare=False)
+    # (name, column, field, cleaner) of each writable field, for `clean`.
+    _cleaning: tuple[tuple[str, str, Field, Callable[[Any], Any]], ...] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.declared})
@@ -311,6 +320,10 @@ class Fields:
         )
         object.__setattr__(self, "_shown", shown)
         object.__setattr__(self, "_plain", all(render is not None for _, _, _, render in shown))
+        object.__setattr__(self, "_by_function", _render_function(shown, values=False))
+        object.__setattr__(self, "_by_value", _render_function(shown, values=True))
+        cleaning = tuple((f.name, f.column or f.name, f, f.cleaner or f.clean) for f in self._writable)
+        object.__setattr__(self, "_cleaning", cleaning)
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.declared)
@@ -342,18 +355,17 @@ class Fields:
         own = errors is None
         errors = errors if errors is not None else FieldErrors()
         values: Row = {}
-        for f in self._writable:
-            name = f.name
+        for name, column, f, clean in self._cleaning:
             if name not in body:
                 if creating and f.required:
                     errors.add(f.error_name or name, REQUIRED)
                 elif creating:
-                    values[f.column or name] = f.default() if callable(f.default) else f.default
+                    values[column] = f.default() if callable(f.default) else f.default
                 continue
+            if cleaners and name in cleaners:
+                clean = cleaners[name]
             try:
-                cleaner = cleaners.get(name) if cleaners else None
-                value = body[name]
-                values[f.column or name] = cleaner(value) if cleaner is not None else f.clean(value)
+                values[column] = clean(body[name])
             except Problem as problem:
                 errors.add(f.error_name or name, problem.message)
         if own:
@@ -373,10 +385,11 @@ class Fields:
         function of the row; a service builds it once per page, from what it loaded for
         the whole page (names, children), so rendering a row runs no query.
         """
-        if type(computed) is dict or isinstance(computed, Mapping):
-            return self._compiled(row, computed)
-        if computed is None and self._plain:
-            return self._compiled(row, _NOTHING)
+        if computed is None:
+            if self._plain:
+                return self._by_function(row, _NOTHING)
+        elif type(computed) is dict or isinstance(computed, Mapping):
+            return self._by_function(row, computed)
         out: dict[str, Any] = {}
         for name, source, f, render in self._shown:
             if render is not None:
@@ -388,15 +401,10 @@ class Fields:
                 out[name] = computed(f, row)
         return out
 
-    @property
-    def _compiled(self) -> Callable[[Row, Mapping[str, Callable[[Row], Any]]], dict[str, Any]]:
-        """`render` as one dict display built for these fields, made once: a loop over the
-        fields cost a lead GET ~25 us more than the hand-written dict it replaced."""
-        made = self.__dict__.get("_render_function")
-        if made is None:
-            made = _render_function(self._shown)
-            object.__setattr__(self, "_render_function", made)
-        return made
+    def render_values(self, row: Row, computed: Mapping[str, Any]) -> dict[str, Any]:
+        """`render` with the computed fields' values for this row (not functions): for services
+        that work them out together per row (a lead's contact ids and primary email)."""
+        return self._by_value(row, computed)
 
     # ---- lists ---------------------------------------------------------------------------
 

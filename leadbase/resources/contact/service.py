@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from leadbase.core.errors import FieldErrors, Invalid
@@ -42,14 +41,20 @@ class ContactService(Service):
         names = user_names(
             self.ctx, [r.get("created_by") for r in rows] + [r.get("updated_by") for r in rows]
         )
-        computed: dict[str, Callable[[Row], Any]] = {
-            "display_name": contact_display_name,
-            "created_by_name": lambda r: names.get(r["created_by"]) if r["created_by"] else None,
-            "updated_by_name": lambda r: names.get(r["updated_by"]) if r["updated_by"] else None,
-            "integration_links": lambda _r: [],
-        }
-        fields = self._fields()
-        return [{**fields.render(r, computed), **custom.render(r["custom"] or {})} for r in rows]
+        render = self._fields().render_values
+        out = []
+        for r in rows:
+            created_by, updated_by = r["created_by"], r["updated_by"]
+            computed: dict[str, Any] = {
+                "display_name": contact_display_name(r),
+                "created_by_name": names.get(created_by) if created_by else None,
+                "updated_by_name": names.get(updated_by) if updated_by else None,
+                "integration_links": [],
+            }
+            data = render(r, computed)
+            data.update(custom.render(r["custom"] or {}))
+            out.append(data)
+        return out
 
     def _clean(self, body: Any, current: Row | None, lead_id: str | None) -> Row:
         """Column values (but the lead) of a whole contact, or of the changes of a PUT."""

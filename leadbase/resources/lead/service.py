@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -50,10 +50,6 @@ def render_addresses(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**a, "tz_ids": []} for a in stored]
 
 
-def _none(_row: Row) -> list[Any]:
-    return []
-
-
 def status_gone() -> Invalid:
     return Invalid.field(
         "status", "Not a valid choice. Use the id of one of the organization's lead statuses."
@@ -74,41 +70,33 @@ class LeadService(Service):
         custom = CustomValues(self.ctx, "lead")
         base_url = self._settings_value("html_base_url", "https://app.close.com")
 
-        def contacts(row: Row) -> list[dict[str, Any]]:
-            return contacts_by_lead.get(row["id"], [])
-
-        def display_name(row: Row) -> Any:
-            if row["name"]:
-                return row["name"]
-            shown = contacts(row)
-            return shown[0]["display_name"] if shown else ""
-
-        def primary(key: str) -> Callable[[Row], Any]:
-            def first(row: Row) -> Any:
-                return next((entry for c in contacts(row) for entry in c[key]), None)
-
-            return first
-
-        computed: dict[str, Callable[[Row], Any]] = {
-            "display_name": display_name,
-            "status_label": lambda row: statuses.get(row["status_id"]),
-            "contact_ids": lambda row: [c["id"] for c in contacts(row)],
-            # Placeholders until their resources exist; an embedded relation of that name replaces one.
-            "opportunities": _none,
-            "tasks": _none,
-            "integration_links": _none,
-            "primary_email": primary("emails"),
-            "primary_phone": primary("phones"),
-            "html_url": lambda row: f"{base_url}/lead/{row['id']}/",
-            "created_by_name": lambda row: names.get(row["created_by"]) if row["created_by"] else None,
-            "updated_by_name": lambda row: names.get(row["updated_by"]) if row["updated_by"] else None,
-            # Rendered below with the custom.cf_... keys.
-            "custom": lambda _row: None,
-            **self.embedded_fields(embedded),
-        }
-        render = self._fields().render
+        # Relations embedded besides contacts (none yet) replace their placeholder.
+        others = {name: by_lead for name, by_lead in embedded.items() if name != "contacts"}
+        render = self._fields().render_values
         out = []
         for r in rows:
+            contacts = contacts_by_lead.get(r["id"], [])
+            emails = [e for c in contacts for e in c["emails"]]
+            phones = [p for c in contacts for p in c["phones"]]
+            computed = {
+                "display_name": r["name"] or (contacts[0]["display_name"] if contacts else ""),
+                "status_label": statuses.get(r["status_id"]),
+                "contacts": contacts,
+                "contact_ids": [c["id"] for c in contacts],
+                # Placeholders until their resources exist.
+                "opportunities": [],
+                "tasks": [],
+                "integration_links": [],
+                "primary_email": emails[0] if emails else None,
+                "primary_phone": phones[0] if phones else None,
+                "html_url": f"{base_url}/lead/{r['id']}/",
+                "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
+                "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
+                # Shown with the custom.cf_... keys below.
+                "custom": None,
+            }
+            for name, by_lead in others.items():
+                computed[name] = by_lead.get(r["id"], [])
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}, legacy_dict=True))
             out.append(data)
