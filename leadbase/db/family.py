@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from leadbase.core.errors import Invalid
 from leadbase.db.filters import And, Filter, Or, Term
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
@@ -44,6 +45,16 @@ class FamilyService(Service):
             for i, data in zip(where, rendered, strict=True):
                 out[i] = data
         return out
+
+    def validate_create(self, body: dict[str, Any]) -> Row:
+        # Not served over HTTP; this keeps `leadbase load activity` from writing a row of no type.
+        raise Invalid(errors=[f"Create each kind through its own resource: {', '.join(self._paths())}."])
+
+    def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
+        raise Invalid(errors=[f"Change each kind through its own resource: {', '.join(self._paths())}."])
+
+    def _paths(self) -> list[str]:
+        return sorted(f"/{member.path}/" for member in self.spec.members().values())
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         if "_order_by" not in params:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from leadbase.db.resource import resources
+from leadbase.resources import load_all
 from tests.custom_data import activity_type, contact, field, key, lead
 from tests.support import Api, Clock, count_statements
 
@@ -113,3 +115,11 @@ def test_a_page_is_one_query_whatever_its_types(api: Api, clock: Clock) -> None:
         assert len(_listed(api)) == 4
     assert len(many) == len(few)
     assert sum("FROM activity" in s for s in many.statements) == 1
+
+
+def test_the_family_is_listed_not_written(api: Api) -> None:
+    assert api.post("activity/", json={"lead_id": "lead_x"}).status_code == 405
+    load_all()
+    family = resources.get("activity")
+    assert set(family.members()) == {"CustomActivity"}
+    assert family.members()["CustomActivity"] is resources.get("activity/custom")
