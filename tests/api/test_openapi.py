@@ -15,7 +15,9 @@ CLOSE_OPERATIONS = {
 }
 # Served although Close's description does not list them: the legacy key listing that
 # scripts read organization_id from, and the single-status read that newer docs describe.
-EXTRAS = {"GET /api_key/", "GET /api_key/{key}/", "GET /status/lead/{id}/"}
+EXTRAS = {"GET /api_key/", "GET /api_key/{key}/", "GET /status/lead/{id}/",
+    # Newer pages of Close's docs describe these; openapi.yml does not list them yet.
+    "GET /status/opportunity/{id}/", "GET /pipeline/{id}/"}
 
 
 def served_operations(api: Api) -> set[str]:
