@@ -153,17 +153,15 @@ def default_pipeline_rows(organization_id: str, now: datetime, user_id: str | No
     return pipe, statuses
 
 
+def _load_currency(ctx: Context) -> str:
+    found = ctx.conn.execute(select(organization.c.currency).where(organization.c.id == ctx.organization_id))
+    return str(found.scalar() or "USD")
+
+
 def currency_of(ctx: Context) -> str:
-    """The organization's currency (ISO 4217), once per request."""
-    found = ctx.memo.get("currency")
-    if found is None:
-        found = ctx.memo["currency"] = str(
-            ctx.conn.execute(
-                select(organization.c.currency).where(organization.c.id == ctx.organization_id)
-            ).scalar()
-            or "USD"
-        )
-    return str(found)
+    """The organization's currency (ISO 4217), from the process cache when current (a trigger
+    replaces the settings version when it changes)."""
+    return cached(ctx, "currency", _load_currency)
 
 
 def format_money(cents: int, currency: str) -> str:

@@ -6,8 +6,9 @@ expected and annualized values are kept beside the value so that lists sort and 
 `lead_status` gains `color`.
 
 Pipelines and opportunity statuses are cached per organization under its settings version, so
-the same triggers as lead statuses replace the version whenever they change. Every existing
-organization gets what a new one starts with: a "Sales" pipeline with the statuses Active,
+the same triggers as lead statuses replace the version whenever they change; so is the
+organization's currency (which every opportunity shows), so changing it replaces the version too.
+Every existing organization gets what a new one starts with: a "Sales" pipeline with the statuses Active,
 Won and Lost.
 
 Revision ID: b7d2e4f6a810
@@ -135,6 +136,16 @@ def upgrade() -> None:
     _default_pipelines()
 
 
+POSTGRES_CURRENCY_FUNCTION = """
+CREATE FUNCTION leadbase_currency_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.settings_version := md5(random()::text || clock_timestamp()::text);
+    RETURN NEW;
+END
+$$
+"""
+
+
 def _triggers() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
@@ -142,7 +153,18 @@ def _triggers() -> None:
                 f"CREATE TRIGGER {table}_settings AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION leadbase_settings_changed()"
             )
+        op.execute(POSTGRES_CURRENCY_FUNCTION)
+        op.execute(
+            "CREATE TRIGGER organization_currency_settings BEFORE UPDATE OF currency ON organization "
+            "FOR EACH ROW WHEN (NEW.currency IS DISTINCT FROM OLD.currency) "
+            "EXECUTE FUNCTION leadbase_currency_changed()"
+        )
         return
+    op.execute(
+        "CREATE TRIGGER organization_currency_settings AFTER UPDATE OF currency ON organization "
+        "WHEN NEW.currency IS NOT OLD.currency "
+        f"BEGIN UPDATE organization SET settings_version = {SQLITE_NEW_VERSION} WHERE id = NEW.id; END"
+    )
     for table in WATCHED:
         for event, row in EVENTS:
             op.execute(
@@ -201,7 +223,10 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
             op.execute(f"DROP TRIGGER {table}_settings ON {table}")
+        op.execute("DROP TRIGGER organization_currency_settings ON organization")
+        op.execute("DROP FUNCTION leadbase_currency_changed()")
     else:
+        op.execute("DROP TRIGGER organization_currency_settings")
         for table in WATCHED:
             for event, _ in EVENTS:
                 op.execute(f"DROP TRIGGER {table}_settings_{event.lower()}")

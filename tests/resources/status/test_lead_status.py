@@ -16,7 +16,8 @@ def test_a_new_organization_has_the_four_defaults_in_order(api: Api) -> None:
     assert page["has_more"] is False
     assert [s["label"] for s in page["data"]] == DEFAULTS
     for status in page["data"]:
-        assert set(status) == {"id", "label", "organization_id"}
+        assert set(status) == {"id", "label", "color", "organization_id"}
+        assert status["color"] is None
         assert status["id"].startswith("stat_") and len(status["id"]) == len("stat_") + 43
         assert status["organization_id"] == api.org.organization_id
         assert api.ok("GET", f"status/lead/{status['id']}/") == status
