@@ -1,8 +1,8 @@
 """Statuses, member names and field definitions come from the process cache while current.
 
 A warm lead GET reads the settings version, the lead, its contacts and its opportunities, nothing
-else; a change made by anyone (another process, `leadbase load`, a hand-written UPDATE) replaces the version in
-its own transaction, through a trigger, so the next request of every process sees it.
+else; a change made by anyone (another process, `leadbase load`, a hand-written UPDATE) replaces
+the version in its own transaction, through a trigger, so the next request of every process sees it.
 """
 
 from __future__ import annotations
