@@ -99,3 +99,16 @@ def test_status_events(api: Api) -> None:
     assert events[1]["changed_fields"] == ["label"]
     assert events[1]["previous_data"] == {"label": "Nurture"}
     assert events[0]["previous_data"]["label"] == "Warm"
+
+
+def test_color_is_set_changed_and_cleared(api: Api) -> None:
+    created = api.ok("POST", "status/lead/", json={"label": "Warm", "color": "#ffaa00"})
+    assert created["color"] == "#ffaa00"
+    changed = api.ok("PUT", f"status/lead/{created['id']}/", json={"color": "blue"})
+    assert (changed["label"], changed["color"]) == ("Warm", "blue")
+    assert api.ok("GET", f"status/lead/{created['id']}/")["color"] == "blue"
+    assert api.ok("PUT", f"status/lead/{created['id']}/", json={"color": None})["color"] is None
+    assert "color" in validation_errors(api.put(f"status/lead/{created['id']}/", json={"color": 7}))
+    assert "color" in validation_errors(api.put(f"status/lead/{created['id']}/", json={"color": "x" * 65}))
+    (latest, *_) = api.events(object_id=created["id"])
+    assert latest["changed_fields"] == ["color"]
