@@ -20,6 +20,7 @@ PACKAGES = [
     "pipeline",
     "opportunity_status",
     "opportunity",
+    "files",
 ]
 
 

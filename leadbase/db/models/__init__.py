@@ -13,6 +13,7 @@ from leadbase.db.models.custom import (
 )
 from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
+from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "custom_object",
     "custom_object_type",
     "event",
+    "file_upload",
     "lead",
     "lead_status",
     "membership",

@@ -12,7 +12,7 @@ Every existing organization gets what a new one starts with: a "Sales" pipeline 
 Won and Lost.
 
 Revision ID: b7d2e4f6a810
-Revises: 5d1c8a7e2f40
+Revises: f1a2b3c4d5e6
 Create Date: 2026-11-30 16:20:00
 """
 
@@ -30,7 +30,7 @@ import leadbase.db.types
 from leadbase.core.names import name_key
 
 revision = "b7d2e4f6a810"
-down_revision = "5d1c8a7e2f40"
+down_revision = "f1a2b3c4d5e6"
 branch_labels = None
 depends_on = None
 
