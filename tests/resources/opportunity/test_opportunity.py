@@ -442,3 +442,20 @@ def test_another_organizations_opportunity_is_404(api: Api, make_api: Callable[.
     assert api.put(f"opportunity/{other['id']}/", json={"note": "mine"}).status_code == 404
     assert api.delete(f"opportunity/{other['id']}/").status_code == 404
     assert api.ok("GET", "opportunity/")["total_results"] == 0
+
+
+def test_bulk_loading_writes_the_rows_and_events_the_api_would(api: Api) -> None:
+    from leadbase.db.context import Actor
+    from leadbase.resources.bulk import load
+
+    lead = _lead(api)
+    won = _status(api, "won")
+    actor = Actor(api.org.organization_id, api.org.user_id, None, "admin")
+    bodies = [{"lead_id": lead["id"], "value": 100 * n, "status_id": won["id"]} for n in range(3)]
+    assert load(api.engine, actor, "opportunity", bodies).created == 3
+    page = api.ok("GET", "opportunity/", params={"lead_id": lead["id"]})
+    assert page["total_results"] == 3 and page["total_value_one_time"] == 300
+    assert all(o["date_won"] is not None and o["status_type"] == "won" for o in page["data"])
+    for deal in page["data"]:
+        (event,) = api.events(object_id=deal["id"])
+        assert event["action"] == "created" and event["data"] == deal
