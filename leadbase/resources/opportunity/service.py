@@ -31,6 +31,7 @@ PERIOD_WORDS = {"one_time": "", "monthly": " monthly", "annual": " annually"}
 # Close's list parameters that leadbase does not answer yet: refused rather than ignored, since
 # ignoring a filter would answer objects the caller asked to leave out.
 NOT_YET = ("query", "lead_query", "lead_saved_search_id", "_group_by")
+MAX_VALUE = 10**15
 
 
 def derived(value: int | None, period: str, confidence: int) -> Row:
@@ -271,6 +272,9 @@ class OpportunityService(Service):
             and not 0 <= values["confidence"] <= 100
         ):
             errors.add("confidence", "Must be between 0 and 100.")
+        if values.get("value") is not None and abs(values["value"]) > MAX_VALUE:
+            # Annualized and weighted, a value must still fit the databases' 64-bit integers.
+            errors.add("value", f"Must be between -{MAX_VALUE} and {MAX_VALUE} (cents).")
         found = org_pipelines(self.ctx)
         status = self._pipeline_status(found, body, self._status(found, body, errors), current, errors)
         if status is not None:

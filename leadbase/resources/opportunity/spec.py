@@ -18,7 +18,7 @@ from leadbase.db.fields import (
 from leadbase.db.models import opportunity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.deals import DAY, Choice
+from leadbase.resources.deals import CHOICE_STATUS_TYPE, DAY, Choice
 from leadbase.resources.opportunity.service import PERIODS, OpportunityService
 
 STRING = {"type": "string"}
@@ -32,7 +32,6 @@ ATTACHMENTS = list_of(
         thumbnail_url=NULLABLE_STRING,
     )
 )
-STATUS_TYPE = Choice(("active", "won", "lost"))
 
 OPPORTUNITY = register(
     ResourceSpec(
@@ -79,7 +78,7 @@ OPPORTUNITY = register(
                 ),
                 shown("status_label", TEXT, computed=True),
                 shown("status_display_name", TEXT, computed=True),
-                shown("status_type", STATUS_TYPE, computed=True),
+                shown("status_type", CHOICE_STATUS_TYPE, computed=True),
                 Field(
                     "pipeline_id",
                     computed=True,

@@ -36,7 +36,7 @@ class PipelineService(Service):
         (spec,) = [child for child, relation in self.spec.children() if relation.column == "pipeline_id"]
         return spec
 
-    def _wanted_order(self, row: Row | None, body: dict[str, Any]) -> list[str] | None:
+    def _wanted_order(self, body: dict[str, Any]) -> list[str] | None:
         """The status ids of a body's `statuses`, checked: None when the body has none."""
         if "statuses" not in body:
             return None
@@ -61,19 +61,19 @@ class PipelineService(Service):
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         values = super().validate_create(body)
-        self._wanted_order(None, body)
+        self._wanted_order(body)
         return values
 
     def after_create(self, row: Row, body: dict[str, Any]) -> None:
-        self._arrange(row, self._wanted_order(row, body))
+        self._arrange(row, self._wanted_order(body))
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         values = super().validate_update(row, body)
-        self._wanted_order(row, body)
+        self._wanted_order(body)
         return values
 
     def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
-        return self._arrange(row, self._wanted_order(row, body))
+        return self._arrange(row, self._wanted_order(body))
 
     def _arrange(self, row: Row, wanted: list[str] | None) -> bool:
         """Give the pipeline the statuses in `wanted` in that order, its others after them."""

@@ -140,6 +140,8 @@ def test_bad_fields_are_400_and_write_nothing(api: Api, make_api: Callable[..., 
     cases: list[tuple[Obj, str]] = [
         ({"value": "100"}, "value"),
         ({"value": 1.5}, "value"),
+        ({"value": 10**16}, "value"),
+        ({"value": 2**70}, "value"),
         ({"value_period": "weekly"}, "value_period"),
         ({"value_period": None}, "value_period"),
         ({"confidence": 101}, "confidence"),
@@ -459,3 +461,13 @@ def test_bulk_loading_writes_the_rows_and_events_the_api_would(api: Api) -> None
     for deal in page["data"]:
         (event,) = api.events(object_id=deal["id"])
         assert event["action"] == "created" and event["data"] == deal
+
+
+def test_deleting_an_opportunity_field_removes_its_values(api: Api) -> None:
+    field = api.ok("POST", "custom_field/opportunity/", json={"name": "Tier", "type": "text"})
+    key = f"custom.{field['id']}"
+    deal = _deal(api, **{key: "Gold"})
+    api.ok("DELETE", f"custom_field/opportunity/{field['id']}/")
+    assert key not in api.ok("GET", f"opportunity/{deal['id']}/")
+    (latest, *_) = api.events(object_id=deal["id"])
+    assert latest["action"] == "updated" and key in latest["changed_fields"]
