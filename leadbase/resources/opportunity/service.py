@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Select, case, func, select
 
 from leadbase.core import clock
 from leadbase.core.dates import parse_datetime, tz_from_offset
@@ -19,6 +19,7 @@ from leadbase.core.names import name_key
 from leadbase.custom_fields.values import custom_values
 from leadbase.db.fields import Field, Problem
 from leadbase.db.filters import Filter, Term, compile_filter
+from leadbase.db.models import user
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
@@ -150,7 +151,14 @@ class OpportunityService(Service):
 
     # ---- lists ---------------------------------------------------------------------------
 
+    # `_order_by=user_name`: whether to sort by the owner's name, and descending (see scope()).
+    _by_owner: bool | None = None
+
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
+        owner = [o for o in query.order_by if o.name == "user_name"]
+        if owner:
+            self._by_owner = owner[0].descending
+            query.order_by = [o for o in query.order_by if o.name != "user_name"]
         for name in NOT_YET:
             if params.get(name):
                 raise Invalid({name: f"leadbase does not answer {name} on opportunities yet."})
@@ -159,6 +167,20 @@ class OpportunityService(Service):
             # Nothing is stalled: leadbase has no stall detection.
             return Term("id", "in", [])
         return None
+
+    def scope(self) -> Select[Any] | None:
+        """Sorted by the owner's name first when asked (Close sorts by the user's full name): the
+        name lives on the user, so the list starts from opportunities joined to their owners."""
+        if self._by_owner is None:
+            return None
+        table = self.spec.table
+        names = (user.c.first_name, user.c.last_name)
+        return (
+            select(table)
+            .select_from(table.outerjoin(user, user.c.id == table.c.user_id))
+            .where(table.c.organization_id == self.ctx.organization_id)
+            .order_by(*(n.desc() if self._by_owner else n.asc() for n in names))
+        )
 
     def list_extras(self, query: ListQuery) -> dict[str, Any]:
         """The totals Close returns beside every opportunity list, over all matches: one query."""

@@ -49,6 +49,8 @@ OPPORTUNITY = register(
             Parent("contact", "contact_id", cascade=False),
         ),
         custom_field_kind="opportunity",
+        # The owner's name is not a column: the service sorts by it (OpportunityService.scope).
+        orderings={"user_name": "user_id"},
         filters={
             "status_type": FilterSpec("status_type", "text", EQUAL, column="status.type"),
             "status_label": FilterSpec("status_label", "text", EQUAL, column="status.label"),

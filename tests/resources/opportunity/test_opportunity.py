@@ -357,6 +357,25 @@ def test_order_by(api: Api) -> None:
     assert "_order_by" in validation_errors(api.get("opportunity/", params={"_order_by": "lead_name"}))
 
 
+def test_order_by_the_owners_name(api: Api, make_api: Callable[..., Api]) -> None:
+    name = api.ok("GET", f"organization/{api.org.organization_id}/")["name"]
+    zed = make_api(organization_name=name, role="user", email="zed.zulu@example.com")
+    amy = make_api(organization_name=name, role="user", email="amy.alpha@example.com")
+    z, a, a2 = _deal(zed, value=1), _deal(amy, value=2), _deal(amy, value=3)
+
+    def order(by: str, **params: str) -> list[str]:
+        page = api.ok("GET", "opportunity/", params={"_order_by": by, **params})
+        return [o["id"] for o in page["data"]]
+
+    assert order("user_name")[2] == z["id"]
+    assert order("user_name,value") == [a["id"], a2["id"], z["id"]]
+    assert order("-user_name,value") == [z["id"], a["id"], a2["id"]]
+    assert order("-user_name,-value") == [z["id"], a2["id"], a["id"]]
+    assert order("user_name", _limit="1", _skip="2") == [z["id"]]
+    page = api.ok("GET", "opportunity/", params={"_order_by": "user_name", "_limit": 1})
+    assert page["total_results"] == 3 and page["has_more"] is True
+
+
 def test_totals_are_over_every_match_not_the_page(api: Api) -> None:
     won = _status(api, "won")
     _deal(api, value=10000, confidence=50)
