@@ -17,6 +17,9 @@ PACKAGES = [
     "custom_activity",
     "custom_object",
     "activity",
+    "pipeline",
+    "opportunity_status",
+    "opportunity",
     "files",
 ]
 

@@ -83,8 +83,7 @@ class LeadService(Service):
                 "status_label": statuses.get(r["status_id"]),
                 "contacts": contacts,
                 "contact_ids": [c["id"] for c in contacts],
-                # Placeholders until their resources exist.
-                "opportunities": [],
+                # Placeholders until their resources exist (an embedded relation fills its own key).
                 "tasks": [],
                 "integration_links": [],
                 "primary_email": emails[0] if emails else None,

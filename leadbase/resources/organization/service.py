@@ -19,25 +19,10 @@ from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import full_name
+from leadbase.resources.deals import CURRENCY_SYMBOLS, org_pipelines, render_pipelines, status_summary
 
 # The resource whose order PUT /organization/ sets.
 LEAD_STATUSES = "status/lead"
-
-CURRENCY_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "JPY": "¥",
-    "CAD": "$",
-    "AUD": "$",
-    "CHF": "CHF",
-    "INR": "₹",
-    "BRL": "R$",
-    "PLN": "zł",
-    "SEK": "kr",
-    "NOK": "kr",
-    "DKK": "kr",
-}
 
 
 def currency_value(value: Any) -> str:
@@ -111,8 +96,11 @@ class OrganizationService(Service):
             "lead_statuses": lambda row: [
                 {"id": s["id"], "label": s["label"]} for s in (ordered_statuses(ctx) if mine(row) else [])
             ],
-            "pipelines": lambda _row: [],
-            "opportunity_statuses": lambda _row: [],
+            "pipelines": lambda row: render_pipelines(ctx) if mine(row) else [],
+            # Deprecated by Close for `pipelines` (2019), still sent: every status, in order.
+            "opportunity_statuses": lambda row: (
+                [status_summary(s) for s in org_pipelines(ctx).statuses] if mine(row) else []
+            ),
             "memberships": lambda row: [
                 render_membership(m, nested_user=active_nested) for m in own(row) if m.is_active
             ],
