@@ -17,6 +17,10 @@ PACKAGES = [
     "custom_activity",
     "custom_object",
     "activity",
+    "task",
+    "integration_link",
+    "comment_thread",
+    "comment",
 ]
 
 

@@ -13,11 +13,14 @@ from leadbase.db.models.custom import (
 )
 from leadbase.db.models.events import event
 from leadbase.db.models.identity import api_key, membership, organization, user
+from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
     "COUNTED_TABLES",
     "activity",
     "api_key",
+    "comment",
+    "comment_thread",
     "contact",
     "custom_activity_type",
     "custom_field",
@@ -25,11 +28,13 @@ __all__ = [
     "custom_object",
     "custom_object_type",
     "event",
+    "integration_link",
     "lead",
     "lead_status",
     "membership",
     "metadata",
     "object_count",
     "organization",
+    "task",
     "user",
 ]

@@ -39,6 +39,8 @@ LEAD = register(
                 "lead_id",
                 shows=frozenset({"contact_ids", "primary_email", "primary_phone", "display_name"}),
             ),
+            # Open tasks only, as Close shows them on the lead.
+            Embedded("tasks", "task", "lead_id", only=(("is_complete", False),)),
         ),
         custom_field_kind="lead",
         fields=Fields(
