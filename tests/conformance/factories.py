@@ -247,7 +247,11 @@ FACTORIES: dict[str, Factory] = {
         invalid_update=({"is_complete": "maybe"}, "is_complete"),
     ),
     "integration_link": Factory(
-        body=lambda _w, n: {"name": f"Link {n}", "url": f"https://tool{n}.example/{{{{ lead.id }}}}", "type": "lead"},
+        body=lambda _w, n: {
+            "name": f"Link {n}",
+            "url": f"https://tool{n}.example/{{{{ lead.id }}}}",
+            "type": "lead",
+        },
         update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
         invalid_create=({"name": "No URL", "type": "lead"}, "url"),
         invalid_update=({"type": "account"}, "type"),

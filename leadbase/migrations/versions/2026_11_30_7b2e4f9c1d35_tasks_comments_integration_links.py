@@ -88,9 +88,13 @@ def upgrade() -> None:
         unique=True,
     )
     op.create_index(
-        "ix_comment_thread_organization_id_date_created", "comment_thread", ["organization_id", "date_created"]
+        "ix_comment_thread_organization_id_date_created",
+        "comment_thread",
+        ["organization_id", "date_created"],
     )
-    op.create_index("ix_comment_thread_organization_id_lead_id", "comment_thread", ["organization_id", "lead_id"])
+    op.create_index(
+        "ix_comment_thread_organization_id_lead_id", "comment_thread", ["organization_id", "lead_id"]
+    )
 
     op.create_table(
         "comment",
@@ -103,7 +107,9 @@ def upgrade() -> None:
         sa.Column("removed_at", UTCDateTime(), nullable=True),
         sa.Column("removed_by", ID, nullable=True),
         *_audit(),
-        sa.ForeignKeyConstraint(["thread_id"], ["comment_thread.id"], name="fk_comment_thread_id_comment_thread"),
+        sa.ForeignKeyConstraint(
+            ["thread_id"], ["comment_thread.id"], name="fk_comment_thread_id_comment_thread"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_comment"),
     )
     op.create_index(

@@ -131,9 +131,7 @@ class CommentService(Service):
         """The object's thread, made now if this is its first comment."""
         threads = self.threads
         row = (
-            self.ctx.conn.execute(
-                self.repo.scoped(threads).where(threads.table.c.object_id == obj["id"])
-            )
+            self.ctx.conn.execute(self.repo.scoped(threads).where(threads.table.c.object_id == obj["id"]))
             .mappings()
             .first()
         )
@@ -187,5 +185,10 @@ class CommentService(Service):
             if row["removed_at"] is None:
                 self.change(
                     row,
-                    {"body": "", "mentions": [], "removed_at": clock.now(), "removed_by": self.ctx.actor.user_id},
+                    {
+                        "body": "",
+                        "mentions": [],
+                        "removed_at": clock.now(),
+                        "removed_by": self.ctx.actor.user_id,
+                    },
                 )

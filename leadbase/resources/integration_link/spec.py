@@ -26,7 +26,9 @@ INTEGRATION_LINK = register(
                     strip=True,
                     description="A URL template: {{ lead.id }}, {{ contact.name }}...",
                 ),
-                Field("type", TEXT, required=True, nullable=False, description="lead, contact or opportunity"),
+                Field(
+                    "type", TEXT, required=True, nullable=False, description="lead, contact or opportunity"
+                ),
                 *audit(),
             )
         ),

@@ -131,7 +131,9 @@ class TaskService(Service):
                 try:
                     terms.append(date_filter(operator, raw, offset))
                 except ValueError as exc:
-                    raise Invalid({key: "Not a valid date or datetime (use YYYY-MM-DD or ISO 8601)."}) from exc
+                    raise Invalid(
+                        {key: "Not a valid date or datetime (use YYYY-MM-DD or ISO 8601)."}
+                    ) from exc
         return all_of(terms)
 
     # ---- writing -------------------------------------------------------------------------
@@ -246,7 +248,10 @@ class TaskService(Service):
         contact_id = body.get("contact_id")
         if contact_id is None:
             return None
-        leads = DatabaseLookups(self.ctx).contact_leads([contact_id]) if isinstance(contact_id, str) else {}
+        if not isinstance(contact_id, str):
+            errors.add("contact", "Object does not exist.")
+            return None
+        leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
         if contact_id not in leads:
             errors.add("contact", "Object does not exist.")
         elif lead_id is not None and leads[contact_id] != lead_id:

@@ -22,14 +22,22 @@ def _member(api: Api, make_api: Callable[..., Api], role: str = "user") -> Api:
 
 
 def _comment(api: Api, object_id: str, body: str = "<body><p>Hello</p></body>") -> dict[str, Any]:
-    comment: dict[str, Any] = api.ok("POST", "comment/", expected=201, json={"object_id": object_id, "body": body})
+    comment: dict[str, Any] = api.ok(
+        "POST", "comment/", expected=201, json={"object_id": object_id, "body": body}
+    )
     return comment
 
 
-def test_the_first_comment_makes_the_thread(api: Api, lead: dict[str, Any], make_api: Callable[..., Api]) -> None:
+def test_the_first_comment_makes_the_thread(
+    api: Api, lead: dict[str, Any], make_api: Callable[..., Api]
+) -> None:
     first = _comment(api, lead["id"])
     assert first["id"].startswith("comm_") and first["thread_id"].startswith("comthr_")
-    assert (first["lead_id"], first["body"], first["created_by"]) == (lead["id"], "<body><p>Hello</p></body>", api.org.user_id)
+    assert (first["lead_id"], first["body"], first["created_by"]) == (
+        lead["id"],
+        "<body><p>Hello</p></body>",
+        api.org.user_id,
+    )
     assert (first["removed_at"], first["removed_by"], first["mentions"]) == (None, None, [])
     member = _member(api, make_api)
     second = _comment(member, lead["id"], "<body>Me too</body>")
@@ -51,7 +59,11 @@ def test_the_first_comment_makes_the_thread(api: Api, lead: dict[str, Any], make
 def test_comment_events(api: Api, lead: dict[str, Any]) -> None:
     comment = _comment(api, lead["id"])
     (created,) = api.events(object_id=comment["id"])
-    assert (created["object_type"], created["action"], created["lead_id"]) == ("comment", "created", lead["id"])
+    assert (created["object_type"], created["action"], created["lead_id"]) == (
+        "comment",
+        "created",
+        lead["id"],
+    )
     (thread_created,) = api.events(object_id=comment["thread_id"])
     assert (thread_created["object_type"], thread_created["action"]) == ("comment_thread", "created")
     assert thread_created["data"]["num_comments"] == 1
@@ -64,8 +76,8 @@ def test_bodies_are_sanitized_and_mentions_read(api: Api, lead: dict[str, Any]) 
     )
     comment = _comment(api, lead["id"], body)
     assert comment["body"] == (
-        '<body><p>Hi <span data-type="mention" data-id="user_abc" data-label="Ann" class="mention">@Ann</span>'
-        "</p><a>x</a></body>"
+        '<body><p>Hi <span data-type="mention" data-id="user_abc" data-label="Ann" class="mention">'
+        "@Ann</span></p><a>x</a></body>"
     )
     assert comment["mentions"] == ["user_abc"]
     assert _comment(api, lead["id"], "plain words")["body"] == "<body>plain words</body>"
@@ -78,11 +90,15 @@ def test_bad_bodies(api: Api, lead: dict[str, Any]) -> None:
     }
     # Ids of objects that cannot take comments (a contact), and extra keys, are refused.
     contact = api.ok("POST", "contact/", json={"lead_id": lead["id"], "name": "Ann"})
-    assert "object_id" in validation_errors(api.post("comment/", json={"object_id": contact["id"], "body": "x"}))
+    assert "object_id" in validation_errors(
+        api.post("comment/", json={"object_id": contact["id"], "body": "x"})
+    )
     assert "extra" in validation_errors(
         api.post("comment/", json={"object_id": lead["id"], "body": "x", "extra": 1})
     )
-    assert "body" in validation_errors(api.post("comment/", json={"object_id": lead["id"], "body": "<script></script>"}))
+    assert "body" in validation_errors(
+        api.post("comment/", json={"object_id": lead["id"], "body": "<script></script>"})
+    )
     error_of(api.get("comment/"), 400)
     error_of(api.get("comment/", params={"object_id": lead["id"], "thread_id": "comthr_x"}), 400)
     assert api.ok("GET", "comment_thread/")["data"] == []
@@ -98,7 +114,9 @@ def test_only_the_author_edits(api: Api, lead: dict[str, Any], make_api: Callabl
     error_of(member.delete(f"comment/{comment['id']}/"), 403)
 
 
-def test_removal_blanks_until_the_last_comment_goes(api: Api, lead: dict[str, Any], make_api: Callable[..., Api]) -> None:
+def test_removal_blanks_until_the_last_comment_goes(
+    api: Api, lead: dict[str, Any], make_api: Callable[..., Api]
+) -> None:
     member = _member(api, make_api)
     first = _comment(api, lead["id"])
     second = _comment(member, lead["id"])
@@ -110,7 +128,11 @@ def test_removal_blanks_until_the_last_comment_goes(api: Api, lead: dict[str, An
     # An admin may remove another's comment (Close: deleting others' activities); the last one
     # removed deletes the thread and every comment in it.
     assert api.delete(f"comment/{second['id']}/").status_code == 204
-    for gone in (f"comment/{first['id']}/", f"comment/{second['id']}/", f"comment_thread/{first['thread_id']}/"):
+    for gone in (
+        f"comment/{first['id']}/",
+        f"comment/{second['id']}/",
+        f"comment_thread/{first['thread_id']}/",
+    ):
         error_of(api.get(gone), 404)
     deleted = {e["object_id"] for e in api.events(action="deleted")}
     assert {first["id"], second["id"], first["thread_id"]} <= deleted
@@ -136,20 +158,26 @@ def test_deleting_the_lead_deletes_its_threads(api: Api, lead: dict[str, Any]) -
     error_of(api.get(f"comment_thread/{comment['thread_id']}/"), 404)
 
 
-def test_restricted_users_must_filter_threads(api: Api, lead: dict[str, Any], make_api: Callable[..., Api]) -> None:
+def test_restricted_users_must_filter_threads(
+    api: Api, lead: dict[str, Any], make_api: Callable[..., Api]
+) -> None:
     comment = _comment(api, lead["id"])
     restricted = _member(api, make_api, role="restricteduser")
     error_of(restricted.get("comment_thread/"), 403)
-    assert [t["id"] for t in restricted.ok("GET", "comment_thread/", params={"object_ids": lead["id"]})["data"]] == [
-        comment["thread_id"]
-    ]
+    assert [
+        t["id"] for t in restricted.ok("GET", "comment_thread/", params={"object_ids": lead["id"]})["data"]
+    ] == [comment["thread_id"]]
 
 
-def test_other_organizations_see_nothing(api: Api, lead: dict[str, Any], make_api: Callable[..., Api]) -> None:
+def test_other_organizations_see_nothing(
+    api: Api, lead: dict[str, Any], make_api: Callable[..., Api]
+) -> None:
     comment = _comment(api, lead["id"])
     stranger = make_api()
     error_of(stranger.get(f"comment/{comment['id']}/"), 404)
     error_of(stranger.get(f"comment_thread/{comment['thread_id']}/"), 404)
     assert stranger.ok("GET", "comment/", params={"object_id": lead["id"]})["data"] == []
-    assert "object_id" in validation_errors(stranger.post("comment/", json={"object_id": lead["id"], "body": "x"}))
+    assert "object_id" in validation_errors(
+        stranger.post("comment/", json={"object_id": lead["id"], "body": "x"})
+    )
     error_of(stranger.delete(f"comment/{comment['id']}/"), 404)

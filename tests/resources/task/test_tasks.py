@@ -94,7 +94,11 @@ def test_outgoing_call_tasks_need_a_contact_of_the_lead(api: Api, lead: dict[str
     call = api.ok(
         "POST", "task/", json={"_type": "outgoing_call", "lead_id": lead["id"], "contact_id": contact_id}
     )
-    assert (call["_type"], call["contact_id"], call["contact_name"]) == ("outgoing_call", contact_id, "Ann Buyer")
+    assert (call["_type"], call["contact_id"], call["contact_name"]) == (
+        "outgoing_call",
+        contact_id,
+        "Ann Buyer",
+    )
     other = api.ok("POST", "lead/", json={"name": "Other", "contacts": [{"name": "Bob"}]})
     errors = validation_errors(
         api.post("task/", json={"lead_id": lead["id"], "text": "x", "contact_id": other["contacts"][0]["id"]})
@@ -125,7 +129,12 @@ def test_views_follow_the_callers_today(api: Api, lead: dict[str, Any], clock: C
     assert view("archive") == [done["id"]]
     # At UTC+14 it is already 2 May 02:00: tomorrow's date-only task is in today's inbox now,
     # and so is a timed task of 2 May 01:00 local.
-    assert view("inbox", **{"x-tz-offset": "14"}) == [overdue["id"], today["id"], tonight["id"], tomorrow["id"]]
+    assert view("inbox", **{"x-tz-offset": "14"}) == [
+        overdue["id"],
+        today["id"],
+        tonight["id"],
+        tomorrow["id"],
+    ]
     # The view is part of each task's representation.
     assert api.ok("GET", f"task/{tomorrow['id']}/")["view"] == "future"
     # inbox overrides date__gte (Close documents it).
@@ -174,7 +183,11 @@ def test_filters_by_assignee_lead_completion_and_id(
     assert ids(is_complete="True") == {theirs["id"]}
     assert ids(id__in=f"{mine['id']},{elsewhere['id']}") == {mine["id"], elsewhere["id"]}
     # A colleague sees the organization's tasks too.
-    assert {t["id"] for t in colleague.ok("GET", "task/")["data"]} == {mine["id"], theirs["id"], elsewhere["id"]}
+    assert {t["id"] for t in colleague.ok("GET", "task/")["data"]} == {
+        mine["id"],
+        theirs["id"],
+        elsewhere["id"],
+    }
 
 
 def test_update_complete_and_reopen(api: Api, lead: dict[str, Any]) -> None:
