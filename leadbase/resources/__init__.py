@@ -21,6 +21,7 @@ PACKAGES = [
     "integration_link",
     "comment_thread",
     "comment",
+    "files",
 ]
 
 

@@ -12,6 +12,7 @@ from leadbase.db.models.custom import (
     custom_object_type,
 )
 from leadbase.db.models.events import event
+from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
@@ -28,6 +29,7 @@ __all__ = [
     "custom_object",
     "custom_object_type",
     "event",
+    "file_upload",
     "integration_link",
     "lead",
     "lead_status",
