@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from leadbase.core.clock import iso
+from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.ids import new_id
 from leadbase.custom_fields.lookups import DatabaseLookups
@@ -167,7 +168,27 @@ class TaskService(Service):
         values["priority"] = self._choice(body, "priority", PRIORITIES, errors)
         values["resolution"] = self._choice(body, "resolution", RESOLUTIONS, errors)
         values.update(object_type=None, object_id=None, payload={})
+        values.update(self._imported(body, errors))
         errors.raise_if_any()
+        return values
+
+    def _imported(self, body: dict[str, Any], errors: FieldErrors) -> Row:
+        """`date_created` and `created_by`, which Close accepts on create for imports."""
+        values: Row = {}
+        if body.get("date_created") is not None:
+            value = body["date_created"]
+            try:
+                if not isinstance(value, str):
+                    raise ValueError(value)
+                values["date_created"] = parse_datetime(value, self.ctx.tz_offset, naive_in_offset=True)
+            except ValueError:
+                errors.add("date_created", "Not a valid datetime.")
+        if body.get("created_by") is not None:
+            author = self._assignee({"assigned_to": body["created_by"]}, FieldErrors())
+            if author is None:
+                errors.add("created_by", "Not a user of this organization.")
+            else:
+                values["created_by"] = values["updated_by"] = author
         return values
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:

@@ -280,3 +280,59 @@ def test_tasks_of_another_organization_are_not_found(
     assert "lead" in validation_errors(stranger.post("task/", json={"lead_id": lead["id"], "text": "x"}))
     stranger.ok("PUT", "task/", params={"id": task["id"]}, json={"is_complete": True})
     assert api.ok("GET", f"task/{task['id']}/")["is_complete"] is False
+
+
+def test_system_tasks_made_by_leadbase_list_and_log_as_their_type(api: Api, lead: dict[str, Any]) -> None:
+    from leadbase.db.context import Actor, Context
+    from leadbase.resources.task.service import TaskService, new_system_task
+    from leadbase.resources.task.spec import TASK
+
+    with api.engine.connect() as conn:
+        conn.execution_options(writes=True)
+        with conn.begin():
+            ctx = Context(conn=conn, actor=Actor(api.org.organization_id, None, None, "admin"))
+            service = TaskService(ctx, TASK)
+            with ctx.unit.operation():
+                row = service.insert(
+                    new_system_task(
+                        "missed_call",
+                        {
+                            "lead_id": lead["id"],
+                            "assigned_to": api.org.user_id,
+                            "due_at": NOON,
+                            "payload": {"phone": "+14155550100", "phone_formatted": "+1 415-555-0100"},
+                        },
+                    )
+                )
+    task = api.ok("GET", f"task/{row['id']}/")
+    assert task["id"].startswith("noti_")
+    assert (task["_type"], task["phone"], task["date"]) == (
+        "missed_call",
+        "+14155550100",
+        "2024-05-01T12:00:00.000000+00:00",
+    )
+    assert api.ok("GET", "task/")["data"] == []
+    assert [t["id"] for t in api.ok("GET", "task/", params={"_type": "missed_call"})["data"]] == [task["id"]]
+    (created,) = api.events(object_id=task["id"])
+    assert created["object_type"] == "task.missed_call"
+    assert "text" in validation_errors(api.put(f"task/{task['id']}/", json={"text": "x"}))
+    assert api.ok("PUT", f"task/{task['id']}/", json={"is_complete": True})["view"] == "archive"
+    assert api.events(object_type="task.missed_call", action="updated")
+
+
+def test_imports_may_give_the_creation_date_and_author(
+    api: Api, lead: dict[str, Any], make_api: Callable[..., Api]
+) -> None:
+    org_name = api.ok("GET", f"organization/{api.org.organization_id}/")["name"]
+    colleague = make_api(organization_name=org_name, role="user")
+    task = _task(api, lead, date_created="2020-01-02T03:04:05+00:00", created_by=colleague.org.user_id)
+    assert (task["date_created"], task["created_by"]) == (
+        "2020-01-02T03:04:05.000000+00:00",
+        colleague.org.user_id,
+    )
+    errors = validation_errors(
+        api.post(
+            "task/", json={"lead_id": lead["id"], "text": "x", "date_created": "then", "created_by": "nobody"}
+        )
+    )
+    assert set(errors) == {"date_created", "created_by"}
