@@ -242,6 +242,14 @@ class TaskService(Service):
             )
         if not body:
             raise Invalid(errors=["Nothing to update: give assigned_to, date or is_complete."])
+        # The body is checked once, even when no task matches.
+        errors = FieldErrors()
+        if "assigned_to" in body:
+            self._assignee(body, errors)
+        if "is_complete" in body:
+            self._bool(body, "is_complete", errors, default=False)
+        self._due(body, errors, creating=False)
+        errors.raise_if_any()
         # Every match first, then the writes: an update may take a task out of the filter.
         rows: list[Row] = []
         query.skip, query.limit = 0, 1000
