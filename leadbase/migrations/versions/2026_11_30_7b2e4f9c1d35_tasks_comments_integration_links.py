@@ -4,7 +4,7 @@ Integration links are read by every lead rendering: they are kept in the process
 organization's settings version, which a trigger replaces when one changes (as for API keys).
 
 Revision ID: 7b2e4f9c1d35
-Revises: f1a2b3c4d5e6
+Revises: b7d2e4f6a810
 Create Date: 2026-11-30 16:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "7b2e4f9c1d35"
-down_revision = "f1a2b3c4d5e6"
+down_revision = "b7d2e4f6a810"
 branch_labels = None
 depends_on = None
 

@@ -65,6 +65,7 @@ class LeadService(Service):
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
         embedded = self.embedded(rows)
         contacts_by_lead, tasks_by_lead = embedded["contacts"], embedded["tasks"]
+        opportunities_by_lead = embedded["opportunities"]
         links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
@@ -86,7 +87,7 @@ class LeadService(Service):
                     "addresses": [{**a, "tz_ids": []} for a in r["addresses"]],
                     "contacts": contacts,
                     "contact_ids": [c["id"] for c in contacts],
-                    "opportunities": [],
+                    "opportunities": opportunities_by_lead.get(r["id"], []),
                     "tasks": tasks_by_lead.get(r["id"], []),
                     "integration_links": [],
                     "primary_email": emails[0] if emails else None,

@@ -39,6 +39,7 @@ LEAD = register(
                 "lead_id",
                 shows=frozenset({"contact_ids", "primary_email", "primary_phone", "display_name"}),
             ),
+            Embedded("opportunities", "opportunity", "lead_id"),
             # Open tasks only, as Close shows them on the lead.
             Embedded("tasks", "task", "lead_id", only=(("is_complete", False),)),
         ),

@@ -64,14 +64,16 @@ class TaskService(Service):
         out = []
         for r in rows:
             date = Due(r["due_at"], r["date_only"]).render()
+            # A contact deleted since it was chosen is no longer the task's contact.
+            contact_id = r["contact_id"] if r["contact_id"] in contacts else None
             out.append(
                 {
                     "id": r["id"],
                     "_type": r["type"],
                     "lead_id": r["lead_id"],
                     "lead_name": leads.get(r["lead_id"]) if r["lead_id"] else None,
-                    "contact_id": r["contact_id"],
-                    "contact_name": contacts.get(r["contact_id"]) if r["contact_id"] else None,
+                    "contact_id": contact_id,
+                    "contact_name": contacts.get(contact_id) if contact_id else None,
                     "assigned_to": r["assigned_to"],
                     "assigned_to_name": names.get(r["assigned_to"]) if r["assigned_to"] else None,
                     "text": r["text"],

@@ -181,3 +181,12 @@ def test_other_organizations_see_nothing(
         stranger.post("comment/", json={"object_id": lead["id"], "body": "x"})
     )
     error_of(stranger.delete(f"comment/{comment['id']}/"), 404)
+
+
+def test_comments_on_an_opportunity_go_with_it(api: Api, lead: dict[str, Any]) -> None:
+    opportunity = api.ok("POST", "opportunity/", json={"lead_id": lead["id"], "note": "Pilot"})
+    comment = _comment(api, opportunity["id"])
+    thread = api.ok("GET", f"comment_thread/{comment['thread_id']}/")
+    assert (thread["object_type"], thread["lead_id"]) == ("opportunity", lead["id"])
+    api.ok("DELETE", f"opportunity/{opportunity['id']}/")
+    error_of(api.get(f"comment_thread/{comment['thread_id']}/"), 404)

@@ -116,3 +116,17 @@ def test_links_come_from_the_process_cache_and_follow_changes(api: Api) -> None:
     ]
     api.ok("DELETE", f"integration_link/{link['id']}/")
     assert api.ok("GET", f"lead/{lead['id']}/")["integration_links"] == []
+
+
+def test_opportunities_show_their_links(api: Api) -> None:
+    api.ok(
+        "POST",
+        "integration_link/",
+        json={"name": "Deal", "url": "https://deals.example/{{ opportunity.id }}", "type": "opportunity"},
+    )
+    lead = api.ok("POST", "lead/", json={"name": "Acme"})
+    assert lead["integration_links"] == []
+    opportunity = api.ok("POST", "opportunity/", json={"lead_id": lead["id"]})
+    assert opportunity["integration_links"] == [
+        {"name": "Deal", "url": f"https://deals.example/{opportunity['id']}"}
+    ]

@@ -336,3 +336,11 @@ def test_imports_may_give_the_creation_date_and_author(
         )
     )
     assert set(errors) == {"date_created", "created_by"}
+
+
+def test_a_deleted_contact_is_no_longer_the_tasks_contact(api: Api, lead: dict[str, Any]) -> None:
+    contact_id = lead["contacts"][0]["id"]
+    task = _task(api, lead, contact_id=contact_id)
+    assert (task["contact_id"], task["contact_name"]) == (contact_id, "Ann Buyer")
+    api.ok("DELETE", f"contact/{contact_id}/")
+    assert (api.ok("GET", f"task/{task['id']}/")["contact_id"]) is None
