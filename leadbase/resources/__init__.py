@@ -20,6 +20,10 @@ PACKAGES = [
     "pipeline",
     "opportunity_status",
     "opportunity",
+    "task",
+    "integration_link",
+    "comment_thread",
+    "comment",
     "files",
 ]
 

@@ -15,11 +15,14 @@ from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
+from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
     "COUNTED_TABLES",
     "activity",
     "api_key",
+    "comment",
+    "comment_thread",
     "contact",
     "custom_activity_type",
     "custom_field",
@@ -28,6 +31,7 @@ __all__ = [
     "custom_object_type",
     "event",
     "file_upload",
+    "integration_link",
     "lead",
     "lead_status",
     "membership",
@@ -37,5 +41,6 @@ __all__ = [
     "opportunity_status",
     "organization",
     "pipeline",
+    "task",
     "user",
 ]

@@ -17,6 +17,7 @@ from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
 from leadbase.resources.lead.query import parse_lead_query
+from leadbase.resources.links import render_links
 
 ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
 
@@ -66,11 +67,12 @@ class LeadService(Service):
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
         embedded = self.embedded(rows)
         contacts_by_lead = embedded["contacts"]
+        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._settings_value("html_base_url", "https://app.close.com")
 
-        # Relations embedded besides contacts (none yet) replace their placeholder.
+        # Relations embedded besides contacts (opportunities, tasks) fill their own keys.
         others = {name: by_lead for name, by_lead in embedded.items() if name != "contacts"}
         render = self._fields().render_values
         out = []
@@ -83,8 +85,7 @@ class LeadService(Service):
                 "status_label": statuses.get(r["status_id"]),
                 "contacts": contacts,
                 "contact_ids": [c["id"] for c in contacts],
-                # Placeholders until their resources exist (an embedded relation fills its own key).
-                "tasks": [],
+                # Each embedded relation (opportunities, tasks) fills its own key below.
                 "integration_links": [],
                 "primary_email": emails[0] if emails else None,
                 "primary_phone": phones[0] if phones else None,
@@ -98,6 +99,9 @@ class LeadService(Service):
                 computed[name] = by_lead.get(r["id"], [])
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}, legacy_dict=True))
+            if links:
+                # Integration links are rendered from the lead's own representation.
+                data["integration_links"] = render_links(self.ctx, "lead", data)
             out.append(data)
         return out
 
