@@ -17,6 +17,9 @@ PACKAGES = [
     "custom_activity",
     "custom_object",
     "activity",
+    "role",
+    "membership",
+    "group",
 ]
 
 

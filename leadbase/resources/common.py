@@ -1,4 +1,4 @@
-"""Small helpers the resource services share: field checks and batched user names."""
+"""Small helpers the resource services share: field checks, batched user names, membership rows."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors
 from leadbase.db.context import Context
 from leadbase.db.models import membership, user
 from leadbase.db.orgcache import cached
+from leadbase.db.permissions import role_permissions
 
 MISSING = object()
 
@@ -58,3 +60,62 @@ def user_names(ctx: Context, ids: Iterable[str | None]) -> dict[str, str]:
         for row in rows:
             memo[row.id] = full_name(row.first_name, row.last_name) or row.email
     return memo
+
+
+def render_membership(ctx: Context, row: Any, *, nested_user: bool = False) -> dict[str, Any]:
+    """A membership as Close shows it (in /organization/, /me/ and /membership/): its own
+    attributes, the permissions its role grants, and its user flattened into `user_*` keys
+    (or nested under `user` when `_expand` asks)."""
+    common = {
+        "id": row.id,
+        "organization_id": row.organization_id,
+        "user_id": row.user_id,
+        "role_id": row.role_id,
+        "role": row.role_id,
+        "permissions_granted": sorted(role_permissions(ctx, row.role_id)),
+        "is_active": bool(row.is_active),
+        "auto_record_calls": row.auto_record_calls,
+        "track_email_opens": bool(row.track_email_opens),
+        "default_caller_id": row.default_caller_id,
+        "default_caller_id_mode": row.default_caller_id_mode,
+        "hangup_recording_url": row.hangup_recording_url,
+        "may_workflows_impersonate": bool(row.may_workflows_impersonate),
+        # leadbase has no phone numbers, billing or onboarding: Close's values for a member without them.
+        "primary_personal_number": None,
+        "is_free": False,
+        "onboarding_status": None,
+    }
+    if nested_user:
+        # `_expand=memberships__user` swaps the flattened user_* keys for a `user` object.
+        user_keys: dict[str, Any] = {
+            "user": {
+                "id": row.user_id,
+                "email": row.email,
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "image": row.image,
+            }
+        }
+    else:
+        user_keys = {
+            "user_email": row.email,
+            "user_first_name": row.first_name,
+            "user_last_name": row.last_name,
+            "user_full_name": full_name(row.first_name, row.last_name),
+            "user_image": row.image,
+            "user_phone": None,
+            "user_phone_formatted": None,
+        }
+    dates = {"date_created": iso(row.date_created), "date_updated": iso(row.date_updated)}
+    return {**common, **user_keys, **dates}
+
+
+def memberships_with_users(ctx: Context, where: Any) -> list[Any]:
+    """Membership rows joined with their user's name keys (for render_membership), in one query."""
+    stmt = (
+        select(membership, user.c.email, user.c.first_name, user.c.last_name, user.c.image)
+        .join(user, user.c.id == membership.c.user_id)
+        .where(where)
+        .order_by(membership.c.date_created, membership.c.id)
+    )
+    return list(ctx.conn.execute(stmt))

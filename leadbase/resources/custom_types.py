@@ -14,6 +14,7 @@ from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Forbidden, Invalid
 from leadbase.custom_fields.definitions import Placement, org_definitions
 from leadbase.db.context import Context
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, has
 from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service, require_object
@@ -44,11 +45,10 @@ TYPE_ENDPOINT: dict[str, Any] = {
 def may_edit_instances(ctx: Context, type_row: Row) -> None:
     """A type's `editable_with_roles` restricts who may create, change and delete its instances.
 
-    Admins always may (they can change the restriction itself).
+    Roles that manage customizations always may (they can change the restriction itself).
     """
     roles = type_row.get("editable_with_roles") or []
-    actor = ctx.actor
-    if roles and not actor.is_admin and actor.role_id not in roles:
+    if roles and ctx.actor.role_id not in roles and not has(ctx, MANAGE_CUSTOMIZATIONS):
         raise Forbidden(f'Your role may not edit "{type_row["name"]}" objects: only {", ".join(roles)} may.')
 
 
@@ -115,7 +115,7 @@ class CustomTypeService(Service):
             flag = clean_bool(body, key, errors)
             if flag is not MISSING:
                 values[key] = flag
-        roles = clean_roles(body, "editable_with_roles", errors)
+        roles = clean_roles(body, "editable_with_roles", errors, self.ctx)
         if roles is not MISSING:
             values["editable_with_roles"] = roles
         errors.raise_if_any()

@@ -100,8 +100,9 @@ def test_upgrading_keeps_distinct_rows_and_makes_the_rest_fit(old_engine: Engine
 
     upgrade(old_engine)
 
-    # SQLite copies a table to add a foreign key: the copy must keep the table's triggers.
-    assert _triggers(old_engine) == triggers
+    # SQLite copies a table to add a foreign key: the copy must keep the table's triggers
+    # (later revisions add triggers on tables of their own: custom roles).
+    assert {t for t in _triggers(old_engine) if t[0] != "role"} == triggers
 
     with old_engine.connect() as conn:
         keys = dict(conn.execute(select(lead_status.c.id, lead_status.c.label_key)).all())

@@ -13,6 +13,7 @@ from leadbase.db.models.custom import (
 )
 from leadbase.db.models.events import event
 from leadbase.db.models.identity import api_key, membership, organization, user
+from leadbase.db.models.people import group_member, role, user_group
 
 __all__ = [
     "COUNTED_TABLES",
@@ -25,11 +26,14 @@ __all__ = [
     "custom_object",
     "custom_object_type",
     "event",
+    "group_member",
     "lead",
     "lead_status",
     "membership",
     "metadata",
     "object_count",
     "organization",
+    "role",
     "user",
+    "user_group",
 ]

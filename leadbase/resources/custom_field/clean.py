@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from leadbase.core.errors import FieldErrors
+from leadbase.db.context import Context
+from leadbase.db.permissions import BUILT_IN_ROLES, is_role
 from leadbase.resources.common import MISSING
-from leadbase.resources.organization.provision import ROLES
+
+ROLES = tuple(BUILT_IN_ROLES)
 
 NAME_LENGTH = 255
 FIELD_DESCRIPTION_LENGTH = 280
@@ -57,8 +60,9 @@ def clean_bool(body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
     return value
 
 
-def clean_roles(body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
-    """A list of roles: built-in names (admin, superuser, user, restricteduser) or role_ ids."""
+def clean_roles(body: dict[str, Any], key: str, errors: FieldErrors, ctx: Context) -> Any:
+    """A list of roles: built-in names (admin, superuser, user, restricteduser) or the ids of the
+    organization's custom roles."""
     if key not in body:
         return MISSING
     value = body[key]
@@ -67,9 +71,11 @@ def clean_roles(body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         errors.add(key, "Expected a list of role ids.")
         return MISSING
-    unknown = [v for v in value if v not in ROLES and not v.startswith("role_")]
+    unknown = [v for v in value if not is_role(ctx, v)]
     if unknown:
-        errors.add(key, f"Not a role: {', '.join(unknown)}. Use {', '.join(ROLES)} or a role_ id.")
+        errors.add(
+            key, f"Not a role: {', '.join(unknown)}. Use {', '.join(ROLES)} or the id of a custom role."
+        )
         return MISSING
     return list(dict.fromkeys(value))
 

@@ -11,6 +11,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.filters import Filter
+from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
@@ -65,7 +66,7 @@ class LeadService(Service):
         contacts_by_lead = self.embedded(rows)["contacts"]
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
-        base_url = self._settings_value("html_base_url", "https://app.close.com")
+        base_url = self._html_base_url()
         out = []
         for r in rows:
             contacts = contacts_by_lead.get(r["id"], [])
@@ -101,9 +102,14 @@ class LeadService(Service):
             )
         return out
 
-    def _settings_value(self, name: str, default: str) -> str:
-        settings = self.ctx.memo.get("settings")
-        return str(getattr(settings, name, default)) if settings is not None else default
+    def _html_base_url(self) -> str:
+        # The configured html_base_url, else the address this request reached leadbase at.
+        configured = getattr(self.ctx.memo.get("settings"), "html_base_url", None)
+        return str(configured or self.ctx.memo.get("base_url") or "").rstrip("/")
+
+    def authorize(self, action: str, row: Row | None) -> None:
+        if action == "delete":
+            require(self.ctx, DELETE_LEADS)
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         text = params.get("query")

@@ -39,7 +39,7 @@ def me(ctx: Context) -> dict[str, Any]:
     return {
         **data,
         "organizations": render_organizations(ctx, org_rows),
-        "memberships": [render_membership(m) for m in members],
+        "memberships": [render_membership(ctx, m) for m in members],
         "email_accounts": [],
         "phone_numbers": [],
         "last_used_timezone": None,
