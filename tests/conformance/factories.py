@@ -233,7 +233,10 @@ FACTORIES: dict[str, Factory] = {
             "name": f"Role {n}",
             "permissions": ["view_all_leads", "calling"] if n % 2 else ["view_all_leads"],
         },
-        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "permissions": ["view_all_leads", "export"]},
+        update=lambda _w, obj: {
+            "name": f"{obj['name']} renamed",
+            "permissions": ["view_all_leads", "export"],
+        },
         invalid_create=({"name": "Bad", "permissions": ["fly"]}, "permissions"),
         invalid_update=({"name": ""}, "name"),
     ),
