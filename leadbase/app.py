@@ -23,11 +23,15 @@ from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
 from leadbase.db.engine import build_engine
 from leadbase.resources import PACKAGES, load_all
+from leadbase.resources.files.policy import FilePolicy
+from leadbase.resources.files.storage import DirectoryStore, FileStore, S3Store
 
 
-def build_router() -> APIRouter:
+def build_router() -> tuple[APIRouter, APIRouter]:
+    """The routes under /api/v1/, and those at the server's root (a module's `public_router`)."""
     load_all()
     router = APIRouter()
+    public = APIRouter()
     # Hand-written endpoints first: fixed paths such as /lead/merge/ must win over /lead/{id}/.
     for name in PACKAGES:
         try:
@@ -37,9 +41,11 @@ def build_router() -> APIRouter:
                 raise
             continue
         router.include_router(module.router)
+        if hasattr(module, "public_router"):
+            public.include_router(module.public_router)
     for endpoint in endpoints:
         add_resource_routes(router, endpoint)
-    return router
+    return router, public
 
 
 def index_routes(app: FastAPI) -> None:
@@ -51,6 +57,19 @@ def index_routes(app: FastAPI) -> None:
     inline_reads = app.state.engine.dialect.name == "sqlite"
     index = SegmentIndex(API_PREFIX, router.routes, inline_reads=inline_reads)
     router.middleware_stack = Dispatcher(index, fallback)
+
+
+def file_policy(settings: Settings) -> FilePolicy:
+    store: FileStore
+    if settings.files_s3_bucket:
+        store = S3Store(
+            settings.files_s3_bucket,
+            endpoint_url=settings.files_s3_endpoint_url,
+            region=settings.files_s3_region,
+        )
+    else:
+        store = DirectoryStore(settings.files_dir)
+    return FilePolicy(store=store, max_bytes=settings.files_max_bytes, public_url=settings.public_url)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,7 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="leadbase", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine
-    app.include_router(build_router(), prefix=API_PREFIX)
+    app.state.file_policy = file_policy(settings)
+    api_routes, public_routes = build_router()
+    app.include_router(api_routes, prefix=API_PREFIX)
+    app.include_router(public_routes)
 
     openapi_cache: dict[str, Any] = {}
     add_docs_routes(app, API_PREFIX)

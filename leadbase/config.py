@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     statement_timeout_seconds: float = Field(default=30.0, ge=0)
     lock_timeout_seconds: float = Field(default=10.0, ge=0)
     default_phone_region: str = "US"
+    # The URL clients reach this server at (https://crm.example.com), for the links leadbase hands
+    # out (file upload forms and downloads); unset, each request's own scheme and host.
+    public_url: str | None = None
+    # Uploaded files (POST /files/upload/): a directory, or an S3-compatible bucket when
+    # files_s3_bucket is set (credentials as boto3 finds them; pip install 'leadbase[s3]').
+    files_dir: str = "leadbase-files"
+    files_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    files_s3_bucket: str | None = None
+    files_s3_endpoint_url: str | None = None
+    files_s3_region: str | None = None
 
     @field_validator("rate_limit")
     @classmethod

@@ -31,8 +31,11 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def client(database_url: str, engine: Engine) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url, rate_limit="off"))
+def client(
+    database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    files = str(tmp_path_factory.mktemp("files"))
+    app = create_app(Settings(database_url=database_url, rate_limit="off", files_dir=files))
     with TestClient(app) as test_client:
         yield test_client
     app.state.engine.dispose()

@@ -20,6 +20,7 @@ PACKAGES = [
     "role",
     "membership",
     "group",
+    "files",
 ]
 
 

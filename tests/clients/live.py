@@ -97,8 +97,11 @@ def running_server(database_url: str, log_dir: Path, *options: str) -> Iterator[
         "--no-access-log",
         *options,
     ]
+    env = _environment()
+    # Uploaded files of this server go beside its log, not into the working directory.
+    env["LEADBASE_FILES_DIR"] = str(log_dir / f"files-{port}")
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=_environment())
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_until_up(url, process, log)

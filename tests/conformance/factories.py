@@ -106,6 +106,27 @@ def _make_event(world: World, n: int) -> Obj:
     return created
 
 
+def _make_file_upload(world: World, n: int) -> Obj:
+    """An upload is never shown by the API as such (POST /files/upload/ answers a form): this is
+    its row as its own service renders it, which is what its declaration describes."""
+    from sqlalchemy import select
+
+    from leadbase.db.context import Actor, Context
+    from leadbase.db.models import file_upload
+    from leadbase.resources.files.spec import FILE_UPLOAD
+
+    form = world.api.ok(
+        "POST", "files/upload/", json={"filename": f"file {n}.txt", "content_type": "text/plain"}
+    )
+    token = form["upload"]["fields"]["key"].split("/")[1]
+    org = world.api.org
+    with world.api.engine.connect() as conn:
+        row = conn.execute(select(file_upload).where(file_upload.c.token == token)).mappings().one()
+        ctx = Context(conn=conn, actor=Actor(org.organization_id, org.user_id, None, "admin"))
+        rendered: Obj = FILE_UPLOAD.service(ctx, FILE_UPLOAD).render([dict(row)])[0]
+    return rendered
+
+
 def _shared_lead(world: World) -> str:
     """One lead per test for objects whose lists are per lead."""
     if "lead" not in world.shared:
@@ -203,6 +224,7 @@ FACTORIES: dict[str, Factory] = {
         invalid_update=({"currency": "dollars"}, "currency"),
     ),
     "event": Factory(make=_make_event),
+    "files/upload": Factory(make=_make_file_upload),
     "custom_field/lead": _field_factory(),
     "custom_field/contact": _field_factory(),
     "custom_field/opportunity": _field_factory(),

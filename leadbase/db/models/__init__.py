@@ -12,6 +12,7 @@ from leadbase.db.models.custom import (
     custom_object_type,
 )
 from leadbase.db.models.events import event
+from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.people import group_member, role, user_group
 
@@ -26,6 +27,7 @@ __all__ = [
     "custom_object",
     "custom_object_type",
     "event",
+    "file_upload",
     "group_member",
     "lead",
     "lead_status",
