@@ -78,6 +78,13 @@ class RoleService(Service):
         """Known permissions (each once), and lead visibility set exactly when the role cannot see
         every lead."""
         permissions = role.get("permissions") or []
+        if not isinstance(permissions, list):
+            errors.add("permissions", "Expected a list of permissions.")
+            return
+        ids = role.get("visibility_user_lcf_ids") or []
+        if not isinstance(ids, list):
+            errors.add("visibility_user_lcf_ids", "Expected a list of lead custom field ids.")
+            return
         if changed is None or "permissions" in changed:
             unknown = [p for p in permissions if not isinstance(p, str) or p not in PERMISSIONS]
             if unknown:
@@ -88,7 +95,6 @@ class RoleService(Service):
                 role["permissions"] = deduplicated
             else:
                 changed["permissions"] = deduplicated
-        ids = role.get("visibility_user_lcf_ids") or []
         behavior = role.get("visibility_user_lcf_behavior")
         if VIEW_ALL_LEADS in permissions:
             if ids:

@@ -75,6 +75,11 @@ def test_permissions_must_be_known(api: Api) -> None:
     assert "fly" in errors["permissions"]
     assert validation_errors(api.post("role/", json={"name": "X", "permissions": "calling"}))["permissions"]
     assert validation_errors(api.post("role/", json={"permissions": ["view_all_leads"]}))["name"]
+    assert validation_errors(api.post("role/", json={"name": "X", "permissions": {"calling": 1}}))[
+        "permissions"
+    ]
+    not_a_list = {"name": "X", "permissions": ["calling"], "visibility_user_lcf_ids": {"cf_a": 1}}
+    assert validation_errors(api.post("role/", json=not_a_list))["visibility_user_lcf_ids"]
     assert [r["id"] for r in api.ok("GET", "role/")["data"]] == BUILT_IN
 
 
