@@ -80,6 +80,7 @@ def list_response(endpoint: Endpoint, ctx: Context, request: Request) -> dict[st
         body["has_more"] = page.has_more
     if page.total is not None:
         body["total_results"] = page.total
+    body.update(service.list_extras(query))
     return body
 
 

@@ -45,6 +45,11 @@ class Service:
         """What resource-specific list parameters add to the filter tree (may set the order)."""
         return None
 
+    def list_extras(self, query: ListQuery) -> dict[str, Any]:
+        """Keys a list answers beside `data` (the totals of the opportunities a list matches);
+        called after `list_page`, so `query.where` holds what `list_filter` added."""
+        return {}
+
     def scope(self) -> Select[Any] | None:
         """The rows a list starts from when they are not the organization's rows of the table."""
         return None

@@ -35,7 +35,8 @@ def test_a_request_tries_only_the_routes_of_its_first_segment(api: Api) -> None:
     total = sum(len(entries) for entries in index._by_segment.values())
     assert total > 50
     assert len(index.candidates("/api/v1/lead/lead_x/")) <= 3
-    assert len(index.candidates("/api/v1/status/lead/stat_x/")) <= 3
+    # status/lead and status/opportunity share the segment `status`: two routes each.
+    assert len(index.candidates("/api/v1/status/lead/stat_x/")) <= 4
     assert index.candidates("/api/v1/no_such_segment/") == []
 
 

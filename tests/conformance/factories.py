@@ -197,7 +197,48 @@ def _make_group_member(world: World, n: int) -> Obj:
     return member
 
 
+STATUS_TYPES = ("active", "won", "lost")
+
+
+def _opportunity_body(world: World, n: int) -> Obj:
+    # Each object differs in every declared filter: lead, owner, status (and so its type and
+    # label), value period and date won.
+    statuses = world.api.ok("GET", "status/opportunity/")["data"]
+    status = next(s for s in statuses if s["type"] == STATUS_TYPES[n % 3])
+    lead = world.api.ok("POST", "lead/", json={"name": f"Lead of opportunity {n}"})
+    return {
+        "lead_id": lead["id"],
+        "user_id": world.member().org.user_id if n else world.api.org.user_id,
+        "status_id": status["id"],
+        "value": 1000 * (n + 1),
+        "value_period": ("one_time", "monthly", "annual")[n % 3],
+        "confidence": 10 * n,
+        "date_won": f"2024-0{n % 9 + 1}-15",
+        "note": f"Opportunity {n}",
+    }
+
+
 FACTORIES: dict[str, Factory] = {
+    "pipeline": Factory(
+        body=lambda _w, n: {"name": f"Pipeline {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"name": "   "}, "name"),
+    ),
+    "status/opportunity": Factory(
+        body=lambda _w, n: {"label": f"Stage {n}", "type": STATUS_TYPES[n % 3]},
+        update=lambda _w, obj: {"label": f"{obj['label']} renamed"},
+        invalid_create=({"label": "Stage", "type": "maybe"}, "type"),
+        # Every organization starts with an "Active" opportunity status: labels are unique.
+        invalid_update=({"label": "Active"}, "label"),
+    ),
+    "opportunity": Factory(
+        body=_opportunity_body,
+        update=lambda _w, obj: {"note": "changed", "confidence": 75},
+        invalid_create=({"value_period": "weekly"}, "value_period"),
+        invalid_update=({"confidence": 101}, "confidence"),
+        filter_values={"status": lambda obj: obj["status_label"]},
+    ),
     "lead": Factory(
         body=_lead_body,
         update=lambda _w, obj: {"name": f"{obj['name']} renamed", "description": "changed"},

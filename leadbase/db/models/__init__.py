@@ -11,6 +11,7 @@ from leadbase.db.models.custom import (
     custom_object,
     custom_object_type,
 )
+from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
@@ -34,7 +35,10 @@ __all__ = [
     "membership",
     "metadata",
     "object_count",
+    "opportunity",
+    "opportunity_status",
     "organization",
+    "pipeline",
     "role",
     "user",
     "user_group",

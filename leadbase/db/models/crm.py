@@ -16,6 +16,7 @@ lead_status = Table(
     # core.names.name_key(label): labels that look alike collide here, concurrent creates too.
     Column("label_key", Text, nullable=False, server_default=""),
     Column("position", Integer, nullable=False),
+    Column("color", String(64), nullable=True),
     *audit_columns(),
     Index(None, "organization_id", "position"),
     # An index, not a constraint: SQLite adds one without copying the table (and its triggers).

@@ -63,7 +63,9 @@ class LeadService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
-        contacts_by_lead = self.embedded(rows)["contacts"]
+        embedded = self.embedded(rows)
+        contacts_by_lead = embedded["contacts"]
+        opportunities_by_lead = embedded["opportunities"]
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._html_base_url()
@@ -84,7 +86,7 @@ class LeadService(Service):
                     "addresses": [{**a, "tz_ids": []} for a in r["addresses"]],
                     "contacts": contacts,
                     "contact_ids": [c["id"] for c in contacts],
-                    "opportunities": [],
+                    "opportunities": opportunities_by_lead.get(r["id"], []),
                     "tasks": [],
                     "integration_links": [],
                     "primary_email": emails[0] if emails else None,

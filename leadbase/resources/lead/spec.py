@@ -39,6 +39,7 @@ LEAD = register(
                 "lead_id",
                 shows=frozenset({"contact_ids", "primary_email", "primary_phone", "display_name"}),
             ),
+            Embedded("opportunities", "opportunity", "lead_id"),
         ),
         custom_field_kind="lead",
         fields=Fields(

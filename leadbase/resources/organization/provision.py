@@ -11,7 +11,16 @@ from leadbase.api.auth import hash_key
 from leadbase.core import clock
 from leadbase.core.ids import BASE62, LONG, SHORT, new_id
 from leadbase.core.names import name_key
-from leadbase.db.models import api_key, lead_status, membership, organization, user
+from leadbase.db.models import (
+    api_key,
+    lead_status,
+    membership,
+    opportunity_status,
+    organization,
+    pipeline,
+    user,
+)
+from leadbase.resources.deals import default_pipeline_rows
 from leadbase.resources.status.service import DEFAULT_LEAD_STATUSES
 
 ROLES = ("admin", "superuser", "user", "restricteduser")
@@ -91,6 +100,9 @@ def provision(
                 for i, label in enumerate(DEFAULT_LEAD_STATUSES)
             ],
         )
+        default_pipeline, default_statuses = default_pipeline_rows(org_id, now, None)
+        conn.execute(insert(pipeline), default_pipeline)
+        conn.execute(insert(opportunity_status), default_statuses)
     normalized_email = email.strip().lower()
     user_id = conn.execute(select(user.c.id).where(user.c.email == normalized_email)).scalar()
     created_user = user_id is None

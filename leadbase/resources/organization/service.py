@@ -16,23 +16,8 @@ from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, memberships_with_users, optional_text
 from leadbase.resources.common import render_membership as shared_render_membership
 from leadbase.resources.custom_field.render import lead_custom_fields
+from leadbase.resources.deals import CURRENCY_SYMBOLS, org_pipelines, render_pipelines, status_summary
 from leadbase.resources.status.service import forget_statuses, ordered_statuses
-
-CURRENCY_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "JPY": "¥",
-    "CAD": "$",
-    "AUD": "$",
-    "CHF": "CHF",
-    "INR": "₹",
-    "BRL": "R$",
-    "PLN": "zł",
-    "SEK": "kr",
-    "NOK": "kr",
-    "DKK": "kr",
-}
 
 
 def render_membership(ctx: Context, row: Any, *, nested_user: bool = False) -> dict[str, Any]:
@@ -59,8 +44,13 @@ def render_organizations(ctx: Context, rows: list[Row]) -> list[dict[str, Any]]:
                 "currency": r["currency"],
                 "currency_symbol": CURRENCY_SYMBOLS.get(r["currency"], r["currency"]),
                 "lead_statuses": [{"id": s["id"], "label": s["label"]} for s in statuses],
-                "pipelines": [],
-                "opportunity_statuses": [],
+                "pipelines": render_pipelines(ctx) if r["id"] == ctx.organization_id else [],
+                # Deprecated by Close for `pipelines` (2019), still sent: every status, in order.
+                "opportunity_statuses": (
+                    [status_summary(s) for s in org_pipelines(ctx).statuses]
+                    if r["id"] == ctx.organization_id
+                    else []
+                ),
                 "memberships": [
                     render_membership(ctx, m, nested_user=active_nested) for m in own if m.is_active
                 ],

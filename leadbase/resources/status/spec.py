@@ -16,6 +16,13 @@ LEAD_STATUS = register(
             (
                 Field("id", ID, read_only=True),
                 Field("label", TEXT, required=True, nullable=False, blank=False, strip=True, max_length=255),
+                Field(
+                    "color",
+                    TEXT,
+                    strip=True,
+                    max_length=64,
+                    description="How the status is shown (Close's format is unconfirmed: any text).",
+                ),
                 Field("organization_id", ID, read_only=True),
             )
         ),

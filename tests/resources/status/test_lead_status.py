@@ -16,7 +16,8 @@ def test_a_new_organization_has_the_four_defaults_in_order(api: Api) -> None:
     assert page["has_more"] is False
     assert [s["label"] for s in page["data"]] == DEFAULTS
     for status in page["data"]:
-        assert set(status) == {"id", "label", "organization_id"}
+        assert set(status) == {"id", "label", "color", "organization_id"}
+        assert status["color"] is None
         assert status["id"].startswith("stat_") and len(status["id"]) == len("stat_") + 43
         assert status["organization_id"] == api.org.organization_id
         assert api.ok("GET", f"status/lead/{status['id']}/") == status
@@ -98,3 +99,16 @@ def test_status_events(api: Api) -> None:
     assert events[1]["changed_fields"] == ["label"]
     assert events[1]["previous_data"] == {"label": "Nurture"}
     assert events[0]["previous_data"]["label"] == "Warm"
+
+
+def test_color_is_set_changed_and_cleared(api: Api) -> None:
+    created = api.ok("POST", "status/lead/", json={"label": "Warm", "color": "#ffaa00"})
+    assert created["color"] == "#ffaa00"
+    changed = api.ok("PUT", f"status/lead/{created['id']}/", json={"color": "blue"})
+    assert (changed["label"], changed["color"]) == ("Warm", "blue")
+    assert api.ok("GET", f"status/lead/{created['id']}/")["color"] == "blue"
+    assert api.ok("PUT", f"status/lead/{created['id']}/", json={"color": None})["color"] is None
+    assert "color" in validation_errors(api.put(f"status/lead/{created['id']}/", json={"color": 7}))
+    assert "color" in validation_errors(api.put(f"status/lead/{created['id']}/", json={"color": "x" * 65}))
+    (latest, *_) = api.events(object_id=created["id"])
+    assert latest["changed_fields"] == ["color"]
