@@ -26,9 +26,11 @@ from leadbase.db.orgcache import cached
 BULK_DELETE = "bulk_delete"
 DELETE_LEADS = "delete_leads"
 DELETE_OWN_ACTIVITIES = "delete_own_activities"
+DELETE_OWN_OPPORTUNITIES = "delete_own_opportunities"
 MANAGE_CUSTOMIZATIONS = "manage_customizations"
 MANAGE_ORGANIZATION = "manage_organization"
 MANAGE_OTHERS_ACTIVITIES = "manage_others_activities"
+MANAGE_OTHERS_OPPORTUNITIES = "manage_others_opportunities"
 VIEW_ALL_LEADS = "view_all_leads"
 
 PERMISSIONS: tuple[str, ...] = (
@@ -126,6 +128,8 @@ MESSAGES = {
     MANAGE_ORGANIZATION: "Your role may not manage the organization (settings, members, roles, groups).",
     MANAGE_OTHERS_ACTIVITIES: "Your role may not change or delete other users' activities.",
     DELETE_OWN_ACTIVITIES: "Your role may not delete activities.",
+    MANAGE_OTHERS_OPPORTUNITIES: "Your role may not change or delete other users' opportunities.",
+    DELETE_OWN_OPPORTUNITIES: "Your role may not delete opportunities.",
 }
 
 

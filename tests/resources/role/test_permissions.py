@@ -152,3 +152,40 @@ def test_editable_with_roles_names_existing_roles(api: Api, make_api: Callable[.
     assert member.delete(f"custom_object/{created['id']}/").status_code in (200, 204)
     field_body = {"name": "Tier", "type": "text", "editable_with_roles": ["role_doesnotexist"]}
     assert validation_errors(api.post("custom_field/lead/", json=field_body))["editable_with_roles"]
+
+
+def _opportunity(api: Api, user_id: str) -> dict[str, Any]:
+    lead = api.ok("POST", "lead/", json={"name": "Deal lead"})
+    body = {"lead_id": lead["id"], "user_id": user_id, "value": 1000, "note": "pilot"}
+    created: dict[str, Any] = api.ok("POST", "opportunity/", json=body)
+    return created
+
+
+def test_other_users_opportunities_need_manage_others(api: Api, make_api: Callable[..., Api]) -> None:
+    restricted = member_of(api, make_api, "restricteduser")
+    others = _opportunity(api, api.org.user_id)
+    error_of(restricted.put(f"opportunity/{others['id']}/", json={"note": "mine now"}), 403)
+    error_of(restricted.delete(f"opportunity/{others['id']}/"), 403)
+    assert api.ok("GET", f"opportunity/{others['id']}/")["note"] == "pilot"
+    own = _opportunity(api, restricted.org.user_id)
+    assert restricted.ok("PUT", f"opportunity/{own['id']}/", json={"note": "called"})["note"] == "called"
+    restricted.ok("DELETE", f"opportunity/{own['id']}/")
+    user = member_of(api, make_api, "user")
+    assert user.ok("PUT", f"opportunity/{others['id']}/", json={"note": "helped"})["note"] == "helped"
+    # A custom role without delete_own_opportunities may not delete even its own.
+    member, _ = with_role(api, make_api, [])
+    theirs = _opportunity(api, member.org.user_id)
+    error_of(member.delete(f"opportunity/{theirs['id']}/"), 403)
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("superuser", True), ("user", False)])
+def test_pipelines_are_customizations(
+    api: Api, make_api: Callable[..., Api], role: str, allowed: bool
+) -> None:
+    member = member_of(api, make_api, role)
+    response = member.post("pipeline/", json={"name": "Renewals"})
+    if allowed:
+        assert response.status_code == 201, response.text
+    else:
+        error_of(response, 403)
+        assert "Renewals" not in [p["name"] for p in api.ok("GET", "pipeline/")["data"]]
