@@ -104,23 +104,42 @@ class Repository:
         params = {"organization_id": self.ctx.organization_id, "object_ids": wanted}
         return {row["id"]: dict(row) for row in self.ctx.conn.execute(stmt, params).mappings()}
 
-    def children(self, spec: ResourceSpec, column: str, parent_ids: Sequence[str]) -> list[Row]:
-        """Rows of `spec` whose `column` is one of `parent_ids`: one query for a whole page."""
+    def children(
+        self,
+        spec: ResourceSpec,
+        column: str,
+        parent_ids: Sequence[str],
+        only: tuple[tuple[str, object], ...] = (),
+    ) -> list[Row]:
+        """Rows of `spec` whose `column` is one of `parent_ids`: one query for a whole page.
+
+        `only`: (column, value) pairs the rows must also hold (a lead's open tasks).
+        """
         if not parent_ids:
             return []
+        extra = "".join(f",{name}" for name, _ in only)
+
+        def narrowed(condition: ColumnElement[bool], t: Any) -> ColumnElement[bool]:
+            for name, _ in only:
+                condition = condition & (t.c[name] == bindparam(f"only_{name}"))
+            return condition
+
         if len(parent_ids) == 1:
             # One parent (an object GET): equality, sparing the expansion of an IN list per call.
             stmt = _prepared_scope(
-                spec, f"children:{column}", lambda t: t.c[column] == bindparam("parent_id")
+                spec,
+                f"children:{column}{extra}",
+                lambda t: narrowed(t.c[column] == bindparam("parent_id"), t),
             )
             params: dict[str, Any] = {"organization_id": self.ctx.organization_id, "parent_id": parent_ids[0]}
         else:
             stmt = _prepared_scope(
                 spec,
-                f"children_of_many:{column}",
-                lambda t: t.c[column].in_(bindparam("parent_ids", expanding=True)),
+                f"children_of_many:{column}{extra}",
+                lambda t: narrowed(t.c[column].in_(bindparam("parent_ids", expanding=True)), t),
             )
             params = {"organization_id": self.ctx.organization_id, "parent_ids": list(parent_ids)}
+        params.update({f"only_{name}": value for name, value in only})
         # Sorted here, not in SQL: an ORDER BY date_created let SQLite (and PostgreSQL with stale
         # statistics) walk the organization's whole (organization_id, date_created) index
         # instead of looking the parents up, which made a page cost grow with the organization.
@@ -263,7 +282,7 @@ class Repository:
         object_type: str | None = None,
     ) -> Row | None:
         """The event row `record` writes (None when the resource logs no events)."""
-        kind = object_type or spec.object_type
+        kind = object_type or spec.event_object_type(row)
         if kind is None:
             return None
         lead_id = row.get(spec.lead_column) if spec.lead_column else None

@@ -57,6 +57,8 @@ class Embedded:
     column: str
     # Other keys of the parent's representation computed from these children.
     shows: frozenset[str] = frozenset()
+    # Only the children whose columns hold these values (a lead's open tasks: is_complete false).
+    only: tuple[tuple[str, object], ...] = ()
 
     @property
     def spec(self) -> ResourceSpec:
@@ -83,6 +85,9 @@ class ResourceSpec:
     id_length: int = LONG
     # Event object_type (``lead``, ``status.lead``); None when changes are not logged.
     object_type: str | None = None
+    # A column whose value names the event's object type within the family of `object_type`
+    # (tasks: `task.lead`, `task.missed_call`, from the `type` column); None: `object_type` as is.
+    object_type_column: str | None = None
     # The column naming the owning lead, for the event's lead_id (``id`` for leads).
     lead_column: str | None = None
     filters: dict[str, FilterSpec] = field(default_factory=dict)
@@ -112,6 +117,13 @@ class ResourceSpec:
     @property
     def name(self) -> str:
         return self.path.replace("/", "_")
+
+    def event_object_type(self, row: dict[str, object]) -> str | None:
+        """The event object_type of one row (see `object_type_column`)."""
+        if self.object_type is None or self.object_type_column is None:
+            return self.object_type
+        family = self.object_type.partition(".")[0]
+        return f"{family}.{row[self.object_type_column]}"
 
     def filter_specs(self) -> dict[str, FilterSpec]:
         return self.filters

@@ -120,7 +120,7 @@ class Service:
                 out[embed.name] = {}
                 continue
             child = embed.spec
-            children = self.repo.children(child, embed.column, ids)
+            children = self.repo.children(child, embed.column, ids, only=embed.only)
             rendered = child.service(self.ctx, child).render(children) if children else []
             by_parent: dict[str, list[dict[str, Any]]] = {}
             for child_row, data in zip(children, rendered, strict=True):

@@ -1,8 +1,9 @@
 """Statuses, member names and field definitions come from the process cache while current.
 
-A warm lead GET reads the settings version, the lead, its contacts and its opportunities, nothing
-else; a change made by anyone (another process, `leadbase load`, a hand-written UPDATE) replaces
-the version in its own transaction, through a trigger, so the next request of every process sees it.
+A warm lead GET reads the settings version, the lead, its contacts, its opportunities and its open
+tasks, nothing else; a change made by anyone (another process, `leadbase load`, a hand-written
+UPDATE) replaces the version in its own transaction, through a trigger, so the next request of every
+process sees it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def _selects(statements: list[str]) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
 
-def test_a_warm_lead_get_reads_the_version_the_lead_its_contacts_and_opportunities(api: Api) -> None:
+def test_a_warm_lead_get_reads_the_version_the_lead_its_contacts_opportunities_and_tasks(api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann"}, {"name": "Bob"}]})
     api.ok("GET", f"lead/{lead['id']}/")
     with count_statements(api.engine) as statements:
@@ -27,9 +28,9 @@ def test_a_warm_lead_get_reads_the_version_the_lead_its_contacts_and_opportuniti
     assert body["status_label"] == "Potential"
     assert body["created_by_name"]
     selects = _selects(statements.statements)
-    assert len(selects) == 4, selects
+    assert len(selects) == 5, selects
     assert len([s for s in selects if "settings_version" in s]) == 1
-    assert not [s for s in selects if "lead_status" in s or "app_user" in s]
+    assert not [s for s in selects if "lead_status" in s or "app_user" in s or "integration_link" in s]
 
 
 def test_a_status_renamed_behind_the_api_is_seen_on_the_next_request(api: Api) -> None:

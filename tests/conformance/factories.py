@@ -197,6 +197,32 @@ def _make_group_member(world: World, n: int) -> Obj:
     return member
 
 
+def _task_body(world: World, n: int) -> Obj:
+    # Each task differs in every declared filter: lead, contact, assignee and completion.
+    lead = world.api.ok("POST", "lead/", json={"name": f"Lead of task {n}", "contacts": [{"name": f"C{n}"}]})
+    return {
+        "lead_id": lead["id"],
+        "contact_id": lead["contacts"][0]["id"],
+        "text": f"Task {n}",
+        "assigned_to": world.member().org.user_id if n else world.api.org.user_id,
+        "date": f"2024-05-{n + 1:02d}",
+        "is_complete": bool(n % 2),
+    }
+
+
+def _thread_of(world: World, n: int) -> str:
+    lead = world.api.ok("POST", "lead/", json={"name": f"Commented lead {n}"})
+    return str(lead["id"])
+
+
+def _make_comment_thread(world: World, n: int) -> Obj:
+    comment = world.api.ok(
+        "POST", "comment/", expected=201, json={"object_id": _thread_of(world, n), "body": f"Thread {n}"}
+    )
+    thread: Obj = world.api.ok("GET", f"comment_thread/{comment['thread_id']}/")
+    return thread
+
+
 STATUS_TYPES = ("active", "won", "lost")
 
 
@@ -315,6 +341,32 @@ FACTORIES: dict[str, Factory] = {
         update=lambda _w, obj: {"role_id": "restricteduser", "auto_record_calls": "enabled"},
         invalid_update=({"role_id": "role_doesnotexist"}, "role_id"),
     ),
+
+
+    "task": Factory(
+        body=_task_body,
+        update=lambda _w, obj: {"text": f"{obj['text']} again", "date": "2024-06-01"},
+        invalid_create=({"lead_id": "lead_doesnotexist", "text": "Nothing"}, "lead"),
+        invalid_update=({"is_complete": "maybe"}, "is_complete"),
+    ),
+    "integration_link": Factory(
+        body=lambda _w, n: {
+            "name": f"Link {n}",
+            "url": f"https://tool{n}.example/{{{{ lead.id }}}}",
+            "type": "lead",
+        },
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"name": "No URL", "type": "lead"}, "url"),
+        invalid_update=({"type": "account"}, "type"),
+    ),
+    "comment": Factory(
+        body=lambda world, n: {"object_id": _shared_lead(world), "body": f"<body>Comment {n}</body>"},
+        update=lambda _w, obj: {"body": "<body>Edited</body>"},
+        invalid_create=({"object_id": "lead_doesnotexist", "body": "x"}, "object_id"),
+        invalid_update=({"body": ""}, "body"),
+        list_params=lambda world: {"object_id": _shared_lead(world)},
+    ),
+    "comment_thread": Factory(make=_make_comment_thread),
     "activity/custom": Factory(
         body=_custom_activity_body,
         update=lambda _w, _obj: {"pinned": True},

@@ -16,11 +16,14 @@ from leadbase.db.models.events import event
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.people import group_member, role, user_group
+from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
     "COUNTED_TABLES",
     "activity",
     "api_key",
+    "comment",
+    "comment_thread",
     "contact",
     "custom_activity_type",
     "custom_field",
@@ -30,6 +33,7 @@ __all__ = [
     "event",
     "file_upload",
     "group_member",
+    "integration_link",
     "lead",
     "lead_status",
     "membership",
@@ -40,6 +44,7 @@ __all__ = [
     "organization",
     "pipeline",
     "role",
+    "task",
     "user",
     "user_group",
 ]

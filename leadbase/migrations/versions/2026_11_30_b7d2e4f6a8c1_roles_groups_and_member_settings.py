@@ -9,7 +9,7 @@
   ALTER TABLE ADD COLUMN, which keeps the membership triggers on SQLite (no table copy).
 
 Revision ID: b7d2e4f6a8c1
-Revises: b7d2e4f6a810
+Revises: 7b2e4f9c1d35
 Create Date: 2026-11-30 16:30:00
 """
 
@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql
 from leadbase.db.types import UTCDateTime
 
 revision = "b7d2e4f6a8c1"
-down_revision = "b7d2e4f6a810"
+down_revision = "7b2e4f9c1d35"
 branch_labels = None
 depends_on = None
 

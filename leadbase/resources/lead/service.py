@@ -18,6 +18,7 @@ from leadbase.db.service import Service
 from leadbase.resources.common import MISSING, optional_text, user_names
 from leadbase.resources.contact.service import clean_contact
 from leadbase.resources.lead.query import parse_lead_query
+from leadbase.resources.links import render_links
 from leadbase.resources.status.service import ordered_statuses
 
 ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
@@ -64,8 +65,9 @@ class LeadService(Service):
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
         embedded = self.embedded(rows)
-        contacts_by_lead = embedded["contacts"]
+        contacts_by_lead, tasks_by_lead = embedded["contacts"], embedded["tasks"]
         opportunities_by_lead = embedded["opportunities"]
+        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._html_base_url()
@@ -87,7 +89,7 @@ class LeadService(Service):
                     "contacts": contacts,
                     "contact_ids": [c["id"] for c in contacts],
                     "opportunities": opportunities_by_lead.get(r["id"], []),
-                    "tasks": [],
+                    "tasks": tasks_by_lead.get(r["id"], []),
                     "integration_links": [],
                     "primary_email": emails[0] if emails else None,
                     "primary_phone": phones[0] if phones else None,
@@ -102,6 +104,8 @@ class LeadService(Service):
                     **custom.render(r["custom"] or {}, legacy_dict=True),
                 }
             )
+            if links:
+                out[-1]["integration_links"] = render_links(self.ctx, "lead", out[-1])
         return out
 
     def _html_base_url(self) -> str:

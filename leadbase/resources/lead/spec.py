@@ -40,6 +40,8 @@ LEAD = register(
                 shows=frozenset({"contact_ids", "primary_email", "primary_phone", "display_name"}),
             ),
             Embedded("opportunities", "opportunity", "lead_id"),
+            # Open tasks only, as Close shows them on the lead.
+            Embedded("tasks", "task", "lead_id", only=(("is_complete", False),)),
         ),
         custom_field_kind="lead",
         fields=Fields(

@@ -27,6 +27,7 @@ from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, org_pipelines
+from leadbase.resources.links import render_links
 
 PERIODS = ("one_time", "monthly", "annual")
 PERIOD_WORDS = {"one_time": "", "monthly": " monthly", "annual": " annually"}
@@ -127,6 +128,7 @@ class OpportunityService(Service):
         currency = currency_of(self.ctx)
         custom = custom_values(self.ctx, "opportunity")
         fields = self._fields()
+        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         out = []
         for r in rows:
             status = found.status(r["status_id"]) or {}
@@ -160,6 +162,8 @@ class OpportunityService(Service):
                 return extra[f.name]
 
             out.append({**fields.render(shown_row, computed), **custom.render(r["custom"] or {})})
+            if links:
+                out[-1]["integration_links"] = render_links(self.ctx, "opportunity", out[-1])
         return out
 
     # ---- lists ---------------------------------------------------------------------------
