@@ -27,10 +27,12 @@ BULK_DELETE = "bulk_delete"
 DELETE_LEADS = "delete_leads"
 DELETE_OWN_ACTIVITIES = "delete_own_activities"
 DELETE_OWN_OPPORTUNITIES = "delete_own_opportunities"
+DELETE_OWN_TASKS = "delete_own_tasks"
 MANAGE_CUSTOMIZATIONS = "manage_customizations"
 MANAGE_ORGANIZATION = "manage_organization"
 MANAGE_OTHERS_ACTIVITIES = "manage_others_activities"
 MANAGE_OTHERS_OPPORTUNITIES = "manage_others_opportunities"
+MANAGE_OTHERS_TASKS = "manage_others_tasks"
 VIEW_ALL_LEADS = "view_all_leads"
 
 PERMISSIONS: tuple[str, ...] = (
@@ -130,6 +132,8 @@ MESSAGES = {
     DELETE_OWN_ACTIVITIES: "Your role may not delete activities.",
     MANAGE_OTHERS_OPPORTUNITIES: "Your role may not change or delete other users' opportunities.",
     DELETE_OWN_OPPORTUNITIES: "Your role may not delete opportunities.",
+    MANAGE_OTHERS_TASKS: "Your role may not change or delete other users' tasks.",
+    DELETE_OWN_TASKS: "Your role may not delete tasks.",
 }
 
 

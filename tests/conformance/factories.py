@@ -341,8 +341,6 @@ FACTORIES: dict[str, Factory] = {
         update=lambda _w, obj: {"role_id": "restricteduser", "auto_record_calls": "enabled"},
         invalid_update=({"role_id": "role_doesnotexist"}, "role_id"),
     ),
-
-
     "task": Factory(
         body=_task_body,
         update=lambda _w, obj: {"text": f"{obj['text']} again", "date": "2024-06-01"},

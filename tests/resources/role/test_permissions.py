@@ -189,3 +189,32 @@ def test_pipelines_are_customizations(
     else:
         error_of(response, 403)
         assert "Renewals" not in [p["name"] for p in api.ok("GET", "pipeline/")["data"]]
+
+
+def _task(api: Api, assigned_to: str) -> dict[str, Any]:
+    lead = api.ok("POST", "lead/", json={"name": "Task lead"})
+    body = {"lead_id": lead["id"], "text": "Call back", "assigned_to": assigned_to}
+    created: dict[str, Any] = api.ok("POST", "task/", json=body)
+    return created
+
+
+def test_other_users_tasks_need_manage_others(api: Api, make_api: Callable[..., Api]) -> None:
+    restricted = member_of(api, make_api, "restricteduser")
+    others = _task(api, api.org.user_id)
+    error_of(restricted.put(f"task/{others['id']}/", json={"is_complete": True}), 403)
+    error_of(restricted.delete(f"task/{others['id']}/"), 403)
+    assert api.ok("GET", f"task/{others['id']}/")["is_complete"] is False
+    own = _task(api, restricted.org.user_id)
+    assert restricted.ok("PUT", f"task/{own['id']}/", json={"is_complete": True})["is_complete"] is True
+    restricted.ok("DELETE", f"task/{own['id']}/")
+    user = member_of(api, make_api, "user")
+    assert user.ok("PUT", f"task/{others['id']}/", json={"text": "Call again"})["text"] == "Call again"
+
+
+def test_integration_links_are_customizations(api: Api, make_api: Callable[..., Api]) -> None:
+    body = {"name": "Search", "url": "https://search.example/?q={{ lead.display_name }}", "type": "lead"}
+    superuser = member_of(api, make_api, "superuser")
+    link = superuser.ok("POST", "integration_link/", json=body)
+    user = member_of(api, make_api, "user")
+    error_of(user.put(f"integration_link/{link['id']}/", json={"name": "Mine"}), 403)
+    assert api.ok("GET", f"integration_link/{link['id']}/")["name"] == "Search"
