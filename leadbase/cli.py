@@ -217,12 +217,11 @@ def bootstrap(
     as_json: bool,
 ) -> None:
     """Create an organization, a user and a fresh API key (safe while a server runs)."""
-    from email_validator import EmailNotValidError, validate_email
-
+    from leadbase.core.emails import EmailNotValidError, normalized_email
     from leadbase.resources.organization.provision import provision
 
     try:
-        validate_email(email, check_deliverability=False)
+        normalized_email(email)
     except EmailNotValidError as exc:
         raise click.BadParameter(str(exc), param_hint="--email") from exc
     if not organization_name.strip():

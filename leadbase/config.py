@@ -22,8 +22,9 @@ class Settings(BaseSettings):
     body_read_timeout_seconds: float = Field(default=30.0, gt=0)
     # An idle keep-alive connection is closed after this long (uvicorn's timeout_keep_alive).
     keep_alive_seconds: int = Field(default=5, ge=1)
-    # Where html_url links point; leadbase has no UI, so Close's app is the default.
-    html_base_url: str = "https://app.close.com"
+    # Where html_url links point (`{html_base_url}/lead/{id}/`). Unset: the base URL of the request
+    # being answered (leadbase's own address as the client reached it), never Close's site.
+    html_base_url: str | None = None
     api_key_cache_seconds: float = 30.0
     # NORMAL in WAL mode survives a crash of the process; FULL also survives power loss.
     sqlite_synchronous: str = "NORMAL"

@@ -52,6 +52,7 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
                 params=request.query_params,
             )
             ctx.memo["settings"] = request.app.state.settings
+            ctx.memo["base_url"] = str(request.base_url).rstrip("/")
             resolver = getattr(request.app.state, "key_resolver", None)
             if resolver is not None:
                 ctx.actor = resolver.confirm(ctx)

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from leadbase.core.errors import Forbidden, Invalid
+from leadbase.core.errors import Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import Placement, definitions_changed, org_definitions
 from leadbase.db.associations import Associations
 from leadbase.db.context import Context
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, require
 
 
 def require_admin(ctx: Context) -> None:
-    """Only admins manage the custom data model (fields, types, associations, field order)."""
-    if not ctx.actor.is_admin:
-        raise Forbidden("Only admins of the organization may manage custom fields and custom types.")
+    """Only roles with `manage_customizations` manage the custom data model (fields, types,
+    associations, field order): Admin and Superuser among the built-in roles."""
+    require(ctx, MANAGE_CUSTOMIZATIONS, "Your role may not manage custom fields and custom types.")
 
 
 def name_taken(ctx: Context, name: str, placements: Sequence[Placement], own_id: str | None = None) -> bool:

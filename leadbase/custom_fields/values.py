@@ -14,6 +14,7 @@ from leadbase.custom_fields.definitions import FieldDefinition, load_definitions
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.types import ValueProblem, WriteEnv, field_type
 from leadbase.db.context import Context
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, has
 
 PREFIX = "custom."
 SET, ADD, REMOVE = "set", "add", "remove"
@@ -160,9 +161,8 @@ class CustomValues:
 
     def _check_role(self, definition: FieldDefinition) -> None:
         allowed = definition.editable_with_roles
-        actor = self.ctx.actor
-        # Admins may always edit: they can change the restriction itself anyway.
-        if allowed and not actor.is_admin and actor.role_id not in allowed:
+        # Roles that manage customizations may always edit: they can change the restriction itself.
+        if allowed and self.ctx.actor.role_id not in allowed and not has(self.ctx, MANAGE_CUSTOMIZATIONS):
             raise Forbidden(
                 f'Your role may not edit the Custom Field "{definition.name}" ({definition.id}): '
                 f"it is editable only by {', '.join(allowed)}."

@@ -24,6 +24,9 @@ PACKAGES = [
     "integration_link",
     "comment_thread",
     "comment",
+    "role",
+    "membership",
+    "group",
     "files",
 ]
 

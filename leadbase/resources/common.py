@@ -1,4 +1,4 @@
-"""What the resource packages share: field checks, built-in roles, default statuses, user names."""
+"""What the resource packages share: field checks, default statuses, user names, membership rows."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from leadbase.core.clock import iso
 from leadbase.db.context import Context
 from leadbase.db.fields import BLANK, REQUIRED, TEXT, Field, Problem
 from leadbase.db.models import membership, user
 from leadbase.db.orgcache import cached
+from leadbase.db.permissions import BUILT_IN_ROLES, is_role, role_permissions
 
 MISSING = object()
 
-# The built-in roles (custom ones are role_ ids).
-ROLES = ("admin", "superuser", "user", "restricteduser")
+# The built-in roles (custom ones are role_ ids of the organization).
+ROLES = tuple(BUILT_IN_ROLES)
 # The lead statuses a new organization starts with, the first the default for new leads.
 DEFAULT_LEAD_STATUSES = ("Potential", "Bad Fit", "Qualified", "Customer")
 NAME_LENGTH = 255
@@ -48,16 +50,23 @@ def name_field(name: str = "name", **options: Any) -> Field:
     )
 
 
-def roles_value(value: Any) -> list[str]:
-    """A list of roles: built-in names (admin, superuser, user, restricteduser) or role_ ids."""
+def role_list(value: Any) -> list[str]:
+    """A list of role ids in shape (the organization's custom roles are checked by `roles_value`)."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Problem("Expected a list of role ids.")
-    unknown = [v for v in value if v not in ROLES and not v.startswith("role_")]
-    if unknown:
-        raise Problem(f"Not a role: {', '.join(unknown)}. Use {', '.join(ROLES)} or a role_ id.")
     return list(dict.fromkeys(value))
+
+
+def roles_value(ctx: Context, value: Any) -> list[str]:
+    """A list of roles: built-in names (admin, superuser, user, restricteduser) or the ids of the
+    organization's custom roles."""
+    roles = role_list(value)
+    unknown = [v for v in roles if not is_role(ctx, v)]
+    if unknown:
+        raise Problem(f"Not a role: {', '.join(unknown)}. Use {', '.join(ROLES)} or the id of a custom role.")
+    return roles
 
 
 def strict_bool(value: Any) -> bool:
@@ -94,3 +103,62 @@ def user_names(ctx: Context, ids: Iterable[str | None]) -> dict[str, str]:
         for row in rows:
             memo[row.id] = full_name(row.first_name, row.last_name) or row.email
     return memo
+
+
+def render_membership(ctx: Context, row: Any, *, nested_user: bool = False) -> dict[str, Any]:
+    """A membership as Close shows it (in /organization/, /me/ and /membership/): its own
+    attributes, the permissions its role grants, and its user flattened into `user_*` keys
+    (or nested under `user` when `_expand` asks)."""
+    common = {
+        "id": row.id,
+        "organization_id": row.organization_id,
+        "user_id": row.user_id,
+        "role_id": row.role_id,
+        "role": row.role_id,
+        "permissions_granted": sorted(role_permissions(ctx, row.role_id)),
+        "is_active": bool(row.is_active),
+        "auto_record_calls": row.auto_record_calls,
+        "track_email_opens": bool(row.track_email_opens),
+        "default_caller_id": row.default_caller_id,
+        "default_caller_id_mode": row.default_caller_id_mode,
+        "hangup_recording_url": row.hangup_recording_url,
+        "may_workflows_impersonate": bool(row.may_workflows_impersonate),
+        # leadbase has no phone numbers, billing or onboarding: Close's values for a member without them.
+        "primary_personal_number": None,
+        "is_free": False,
+        "onboarding_status": None,
+    }
+    if nested_user:
+        # `_expand=memberships__user` swaps the flattened user_* keys for a `user` object.
+        user_keys: dict[str, Any] = {
+            "user": {
+                "id": row.user_id,
+                "email": row.email,
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "image": row.image,
+            }
+        }
+    else:
+        user_keys = {
+            "user_email": row.email,
+            "user_first_name": row.first_name,
+            "user_last_name": row.last_name,
+            "user_full_name": full_name(row.first_name, row.last_name),
+            "user_image": row.image,
+            "user_phone": None,
+            "user_phone_formatted": None,
+        }
+    dates = {"date_created": iso(row.date_created), "date_updated": iso(row.date_updated)}
+    return {**common, **user_keys, **dates}
+
+
+def memberships_with_users(ctx: Context, where: Any) -> list[Any]:
+    """Membership rows joined with their user's name keys (for render_membership), in one query."""
+    stmt = (
+        select(membership, user.c.email, user.c.first_name, user.c.last_name, user.c.image)
+        .join(user, user.c.id == membership.c.user_id)
+        .where(where)
+        .order_by(membership.c.date_created, membership.c.id)
+    )
+    return list(ctx.conn.execute(stmt))

@@ -19,10 +19,11 @@ from leadbase.custom_fields.render import render_compact
 from leadbase.custom_fields.watch import watch_types
 from leadbase.db.context import Context
 from leadbase.db.fields import BOOL, IDS, OBJECTS, REQUIRED, TEXT, Field, Fields, Problem, audit, shown
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, has
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service, require_object
-from leadbase.resources.common import name_field, roles_value, strict_bool
+from leadbase.resources.common import name_field, role_list, roles_value, strict_bool
 
 # How both kinds of custom types are served: Close lists every type at once ({"data": [...]},
 # no paging), creates with 201 and deletes with 204.
@@ -47,11 +48,10 @@ def unchanged(value: Any) -> Any:
 def may_edit_instances(ctx: Context, type_row: Row) -> None:
     """A type's `editable_with_roles` restricts who may create, change and delete its instances.
 
-    Admins always may (they can change the restriction itself).
+    Roles that manage customizations always may (they can change the restriction itself).
     """
     roles = type_row.get("editable_with_roles") or []
-    actor = ctx.actor
-    if roles and not actor.is_admin and actor.role_id not in roles:
+    if roles and ctx.actor.role_id not in roles and not has(ctx, MANAGE_CUSTOMIZATIONS):
         raise Forbidden(f'Your role may not edit "{type_row["name"]}" objects: only {", ".join(roles)} may.')
 
 
@@ -88,11 +88,15 @@ class CustomTypeService(Service):
         # A body copied from another organization's type (`fields`, `id`...) is fine: only
         # the writable attributes are read.
         require_admin(self.ctx)
-        return self._fields().clean(require_object(body), creating=True)
+        return self._fields().clean(require_object(body), creating=True, cleaners=self._roles())
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         require_admin(self.ctx)
-        return self._fields().clean(require_object(body), creating=False)
+        return self._fields().clean(require_object(body), creating=False, cleaners=self._roles())
+
+    def _roles(self) -> dict[str, Callable[[Any], Any]]:
+        # Custom role ids are the organization's: checked with the request.
+        return {"editable_with_roles": lambda value: roles_value(self.ctx, value)}
 
     def update_outside(self, row: Row, body: dict[str, Any]) -> bool:
         # Custom activity types take their fields' order on update; it lives on the associations.
@@ -141,7 +145,7 @@ def type_fields(*, plural: bool = False, back_references: bool = False) -> Field
             *((name_field("name_plural"),) if plural else ()),
             Field("description", TEXT, max_length=TYPE_DESCRIPTION_LENGTH),
             Field("api_create_only", BOOL, default=False, cleaner=strict_bool),
-            Field("editable_with_roles", IDS, default=list, cleaner=roles_value, shows=_listed),
+            Field("editable_with_roles", IDS, default=list, cleaner=role_list, shows=_listed),
             Field("is_archived", BOOL, default=False, cleaner=strict_bool),
             Field(
                 "fields",

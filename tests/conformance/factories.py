@@ -189,6 +189,20 @@ def _make_activity(world: World, n: int) -> Obj:
     return created
 
 
+def _make_membership(world: World, n: int) -> Obj:
+    email = f"member-{n}-{uuid.uuid4().hex[:8]}@acme.test"
+    member: Obj = world.api.ok("POST", "membership/", json={"email": email, "role_id": "user"})
+    return member
+
+
+def _make_group_member(world: World, n: int) -> Obj:
+    group = world.api.ok("POST", "group/", 201, json={"name": f"Members {n}"})
+    member: Obj = world.api.ok(
+        "POST", f"group/{group['id']}/member/", 201, json={"user_id": world.api.org.user_id}
+    )
+    return member
+
+
 def _task_body(world: World, n: int) -> Obj:
     # Each task differs in every declared filter: lead, contact, assignee and completion.
     lead = world.api.ok("POST", "lead/", json={"name": f"Lead of task {n}", "contacts": [{"name": f"C{n}"}]})
@@ -310,6 +324,30 @@ FACTORIES: dict[str, Factory] = {
         list_params=lambda world: {"lead_id": _shared_lead(world)},
     ),
     "activity": Factory(make=_make_activity),
+    "role": Factory(
+        body=lambda _w, n: {
+            "name": f"Role {n}",
+            "permissions": ["view_all_leads", "calling"] if n % 2 else ["view_all_leads"],
+        },
+        update=lambda _w, obj: {
+            "name": f"{obj['name']} renamed",
+            "permissions": ["view_all_leads", "export"],
+        },
+        invalid_create=({"name": "Bad", "permissions": ["fly"]}, "permissions"),
+        invalid_update=({"name": ""}, "name"),
+    ),
+    "group": Factory(
+        body=lambda _w, n: {"name": f"Group {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"name": None}, "name"),
+    ),
+    "group/member": Factory(make=_make_group_member),
+    "membership": Factory(
+        make=_make_membership,
+        update=lambda _w, obj: {"role_id": "restricteduser", "auto_record_calls": "enabled"},
+        invalid_update=({"role_id": "role_doesnotexist"}, "role_id"),
+    ),
     "task": Factory(
         body=_task_body,
         update=lambda _w, obj: {"text": f"{obj['text']} again", "date": "2024-06-01"},

@@ -11,7 +11,8 @@ from leadbase.resources.status.service import ADMINS_ONLY
 from tests.support import Api, all_events, error_of
 
 
-@pytest.mark.parametrize("role", ["user", "restricteduser", "superuser"])
+# Super users manage customizations (statuses among them), as in Close.
+@pytest.mark.parametrize("role", ["user", "restricteduser"])
 def test_non_admins_may_list_statuses_but_not_change_them(
     api: Api, make_api: Callable[..., Api], role: str
 ) -> None:

@@ -15,6 +15,7 @@ from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
+from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "custom_object_type",
     "event",
     "file_upload",
+    "group_member",
     "integration_link",
     "lead",
     "lead_status",
@@ -41,6 +43,8 @@ __all__ = [
     "opportunity_status",
     "organization",
     "pipeline",
+    "role",
     "task",
     "user",
+    "user_group",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, UniqueConstraint
 
 from leadbase.db.models.base import ID, audit_columns, metadata
-from leadbase.db.types import UTCDateTime
+from leadbase.db.types import JSONDoc, UTCDateTime
 
 organization = Table(
     "organization",
@@ -51,6 +51,15 @@ membership = Table(
     Column("is_active", Boolean, nullable=False, server_default="1"),
     Column("date_created", UTCDateTime(), nullable=False),
     Column("date_updated", UTCDateTime(), nullable=False),
+    # The member's settings Close shows on the membership (PUT /membership/{id}/).
+    Column("auto_record_calls", String(16), nullable=False, server_default="unset"),
+    Column("track_email_opens", Boolean, nullable=False, server_default="1"),
+    Column("default_caller_id", String(64), nullable=True),
+    Column("default_caller_id_mode", String(16), nullable=False, server_default="auto"),
+    Column("hangup_recording_url", String(1024), nullable=True),
+    Column("may_workflows_impersonate", Boolean, nullable=False, server_default="0"),
+    # Ordered ids of the member's pinned smart views (GET/PUT /membership/{id}/pinned_views/).
+    Column("pinned_view_ids", JSONDoc, nullable=True),
     UniqueConstraint("organization_id", "user_id"),
     Index(None, "user_id"),
 )

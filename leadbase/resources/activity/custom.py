@@ -15,6 +15,7 @@ from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.filters import Filter, Term
+from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
@@ -256,5 +257,9 @@ class CustomActivityService(Service):
         return values
 
     def authorize(self, action: str, row: Row | None) -> None:
+        if row is not None:
+            require_for_object(
+                self.ctx, row["user_id"], action, own=DELETE_OWN_ACTIVITIES, others=MANAGE_OTHERS_ACTIVITIES
+            )
         if action == "delete" and row is not None:
             may_edit_instances(self.ctx, self._types().get(row["custom_activity_type_id"]))

@@ -100,7 +100,7 @@ class SharedFieldAssociations:
             errors.add(
                 "required", "Only custom activity type and custom object type associations can be required."
             )
-        roles = clean_roles(body, "editable_with_roles", errors)
+        roles = clean_roles(body, "editable_with_roles", errors, self.ctx)
         errors.raise_if_any()
         placement = Placement(str(object_type), str(type_id))
         if org_definitions(self.ctx).association(field_id, placement) is not None:
@@ -136,7 +136,7 @@ class SharedFieldAssociations:
                 )
             elif required != association.required:
                 changes["required"] = required
-        roles = clean_roles(body, "editable_with_roles", errors)
+        roles = clean_roles(body, "editable_with_roles", errors, self.ctx)
         if roles is not MISSING and tuple(roles) != association.editable_with_roles:
             changes["editable_with_roles"] = roles
         errors.raise_if_any()

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from leadbase.core.errors import FieldErrors
+from leadbase.db.context import Context
 from leadbase.db.fields import Problem
-from leadbase.resources.common import MISSING, NAME_LENGTH, name_value, roles_value
+from leadbase.resources.common import MISSING, NAME_LENGTH, ROLES, name_value, roles_value
 
-__all__ = ["NAME_LENGTH", "clean_bool", "clean_choices", "clean_description", "clean_name", "clean_roles"]
+__all__ = [
+    "NAME_LENGTH",
+    "ROLES",
+    "clean_bool",
+    "clean_choices",
+    "clean_description",
+    "clean_name",
+    "clean_roles",
+]
 FIELD_DESCRIPTION_LENGTH = 280
 TYPE_DESCRIPTION_LENGTH = 10_000
 
@@ -50,12 +59,13 @@ def clean_bool(body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
     return value
 
 
-def clean_roles(body: dict[str, Any], key: str, errors: FieldErrors) -> Any:
-    """A list of roles: built-in names (admin, superuser, user, restricteduser) or role_ ids."""
+def clean_roles(body: dict[str, Any], key: str, errors: FieldErrors, ctx: Context) -> Any:
+    """A list of roles: built-in names (admin, superuser, user, restricteduser) or the ids of the
+    organization's custom roles."""
     if key not in body:
         return MISSING
     try:
-        return roles_value(body[key])
+        return roles_value(ctx, body[key])
     except Problem as problem:
         errors.add(key, problem.message)
         return MISSING

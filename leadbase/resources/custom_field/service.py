@@ -157,7 +157,7 @@ class CustomFieldService(Service):
         multiple = clean_bool(body, "accepts_multiple_values", errors)
         if multiple is True and type_name in kind.types and type_name not in MULTI_VALUE_TYPES:
             errors.add("accepts_multiple_values", "Only choices, user, contact and custom_object fields do.")
-        roles = clean_roles(body, "editable_with_roles", errors)
+        roles = clean_roles(body, "editable_with_roles", errors, self.ctx)
         required = clean_bool(body, "required", errors) if kind.has_required else MISSING
         values: Row = {
             "kind": kind.name,
@@ -289,7 +289,7 @@ class CustomFieldService(Service):
                 values["back_reference_is_visible"] = visible
         settings: dict[str, Any] = {}
         if not kind.shared:
-            roles = clean_roles(body, "editable_with_roles", errors)
+            roles = clean_roles(body, "editable_with_roles", errors, self.ctx)
             if roles is not MISSING:
                 settings["editable_with_roles"] = roles
             if kind.has_required:

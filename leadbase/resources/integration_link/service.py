@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadbase.core.errors import FieldErrors, Forbidden
+from leadbase.core.errors import FieldErrors
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, require
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.links import LINK_TYPES, TemplateError, check_template
 
-ADMINS_ONLY = "Only admins of the organization may create, edit or delete integration links."
+ADMINS_ONLY = "Your role may not create, edit or delete integration links (it needs manage_customizations)."
 
 
 class IntegrationLinkService(Service):
     def authorize(self, action: str, row: Row | None) -> None:
-        # Close: only admins create, edit or delete integration links; everyone reads them.
-        if not self.ctx.actor.is_admin:
-            raise Forbidden(ADMINS_ONLY)
+        # Close: integration links are customizations (admins and super users); everyone reads them.
+        require(self.ctx, MANAGE_CUSTOMIZATIONS, ADMINS_ONLY)
 
     def _clean(self, body: dict[str, Any], *, creating: bool) -> Row:
         errors = FieldErrors()

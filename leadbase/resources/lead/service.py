@@ -12,6 +12,7 @@ from leadbase.custom_fields.values import CustomValues
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
+from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
@@ -70,7 +71,7 @@ class LeadService(Service):
         links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
-        base_url = self._settings_value("html_base_url", "https://app.close.com")
+        base_url = self._html_base_url()
 
         # Relations embedded besides contacts (opportunities, tasks) fill their own keys.
         others = {name: by_lead for name, by_lead in embedded.items() if name != "contacts"}
@@ -105,9 +106,14 @@ class LeadService(Service):
             out.append(data)
         return out
 
-    def _settings_value(self, name: str, default: str) -> str:
-        settings = self.ctx.memo.get("settings")
-        return str(getattr(settings, name, default)) if settings is not None else default
+    def _html_base_url(self) -> str:
+        # The configured html_base_url, else the address this request reached leadbase at.
+        configured = getattr(self.ctx.memo.get("settings"), "html_base_url", None)
+        return str(configured or self.ctx.memo.get("base_url") or "").rstrip("/")
+
+    def authorize(self, action: str, row: Row | None) -> None:
+        if action == "delete":
+            require(self.ctx, DELETE_LEADS)
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         text = params.get("query")

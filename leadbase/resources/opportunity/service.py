@@ -20,6 +20,7 @@ from leadbase.custom_fields.values import custom_values
 from leadbase.db.fields import Field, Problem
 from leadbase.db.filters import Filter, Term, compile_filter
 from leadbase.db.models import user
+from leadbase.db.permissions import DELETE_OWN_OPPORTUNITIES, MANAGE_OTHERS_OPPORTUNITIES, require_for_object
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
@@ -102,6 +103,18 @@ class OpportunityService(Service):
 
     def _spec_of(self, column: str) -> ResourceSpec:
         return self.spec.parent(column)
+
+    def authorize(self, action: str, row: Row | None) -> None:
+        # Another user's opportunity needs manage_others_opportunities; deleting one's own,
+        # delete_own_opportunities (db/permissions.py).
+        if row is not None:
+            require_for_object(
+                self.ctx,
+                row["user_id"],
+                action,
+                own=DELETE_OWN_OPPORTUNITIES,
+                others=MANAGE_OTHERS_OPPORTUNITIES,
+            )
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         if not rows:

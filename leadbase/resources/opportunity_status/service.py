@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from leadbase.core.errors import Forbidden, Invalid
+from leadbase.core.errors import Invalid
 from leadbase.core.names import name_key
 from leadbase.db.models import opportunity, opportunity_status, pipeline
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, require
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.deals import org_pipelines
@@ -22,7 +23,9 @@ def pipeline_gone() -> Invalid:
     return Invalid.field("pipeline_id", "Object does not exist.")
 
 
-ADMINS_ONLY = "Only admins of the organization may create, rename or delete opportunity statuses."
+ADMINS_ONLY = (
+    "Your role may not create, rename or delete opportunity statuses (it needs manage_customizations)."
+)
 
 
 class OpportunityStatusService(Service):
@@ -32,8 +35,7 @@ class OpportunityStatusService(Service):
     }
 
     def authorize(self, action: str, row: Row | None) -> None:
-        if not self.ctx.actor.is_admin:
-            raise Forbidden(ADMINS_ONLY)
+        require(self.ctx, MANAGE_CUSTOMIZATIONS, ADMINS_ONLY)
 
     def scope(self) -> Select[Any]:
         # Listed pipeline by pipeline (oldest first), each in its own order.

@@ -5,20 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-
-from leadbase.core.clock import iso
-from leadbase.core.errors import FieldErrors, Forbidden, Invalid
+from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.render import lead_custom_fields
 from leadbase.db.context import Context
 from leadbase.db.fields import Problem
-from leadbase.db.models import membership, user
+from leadbase.db.models import membership
 from leadbase.db.orgcache import forget_lead_statuses as forget_statuses
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
+from leadbase.db.permissions import MANAGE_ORGANIZATION, require
 from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
-from leadbase.resources.common import full_name
+from leadbase.resources.common import memberships_with_users
+from leadbase.resources.common import render_membership as shared_render_membership
 from leadbase.resources.deals import CURRENCY_SYMBOLS, org_pipelines, render_pipelines, status_summary
 
 # The resource whose order PUT /organization/ sets.
@@ -32,47 +31,12 @@ def currency_value(value: Any) -> str:
     return value.upper()
 
 
-def render_membership(row: Any, *, nested_user: bool = False) -> dict[str, Any]:
-    common = {
-        "id": row.id,
-        "organization_id": row.organization_id,
-        "user_id": row.user_id,
-        "role_id": row.role_id,
-        "role": row.role_id,
-    }
-    if nested_user:
-        # `_expand=memberships__user` swaps the flattened user_* keys for a `user` object.
-        user_keys: dict[str, Any] = {
-            "user": {
-                "id": row.user_id,
-                "email": row.email,
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "image": row.image,
-            }
-        }
-    else:
-        user_keys = {
-            "user_email": row.email,
-            "user_first_name": row.first_name,
-            "user_last_name": row.last_name,
-            "user_full_name": full_name(row.first_name, row.last_name),
-            "user_image": row.image,
-            "user_phone": None,
-            "user_phone_formatted": None,
-        }
-    dates = {"date_created": iso(row.date_created), "date_updated": iso(row.date_updated)}
-    return {**common, **user_keys, **dates}
+def render_membership(ctx: Context, row: Any, *, nested_user: bool = False) -> dict[str, Any]:
+    return shared_render_membership(ctx, row, nested_user=nested_user)
 
 
 def memberships_of(ctx: Context, organization_ids: list[str]) -> list[Any]:
-    stmt = (
-        select(membership, user.c.email, user.c.first_name, user.c.last_name, user.c.image)
-        .join(user, user.c.id == membership.c.user_id)
-        .where(membership.c.organization_id.in_(organization_ids))
-        .order_by(membership.c.date_created, membership.c.id)
-    )
-    return list(ctx.conn.execute(stmt))
+    return memberships_with_users(ctx, membership.c.organization_id.in_(organization_ids))
 
 
 class OrganizationService(Service):
@@ -102,10 +66,10 @@ class OrganizationService(Service):
                 [status_summary(s) for s in org_pipelines(ctx).statuses] if mine(row) else []
             ),
             "memberships": lambda row: [
-                render_membership(m, nested_user=active_nested) for m in own(row) if m.is_active
+                render_membership(ctx, m, nested_user=active_nested) for m in own(row) if m.is_active
             ],
             "inactive_memberships": lambda row: [
-                render_membership(m, nested_user=inactive_nested) for m in own(row) if not m.is_active
+                render_membership(ctx, m, nested_user=inactive_nested) for m in own(row) if not m.is_active
             ],
             "lead_custom_fields": lambda row: lead_custom_fields(ctx) if mine(row) else [],
         }
@@ -116,8 +80,7 @@ class OrganizationService(Service):
     _status_order: list[str] | None = None
 
     def authorize(self, action: str, row: Row | None) -> None:
-        if not self.ctx.actor.is_admin:
-            raise Forbidden("Only admins of the organization may change it.")
+        require(self.ctx, MANAGE_ORGANIZATION, "Your role may not change the organization.")
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         errors = FieldErrors()

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadbase.core.errors import FieldErrors, Forbidden, Invalid
+from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.db.fields import Field, Row
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, require
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service
 from leadbase.resources.deals import org_pipelines, status_summary
 
-ADMINS_ONLY = "Only admins of the organization may create, change or delete pipelines."
+ADMINS_ONLY = "Your role may not create, change or delete pipelines (it needs manage_customizations)."
 
 
 class PipelineService(Service):
     def authorize(self, action: str, row: Row | None) -> None:
-        if not self.ctx.actor.is_admin:
-            raise Forbidden(ADMINS_ONLY)
+        require(self.ctx, MANAGE_CUSTOMIZATIONS, ADMINS_ONLY)
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         found = org_pipelines(self.ctx)

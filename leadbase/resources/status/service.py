@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from leadbase.core.errors import Forbidden, Invalid
+from leadbase.core.errors import Invalid
 from leadbase.core.names import name_key
 from leadbase.db.models import lead, lead_status
 from leadbase.db.orgcache import forget_lead_statuses, lead_statuses
+from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, require
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import DEFAULT_LEAD_STATUSES as DEFAULT_LEAD_STATUSES
@@ -28,7 +29,7 @@ ordered_statuses = lead_statuses
 forget_statuses = forget_lead_statuses
 
 
-ADMINS_ONLY = "Only admins of the organization may create, rename or delete lead statuses."
+ADMINS_ONLY = "Your role may not create, rename or delete lead statuses (it needs manage_customizations)."
 
 
 class LeadStatusService(Service):
@@ -37,8 +38,7 @@ class LeadStatusService(Service):
     def authorize(self, action: str, row: Row | None) -> None:
         # Statuses are organization settings (Close: admins manage them), as the reorder
         # through PUT /organization/ already is.
-        if not self.ctx.actor.is_admin:
-            raise Forbidden(ADMINS_ONLY)
+        require(self.ctx, MANAGE_CUSTOMIZATIONS, ADMINS_ONLY)
 
     def _unique(self, label: str, own_id: str | None = None) -> str:
         """The label's name key, if no other status has it (look-alike labels collide)."""

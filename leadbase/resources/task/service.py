@@ -17,6 +17,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.ids import new_id
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.filters import Filter, Term, all_of
+from leadbase.db.permissions import DELETE_OWN_TASKS, MANAGE_OTHERS_TASKS, require_for_object
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
@@ -51,6 +52,14 @@ def lead_missing() -> Invalid:
 class TaskService(Service):
     # The lead deleted between this request's check and its write.
     violations = {"fk_task_lead_id_lead": lead_missing}
+
+    def authorize(self, action: str, row: Row | None) -> None:
+        # A task belongs to its assignee: another's needs manage_others_tasks, deleting one's own
+        # delete_own_tasks (db/permissions.py).
+        if row is not None:
+            require_for_object(
+                self.ctx, row["assigned_to"], action, own=DELETE_OWN_TASKS, others=MANAGE_OTHERS_TASKS
+            )
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -165,6 +165,7 @@ def test_only_admins_manage_fields(api: Api, make_api: Callable[..., Api]) -> No
 
 def test_update_changes_only_what_is_sent_and_records_the_diff(api: Api) -> None:
     created = field(api, "lead", "Plan", "choices", choices=["Basic", "Plus"])
+    role_id = api.ok("POST", "role/", 201, json={"name": "Sales", "permissions": ["view_all_leads"]})["id"]
     updated = api.ok(
         "PUT",
         f"custom_field/lead/{created['id']}/",
@@ -172,14 +173,14 @@ def test_update_changes_only_what_is_sent_and_records_the_diff(api: Api) -> None
             "name": "Plan tier",
             "choices": ["Basic", "Plus", "Enterprise"],
             "accepts_multiple_values": True,
-            "editable_with_roles": ["admin", "role_abc"],
+            "editable_with_roles": ["admin", role_id],
             "description": "Sold tier",
         },
     )
     assert updated["name"] == "Plan tier"
     assert updated["choices"] == ["Basic", "Plus", "Enterprise"]
     assert updated["accepts_multiple_values"] is True
-    assert updated["editable_with_roles"] == ["admin", "role_abc"]
+    assert updated["editable_with_roles"] == ["admin", role_id]
     assert updated["type"] == "choices"
     created_event, updated_event = events_of(api, created["id"])
     assert created_event["object_type"] == "custom_fields.lead" and created_event["action"] == "created"
