@@ -28,6 +28,10 @@ PACKAGES = [
     "membership",
     "group",
     "files",
+    "outcome",
+    "activity_note",
+    "activity_call",
+    "activity_meeting",
 ]
 
 

@@ -189,6 +189,53 @@ def _make_activity(world: World, n: int) -> Obj:
     return created
 
 
+def _activity_objects(world: World, n: int) -> Obj:
+    """A lead, contact and user of the n-th activity: each differs in every declared filter."""
+    lead = world.api.ok("POST", "lead/", json={"name": f"Lead of activity {n}"})
+    contact = world.api.ok("POST", "contact/", json={"lead_id": lead["id"], "name": f"Contact {n}"})
+    return {
+        "lead_id": lead["id"],
+        "contact_id": contact["id"],
+        "user_id": world.member().org.user_id if n else world.api.org.user_id,
+    }
+
+
+def _note_body(world: World, n: int) -> Obj:
+    return {**_activity_objects(world, n), "note_html": f"<body><p>Note {n}</p></body>", "title": f"Note {n}"}
+
+
+def _call_body(world: World, n: int) -> Obj:
+    return {
+        **_activity_objects(world, n),
+        "direction": "outbound" if n % 2 else "inbound",
+        "duration": 30 + n,
+        "phone": f"+1415555010{n % 10}",
+        "note": f"Call {n}",
+    }
+
+
+def _make_meeting(world: World, n: int) -> Obj:
+    """Meetings come from calendar sync: here through the import path (`leadbase load`)."""
+    from datetime import timedelta
+
+    from leadbase.core import clock
+    from leadbase.db.context import Actor
+    from leadbase.resources.bulk import load
+
+    # A meeting happens when it starts: now, so that activity_at follows the test's clock.
+    starts = clock.now()
+    body = {
+        **_activity_objects(world, n),
+        "title": f"Meeting {n}",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=1)).isoformat(),
+    }
+    org = world.api.org
+    load(world.api.engine, Actor(org.organization_id, org.user_id, None, "admin"), "activity/meeting", [body])
+    found: Obj = world.api.ok("GET", "activity/meeting/", params={"lead_id": body["lead_id"]})["data"][0]
+    return found
+
+
 def _make_membership(world: World, n: int) -> Obj:
     email = f"member-{n}-{uuid.uuid4().hex[:8]}@acme.test"
     member: Obj = world.api.ok("POST", "membership/", json={"email": email, "role_id": "user"})
@@ -372,6 +419,29 @@ FACTORIES: dict[str, Factory] = {
         list_params=lambda world: {"object_id": _shared_lead(world)},
     ),
     "comment_thread": Factory(make=_make_comment_thread),
+    "activity/note": Factory(
+        body=_note_body,
+        update=lambda _w, obj: {"note": f"{obj['note']} edited", "pinned": True},
+        invalid_create=({"lead_id": "lead_doesnotexist", "note": "x"}, "lead"),
+        invalid_update=({"note_html": 5}, "note_html"),
+    ),
+    "activity/call": Factory(
+        body=_call_body,
+        update=lambda _w, obj: {"note_html": "<body><b>Edited</b></body>", "duration": 99},
+        invalid_create=({"lead_id": "lead_doesnotexist"}, "lead"),
+        invalid_update=({"status": "ringing"}, "status"),
+    ),
+    "activity/meeting": Factory(
+        make=_make_meeting,
+        update=lambda _w, obj: {"user_note_html": "<body>Went well</body>", "status": "completed"},
+        invalid_update=({"status": "postponed"}, "status"),
+    ),
+    "outcome": Factory(
+        body=lambda _w, n: {"name": f"Outcome {n}", "description": f"Outcome number {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "type": "vm-dropped"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"type": "automatic"}, "type"),
+    ),
     "activity/custom": Factory(
         body=_custom_activity_body,
         update=lambda _w, _obj: {"pinned": True},

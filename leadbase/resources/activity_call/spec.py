@@ -1,0 +1,51 @@
+from leadbase.api.endpoint import expose
+from leadbase.db.fields import BOOL, DATETIME, INT, OBJECTS, TEXT, Field, Fields, shown
+from leadbase.db.models import activity
+from leadbase.db.resource import Parent, ResourceSpec, register
+from leadbase.resources.activities import BY_OBJECT, base_fields
+from leadbase.resources.activity_call.service import CallService
+
+CALL = register(
+    ResourceSpec(
+        path="activity/call",
+        table=activity,
+        id_prefix="acti",
+        model_name="Call",
+        service=CallService,
+        object_type="activity.call",
+        lead_column="lead_id",
+        parents=(Parent("lead", "lead_id"),),
+        discriminator=("type", "Call"),
+        filters=BY_OBJECT,
+        fields=Fields(
+            (
+                *base_fields(),
+                Field("direction", TEXT, nullable=True, description="inbound or outbound"),
+                Field("status", TEXT, description="completed (default), created, in-progress, no-answer..."),
+                Field("disposition", TEXT, nullable=True, description="answered, no-answer, vm-left..."),
+                Field("call_method", TEXT, nullable=True, description="regular, power or predictive"),
+                Field("duration", INT, description="seconds"),
+                shown("cost", INT, nullable=True),
+                Field("phone", TEXT, nullable=True, description="The remote number, stored in E.164"),
+                shown("remote_phone", TEXT, nullable=True, computed=True),
+                shown("remote_phone_formatted", TEXT, nullable=True, computed=True),
+                shown("remote_country_iso", TEXT, nullable=True, computed=True),
+                Field("local_phone", TEXT, nullable=True),
+                shown("local_phone_formatted", TEXT, nullable=True, computed=True),
+                shown("local_country_iso", TEXT, nullable=True, computed=True),
+                Field("recording_url", TEXT, nullable=True, description="https:// only"),
+                Field("recording_duration", INT, nullable=True, description="seconds"),
+                shown("has_recording", BOOL, computed=True),
+                Field("voicemail_url", TEXT, nullable=True, description="https:// only"),
+                Field("voicemail_duration", INT, nullable=True, description="seconds"),
+                Field("note", TEXT, default="", description="Plain text; filled from note_html when that is written"),
+                Field("note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"),
+                Field("outcome_id", nullable=True),
+                shown("date_answered", DATETIME, nullable=True),
+                shown("source", TEXT, nullable=True, description="External for calls the API logs"),
+                shown("note_mentions", OBJECTS, computed=True),
+            )
+        ),
+    )
+)
+CALL_ENDPOINT = expose(CALL, summary_name="Call", tag="activities")

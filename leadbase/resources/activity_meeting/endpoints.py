@@ -1,0 +1,45 @@
+"""POST /activity/meeting/{id}/integration/: a third-party tab on a meeting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from leadbase.api.responses import json_response
+from leadbase.api.schemas import answer, object_schema, request_body
+from leadbase.api.unit import body_of, run
+from leadbase.db.context import Context
+from leadbase.resources.activity_meeting.service import MeetingService
+from leadbase.resources.activity_meeting.spec import MEETING
+
+router = APIRouter()
+
+TAB = object_schema(
+    "What the application shows in its tab on the meeting (any JSON object; Close's schema is unconfirmed).",
+)
+
+
+@router.post(
+    "/activity/meeting/{meeting_id}/integration/",
+    summary="Create or update a third-party Meeting integration",
+    operation_id="meeting_integration",
+    tags=["activities"],
+    openapi_extra={
+        "requestBody": request_body(TAB),
+        "responses": answer(object_schema("The meeting, with its integrations.")),
+    },
+)
+def integration(request: Request, meeting_id: str) -> Response:
+    body = body_of(request)
+
+    def work(ctx: Context) -> dict[str, Any]:
+        service = MeetingService(ctx, MEETING)
+        row = service.get(meeting_id)
+        # leadbase has no OAuth applications: the API key calling stands for the application.
+        app = ctx.actor.api_key_id or ctx.actor.user_id or "api"
+        return service.integrate(row, app, body)
+
+    return json_response(run(request, work, writes=True))

@@ -1,0 +1,48 @@
+from leadbase.api.endpoint import expose
+from leadbase.db.fields import BOOL, DATETIME, INT, OBJECTS, TEXT, Field, Fields, shown
+from leadbase.db.models import activity
+from leadbase.db.resource import Parent, ResourceSpec, register
+from leadbase.resources.activities import BY_OBJECT, base_fields
+from leadbase.resources.activity_meeting.service import MeetingService
+
+MEETING = register(
+    ResourceSpec(
+        path="activity/meeting",
+        table=activity,
+        id_prefix="acti",
+        model_name="Meeting",
+        service=MeetingService,
+        object_type="activity.meeting",
+        lead_column="lead_id",
+        parents=(Parent("lead", "lead_id"),),
+        discriminator=("type", "Meeting"),
+        filters=BY_OBJECT,
+        fields=Fields(
+            (
+                *base_fields(),
+                Field("title", TEXT, nullable=True, max_length=1024),
+                Field("location", TEXT, nullable=True),
+                Field("note", TEXT, nullable=True, description="The calendar event's description"),
+                Field("starts_at", DATETIME),
+                Field("ends_at", DATETIME, nullable=True),
+                Field("duration", INT, nullable=True, description="seconds"),
+                Field("actual_duration", INT, nullable=True, description="seconds"),
+                Field("status", TEXT, description="upcoming, in-progress, completed, canceled..."),
+                Field("attendees", OBJECTS, description="[{email, name, contact_id, user_id, is_organizer, status}]"),
+                Field("is_recurring", BOOL),
+                Field("calendar_event_link", TEXT, nullable=True),
+                Field("conference_links", OBJECTS, description="[{type, url}]"),
+                Field("user_note", TEXT, default="", description="Plain text; filled from user_note_html"),
+                Field("user_note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"),
+                shown("user_note_date_updated", DATETIME, nullable=True),
+                shown("user_note_mentions", OBJECTS, computed=True),
+                Field("outcome_id", nullable=True),
+                shown("integrations", OBJECTS),
+                shown("source", TEXT, nullable=True),
+            )
+        ),
+    )
+)
+MEETING_ENDPOINT = expose(
+    MEETING, verbs=frozenset({"list", "get", "update", "delete"}), summary_name="Meeting", tag="activities"
+)

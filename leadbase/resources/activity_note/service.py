@@ -1,0 +1,26 @@
+"""Notes: rich text (note/note_html kept in step), a title, pins and attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from leadbase.core.errors import FieldErrors
+from leadbase.db.repository import Row
+from leadbase.resources.activities import ActivityService, attachments, mentions_of
+
+
+class NoteService(ActivityService):
+    TYPE = "Note"
+    PAYLOAD = ("note", "note_html", "title", "attachments")
+    RICH_TEXT = (("note", "note_html"),)
+
+    def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
+        return {"note_mentions": mentions_of("note_html")}
+
+    def cleaners(self, row: Row | None, found: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
+        return {"attachments": attachments(self.ctx)}
+
+    def create_rules(self, body: dict[str, Any], values: Row, errors: FieldErrors) -> None:
+        if values.get("attachments") is None:
+            values["attachments"] = []
