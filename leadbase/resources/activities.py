@@ -22,10 +22,10 @@ from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.fields import DATETIME, EQUAL, OBJECT, OBJECTS, RANGE, TEXT, Field, Problem, shown
+from leadbase.db.filters import Filter
 from leadbase.db.models import comment, comment_thread, file_upload, outcome
 from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
 from leadbase.db.query import FilterSpec, ListQuery, Ordering
-from leadbase.db.filters import Filter
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
@@ -216,7 +216,9 @@ class ActivityService(Service):
     def update_rules(self, row: Row, body: dict[str, Any], values: Row, errors: FieldErrors) -> None:
         """The type's own checks of an update: `row` laid out, `values` the changed columns."""
 
-    def _rich_text(self, body: dict[str, Any], values: Row, errors: FieldErrors, current: Row | None = None) -> None:
+    def _rich_text(
+        self, body: dict[str, Any], values: Row, errors: FieldErrors, current: Row | None = None
+    ) -> None:
         for text_key, html_key in self.RICH_TEXT:
             if current is not None and html_key not in body and body.get(text_key) == current.get(text_key):
                 # The text it already has: its formatting stays.
@@ -464,7 +466,9 @@ def outcome_reference(ctx: Any, applies: str) -> Callable[[Any], Any]:
         if not isinstance(value, str):
             raise Problem(DOES_NOT_EXIST)
         row = ctx.conn.execute(
-            select(outcome.c.type).where(outcome.c.organization_id == ctx.organization_id, outcome.c.id == value)
+            select(outcome.c.type).where(
+                outcome.c.organization_id == ctx.organization_id, outcome.c.id == value
+            )
         ).first()
         if row is None:
             raise Problem(DOES_NOT_EXIST)

@@ -15,12 +15,11 @@ from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
-from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.outcomes import outcome
+from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
-    "outcome",
     "COUNTED_TABLES",
     "activity",
     "api_key",
@@ -44,6 +43,7 @@ __all__ = [
     "opportunity",
     "opportunity_status",
     "organization",
+    "outcome",
     "pipeline",
     "role",
     "task",

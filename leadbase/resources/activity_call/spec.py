@@ -38,7 +38,12 @@ CALL = register(
                 shown("has_recording", BOOL, computed=True),
                 Field("voicemail_url", TEXT, nullable=True, description="https:// only"),
                 Field("voicemail_duration", INT, nullable=True, description="seconds"),
-                Field("note", TEXT, default="", description="Plain text; filled from note_html when that is written"),
+                Field(
+                    "note",
+                    TEXT,
+                    default="",
+                    description="Plain text; filled from note_html when that is written",
+                ),
                 Field("note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"),
                 Field("outcome_id", nullable=True),
                 shown("date_answered", DATETIME, nullable=True),

@@ -17,29 +17,37 @@ from leadbase.resources.activity_meeting.spec import MEETING
 
 router = APIRouter()
 
-TAB = object_schema(
-    "What the application shows in its tab on the meeting (any JSON object; Close's schema is unconfirmed).",
-)
+TAB = {
+    **object_schema(
+        "What the application shows in its tab on the meeting: any JSON object, kept as sent (Close's "
+        "schema is unconfirmed); an empty object does nothing.",
+        title={"type": "string", "description": "The tab's title"},
+    ),
+    "additionalProperties": True,
+}
 
 
 @router.post(
-    "/activity/meeting/{meeting_id}/integration/",
+    "/activity/meeting/{id}/integration/",
     summary="Create or update a third-party Meeting integration",
     operation_id="meeting_integration",
     tags=["activities"],
     openapi_extra={
         "requestBody": request_body(TAB),
-        "responses": answer(object_schema("The meeting, with its integrations.")),
+        "responses": answer(
+            object_schema("Empty, as Close answers; the meeting shows the tab in `integrations`.")
+        ),
     },
 )
-def integration(request: Request, meeting_id: str) -> Response:
+def integration(request: Request, id: str) -> Response:
     body = body_of(request)
 
     def work(ctx: Context) -> dict[str, Any]:
         service = MeetingService(ctx, MEETING)
-        row = service.get(meeting_id)
+        row = service.get(id)
         # leadbase has no OAuth applications: the API key calling stands for the application.
         app = ctx.actor.api_key_id or ctx.actor.user_id or "api"
-        return service.integrate(row, app, body)
+        service.integrate(row, app, body)
+        return {}
 
     return json_response(run(request, work, writes=True))

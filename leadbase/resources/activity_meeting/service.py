@@ -12,7 +12,14 @@ from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
-from leadbase.resources.activities import ActivityService, choice, mentions_of, moment, outcome_reference, seconds
+from leadbase.resources.activities import (
+    ActivityService,
+    choice,
+    mentions_of,
+    moment,
+    outcome_reference,
+    seconds,
+)
 
 STATUSES = ("upcoming", "in-progress", "completed", "canceled", "declined-by-lead", "declined-by-org")
 ATTENDEE_STATUSES = ("noreply", "yes", "no", "maybe")
@@ -137,10 +144,10 @@ class MeetingService(ActivityService):
         if "user_note_html" in values and values["user_note_html"] != row.get("user_note_html"):
             values["user_note_date_updated"] = clock.now()
 
-    def integrate(self, row: Row, app: str, body: dict[str, Any]) -> dict[str, Any]:
+    def integrate(self, row: Row, app: str, body: dict[str, Any]) -> None:
         """Create or replace the tab of the application `app` on the meeting; an empty body does nothing."""
         if not body:
-            return self.render_one(row)
+            return
         with self.unit.operation():
             self.authorize("update", row)
             row = self.unit.changing(self.spec, row)
@@ -149,4 +156,3 @@ class MeetingService(ActivityService):
             tabs.append({**body, "oauth_client_id": app})
             payload["integrations"] = tabs
             self.change(row, {"payload": payload, "updated_by": self.ctx.actor.user_id})
-        return self.unit.result(self.spec, row)

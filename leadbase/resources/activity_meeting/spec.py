@@ -28,12 +28,18 @@ MEETING = register(
                 Field("duration", INT, nullable=True, description="seconds"),
                 Field("actual_duration", INT, nullable=True, description="seconds"),
                 Field("status", TEXT, description="upcoming, in-progress, completed, canceled..."),
-                Field("attendees", OBJECTS, description="[{email, name, contact_id, user_id, is_organizer, status}]"),
+                Field(
+                    "attendees",
+                    OBJECTS,
+                    description="[{email, name, contact_id, user_id, is_organizer, status}]",
+                ),
                 Field("is_recurring", BOOL),
                 Field("calendar_event_link", TEXT, nullable=True),
                 Field("conference_links", OBJECTS, description="[{type, url}]"),
                 Field("user_note", TEXT, default="", description="Plain text; filled from user_note_html"),
-                Field("user_note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"),
+                Field(
+                    "user_note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"
+                ),
                 shown("user_note_date_updated", DATETIME, nullable=True),
                 shown("user_note_mentions", OBJECTS, computed=True),
                 Field("outcome_id", nullable=True),

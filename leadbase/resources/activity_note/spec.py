@@ -20,7 +20,12 @@ NOTE = register(
         fields=Fields(
             (
                 *base_fields(),
-                Field("note", TEXT, default="", description="Plain text; filled from note_html when that is written"),
+                Field(
+                    "note",
+                    TEXT,
+                    default="",
+                    description="Plain text; filled from note_html when that is written",
+                ),
                 Field("note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"),
                 Field("title", TEXT, nullable=True, max_length=255),
                 Field("pinned", BOOL, computed=True),

@@ -37,7 +37,11 @@ def test_logging_an_external_call(api: Api) -> None:
         outcome_id=outcome["id"],
     )
     assert created["_type"] == "Call" and created["id"].startswith("acti_")
-    assert (created["status"], created["source"], created["direction"]) == ("completed", "External", "outbound")
+    assert (created["status"], created["source"], created["direction"]) == (
+        "completed",
+        "External",
+        "outbound",
+    )
     assert created["phone"] == created["remote_phone"] == "+14155550100"
     assert created["remote_phone_formatted"] == "+1 415-555-0100" and created["remote_country_iso"] == "US"
     assert (created["duration"], created["recording_duration"], created["has_recording"]) == (125, 120, True)
@@ -52,7 +56,12 @@ def test_logging_an_external_call(api: Api) -> None:
 
 def test_defaults(api: Api) -> None:
     created = _call(api, lead_id=lead(api)["id"])
-    assert (created["status"], created["duration"], created["note"], created["note_html"]) == ("completed", 0, "", "")
+    assert (created["status"], created["duration"], created["note"], created["note_html"]) == (
+        "completed",
+        0,
+        "",
+        "",
+    )
     assert (created["direction"], created["phone"], created["has_recording"]) == (None, None, False)
 
 
@@ -85,9 +94,9 @@ def test_deleted_outcomes_cannot_be_set(api: Api) -> None:
     # The reference stays on the call, but it cannot be set again.
     assert api.ok("GET", f"activity/call/{call['id']}/")["outcome_id"] == outcome["id"]
     other = _call(api, lead_id=lead(api)["id"])
-    assert validation_errors(api.put(f"activity/call/{other['id']}/", json={"outcome_id": outcome["id"]})) == {
-        "outcome_id": "Object does not exist."
-    }
+    assert validation_errors(
+        api.put(f"activity/call/{other['id']}/", json={"outcome_id": outcome["id"]})
+    ) == {"outcome_id": "Object does not exist."}
 
 
 def test_updates_of_external_and_close_calls(api: Api) -> None:

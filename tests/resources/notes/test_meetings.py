@@ -61,7 +61,9 @@ def test_notes_and_outcome_on_a_meeting(api: Api) -> None:
     outcome = api.ok("POST", "outcome/", 201, json={"name": "Qualified"})
     url = f"activity/meeting/{meeting['id']}/"
     updated = api.ok(
-        "PUT", url, json={"user_note_html": "<p>Next: <script>x</script>pricing</p>", "outcome_id": outcome["id"]}
+        "PUT",
+        url,
+        json={"user_note_html": "<p>Next: <script>x</script>pricing</p>", "outcome_id": outcome["id"]},
     )
     assert updated["user_note_html"] == "<body><p>Next: pricing</p></body>"
     assert updated["user_note"] == "Next: pricing" and updated["user_note_date_updated"] is not None
@@ -77,15 +79,30 @@ def test_notes_and_outcome_on_a_meeting(api: Api) -> None:
     assert api.ok("PUT", url, json={"status": "completed"})["status"] == "completed"
 
 
-def test_integration_tabs(api: Api) -> None:
+def test_integration_tabs(api: Api, make_api: Any) -> None:
     meeting = synced_meeting(api, lead(api)["id"])
     url = f"activity/meeting/{meeting['id']}/integration/"
+    meeting_url = f"activity/meeting/{meeting['id']}/"
     # An empty body does nothing.
-    assert api.ok("POST", url, json={}) == meeting
-    first = api.ok("POST", url, json={"title": "Recorder", "summary_html": "<p>Went well</p>"})
+    assert api.ok("POST", url, json={}) == {}
+    assert api.ok("GET", meeting_url) == meeting
+    assert api.ok("POST", url, json={"title": "Recorder", "summary_html": "<p>Went well</p>"}) == {}
+    first = api.ok("GET", meeting_url)
     assert len(first["integrations"]) == 1 and first["integrations"][0]["title"] == "Recorder"
-    again = api.ok("POST", url, json={"title": "Recorder v2"})
-    assert [t["title"] for t in again["integrations"]] == ["Recorder v2"]
+    # The same application again replaces its tab; each application has one.
+    api.ok("POST", url, json={"title": "Recorder v2"})
+    assert [t["title"] for t in api.ok("GET", meeting_url)["integrations"]] == ["Recorder v2"]
+    name = api.ok("GET", f"organization/{api.org.organization_id}/")["name"]
+    second_app = make_api(organization_name=name, role="admin")
+    second_app.ok("POST", url, json={"title": "Notetaker"})
+    titles = [t["title"] for t in api.ok("GET", meeting_url)["integrations"]]
+    assert titles == ["Recorder v2", "Notetaker"]
+    assert [e["action"] for e in events_of(api, meeting["id"])] == [
+        "created",
+        "updated",
+        "updated",
+        "updated",
+    ]
     error_of(api.post("activity/meeting/acti_nope/integration/", json={"title": "x"}), 404)
 
 

@@ -43,7 +43,11 @@ def test_create_from_html_sanitizes_and_fills_the_text(api: Api) -> None:
     assert created["activity_at"] == created["date_created"]
     assert api.ok("GET", f"activity/note/{created['id']}/") == created
     event = events_of(api, created["id"])[0]
-    assert (event["object_type"], event["action"], event["lead_id"]) == ("activity.note", "created", holder["id"])
+    assert (event["object_type"], event["action"], event["lead_id"]) == (
+        "activity.note",
+        "created",
+        holder["id"],
+    )
 
 
 def test_writing_the_text_fills_the_html_and_the_last_write_wins(api: Api) -> None:
@@ -83,7 +87,9 @@ def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(api: Api, make_a
     elsewhere = contact(api, lead(api, "Other")["id"])
     body = {"lead_id": holder["id"], "contact_id": elsewhere["id"]}
     assert "contact" in validation_errors(api.post("activity/note/", json=body))
-    assert "note_html" in validation_errors(api.post("activity/note/", json={"lead_id": holder["id"], "note_html": 5}))
+    assert "note_html" in validation_errors(
+        api.post("activity/note/", json={"lead_id": holder["id"], "note_html": 5})
+    )
     assert _count(api) == before
     # Another organization's note is not found.
     theirs = _note(other, lead_id=foreign["id"], note="secret")
@@ -93,9 +99,9 @@ def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(api: Api, make_a
 
 def test_lead_cannot_change(api: Api) -> None:
     created = _note(api, lead_id=lead(api)["id"], note="x")
-    assert validation_errors(api.put(f"activity/note/{created['id']}/", json={"lead_id": lead(api)["id"]})) == {
-        "lead": "This cannot be changed."
-    }
+    assert validation_errors(
+        api.put(f"activity/note/{created['id']}/", json={"lead_id": lead(api)["id"]})
+    ) == {"lead": "This cannot be changed."}
 
 
 def test_attachments_are_uploaded_files(api: Api) -> None:
@@ -103,11 +109,15 @@ def test_attachments_are_uploaded_files(api: Api) -> None:
     url = form["download"]["url"]
     holder = lead(api)
     # Not uploaded yet.
-    errors = validation_errors(api.post("activity/note/", json={"lead_id": holder["id"], "attachments": [{"url": url}]}))
+    errors = validation_errors(
+        api.post("activity/note/", json={"lead_id": holder["id"], "attachments": [{"url": url}]})
+    )
     assert errors == {"attachments": {"errors": {"0": {"url": "No uploaded file has this URL."}}}}
     fields = form["upload"]["fields"]
     stored = api.client.post(
-        urlsplit(form["upload"]["url"]).path, data=fields, files={"file": ("plan.txt", b"hello", "text/plain")}
+        urlsplit(form["upload"]["url"]).path,
+        data=fields,
+        files={"file": ("plan.txt", b"hello", "text/plain")},
     )
     assert stored.status_code == 201
     created = _note(api, lead_id=holder["id"], note="see file", attachments=[{"url": url}])
@@ -115,9 +125,13 @@ def test_attachments_are_uploaded_files(api: Api) -> None:
         {"url": url, "filename": "plan.txt", "content_type": "text/plain", "size": 5, "thumbnail_url": None}
     ]
     errors = validation_errors(
-        api.post("activity/note/", json={"lead_id": holder["id"], "attachments": [{"url": "https://evil.test/x"}]})
+        api.post(
+            "activity/note/", json={"lead_id": holder["id"], "attachments": [{"url": "https://evil.test/x"}]}
+        )
     )
-    assert errors == {"attachments": {"errors": {"0": {"url": "Must be a download URL from POST /files/upload/."}}}}
+    assert errors == {
+        "attachments": {"errors": {"0": {"url": "Must be a download URL from POST /files/upload/."}}}
+    }
 
 
 def test_list_filters_feed_delete_and_comment_summary(api: Api) -> None:

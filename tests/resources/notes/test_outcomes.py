@@ -30,5 +30,7 @@ def test_bad_input(api: Api, make_api: object) -> None:
 
 
 def test_users_may_not_manage_outcomes(api: Api, make_api: object) -> None:
-    member = make_api(organization_name=api.ok("GET", f"organization/{api.org.organization_id}/")["name"], role="user")  # type: ignore[operator]
+    member = make_api(
+        organization_name=api.ok("GET", f"organization/{api.org.organization_id}/")["name"], role="user"
+    )  # type: ignore[operator]
     error_of(member.post("outcome/", json={"name": "Mine"}), 403)

@@ -15,7 +15,9 @@ def test_script_tags_are_removed_with_their_content() -> None:
 
 
 def test_event_handlers_are_removed() -> None:
-    cleaned = sanitize('<p onclick="steal()" onmouseover="x()">Hi <img src="https://a.test/i.png" onerror="x()"></p>')
+    cleaned = sanitize(
+        '<p onclick="steal()" onmouseover="x()">Hi <img src="https://a.test/i.png" onerror="x()"></p>'
+    )
     assert "onclick" not in cleaned and "onmouseover" not in cleaned and "onerror" not in cleaned
     assert cleaned == '<body><p>Hi <img src="https://a.test/i.png"></p></body>'
 
@@ -23,7 +25,9 @@ def test_event_handlers_are_removed() -> None:
 def test_javascript_links_lose_their_href() -> None:
     cleaned = sanitize('<a href="javascript:alert(1)">x</a> <a href="JaVaScRiPt:alert(1)">y</a>')
     assert "javascript" not in cleaned.lower()
-    assert sanitize('<a href="https://close.com/">ok</a>') == '<body><a href="https://close.com/">ok</a></body>'
+    assert (
+        sanitize('<a href="https://close.com/">ok</a>') == '<body><a href="https://close.com/">ok</a></body>'
+    )
 
 
 def test_mention_spans_are_kept() -> None:
