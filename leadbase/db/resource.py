@@ -171,8 +171,22 @@ class ResourceSpec:
         }
 
     def children(self) -> list[tuple[ResourceSpec, Parent]]:
-        """Resources that declare this one as a parent, with the relation."""
-        return [(spec, p) for spec in resources for p in spec.parents if p.path == self.path]
+        """Resources that declare this one as a parent, with the relation; a family's member also has
+        the children declared on its family (a comment thread is declared on `activity` once and goes
+        with every kind of activity)."""
+        paths = {self.path, *(family.path for family in self.families())}
+        return [(spec, p) for spec in resources for p in spec.parents if p.path in paths]
+
+    def families(self) -> list[ResourceSpec]:
+        """The family specs listing this one as a member (none for a resource without discriminator)."""
+        if self.discriminator is None:
+            return []
+        column = self.discriminator[0]
+        return [
+            spec
+            for spec in resources
+            if spec.family is not None and spec.table is self.table and spec.family.column == column
+        ]
 
 
 resources: Registry[ResourceSpec] = Registry("resource")

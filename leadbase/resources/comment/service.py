@@ -20,7 +20,7 @@ from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec, resources
 from leadbase.db.service import Service
-from leadbase.resources.comment.body import mentions, sanitize
+from leadbase.resources.richtext import mentions, sanitize
 
 # Resources whose objects take comments: these paths, and every activity type (`activity/...`).
 COMMENTABLE = ("lead", "opportunity", "activity/")

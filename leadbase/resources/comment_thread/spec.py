@@ -13,12 +13,12 @@ COMMENT_THREAD = register(
         service=CommentThreadService,
         object_type="comment_thread",
         lead_column="lead_id",
-        # A thread goes with the object it is about: a lead, an opportunity or an activity (a
-        # custom activity today; each commentable resource added later declares its relation here).
+        # A thread goes with the object it is about: a lead, an opportunity or an activity of any
+        # kind (declared on the family, so every member of `activity` has it: ResourceSpec.children).
         parents=(
             Parent("lead", "lead_id"),
             Parent("opportunity", "object_id", label="opportunity"),
-            Parent("activity/custom", "object_id", label="custom_activity"),
+            Parent("activity", "object_id", label="activity"),
         ),
         fields=Fields(
             (

@@ -150,3 +150,11 @@ def test_list_filters_feed_delete_and_comment_summary(api: Api) -> None:
     assert api.ok("DELETE", f"activity/note/{two['id']}/") == {}
     error_of(api.get(f"activity/note/{two['id']}/"), 404)
     assert events_of(api, two["id"])[-1]["action"] == "deleted"
+
+
+def test_a_deleted_note_takes_its_comment_thread(api: Api) -> None:
+    note = _note(api, lead_id=lead(api)["id"], note="x")
+    comment = api.ok("POST", "comment/", 201, json={"object_id": note["id"], "body": "<body>Hi</body>"})
+    api.ok("DELETE", f"activity/note/{note['id']}/")
+    error_of(api.get(f"comment_thread/{comment['thread_id']}/"), 404)
+    error_of(api.get(f"comment/{comment['id']}/"), 404)
