@@ -19,6 +19,7 @@ from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVIT
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
+from leadbase.resources.activities import comment_summaries
 from leadbase.resources.common import user_names
 from leadbase.resources.custom_types import (
     DOES_NOT_EXIST,
@@ -56,6 +57,7 @@ class CustomActivityService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         names = user_names(self.ctx, [r[k] for r in rows for k in ("user_id", "created_by", "updated_by")])
+        summaries = comment_summaries(self.ctx, [r["id"] for r in rows])
 
         def name_of(column: str) -> Callable[[Row], Any]:
             return lambda row: names.get(row[column]) if row[column] else None
@@ -69,6 +71,7 @@ class CustomActivityService(Service):
             "mentions": lambda _row: [],
             "mentions_updated_at": lambda _row: None,
             "users": lambda _row: [],
+            "comment_summary": lambda row: summaries.get(row["id"]),
         }
         fields = self._fields()
         return [

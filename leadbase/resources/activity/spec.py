@@ -1,6 +1,6 @@
 from leadbase.api.endpoint import expose
 from leadbase.db.family import FamilyService
-from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECTS, RANGE, TEXT, Field, Fields, shown
+from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECT, OBJECTS, RANGE, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
@@ -87,6 +87,7 @@ CUSTOM_ACTIVITY = register(
                 shown("mentions", OBJECTS, computed=True),
                 shown("mentions_updated_at", DATETIME, nullable=True, computed=True),
                 shown("users", OBJECTS, computed=True),
+                shown("comment_summary", OBJECT, computed=True, nullable=True),
             ),
             custom=True,
         ),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from leadbase.core.errors import FieldErrors
+from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
 from leadbase.resources.activities import (
     ActivityService,
@@ -28,6 +29,12 @@ EXTERNAL = "External"
 VOIP_FIXED = ("status", "duration", "direction")
 
 
+def _object_or_null(value: Any) -> Any:
+    if value is not None and not isinstance(value, dict):
+        raise Problem("Must be an object.")
+    return value
+
+
 class CallService(ActivityService):
     TYPE = "Call"
     PAYLOAD = (
@@ -46,8 +53,26 @@ class CallService(ActivityService):
         "outcome_id",
         "cost",
         "date_answered",
+        "recording_expires_at",
+        "transferred_from",
+        "transferred_to",
+        "transferred_from_user_id",
+        "transferred_to_user_id",
+        "is_forwarded",
+        "forwarded_to",
+        "is_to_group_number",
+        "is_joinable",
+        "dialer_id",
+        "dialer_saved_search_id",
+        "coach_legs",
+        "playbook_id",
+        "conversation_type_id",
+        "quality_info",
+        "sequence_id",
+        "sequence_name",
+        "sequence_subscription_id",
     )
-    PAYLOAD_DATES = ("date_answered",)
+    PAYLOAD_DATES = ("date_answered", "recording_expires_at")
     RICH_TEXT = (("note", "note_html"),)
     API_SOURCE = EXTERNAL
 
@@ -62,6 +87,10 @@ class CallService(ActivityService):
             "local_phone_formatted": detail("local_phone", 0),
             "local_country_iso": detail("local_phone", 1),
             "has_recording": lambda row: bool(row.get("recording_url")),
+            "is_forwarded": lambda row: bool(row.get("is_forwarded")),
+            "is_to_group_number": lambda row: bool(row.get("is_to_group_number")),
+            "is_joinable": lambda row: bool(row.get("is_joinable")),
+            "coach_legs": lambda row: row.get("coach_legs") or [],
             "note_mentions": mentions_of("note_html"),
         }
 
@@ -79,6 +108,7 @@ class CallService(ActivityService):
             "phone": phone_number(self.ctx),
             "local_phone": phone_number(self.ctx),
             "outcome_id": outcome_reference(self.ctx, "calls"),
+            "quality_info": _object_or_null,
         }
 
     def create_rules(self, body: dict[str, Any], values: Row, errors: FieldErrors) -> None:

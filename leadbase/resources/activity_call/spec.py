@@ -1,5 +1,5 @@
 from leadbase.api.endpoint import expose
-from leadbase.db.fields import BOOL, DATETIME, INT, OBJECTS, TEXT, Field, Fields, shown
+from leadbase.db.fields import BOOL, DATETIME, INT, OBJECT, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.activities import BY_OBJECT, base_fields
@@ -47,6 +47,24 @@ CALL = register(
                 Field("note_html", TEXT, default="", description="<body>...</body> rich text, sanitized"),
                 Field("outcome_id", nullable=True),
                 shown("date_answered", DATETIME, nullable=True),
+                shown("recording_expires_at", DATETIME, nullable=True),
+                shown("transferred_from", nullable=True),
+                shown("transferred_to", nullable=True),
+                shown("transferred_from_user_id", nullable=True),
+                shown("transferred_to_user_id", nullable=True),
+                shown("is_forwarded", BOOL, computed=True),
+                shown("forwarded_to", TEXT, nullable=True),
+                shown("is_to_group_number", BOOL, computed=True),
+                shown("is_joinable", BOOL, computed=True),
+                shown("dialer_id", nullable=True),
+                shown("dialer_saved_search_id", nullable=True),
+                shown("coach_legs", OBJECTS, computed=True),
+                Field("playbook_id", nullable=True),
+                Field("conversation_type_id", nullable=True),
+                Field("quality_info", OBJECT, nullable=True),
+                shown("sequence_id", nullable=True),
+                shown("sequence_name", TEXT, nullable=True),
+                shown("sequence_subscription_id", nullable=True),
                 shown("source", TEXT, nullable=True, description="External for calls the API logs"),
                 shown("note_mentions", OBJECTS, computed=True),
             )

@@ -89,13 +89,29 @@ class MeetingService(ActivityService):
         "user_note_date_updated",
         "outcome_id",
         "integrations",
+        "calendar_event_uids",
+        "connected_account_id",
+        "provider_calendar_event_id",
+        "provider_calendar_ids",
+        "provider_calendar_type",
+        "outcome_reason",
+        "playbook_id",
+        "conversation_type_id",
+        "notetaker_id",
+        "attached_call_ids",
+        "summary",
     )
     PAYLOAD_DATES = ("starts_at", "ends_at", "user_note_date_updated")
     RICH_TEXT = (("user_note", "user_note_html"),)
     API_SOURCE = "calendar"
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
-        return {"user_note_mentions": mentions_of("user_note_html")}
+        return {
+            "user_note_mentions": mentions_of("user_note_html"),
+            "calendar_event_uids": lambda row: row.get("calendar_event_uids") or [],
+            "provider_calendar_ids": lambda row: row.get("provider_calendar_ids") or [],
+            "attached_call_ids": lambda row: row.get("attached_call_ids") or [],
+        }
 
     def cleaners(self, row: Row | None, found: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
         return {

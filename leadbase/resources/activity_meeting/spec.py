@@ -1,5 +1,5 @@
 from leadbase.api.endpoint import expose
-from leadbase.db.fields import BOOL, DATETIME, INT, OBJECTS, TEXT, Field, Fields, shown
+from leadbase.db.fields import BOOL, DATETIME, IDS, INT, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.activities import BY_OBJECT, base_fields
@@ -44,6 +44,17 @@ MEETING = register(
                 shown("user_note_mentions", OBJECTS, computed=True),
                 Field("outcome_id", nullable=True),
                 shown("integrations", OBJECTS),
+                shown("calendar_event_uids", IDS, computed=True),
+                shown("connected_account_id", nullable=True),
+                shown("provider_calendar_event_id", TEXT, nullable=True),
+                shown("provider_calendar_ids", IDS, computed=True),
+                shown("provider_calendar_type", TEXT, nullable=True, description="google or microsoft"),
+                shown("outcome_reason", TEXT, nullable=True),
+                shown("playbook_id", nullable=True),
+                shown("conversation_type_id", nullable=True),
+                shown("notetaker_id", nullable=True),
+                shown("attached_call_ids", IDS, computed=True),
+                shown("summary", TEXT, nullable=True),
                 shown("source", TEXT, nullable=True),
             )
         ),
