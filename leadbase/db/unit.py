@@ -221,6 +221,8 @@ class UnitOfWork:
         if entry.before is None:
             return self.repo.event_row(spec, row, "created", data=after, previous_data={})
         changed = diff(entry.before, after)
+        if spec.fields is not None and spec.fields.volatile:
+            changed = [name for name in changed if name not in spec.fields.volatile]
         if not changed:
             return None
         previous = {k: entry.before.get(k) for k in changed}
