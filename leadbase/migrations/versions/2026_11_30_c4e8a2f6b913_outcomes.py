@@ -4,7 +4,7 @@
   attributes in the `activity` row's `payload` document, so the shared table is not changed.
 
 Revision ID: c4e8a2f6b913
-Revises: b7d2e4f6a8c1
+Revises: c4e8a1b2d3f5
 Create Date: 2026-11-30 17:15:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.db.types import UTCDateTime
 
 revision = "c4e8a2f6b913"
-down_revision = "b7d2e4f6a8c1"
+down_revision = "c4e8a1b2d3f5"
 branch_labels = None
 depends_on = None
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from leadbase.core import clock
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
-from leadbase.resources.contact.channels import clean_phones
+from leadbase.resources.contact.channels import clean_phones, phones_zone
 
 
 def contact_display_name(row: Row) -> str:
@@ -43,13 +44,17 @@ class ContactService(Service):
         )
         render = self._fields().render_values
         out = []
+        now = clock.now()
         for r in rows:
             created_by, updated_by = r["created_by"], r["updated_by"]
+            zone = phones_zone(r["phones"] or [], now)
             computed: dict[str, Any] = {
                 "display_name": contact_display_name(r),
                 "created_by_name": names.get(created_by) if created_by else None,
                 "updated_by_name": names.get(updated_by) if updated_by else None,
                 "integration_links": [],
+                "timezone": zone,
+                "timezone_source": "phone" if zone else None,
             }
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}))
