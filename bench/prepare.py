@@ -288,7 +288,7 @@ def populate(
             _unavailable(state, "POST /opportunity/ (the data set has no opportunities)")
         if "task" in resources:
             tasks = (
-                {"lead_id": lead_id, "text": f"Follow up on plan {i % 5}", "date": f"2026-12-{i % 28 + 1:02d}"}
+                {"lead_id": lead_id, "text": f"Follow up {i % 5}", "date": f"2026-12-{i % 28 + 1:02d}"}
                 for i, lead_id in enumerate(lead_ids(engine, org.organization_id))
                 if i % 4 == 0
             )
