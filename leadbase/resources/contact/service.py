@@ -11,8 +11,8 @@ from leadbase.custom_fields.values import CustomValues
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
-from leadbase.resources.links import render_links
 from leadbase.resources.contact.channels import clean_phones, phones_zone
+from leadbase.resources.links import render_links
 
 
 def contact_display_name(row: Row) -> str:
