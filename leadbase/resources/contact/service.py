@@ -12,6 +12,7 @@ from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
 from leadbase.resources.contact.channels import clean_phones, phones_zone
+from leadbase.resources.links import render_links
 
 
 def contact_display_name(row: Row) -> str:
@@ -43,6 +44,7 @@ class ContactService(Service):
             self.ctx, [r.get("created_by") for r in rows] + [r.get("updated_by") for r in rows]
         )
         render = self._fields().render_values
+        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         out = []
         now = clock.now()
         for r in rows:
@@ -58,6 +60,9 @@ class ContactService(Service):
             }
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}))
+            if links:
+                # Contact-type integration links, filled from the contact's own representation.
+                data["integration_links"] = render_links(self.ctx, "contact", data)
             out.append(data)
         return out
 
