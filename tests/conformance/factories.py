@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from leadbase.core import clock as leadbase_clock
 from leadbase.db.resource import ResourceSpec
 from tests.support import Api
 
@@ -187,6 +188,56 @@ def _make_activity(world: World, n: int) -> Obj:
     # GET /activity/ lists every type: a custom activity is the one type that exists today.
     created: Obj = world.api.ok("POST", "activity/custom/", json=_custom_activity_body(world, n))
     return created
+
+
+def _message_base(world: World, n: int) -> Obj:
+    """Lead, contact and user of the n-th message: each differs from the others'."""
+    lead = world.api.ok("POST", "lead/", json={"name": f"Lead of message {n}"})
+    contact = world.api.ok("POST", "contact/", json={"lead_id": lead["id"], "name": f"Contact {n}"})
+    return {
+        "lead_id": lead["id"],
+        "contact_id": contact["id"],
+        "user_id": world.member().org.user_id if n else world.api.org.user_id,
+    }
+
+
+def _email_body(world: World, n: int) -> Obj:
+    return {
+        **_message_base(world, n),
+        "status": ("sent", "draft", "inbox")[n % 3],
+        "sender": f"sender{n}@acme.test",
+        "to": [f"to{n}@acme.test"],
+        "subject": f"Subject {n}",
+        "body_text": f"Hello {n}",
+    }
+
+
+def _make_email_thread(world: World, n: int) -> Obj:
+    email = world.api.ok("POST", "activity/email/", json=_email_body(world, n))
+    thread: Obj = world.api.ok("GET", f"activity/emailthread/{email['thread_id']}/")
+    return thread
+
+
+def _sms_body(world: World, n: int) -> Obj:
+    return {
+        **_message_base(world, n),
+        "status": ("sent", "draft", "inbox")[n % 3],
+        "direction": ("outbound", "outbound", "inbound")[n % 3],
+        "text": f"Hi {n}",
+        "remote_phone": f"+1415555010{n}",
+    }
+
+
+def _whatsapp_body(world: World, n: int) -> Obj:
+    return {
+        **_message_base(world, n),
+        "direction": ("outgoing", "outgoing", "incoming")[n % 3],
+        "external_whatsapp_message_id": f"wamid.{uuid.uuid4().hex}",
+        "activity_at": leadbase_clock.now().isoformat(),
+        "message_markdown": f"*Hello* {n}",
+        "local_phone": "+14155550100",
+        "remote_phone": f"+1415555020{n}",
+    }
 
 
 def _make_membership(world: World, n: int) -> Obj:
@@ -377,6 +428,25 @@ FACTORIES: dict[str, Factory] = {
         update=lambda _w, _obj: {"pinned": True},
         invalid_create=({"lead_id": "lead_doesnotexist"}, "lead"),
         invalid_update=({"status": "finished"}, "status"),
+    ),
+    "activity/email": Factory(
+        body=_email_body,
+        update=lambda _w, _obj: {"contact_id": None},
+        invalid_create=({"lead_id": "lead_doesnotexist", "status": "draft"}, "lead"),
+        invalid_update=({"status": "archived"}, "status"),
+    ),
+    "activity/emailthread": Factory(make=_make_email_thread),
+    "activity/sms": Factory(
+        body=_sms_body,
+        update=lambda _w, _obj: {"contact_id": None},
+        invalid_create=({"status": "sent", "lead_id": "lead_doesnotexist"}, "lead"),
+        invalid_update=({"status": "archived"}, "status"),
+    ),
+    "activity/whatsapp_message": Factory(
+        body=_whatsapp_body,
+        update=lambda _w, _obj: {"message_markdown": "_changed_"},
+        invalid_create=({"direction": "sideways"}, "direction"),
+        invalid_update=({"remote_phone": "not a phone"}, "remote_phone"),
     ),
 }
 

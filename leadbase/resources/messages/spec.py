@@ -119,7 +119,7 @@ EMAIL_ACTIVITY = register(
         fields=Fields(
             _head(
                 Field("status", TEXT, required=True, cleaner=choice(*STATUSES), filter_operators=EQUAL),
-                shown("direction", TEXT, nullable=True, filter_operators=EQUAL),
+                shown("direction", TEXT, nullable=True),
                 _text("subject"),
                 Field("sender", TEXT, cleaner=sender_value, description='"Name" <address> or an address'),
                 Field("to", IDS, cleaner=addresses, default=list),
@@ -130,7 +130,7 @@ EMAIL_ACTIVITY = register(
                 shown("body_preview", TEXT, computed=True),
                 Field("attachments", OBJECTS, default=list),
                 Field("date_scheduled", DATETIME, nullable=True),
-                shown("date_sent", DATETIME, nullable=True, filter_operators=RANGE),
+                shown("date_sent", DATETIME, nullable=True),
                 shown("thread_id", nullable=True),
                 Field("in_reply_to_id", nullable=True),
                 shown("message_ids", IDS, computed=True),
@@ -177,7 +177,7 @@ SMS_ACTIVITY = register(
         fields=Fields(
             _head(
                 Field("status", TEXT, required=True, cleaner=choice(*STATUSES), filter_operators=EQUAL),
-                Field("direction", TEXT, cleaner=choice(*SMS_DIRECTIONS), filter_operators=EQUAL),
+                Field("direction", TEXT, cleaner=choice(*SMS_DIRECTIONS)),
                 _text("text"),
                 Field("local_phone", TEXT, nullable=True),
                 shown("local_phone_formatted", TEXT, computed=True, nullable=True),
@@ -187,7 +187,7 @@ SMS_ACTIVITY = register(
                 shown("remote_country_iso", TEXT, computed=True, nullable=True),
                 shown("cost", TEXT, computed=True, nullable=True),
                 Field("date_scheduled", DATETIME, nullable=True),
-                shown("date_sent", DATETIME, nullable=True, filter_operators=RANGE),
+                shown("date_sent", DATETIME, nullable=True),
                 shown("error_message", TEXT, computed=True, nullable=True),
                 _text("template_id"),
                 Field("source", TEXT, cleaner=choice(*SOURCES)),
