@@ -2,7 +2,8 @@
 
 Emails, email threads, SMS and WhatsApp messages live in the `activity` table like every
 activity; these columns hold what their lists and events filter on (direction, the scheduled and
-sent dates, an email's thread, a WhatsApp message's external id or a thread's subject). The rest is in `payload`.
+sent dates, an email's thread, a WhatsApp message's external id or a thread's subject). The
+rest is in `payload`.
 
 Revision ID: c4e8a2d6f913
 Revises: b7d2e4f6a8c1

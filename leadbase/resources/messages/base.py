@@ -171,9 +171,13 @@ class MessageService(Service):
 
         return clean
 
-    def common_cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:
+    def common_cleaners(
+        self, found: dict[str, Any], row: Row | None = None
+    ) -> dict[str, Callable[[Any], Any]]:
         """Cleaners of the fields every message has (a create when `row` is None)."""
-        lead_id: Callable[[], Any] = (lambda: row["lead_id"]) if row is not None else (lambda: found.get("lead_id"))
+        lead_id: Callable[[], Any] = (
+            (lambda: row["lead_id"]) if row is not None else (lambda: found.get("lead_id"))
+        )
         return {
             "lead_id": self.lead_of(found) if row is None else _unchanged(row["lead_id"]),
             "contact_id": self.contact_of(lead_id),
@@ -281,7 +285,9 @@ class MessageService(Service):
                 file_upload.c.size,
                 file_upload.c.date_uploaded,
                 file_upload.c.download_expires,
-            ).where(file_upload.c.organization_id == self.ctx.organization_id, file_upload.c.token.in_(tokens))
+            ).where(
+                file_upload.c.organization_id == self.ctx.organization_id, file_upload.c.token.in_(tokens)
+            )
         ).mappings()
         return {r["token"]: dict(r) for r in rows}
 

@@ -165,18 +165,19 @@ class EmailService(MessageService):
             values["sender"] = self._user_address(values.get("user_id") or self.ctx.actor.user_id)
         self._check_status(values, status, errors)
         errors.raise_if_any()
-        now = clock.now()
         self._bodies(values, body)
         values["subject"] = values.get("subject") or ""
         values["user_id"] = values.get("user_id") or self.ctx.actor.user_id
         values["direction"] = "incoming" if status == "inbox" else "outgoing"
         if status in ("sent", "inbox"):
             values["date_sent"] = values.get("activity_at") or values["date_created"]
-        values["activity_at"] = values.get("activity_at") or later(
-            values.get("date_sent"), values.get("date_scheduled")
-        ) or values["date_created"]
+        values["activity_at"] = (
+            values.get("activity_at")
+            or later(values.get("date_sent"), values.get("date_scheduled"))
+            or values["date_created"]
+        )
         values.pop("send_in", None)
-        values["thread_id"] = self._thread_for(values, now)
+        values["thread_id"] = self._thread_for(values)
         return self.split(values)
 
     def _check_status(self, values: Row, status: Any, errors: FieldErrors) -> None:
@@ -204,11 +205,11 @@ class EmailService(MessageService):
             if key in values and values[key] is None:
                 values[key] = ""
 
-    def _user_address(self, user_id: str) -> str | None:
+    def _user_address(self, user_id: Any) -> str | None:
         found = self.ctx.conn.execute(
-            user.select().with_only_columns(user.c.email, user.c.first_name, user.c.last_name).where(
-                user.c.id == user_id
-            )
+            user.select()
+            .with_only_columns(user.c.email, user.c.first_name, user.c.last_name)
+            .where(user.c.id == user_id)
         ).first()
         if found is None or not found.email:
             return None
@@ -220,8 +221,8 @@ class EmailService(MessageService):
     def _thread_spec(self) -> ResourceSpec:
         return resources.get(THREAD_PATH)
 
-    def _thread_for(self, values: Row, now: Any) -> str:
-        """The thread the new email joins: its reply's, else the lead's with the same subject, else a new one."""
+    def _thread_for(self, values: Row) -> str:
+        """The thread a new email joins: its reply's, else its lead's with its subject, else a new one."""
         thread_spec = self._thread_spec()
         replied = values.get("in_reply_to_id")
         if replied:
@@ -230,7 +231,9 @@ class EmailService(MessageService):
                 return str(original["thread_id"])
         key = normalized_subject(values.get("subject"))
         if key:
-            found = self.repo.children(thread_spec, "lead_id", [values["lead_id"]], only=(("lookup_key", key),))
+            found = self.repo.children(
+                thread_spec, "lead_id", [values["lead_id"]], only=(("lookup_key", key),)
+            )
             if found:
                 return str(found[0]["id"])
         service = thread_spec.service(self.ctx, thread_spec)
@@ -253,7 +256,11 @@ class EmailService(MessageService):
         # A thread shows its latest email's moment.
         thread_spec = self._thread_spec()
         thread = self.repo.find(thread_spec, row["thread_id"])
-        if thread is not None and thread["activity_at"] is not None and row["activity_at"] > thread["activity_at"]:
+        if (
+            thread is not None
+            and thread["activity_at"] is not None
+            and row["activity_at"] > thread["activity_at"]
+        ):
             service = thread_spec.service(self.ctx, thread_spec)
             thread = self.unit.changing(thread_spec, thread)
             service.change(thread, {"activity_at": row["activity_at"]})
@@ -341,9 +348,11 @@ class ThreadService(MessageService):
         def participants(row: Row) -> list[dict[str, str]]:
             seen: dict[str, dict[str, str]] = {}
             for data in reversed(by_thread.get(row["id"], [])):
-                for party in parties([data["sender"], *data["to"], *data["cc"]] if data["sender"] else [
-                    *data["to"], *data["cc"]
-                ]):
+                for party in parties(
+                    [data["sender"], *data["to"], *data["cc"]]
+                    if data["sender"]
+                    else [*data["to"], *data["cc"]]
+                ):
                     key = party["email"].lower()
                     if key not in seen or (party["name"] and not seen[key]["name"]):
                         seen[key] = party

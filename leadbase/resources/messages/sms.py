@@ -91,9 +91,12 @@ class SmsService(MessageService):
         values["user_id"] = values.get("user_id") or self.ctx.actor.user_id
         if status in ("sent", "inbox"):
             values["date_sent"] = values.get("activity_at") or values["date_created"]
-        values["activity_at"] = values.get("activity_at") or later(
-            values.get("date_sent"), values.get("date_scheduled")
-        ) or values["date_created"] or clock.now()
+        values["activity_at"] = (
+            values.get("activity_at")
+            or later(values.get("date_sent"), values.get("date_scheduled"))
+            or values["date_created"]
+            or clock.now()
+        )
         values.pop("send_in", None)
         return self.split(values)
 

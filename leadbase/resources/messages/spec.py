@@ -47,13 +47,13 @@ BY_OBJECT = {
 }
 
 
-def _head(*extra: Field) -> tuple[Field, ...]:
-    """ActivityBase: the fields every activity shows first."""
+def _head(*extra: Field, strict: bool = False) -> tuple[Field, ...]:
+    """ActivityBase: the fields every activity shows first (`strict`: contact and moment required)."""
     return (
         shown("id", filter_operators=EQUAL),
         shown("_type", TEXT, computed=True),
         Field("lead_id", required=True, error_name="lead"),
-        Field("contact_id", nullable=True, error_name="contact"),
+        Field("contact_id", nullable=True, error_name="contact", required=strict),
         Field("user_id", nullable=True, error_name="user"),
         shown("user_name", TEXT, computed=True, nullable=True),
         shown("created_by", nullable=True),
@@ -63,14 +63,17 @@ def _head(*extra: Field) -> tuple[Field, ...]:
         shown("organization_id"),
         shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
         shown("date_updated", DATETIME, sortable=True),
-        Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True),
+        Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True, required=strict),
         shown("users", IDS, computed=True),
         *extra,
     )
 
 
 def _sequence() -> tuple[Field, ...]:
-    return tuple(shown(name, TEXT, computed=True, nullable=True) for name in ("sequence_id", "sequence_name", "sequence_subscription_id"))
+    return tuple(
+        shown(name, TEXT, computed=True, nullable=True)
+        for name in ("sequence_id", "sequence_name", "sequence_subscription_id")
+    )
 
 
 def _text(name: str, **options: object) -> Field:
@@ -155,7 +158,13 @@ EMAIL_ACTIVITY = register(
                 # Accepted on writes, not shown.
                 _text("account_id", write_only=True),
                 Field("followup_date", DATETIME, write_only=True, nullable=True),
-                Field("send_in", INT, write_only=True, nullable=True, description="seconds (< 60) before an outbox email leaves"),
+                Field(
+                    "send_in",
+                    INT,
+                    write_only=True,
+                    nullable=True,
+                    description="seconds (< 60) before an outbox email leaves",
+                ),
             )
         ),
     )
@@ -195,7 +204,13 @@ SMS_ACTIVITY = register(
                 *_sequence(),
                 shown("agent_config_id", TEXT, computed=True, nullable=True),
                 shown("agent_action_reason", TEXT, computed=True, nullable=True),
-                Field("send_in", INT, write_only=True, nullable=True, description="seconds (< 60) before an outbox SMS leaves"),
+                Field(
+                    "send_in",
+                    INT,
+                    write_only=True,
+                    nullable=True,
+                    description="seconds (< 60) before an outbox SMS leaves",
+                ),
             )
         ),
     )
@@ -237,6 +252,7 @@ WHATSAPP_ACTIVITY = register(
                 Field("response_to_id", nullable=True),
                 shown("source", TEXT),
                 *_sequence(),
+                strict=True,
             )
         ),
     )

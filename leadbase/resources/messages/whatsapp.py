@@ -22,7 +22,11 @@ def link_value(value: Any) -> Any:
     """A URL back to the message in the integration (http or https)."""
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+    if (
+        not isinstance(value, str)
+        or urlsplit(value).scheme not in ("http", "https")
+        or not urlsplit(value).netloc
+    ):
         raise Problem("Enter a valid URL.")
     return value
 
@@ -50,7 +54,9 @@ class WhatsAppService(MessageService):
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:
-        lead_id: Callable[[], Any] = (lambda: row["lead_id"]) if row is not None else (lambda: found.get("lead_id"))
+        lead_id: Callable[[], Any] = (
+            (lambda: row["lead_id"]) if row is not None else (lambda: found.get("lead_id"))
+        )
         return {
             **self.common_cleaners(found, row),
             "contact_id": self.contact_of(lead_id, required=True),
