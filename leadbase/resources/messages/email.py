@@ -10,7 +10,6 @@ from collections.abc import Callable
 from email.utils import getaddresses, parseaddr
 from typing import Any
 
-from leadbase.core import clock
 from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.db.fields import REQUIRED, Problem
