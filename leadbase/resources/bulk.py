@@ -126,6 +126,7 @@ class LeadLoader(Loader):
                 if not isinstance(contacts, list):
                     raise Invalid.field("contacts", "Expected a list of contacts.")
                 values = self.service.validate_create({k: v for k, v in body.items() if k != "contacts"})
+                values["source"] = "import"
                 when = _dates(body, self.keep_dates)
                 lead_row = self.repo.new_row(self.spec, values, when)
                 own = []

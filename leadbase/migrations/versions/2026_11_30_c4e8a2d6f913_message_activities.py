@@ -6,7 +6,7 @@ sent dates, an email's thread, a WhatsApp message's external id or a thread's su
 rest is in `payload`.
 
 Revision ID: c4e8a2d6f913
-Revises: b7d2e4f6a8c1
+Revises: c4e8a1b2d3f5
 Create Date: 2026-11-30 17:05:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from leadbase.db.types import UTCDateTime
 
 revision = "c4e8a2d6f913"
-down_revision = "b7d2e4f6a8c1"
+down_revision = "c4e8a1b2d3f5"
 branch_labels = None
 depends_on = None
 
