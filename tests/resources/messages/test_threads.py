@@ -102,3 +102,14 @@ def test_thread_emails_on_the_activity_feed(api: Api) -> None:
     assert types(_type="EmailThread") == [("EmailThread", first["thread_id"])]
     response = api.get("activity/", params={"thread_emails": "sometimes"})
     assert response.status_code == 400 and "thread_emails" in response.json()["field-errors"]
+
+
+def test_a_lead_merge_moves_emails_and_threads(api: Api) -> None:
+    source, destination = lead(api, "Source"), lead(api, "Destination")
+    moved = _email(api, source["id"], "Hello")
+    api.ok("POST", "lead/merge/", json={"source": source["id"], "destination": destination["id"]})
+    assert api.ok("GET", f"activity/email/{moved['id']}/")["lead_id"] == destination["id"]
+    thread = api.ok("GET", f"activity/emailthread/{moved['thread_id']}/")
+    assert thread["lead_id"] == destination["id"] and thread["n_emails"] == 1
+    # A later email of the destination with that subject joins the moved thread.
+    assert _email(api, destination["id"], "Re: hello")["thread_id"] == moved["thread_id"]
