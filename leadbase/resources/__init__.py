@@ -17,6 +17,7 @@ PACKAGES = [
     "custom_activity",
     "custom_object",
     "activity",
+    "messages",
     "pipeline",
     "opportunity_status",
     "opportunity",

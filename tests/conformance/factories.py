@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from leadbase.core import clock as leadbase_clock
 from leadbase.db.resource import ResourceSpec
 from tests.support import Api
 
@@ -236,6 +237,45 @@ def _make_meeting(world: World, n: int) -> Obj:
     return found
 
 
+def _email_body(world: World, n: int) -> Obj:
+    return {
+        **_activity_objects(world, n),
+        "status": ("sent", "draft", "inbox")[n % 3],
+        "sender": f"sender{n}@acme.test",
+        "to": [f"to{n}@acme.test"],
+        "subject": f"Subject {n}",
+        "body_text": f"Hello {n}",
+    }
+
+
+def _make_email_thread(world: World, n: int) -> Obj:
+    email = world.api.ok("POST", "activity/email/", json=_email_body(world, n))
+    thread: Obj = world.api.ok("GET", f"activity/emailthread/{email['thread_id']}/")
+    return thread
+
+
+def _sms_body(world: World, n: int) -> Obj:
+    return {
+        **_activity_objects(world, n),
+        "status": ("sent", "draft", "inbox")[n % 3],
+        "direction": ("outbound", "outbound", "inbound")[n % 3],
+        "text": f"Hi {n}",
+        "remote_phone": f"+1415555010{n}",
+    }
+
+
+def _whatsapp_body(world: World, n: int) -> Obj:
+    return {
+        **_activity_objects(world, n),
+        "direction": ("outgoing", "outgoing", "incoming")[n % 3],
+        "external_whatsapp_message_id": f"wamid.{uuid.uuid4().hex}",
+        "activity_at": leadbase_clock.now().isoformat(),
+        "message_markdown": f"*Hello* {n}",
+        "local_phone": "+14155550100",
+        "remote_phone": f"+1415555020{n}",
+    }
+
+
 def _make_membership(world: World, n: int) -> Obj:
     email = f"member-{n}-{uuid.uuid4().hex[:8]}@acme.test"
     member: Obj = world.api.ok("POST", "membership/", json={"email": email, "role_id": "user"})
@@ -447,6 +487,25 @@ FACTORIES: dict[str, Factory] = {
         update=lambda _w, _obj: {"pinned": True},
         invalid_create=({"lead_id": "lead_doesnotexist"}, "lead"),
         invalid_update=({"status": "finished"}, "status"),
+    ),
+    "activity/email": Factory(
+        body=_email_body,
+        update=lambda _w, _obj: {"contact_id": None},
+        invalid_create=({"lead_id": "lead_doesnotexist", "status": "draft"}, "lead"),
+        invalid_update=({"status": "archived"}, "status"),
+    ),
+    "activity/emailthread": Factory(make=_make_email_thread),
+    "activity/sms": Factory(
+        body=_sms_body,
+        update=lambda _w, _obj: {"contact_id": None},
+        invalid_create=({"status": "sent", "lead_id": "lead_doesnotexist"}, "lead"),
+        invalid_update=({"status": "archived"}, "status"),
+    ),
+    "activity/whatsapp_message": Factory(
+        body=_whatsapp_body,
+        update=lambda _w, _obj: {"message_markdown": "_changed_"},
+        invalid_create=({"direction": "sideways"}, "direction"),
+        invalid_update=({"remote_phone": "not a phone"}, "remote_phone"),
     ),
 }
 

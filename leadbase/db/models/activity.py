@@ -25,6 +25,15 @@ activity = Table(
     Column("pinned_at", UTCDateTime(), nullable=True),
     Column("custom_activity_type_id", ID, ForeignKey("custom_activity_type.id"), nullable=True),
     Column("last_published_at", UTCDateTime(), nullable=True),
+    # Messages (emails, SMS, WhatsApp): what their lists and events filter on.
+    Column("direction", String(16), nullable=True),
+    Column("date_scheduled", UTCDateTime(), nullable=True),
+    Column("date_sent", UTCDateTime(), nullable=True),
+    # An email's EmailThread (an activity row of type EmailThread, deleted with its emails).
+    Column("thread_id", ID, nullable=True),
+    # What a kind looks its rows up by: a WhatsApp message's external id, an email thread's
+    # normalized subject (the emails of a lead with that subject join the thread).
+    Column("lookup_key", String(255), nullable=True),
     Column("payload", JSONDoc, nullable=False),
     Column("custom", JSONDoc, nullable=False),
     *audit_columns(),
@@ -33,4 +42,6 @@ activity = Table(
     Index(None, "organization_id", "type", "date_created"),
     Index(None, "organization_id", "activity_at"),
     Index(None, "organization_id", "custom_activity_type_id", "lead_id"),
+    Index(None, "organization_id", "thread_id"),
+    Index(None, "organization_id", "type", "lookup_key"),
 )

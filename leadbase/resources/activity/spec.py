@@ -1,10 +1,10 @@
 from leadbase.api.endpoint import expose
-from leadbase.db.family import FamilyService
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, OBJECT, OBJECTS, RANGE, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
 from leadbase.resources.activity.custom import TYPE, CustomActivityService, status_value
+from leadbase.resources.activity.service import ActivityService
 
 # The filters every activity list takes (comma lists of ids, as Close's clients send them).
 BY_OBJECT = {
@@ -21,7 +21,7 @@ ACTIVITY = register(
         table=activity,
         id_prefix="acti",
         model_name="Activity",
-        service=FamilyService,
+        service=ActivityService,
         lead_column="lead_id",
         family=Family("type", aliases={"Custom": TYPE}),
         filters=BY_OBJECT,

@@ -121,5 +121,14 @@ def test_the_family_is_listed_not_written(api: Api) -> None:
     assert api.post("activity/", json={"lead_id": "lead_x"}).status_code == 405
     load_all()
     family = resources.get("activity")
-    assert {"CustomActivity", "Note", "Call", "Meeting"} <= set(family.members())
+    assert {
+        "CustomActivity",
+        "Note",
+        "Call",
+        "Meeting",
+        "Email",
+        "EmailThread",
+        "SMS",
+        "WhatsAppMessage",
+    } <= set(family.members())
     assert family.members()["CustomActivity"] is resources.get("activity/custom")
