@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from leadbase.core import clock
 from leadbase.core.clock import iso
 from leadbase.db.context import Context
 from leadbase.db.fields import BLANK, REQUIRED, TEXT, Field, Problem
 from leadbase.db.models import membership, user
 from leadbase.db.orgcache import cached
 from leadbase.db.permissions import BUILT_IN_ROLES, is_role, role_permissions
+from leadbase.db.resource import resources
 
 MISSING = object()
 
@@ -162,3 +164,50 @@ def memberships_with_users(ctx: Context, where: Any) -> list[Any]:
         .order_by(membership.c.date_created, membership.c.id)
     )
     return list(ctx.conn.execute(stmt))
+
+
+def record_activity(ctx: Context, path: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Record an activity leadbase makes by itself (`activity/created`, a status change...) in
+    the caller's unit of work, so it gets its event in the same transaction as its cause.
+
+    `values` are the activity's columns (its type-specific fields in `payload`); the row is
+    inserted through the activity type's own service, found in the registry.
+    """
+    spec = resources.get(path)
+    now = clock.now()
+    row = {
+        "contact_id": None,
+        "user_id": ctx.actor.user_id,
+        "activity_at": now,
+        "date_created": now,
+        "date_updated": now,
+        "source": None,
+        "payload": {},
+        "custom": {},
+        **values,
+    }
+    with ctx.unit.operation():
+        return spec.service(ctx, spec).insert(row)
+
+
+def record_lead_merge(
+    ctx: Context, *, source_id: str, source_name: str | None, destination_id: str, destination_name: str | None
+) -> dict[str, Any]:
+    """Record Close's LeadMerge activity on the destination lead (the merge done, in its unit of
+    work): called by `POST /lead/merge/` once the source's objects have moved."""
+    return record_activity(
+        ctx,
+        "activity/lead_merge",
+        {
+            "lead_id": destination_id,
+            "source": "api",
+            "payload": {
+                "source_lead_id": source_id,
+                "source_display_name": source_name,
+                "destination_lead_id": destination_id,
+                "destination_display_name": destination_name,
+                "merge_status": "completed",
+                "error_message": None,
+            },
+        },
+    )
