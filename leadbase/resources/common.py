@@ -191,7 +191,12 @@ def record_activity(ctx: Context, path: str, values: dict[str, Any]) -> dict[str
 
 
 def record_lead_merge(
-    ctx: Context, *, source_id: str, source_name: str | None, destination_id: str, destination_name: str | None
+    ctx: Context,
+    *,
+    source_id: str,
+    source_name: str | None,
+    destination_id: str,
+    destination_name: str | None,
 ) -> dict[str, Any]:
     """Record Close's LeadMerge activity on the destination lead (the merge done, in its unit of
     work): called by `POST /lead/merge/` once the source's objects have moved."""

@@ -268,4 +268,3 @@ def opportunity_change(
         opportunity_date_won=opportunity.get("date_won"),
     )
     return payload
-

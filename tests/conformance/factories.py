@@ -442,7 +442,8 @@ FACTORIES: dict[str, Factory] = {
         body=_lead_status_change_body, invalid_create=({"new_status_id": "stat_nope"}, "lead_id")
     ),
     "activity/status_change/opportunity": Factory(
-        body=_opportunity_status_change_body, invalid_create=({"new_status_id": "stat_nope"}, "opportunity_id")
+        body=_opportunity_status_change_body,
+        invalid_create=({"new_status_id": "stat_nope"}, "opportunity_id"),
     ),
     "activity/task_completed": Factory(
         make=_system_activity("TaskCompleted", "activity/task_completed", task_id="task_", task_text="Do ")

@@ -232,4 +232,3 @@ class OpportunityStatusChangeService(SystemActivityService):
             self.ctx, shown_opportunity, sides["old"], sides["new"], labels=check.label
         )
         return check.row(lead_id, payload, opportunity_id=opportunity_id)
-

@@ -1,6 +1,19 @@
 from leadbase.api.endpoint import expose
 from leadbase.db.family import FamilyService
-from leadbase.db.fields import BOOL, DATETIME, EQUAL, ID, INT, OBJECT, OBJECTS, RANGE, TEXT, Field, Fields, shown
+from leadbase.db.fields import (
+    BOOL,
+    DATETIME,
+    EQUAL,
+    ID,
+    INT,
+    OBJECT,
+    OBJECTS,
+    RANGE,
+    TEXT,
+    Field,
+    Fields,
+    shown,
+)
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register

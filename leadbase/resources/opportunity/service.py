@@ -403,7 +403,10 @@ class OpportunityService(Service):
         if before["status_id"] != after["status_id"]:
             found = org_pipelines(self.ctx)
             payload = opportunity_change(
-                self.ctx, self.render_one(after), found.status(before["status_id"]), found.status(after["status_id"])
+                self.ctx,
+                self.render_one(after),
+                found.status(before["status_id"]),
+                found.status(after["status_id"]),
             )
             record_activity(
                 self.ctx,

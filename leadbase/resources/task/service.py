@@ -259,14 +259,19 @@ class TaskService(Service):
                         "task_id": row["id"],
                         "task_text": row["text"],
                         "task_assigned_to": row["assigned_to"],
-                        "task_assigned_to_name": names.get(row["assigned_to"]) if row["assigned_to"] else None,
+                        "task_assigned_to_name": names.get(row["assigned_to"])
+                        if row["assigned_to"]
+                        else None,
                         "sequence_id": None,
                         "sequence_name": None,
                         "sequence_subscription_id": None,
                     },
                 },
             )
-            self.change(self.unit.changing(self.spec, row), {"object_type": "taskcompleted", "object_id": activity["id"]})
+            self.change(
+                self.unit.changing(self.spec, row),
+                {"object_type": "taskcompleted", "object_id": activity["id"]},
+            )
             return
         if row["object_type"] == "taskcompleted" and row["object_id"]:
             spec = resources.get("activity/task_completed")

@@ -142,7 +142,9 @@ def _opportunity_statuses(api: Api) -> list[Obj]:
 def test_an_opportunity_status_change_is_recorded(api: Api) -> None:
     active, won = _opportunity_statuses(api)[:2]
     acme = lead(api, "Acme")
-    deal = api.ok("POST", "opportunity/", json={"lead_id": acme["id"], "status_id": active["id"], "value": 5000})
+    deal = api.ok(
+        "POST", "opportunity/", json={"lead_id": acme["id"], "status_id": active["id"], "value": 5000}
+    )
     api.ok("PUT", f"opportunity/{deal['id']}/", json={"status_id": won["id"]})
     changes = _of_type(api, "status_change/opportunity", opportunity_id=deal["id"])
     assert len(changes) == 1

@@ -181,7 +181,8 @@ def test_delete_cascades_to_contacts_with_an_event_each(api: Api) -> None:
     # Its activities go with it (here its Created activity).
     (created,) = [e["object_id"] for e in events if e["object_type"] == "activity.created"]
     assert deleted == sorted(
-        [("lead", lead["id"]), ("activity.created", created)] + [("contact", c["id"]) for c in lead["contacts"]]
+        [("lead", lead["id"]), ("activity.created", created)]
+        + [("contact", c["id"]) for c in lead["contacts"]]
     )
     assert all(e["action"] == "deleted" and e["data"] is None for e in events)
     by_object = {e["object_id"]: e for e in events}
