@@ -171,7 +171,9 @@ class LeadLoader(Loader):
                 )
             # As in the API, the lead's Created activity is recorded just before the lead.
             events.append(
-                self.repo.event_row(created_spec, created_row, "created", data=created_shown, previous_data={})
+                self.repo.event_row(
+                    created_spec, created_row, "created", data=created_shown, previous_data={}
+                )
             )
             events.append(self.repo.event_row(self.spec, lead_row, "created", data=data, previous_data={}))
         self.repo.record_rows([e for e in events if e is not None])

@@ -9,7 +9,7 @@ from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import user_names
+from leadbase.resources.common import recent_calls, user_names
 from leadbase.resources.contact.channels import clean_phones
 
 
@@ -42,6 +42,12 @@ class ContactService(Service):
             self.ctx, [r.get("created_by") for r in rows] + [r.get("updated_by") for r in rows]
         )
         render = self._fields().render_values
+        shown = self.ctx.shown
+        calls = {}
+        if shown is None or "recent_calls" in shown or "contacts" in shown:
+            calls = recent_calls(
+                self.ctx, "contact_id", [r["id"] for r in rows], lead_ids=[r["lead_id"] for r in rows]
+            )
         out = []
         for r in rows:
             created_by, updated_by = r["created_by"], r["updated_by"]
@@ -50,6 +56,7 @@ class ContactService(Service):
                 "created_by_name": names.get(created_by) if created_by else None,
                 "updated_by_name": names.get(updated_by) if updated_by else None,
                 "integration_links": [],
+                "recent_calls": calls.get(r["id"], []),
             }
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}))

@@ -17,7 +17,7 @@ from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import record_activity, user_names
+from leadbase.resources.common import forget_recent_calls, recent_calls, record_activity, user_names
 from leadbase.resources.lead.query import parse_lead_query
 from leadbase.resources.links import render_links
 
@@ -78,7 +78,15 @@ class LeadService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
-        embedded = self.embedded(rows)
+        shown = self.ctx.shown
+        calls = {}
+        if shown is None or "recent_calls" in shown or "contacts" in shown:
+            # Read before the contacts are rendered, which take theirs from the same calls.
+            calls = recent_calls(self.ctx, "lead_id", [r["id"] for r in rows])
+        try:
+            embedded = self.embedded(rows)
+        finally:
+            forget_recent_calls(self.ctx)
         contacts_by_lead = embedded["contacts"]
         links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
@@ -103,6 +111,7 @@ class LeadService(Service):
                 "primary_email": emails[0] if emails else None,
                 "primary_phone": phones[0] if phones else None,
                 "html_url": f"{base_url}/lead/{r['id']}/",
+                "recent_calls": calls.get(r["id"], []),
                 "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
                 "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
                 # Shown with the custom.cf_... keys below.

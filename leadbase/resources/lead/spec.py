@@ -73,6 +73,7 @@ LEAD = register(
                 shown("primary_email", OBJECT, computed=True, nullable=True),
                 shown("primary_phone", OBJECT, computed=True, nullable=True),
                 shown("html_url", TEXT, computed=True),
+                shown("recent_calls", OBJECTS, computed=True, description="Calls of the last 24 hours."),
                 *audit(dates=RANGE, sortable=True),
                 shown("created_by_name", TEXT, computed=True, nullable=True),
                 shown("updated_by_name", TEXT, computed=True, nullable=True),

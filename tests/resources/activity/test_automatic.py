@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert
 
 from leadbase.core import clock as real_clock
+from leadbase.core.ids import new_id
 from leadbase.db.models import activity
 from tests.custom_data import lead
 from tests.support import Api, validation_errors
@@ -212,7 +214,7 @@ def test_a_task_created_complete_records_its_completion(api: Api) -> None:
 
 def _insert_activity(api: Api, lead_id: str, type_name: str, **values: Any) -> str:
     now = real_clock.now()
-    activity_id = f"acti_{type_name.lower()}{now.timestamp():.0f}{len(values)}"
+    activity_id = new_id("acti")
     row = {
         "organization_id": api.org.organization_id,
         "id": activity_id,
@@ -276,3 +278,33 @@ def test_smart_fields_count_activities_by_type_only_when_asked(api: Api) -> None
     # The lead's own events never carry them.
     api.ok("PUT", f"lead/{acme['id']}/", json={"name": "Acme Inc"})
     assert all("num_calls" not in e["data"] for e in api.events(object_type="lead") if e["data"])
+
+
+# ---- recent_calls --------------------------------------------------------------------------
+
+
+def test_recent_calls_on_leads_and_contacts(api: Api) -> None:
+    acme = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann"}, {"name": "Bob"}]})
+    ann, bob = acme["contacts"]
+    assert acme["recent_calls"] == [] and ann["recent_calls"] == []
+    old = real_clock.now() - timedelta(days=3)
+    _insert_activity(api, acme["id"], "Call", contact_id=ann["id"], date_created=old, activity_at=old)
+    call = _insert_activity(
+        api,
+        acme["id"],
+        "Call",
+        contact_id=ann["id"],
+        status="completed",
+        payload={"duration": 90, "dialer_id": "dial_1"},
+    )
+    _insert_activity(api, acme["id"], "Note", contact_id=ann["id"])
+    lead_now = api.ok("GET", f"lead/{acme['id']}/")
+    (recent,) = lead_now["recent_calls"]
+    assert recent["id"] == call and recent["duration"] == 90 and recent["dialer_id"] == "dial_1"
+    assert recent["status"] == "completed" and recent["finish_timestamp"]
+    by_id = {c["id"]: c for c in lead_now["contacts"]}
+    assert by_id[ann["id"]]["recent_calls"] == [recent] and by_id[bob["id"]]["recent_calls"] == []
+    assert api.ok("GET", f"contact/{ann['id']}/")["recent_calls"] == [recent]
+    assert api.ok("GET", f"contact/{bob['id']}/")["recent_calls"] == []
+    listed = api.ok("GET", "contact/", params={"lead_id": acme["id"], "_fields": "id,recent_calls"})["data"]
+    assert {c["id"]: c["recent_calls"] for c in listed} == {ann["id"]: [recent], bob["id"]: []}
