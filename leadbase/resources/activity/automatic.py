@@ -178,7 +178,7 @@ class LeadStatusChangeService(SystemActivityService):
                     check.errors.add(key, REQUIRED)
                 labels[side] = None
                 continue
-            if status_id not in statuses:
+            if not isinstance(status_id, str) or status_id not in statuses:
                 check.errors.add(key, "Not a lead status of this organization.")
                 continue
             labels[side] = statuses[status_id]["label"]
@@ -220,7 +220,7 @@ class OpportunityStatusChangeService(SystemActivityService):
                 if side == "new":
                     check.errors.add(key, REQUIRED)
                 continue
-            status = found.status(status_id)
+            status = found.status(status_id) if isinstance(status_id, str) else None
             if status is None:
                 check.errors.add(key, "Not an opportunity status of this organization.")
             sides[side] = status
