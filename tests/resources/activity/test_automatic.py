@@ -308,3 +308,49 @@ def test_recent_calls_on_leads_and_contacts(api: Api) -> None:
     assert api.ok("GET", f"contact/{bob['id']}/")["recent_calls"] == []
     listed = api.ok("GET", "contact/", params={"lead_id": acme["id"], "_fields": "id,recent_calls"})["data"]
     assert {c["id"]: c["recent_calls"] for c in listed} == {ann["id"]: [recent], bob["id"]: []}
+
+
+def test_deleting_the_opportunity_keeps_its_history_and_the_lead_takes_everything(api: Api) -> None:
+    active, won = _opportunity_statuses(api)[:2]
+    first, second = _statuses(api)[:2]
+    acme = lead(api, "Acme", status_id=first["id"])
+    deal = api.ok("POST", "opportunity/", json={"lead_id": acme["id"], "status_id": active["id"]})
+    api.ok("PUT", f"opportunity/{deal['id']}/", json={"status_id": won["id"]})
+    api.ok("DELETE", f"opportunity/{deal['id']}/")
+    assert len(_of_type(api, "status_change/opportunity", lead_id=acme["id"])) == 1
+    api.ok("PUT", f"lead/{acme['id']}/", json={"status_id": second["id"]})
+    task = api.ok("POST", "task/", json={"lead_id": acme["id"], "text": "Call", "is_complete": True})
+    feed = api.ok("GET", "activity/", params={"lead_id": acme["id"]})["data"]
+    assert len(feed) == 4
+    api.ok("DELETE", f"lead/{acme['id']}/")
+    assert api.ok("GET", "activity/")["data"] == []
+    deleted = [e for e in api.events(action="deleted") if e["object_type"].startswith("activity.")]
+    assert sorted(e["object_id"] for e in deleted) == sorted(a["id"] for a in feed)
+    assert api.get(f"task/{task['id']}/").status_code == 404
+
+
+def test_counts_follow_activities_moved_between_leads(api: Api) -> None:
+    acme, globex = lead(api, "Acme"), lead(api, "Globex")
+    call = _insert_activity(api, acme["id"], "Call")
+    with api.engine.begin() as conn:
+        conn.execute(activity.update().where(activity.c.id == call).values(lead_id=globex["id"]))
+
+    def calls(lead_id: str) -> Any:
+        return api.ok("GET", f"lead/{lead_id}/", params={"_fields": "num_calls,last_call_date"})
+
+    assert calls(acme["id"]) == {"num_calls": 0, "last_call_date": None}
+    moved = calls(globex["id"])
+    assert moved["num_calls"] == 1 and moved["last_call_date"] is not None
+
+
+def test_another_organization_cannot_read_or_delete_them(api: Api, make_api: Callable[..., Api]) -> None:
+    acme = lead(api, "Acme")
+    (created,) = _of_type(api, "created", lead_id=acme["id"])
+    stranger = make_api()
+    assert stranger.get(f"activity/created/{created['id']}/").status_code == 404
+    assert _of_type(stranger, "created") == []
+    first = _statuses(api)[0]
+    body = {"lead_id": acme["id"], "new_status_id": first["id"]}
+    made = api.ok("POST", "activity/status_change/lead/", json=body)
+    assert stranger.delete(f"activity/status_change/lead/{made['id']}/").status_code == 404
+    assert api.ok("GET", f"activity/status_change/lead/{made['id']}/")["id"] == made["id"]
