@@ -117,14 +117,15 @@ CUSTOM_ACTIVITY_ENDPOINT = expose(CUSTOM_ACTIVITY, summary_name="Custom Activity
 # ---- the activities leadbase records by itself (resources/activity/automatic.py) -----------
 
 
-def _system_fields(*extra: Field, contact: bool = True) -> Fields:
+def _system_fields(*extra: Field) -> Fields:
     """ActivityBase as Close shows it on system activities, then the type's own fields."""
     return Fields(
         (
             shown("id", filter_operators=EQUAL),
             shown("_type", TEXT, computed=True),
             Field("lead_id", required=True),
-            *((shown("contact_id", nullable=True),) if contact else ()),
+            # Taken by status change imports (a contact of the lead).
+            Field("contact_id", nullable=True),
             Field("user_id", nullable=True),
             shown("user_name", TEXT, computed=True, nullable=True),
             shown("organization_id"),
