@@ -32,7 +32,8 @@ from leadbase.resources.bulk import load
 from leadbase.resources.organization.provision import provision
 
 # 2: the tenth lead field is `hidden` (Close has `textarea` only on custom activities).
-DATASET_VERSION = 2
+# 3: opportunities and tasks on the leads (issue 9).
+DATASET_VERSION = 3
 WRITES_ORG_LEADS = 200
 ORG_SEEDS = {"big": 0, "small": 1, "writes": 2}
 
@@ -262,7 +263,7 @@ def _load_timed(
 def populate(
     db: Database, org_key: str, org: Org, count: int, state: State, log: Callable[[str], None]
 ) -> None:
-    """Bulk-load `count` leads (and custom objects, opportunities, notes where they exist)."""
+    """Bulk-load `count` leads (and custom objects, opportunities, tasks, notes where they exist)."""
     engine = db.engine(pool_size=2)
     try:
         actor = KeyResolver(engine, 0).resolve(org.api_key)
@@ -285,6 +286,15 @@ def populate(
             _load_timed(state, org_key, "opportunity", engine, actor, opportunities, log)
         else:
             _unavailable(state, "POST /opportunity/ (the data set has no opportunities)")
+        if "task" in resources:
+            tasks = (
+                {"lead_id": lead_id, "text": f"Follow up {i % 5}", "date": f"2026-12-{i % 28 + 1:02d}"}
+                for i, lead_id in enumerate(lead_ids(engine, org.organization_id))
+                if i % 4 == 0
+            )
+            _load_timed(state, org_key, "task", engine, actor, tasks, log)
+        else:
+            _unavailable(state, "POST /task/ (the data set has no tasks)")
         if "activity/note" in resources:
             notes = (
                 {"lead_id": lead_id, "note": f"Called about plan {i % 7}."}

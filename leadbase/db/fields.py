@@ -199,6 +199,9 @@ class Field:
     cleaner: Callable[[Any], Any] | None = None
     # How the stored value is shown when the type's render is not all (a null description as "").
     shows: Callable[[Any], Any] | None = None
+    # Changes with the time, not with writes (a lead's `localtime`): left out of event diffs, so
+    # that an update is not recorded as changing it.
+    volatile: bool = False
 
     @property
     def source(self) -> str:
@@ -293,6 +296,8 @@ class Fields:
     # Whether the representation may hold `custom.cf_...` keys besides these.
     custom: bool = False
     by_name: Mapping[str, Field] = field(init=False, repr=False, compare=False)
+    # Names of the fields that change with the time (left out of event diffs).
+    volatile: frozenset[str] = field(init=False, repr=False, compare=False)
     # Worked out once: validation and rendering walk these on every object.
     _writable: tuple[Field, ...] = field(init=False, repr=False, compare=False)
     _shown: tuple[tuple[str, str, Field, Callable[[Any], Any] | None], ...] = field(
@@ -310,6 +315,7 @@ class Fields:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.declared})
+        object.__setattr__(self, "volatile", frozenset(f.name for f in self.declared if f.volatile))
         object.__setattr__(
             self, "_writable", tuple(f for f in self.declared if not f.read_only and not f.computed)
         )

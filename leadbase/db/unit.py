@@ -45,6 +45,9 @@ class Entry:
     watched: bool = False
     # Read FOR UPDATE (PostgreSQL) or created by this unit: safe to compute a change from.
     locked: bool = False
+    # An action recorded before the object's own event, with its final representation (a lead
+    # merge: `merged` on the destination, then its `updated`).
+    announced: str | None = None
 
 
 class UnitOfWork:
@@ -110,6 +113,12 @@ class UnitOfWork:
     def deleted(self, spec: ResourceSpec, row: Row) -> None:
         self._entry(spec, row).deleted = True
 
+    def announce(self, spec: ResourceSpec, row: Row, action: str) -> None:
+        """Record `action` for the object (with its final representation) ahead of every other
+        event of this unit: a lead merge is `merged` on the destination, followed by the updates
+        and deletions it caused."""
+        self._entry(spec, row).announced = action
+
     def holds(self, spec: ResourceSpec, object_id: str) -> bool:
         return (spec.path, object_id) in self.entries
 
@@ -156,6 +165,14 @@ class UnitOfWork:
             if entry.before is not None and not entry.deleted and entry not in live:
                 self.rendered[(entry.spec.path, entry.row["id"])] = entry.before
         events: list[Row] = []
+        for entry in entries:
+            if entry.announced is not None and not entry.deleted:
+                after = self.rendered.get((entry.spec.path, entry.row["id"]))
+                announced = self.repo.event_row(
+                    entry.spec, entry.row, entry.announced, data=after, previous_data={}
+                )
+                if announced is not None:
+                    events.append(announced)
         for entry in _inside_out(entries):
             event = self._event(entry)
             if event is not None:
@@ -204,6 +221,8 @@ class UnitOfWork:
         if entry.before is None:
             return self.repo.event_row(spec, row, "created", data=after, previous_data={})
         changed = diff(entry.before, after)
+        if spec.fields is not None and spec.fields.volatile:
+            changed = [name for name in changed if name not in spec.fields.volatile]
         if not changed:
             return None
         previous = {k: entry.before.get(k) for k in changed}

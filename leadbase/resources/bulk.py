@@ -126,6 +126,7 @@ class LeadLoader(Loader):
                 if not isinstance(contacts, list):
                     raise Invalid.field("contacts", "Expected a list of contacts.")
                 values = self.service.validate_create({k: v for k, v in body.items() if k != "contacts"})
+                values["source"] = "import"
                 when = _dates(body, self.keep_dates)
                 lead_row = self.repo.new_row(self.spec, values, when)
                 own = []
@@ -149,7 +150,7 @@ class LeadLoader(Loader):
             contacts_of.append(own)
         self.repo.insert_rows(self.spec, lead_rows)
         self.repo.insert_rows(contact_spec, contact_rows)
-        # Each lead's Created activity, as the API records it (the source says it was imported).
+        # Each lead's Created activity, as the API records it (with the lead's source: import).
         created_spec = resources.get("activity/created")
         created_rows = [self._created(created_spec, lead_row) for lead_row in lead_rows]
         self.repo.insert_rows(created_spec, created_rows)
@@ -185,7 +186,7 @@ class LeadLoader(Loader):
             "contact_id": None,
             "user_id": lead_row["created_by"],
             "activity_at": moment,
-            "source": "import",
+            "source": lead_row.get("source") or "import",
             "payload": {"import_id": None},
             "custom": {},
         }

@@ -35,6 +35,8 @@ lead = Table(
     Column("addresses", JSONDoc, nullable=False),
     # Custom field values keyed by field id, validated by the field's type on write.
     Column("custom", JSONDoc, nullable=False),
+    # How the lead came to be: "api" (a request), "import" (`leadbase load`); null before 2026-11-30.
+    Column("source", String(32), nullable=True),
     *audit_columns(),
     Index(None, "organization_id", "date_created"),
     Index(None, "organization_id", "date_updated"),

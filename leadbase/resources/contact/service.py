@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from leadbase.core import clock
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import recent_calls, user_names
-from leadbase.resources.contact.channels import clean_phones
+from leadbase.resources.contact.channels import clean_phones, phones_zone
+from leadbase.resources.links import render_links
 
 
 def contact_display_name(row: Row) -> str:
@@ -48,18 +50,26 @@ class ContactService(Service):
             calls = recent_calls(
                 self.ctx, "contact_id", [r["id"] for r in rows], lead_ids=[r["lead_id"] for r in rows]
             )
+        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         out = []
+        now = clock.now()
         for r in rows:
             created_by, updated_by = r["created_by"], r["updated_by"]
+            zone = phones_zone(r["phones"] or [], now)
             computed: dict[str, Any] = {
                 "display_name": contact_display_name(r),
                 "created_by_name": names.get(created_by) if created_by else None,
                 "updated_by_name": names.get(updated_by) if updated_by else None,
                 "integration_links": [],
                 "recent_calls": calls.get(r["id"], []),
+                "timezone": zone,
+                "timezone_source": "phone" if zone else None,
             }
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}))
+            if links:
+                # Contact-type integration links, filled from the contact's own representation.
+                data["integration_links"] = render_links(self.ctx, "contact", data)
             out.append(data)
         return out
 

@@ -25,7 +25,14 @@ from leadbase.resources.contact.service import ContactService
 
 STRING = {"type": "string"}
 BOOLEAN = {"type": "boolean"}
-PHONE = obj(phone=STRING, phone_formatted=STRING, country=STRING, type=STRING)
+PHONE = obj(
+    phone=STRING,
+    phone_formatted=STRING,
+    country=STRING,
+    type=STRING,
+    outbound_sms_blocked=BOOLEAN,
+    tz_ids={"type": "array", "items": STRING},
+)
 
 CONTACT = register(
     ResourceSpec(
@@ -69,6 +76,12 @@ CONTACT = register(
                 shown("updated_by_name", TEXT, computed=True, nullable=True),
                 shown("integration_links", OBJECTS, computed=True),
                 shown("recent_calls", OBJECTS, computed=True, description="Calls of the last 24 hours."),
+                shown(
+                    "timezone", TEXT, computed=True, nullable=True, description="From the contact's phones."
+                ),
+                shown(
+                    "timezone_source", TEXT, computed=True, nullable=True, description="phone, when known."
+                ),
             ),
             custom=True,
         ),

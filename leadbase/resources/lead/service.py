@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from leadbase.core import clock
 from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
+from leadbase.core.timezones import address_zones, agreed_zone, local_time
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
@@ -61,7 +63,39 @@ def clean_addresses(value: Any) -> list[dict[str, Any]]:
 
 
 def render_addresses(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**a, "tz_ids": []} for a in stored]
+    return [{**a, "tz_ids": address_zones(a.get("country"), a.get("state"))} for a in stored]
+
+
+def address_summary(address: dict[str, Any]) -> str:
+    """One line: street, city, "state zipcode", country, leaving out what is empty."""
+    region = " ".join(p for p in (address.get("state"), address.get("zipcode")) if p)
+    parts = (
+        address.get("address_1"),
+        address.get("address_2"),
+        address.get("city"),
+        region,
+        address.get("country"),
+    )
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+# Contacts named in `contacts_summary` before it counts the rest.
+SUMMARY_CONTACTS = 3
+
+
+def contacts_summary(contacts: list[dict[str, Any]]) -> str:
+    """ "Ann, Bob, Cy and 2 more": the first contacts' display names, then how many are left."""
+    names = [c["display_name"] for c in contacts[:SUMMARY_CONTACTS] if c.get("display_name")]
+    summary = ", ".join(names)
+    rest = len(contacts) - SUMMARY_CONTACTS
+    return f"{summary} and {rest} more" if rest > 0 else summary
+
+
+def local_time_of(addresses: list[dict[str, Any]], phones: list[dict[str, Any]], now: datetime) -> str | None:
+    """The lead's local time: its addresses' zone, else its contacts' phones', when they agree."""
+    candidates = [a["tz_ids"] for a in addresses] + [p.get("tz_ids") or [] for p in phones]
+    moment = local_time(agreed_zone(candidates, now), now)
+    return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
 def status_gone() -> Invalid:
@@ -92,6 +126,7 @@ class LeadService(Service):
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._html_base_url()
+        now = clock.now()
 
         # Relations embedded besides contacts (opportunities, tasks) fill their own keys.
         others = {name: by_lead for name, by_lead in embedded.items() if name != "contacts"}
@@ -112,6 +147,9 @@ class LeadService(Service):
                 "primary_phone": phones[0] if phones else None,
                 "html_url": f"{base_url}/lead/{r['id']}/",
                 "recent_calls": calls.get(r["id"], []),
+                "contacts_summary": contacts_summary(contacts),
+                "primary_address_summary": address_summary(r["addresses"][0]) if r["addresses"] else None,
+                "localtime": None,
                 "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
                 "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
                 # Shown with the custom.cf_... keys below.
@@ -120,6 +158,8 @@ class LeadService(Service):
             for name, by_lead in others.items():
                 computed[name] = by_lead.get(r["id"], [])
             data = render(r, computed)
+            if "localtime" in data and (data.get("addresses") or phones):
+                data["localtime"] = local_time_of(data.get("addresses") or [], phones, now)
             data.update(custom.render(r["custom"] or {}, legacy_dict=True))
             if links:
                 # Integration links are rendered from the lead's own representation.
@@ -236,6 +276,7 @@ class LeadService(Service):
                 raise Invalid.field("status", "The organization has no lead statuses.")
             values["status_id"] = statuses[0]["id"]
         values.setdefault("custom", {})
+        values["source"] = "api"
         return values
 
     def after_create(self, row: Row, body: dict[str, Any]) -> None:
@@ -258,7 +299,7 @@ class LeadService(Service):
                 "activity_at": row["date_created"],
                 "date_created": row["date_created"],
                 "date_updated": row["date_created"],
-                "source": "api",
+                "source": row.get("source") or "api",
                 "payload": {"import_id": None},
             },
         )

@@ -1,5 +1,6 @@
 from leadbase.api.endpoint import expose
 from leadbase.db.fields import (
+    DATETIME,
     EQUAL,
     IDS,
     OBJECT,
@@ -74,6 +75,17 @@ LEAD = register(
                 shown("primary_phone", OBJECT, computed=True, nullable=True),
                 shown("html_url", TEXT, computed=True),
                 shown("recent_calls", OBJECTS, computed=True, description="Calls of the last 24 hours."),
+                shown("source", TEXT, nullable=True, description="How the lead came to be: api or import."),
+                shown("contacts_summary", TEXT, computed=True),
+                shown("primary_address_summary", TEXT, computed=True, nullable=True),
+                shown(
+                    "localtime",
+                    DATETIME,
+                    computed=True,
+                    nullable=True,
+                    volatile=True,
+                    description="The time now where the lead is, when its addresses or phones tell.",
+                ),
                 *audit(dates=RANGE, sortable=True),
                 shown("created_by_name", TEXT, computed=True, nullable=True),
                 shown("updated_by_name", TEXT, computed=True, nullable=True),

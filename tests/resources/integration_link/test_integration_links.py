@@ -130,3 +130,20 @@ def test_opportunities_show_their_links(api: Api) -> None:
     assert opportunity["integration_links"] == [
         {"name": "Deal", "url": f"https://deals.example/{opportunity['id']}"}
     ]
+
+
+def test_contacts_show_their_links(api: Api) -> None:
+    api.ok(
+        "POST",
+        "integration_link/",
+        json={
+            "name": "Profile",
+            "url": "https://people.example/find?q={{ contact.display_name }}",
+            "type": "contact",
+        },
+    )
+    lead = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann Lee"}]})
+    (ann,) = lead["contacts"]
+    assert ann["integration_links"] == [{"name": "Profile", "url": "https://people.example/find?q=Ann%20Lee"}]
+    assert lead["integration_links"] == []
+    assert api.ok("GET", f"contact/{ann['id']}/")["integration_links"] == ann["integration_links"]

@@ -51,7 +51,12 @@ def test_create_with_nested_contacts_and_addresses(api: Api) -> None:
     assert lead["created_by"] == lead["updated_by"] == api.org.user_id
     address = lead["addresses"][0]
     assert {k: address[k] for k in ACME["addresses"][0]} == ACME["addresses"][0]
-    assert address["tz_ids"] == []
+    # Texas spans two zones: both listed, and no local time is certain (the phone is toll-free).
+    assert address["tz_ids"] == ["America/Chicago", "America/Denver"]
+    assert lead["localtime"] is None
+    assert lead["primary_address_summary"] == "1 Main St, Suite 2, Austin, TX 73301, US"
+    assert lead["contacts_summary"] == "Ann Lee, Bob Ray"
+    assert lead["source"] == "api"
     ann, bob = lead["contacts"]
     assert [ann["name"], bob["name"]] == ["Ann Lee", "Bob Ray"]
     assert lead["contact_ids"] == [ann["id"], bob["id"]]
