@@ -8,7 +8,7 @@ counted once here. On SQLite, a later batch copy of `activity` drops these trigg
 them (`create_triggers`).
 
 Revision ID: c4e8a2f61b93
-Revises: b7d2e4f6a8c1
+Revises: c4e8a1b2d3f5
 Create Date: 2026-11-30 17:10:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 import leadbase.db.types
 
 revision = "c4e8a2f61b93"
-down_revision = "b7d2e4f6a8c1"
+down_revision = "c4e8a1b2d3f5"
 branch_labels = None
 depends_on = None
 

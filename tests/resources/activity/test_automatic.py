@@ -354,3 +354,22 @@ def test_another_organization_cannot_read_or_delete_them(api: Api, make_api: Cal
     made = api.ok("POST", "activity/status_change/lead/", json=body)
     assert stranger.delete(f"activity/status_change/lead/{made['id']}/").status_code == 404
     assert api.ok("GET", f"activity/status_change/lead/{made['id']}/")["id"] == made["id"]
+
+
+def test_a_lead_merge_records_its_lead_merge_on_the_destination(api: Api) -> None:
+    source = api.ok("POST", "lead/", json={"name": "Old Acme", "contacts": [{"name": "Ann"}]})
+    destination = lead(api, "Acme")
+    first = _statuses(api)[1]
+    api.ok("PUT", f"lead/{source['id']}/", json={"status_id": first["id"]})
+    api.ok("POST", "lead/merge/", json={"source": source["id"], "destination": destination["id"]})
+    (merge,) = _of_type(api, "lead_merge", lead_id=destination["id"])
+    assert merge["_type"] == "LeadMerge" and merge["merge_status"] == "completed"
+    assert (merge["source_lead_id"], merge["source_display_name"]) == (source["id"], "Old Acme")
+    assert (merge["destination_lead_id"], merge["destination_display_name"]) == (destination["id"], "Acme")
+    assert merge["error_message"] is None and merge["user_id"] == api.org.user_id
+    assert api.ok("GET", f"activity/lead_merge/{merge['id']}/") == merge
+    events = _activity_events(api, "activity.lead_merge")
+    assert [(e["object_id"], e["action"]) for e in events] == [(merge["id"], "created")]
+    # The source's activities moved with it, and the destination's counts follow.
+    feed = api.ok("GET", "activity/", params={"lead_id": destination["id"]})["data"]
+    assert sorted(a["_type"] for a in feed) == ["Created", "Created", "LeadMerge", "LeadStatusChange"]
