@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection, or_, select
 
 from leadbase.core import clock
 from leadbase.core.clock import iso
+from leadbase.db import accounts
 from leadbase.db.models import api_key, membership, organization, user
 
 
@@ -68,7 +69,7 @@ def revoke_key(conn: Connection, key_id: str) -> dict[str, Any]:
         raise NotFoundError(
             f"no API key has the id {key_id!r} (ids look like api_...; see `leadbase keys list`)"
         )
-    conn.execute(delete(api_key).where(api_key.c.id == key_id))
+    accounts.delete_api_key(conn, key_id)
     return {"id": row.id, "organization_id": row.organization_id, "revoked": True}
 
 
@@ -91,7 +92,5 @@ def deactivate_member(conn: Connection, organization_id: str, email: str) -> dic
     ).first()
     if row is None:
         raise NotFoundError(f"{email!r} is not a member of the organization {organization_id}")
-    conn.execute(
-        update(membership).where(membership.c.id == row.id).values(is_active=False, date_updated=clock.now())
-    )
+    accounts.set_membership(conn, row.id, now=clock.now(), is_active=False)
     return {"id": row.id, "organization_id": organization_id, "email": email, "active": False}

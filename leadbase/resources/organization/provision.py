@@ -5,21 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, select, text
 
 from leadbase.api.auth import hash_key
 from leadbase.core import clock
 from leadbase.core.ids import BASE62, LONG, SHORT, new_id
 from leadbase.core.names import name_key
-from leadbase.db.models import (
-    api_key,
-    lead_status,
-    membership,
-    opportunity_status,
-    organization,
-    pipeline,
-    user,
-)
+from leadbase.db import accounts
+from leadbase.db.models import membership, organization, user
 from leadbase.resources.common import DEFAULT_LEAD_STATUSES, ROLES
 from leadbase.resources.deals import default_pipeline_rows
 
@@ -78,78 +71,80 @@ def provision(
     created_org = org_id is None
     if org_id is None:
         org_id = new_id("orga")
-        conn.execute(
-            insert(organization).values(
-                id=org_id, name=organization_name, currency="USD", date_created=now, date_updated=now
-            )
-        )
-        conn.execute(
-            insert(lead_status),
-            [
-                {
-                    "id": new_id("stat"),
-                    "organization_id": org_id,
-                    "label": label,
-                    "label_key": name_key(label),
-                    "position": i,
-                    "date_created": now,
-                    "date_updated": now,
-                }
-                for i, label in enumerate(DEFAULT_LEAD_STATUSES)
-            ],
-        )
+        statuses = [
+            {
+                "id": new_id("stat"),
+                "organization_id": org_id,
+                "label": label,
+                "label_key": name_key(label),
+                "position": i,
+                "date_created": now,
+                "date_updated": now,
+            }
+            for i, label in enumerate(DEFAULT_LEAD_STATUSES)
+        ]
         default_pipeline, default_statuses = default_pipeline_rows(org_id, now, None)
-        conn.execute(insert(pipeline), default_pipeline)
-        conn.execute(insert(opportunity_status), default_statuses)
+        accounts.create_organization(
+            conn,
+            {
+                "id": org_id,
+                "name": organization_name,
+                "currency": "USD",
+                "date_created": now,
+                "date_updated": now,
+            },
+            lead_statuses=statuses,
+            pipelines=[default_pipeline],
+            opportunity_statuses=default_statuses,
+        )
     normalized_email = email.strip().lower()
     user_id = conn.execute(select(user.c.id).where(user.c.email == normalized_email)).scalar()
     created_user = user_id is None
     if user_id is None:
         user_id = new_id("user")
         local = normalized_email.split("@")[0]
-        conn.execute(
-            insert(user).values(
-                id=user_id,
-                email=normalized_email,
-                first_name=first_name if first_name is not None else local.split(".")[0].capitalize(),
-                last_name=last_name if last_name is not None else "",
-                date_created=now,
-                date_updated=now,
-            )
+        accounts.create_user(
+            conn,
+            {
+                "id": user_id,
+                "email": normalized_email,
+                "first_name": first_name if first_name is not None else local.split(".")[0].capitalize(),
+                "last_name": last_name if last_name is not None else "",
+                "date_created": now,
+                "date_updated": now,
+            },
         )
     membership_id = conn.execute(
         select(membership.c.id).where(membership.c.organization_id == org_id, membership.c.user_id == user_id)
     ).scalar()
     if membership_id is None:
         membership_id = new_id("memb")
-        conn.execute(
-            insert(membership).values(
-                id=membership_id,
-                organization_id=org_id,
-                user_id=user_id,
-                role_id=role,
-                is_active=True,
-                date_created=now,
-                date_updated=now,
-            )
+        accounts.create_membership(
+            conn,
+            {
+                "id": membership_id,
+                "organization_id": org_id,
+                "user_id": user_id,
+                "role_id": role,
+                "is_active": True,
+                "date_created": now,
+                "date_updated": now,
+            },
         )
     else:
-        conn.execute(
-            update(membership)
-            .where(membership.c.id == membership_id)
-            .values(role_id=role, is_active=True, date_updated=now)
-        )
+        accounts.set_membership(conn, membership_id, now=now, role_id=role, is_active=True)
     secret = new_secret()
     key_id = new_id("api", SHORT)
-    conn.execute(
-        insert(api_key).values(
-            id=key_id, organization_id=org_id, user_id=user_id, key_hash=hash_key(secret), date_created=now
-        )
+    accounts.create_api_key(
+        conn,
+        {
+            "id": key_id,
+            "organization_id": org_id,
+            "user_id": user_id,
+            "key_hash": hash_key(secret),
+            "date_created": now,
+        },
     )
     if created_org:
-        conn.execute(
-            update(organization)
-            .where(organization.c.id == org_id)
-            .values(created_by=user_id, updated_by=user_id)
-        )
+        accounts.set_organization_creator(conn, org_id, user_id)
     return Provisioned(org_id, user_id, membership_id, key_id, secret, created_org, created_user)

@@ -1,0 +1,71 @@
+"""Writes of accounts made outside any request: bootstrap and the command line.
+
+Organizations, their first settings, users, memberships and API keys are created by `leadbase
+bootstrap` (and the tests) before any actor exists, and keys are revoked and members deactivated by
+`leadbase keys`/`leadbase members` across organizations. They have no request, so no unit of work and
+no events; the triggers on these tables still replace the organization's settings version, so every
+server process sees the change on its next request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, update
+
+from leadbase.db.models import (
+    api_key,
+    lead_status,
+    membership,
+    opportunity_status,
+    organization,
+    pipeline,
+    user,
+)
+from leadbase.db.repository import Row
+
+
+def create_organization(
+    conn: Connection,
+    row: Row,
+    *,
+    lead_statuses: list[Row],
+    pipelines: list[Row],
+    opportunity_statuses: list[Row],
+) -> None:
+    """An organization with the settings every organization starts with."""
+    conn.execute(insert(organization).values(**row))
+    conn.execute(insert(lead_status), lead_statuses)
+    conn.execute(insert(pipeline), pipelines)
+    conn.execute(insert(opportunity_status), opportunity_statuses)
+
+
+def set_organization_creator(conn: Connection, organization_id: str, user_id: str) -> None:
+    conn.execute(
+        update(organization)
+        .where(organization.c.id == organization_id)
+        .values(created_by=user_id, updated_by=user_id)
+    )
+
+
+def create_user(conn: Connection, row: Row) -> None:
+    conn.execute(insert(user).values(**row))
+
+
+def create_membership(conn: Connection, row: Row) -> None:
+    conn.execute(insert(membership).values(**row))
+
+
+def set_membership(conn: Connection, membership_id: str, *, now: datetime, **values: object) -> None:
+    """Change a membership (its role, whether it is active)."""
+    conn.execute(
+        update(membership).where(membership.c.id == membership_id).values(date_updated=now, **values)
+    )
+
+
+def create_api_key(conn: Connection, row: Row) -> None:
+    conn.execute(insert(api_key).values(**row))
+
+
+def delete_api_key(conn: Connection, key_id: str) -> None:
+    conn.execute(delete(api_key).where(api_key.c.id == key_id))
