@@ -131,7 +131,10 @@ class _Import:
         contact_id = self.body.get("contact_id")
         if contact_id is None:
             return None
-        leads = DatabaseLookups(self.ctx).contact_leads([contact_id]) if isinstance(contact_id, str) else {}
+        if not isinstance(contact_id, str):
+            self.errors.add("contact_id", DOES_NOT_EXIST)
+            return None
+        leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
         if contact_id not in leads:
             self.errors.add("contact_id", DOES_NOT_EXIST)
             return None

@@ -126,6 +126,10 @@ def test_bad_status_change_imports_are_400_naming_the_field(api: Api, make_api: 
         ({"lead_id": foreign["id"], "new_status_id": first["id"]}, "lead_id"),
         ({"lead_id": acme["id"], "new_status_id": _statuses(other)[0]["id"]}, "new_status_id"),
         ({"lead_id": acme["id"], "new_status_id": first["id"], "date_created": "soon"}, "date_created"),
+        ({"lead_id": acme["id"], "new_status_id": {"id": first["id"]}}, "new_status_id"),
+        ({"lead_id": acme["id"], "new_status_id": first["id"], "contact_id": {}}, "contact_id"),
+        ({"lead_id": acme["id"], "new_status_id": first["id"], "user_id": ["x"]}, "user_id"),
+        ({"lead_id": ["x"], "new_status_id": first["id"]}, "lead_id"),
     ]
     for body, name in cases:
         assert name in validation_errors(api.post("activity/status_change/lead/", json=body)), body
