@@ -14,7 +14,7 @@ from leadbase.core.errors import NotFound
 from leadbase.core.ids import SHORT, new_id
 from leadbase.db.context import Context
 from leadbase.db.filters import compile_filter
-from leadbase.db.models import COUNTED_TABLES, event, object_count
+from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
@@ -103,6 +103,24 @@ class Repository:
         stmt = _prepared_scope(spec, "by_ids", lambda t: t.c.id.in_(bindparam("object_ids", expanding=True)))
         params = {"organization_id": self.ctx.organization_id, "object_ids": wanted}
         return {row["id"]: dict(row) for row in self.ctx.conn.execute(stmt, params).mappings()}
+
+    def activity_counts(
+        self, lead_ids: Sequence[str], types: Sequence[str]
+    ) -> dict[str, dict[str, tuple[int, datetime | None]]]:
+        """Per lead and activity type: (count, latest activity_at), as the triggers on `activity`
+        keep them in `lead_activity_count`: one query for a page of leads."""
+        if not lead_ids:
+            return {}
+        t = lead_activity_count
+        stmt = select(t.c.lead_id, t.c.type, t.c.n, t.c.last_at).where(
+            t.c.organization_id == self.ctx.organization_id,
+            t.c.lead_id.in_(list(lead_ids)),
+            t.c.type.in_(list(types)),
+        )
+        out: dict[str, dict[str, tuple[int, datetime | None]]] = {}
+        for lead_id, type_name, n, last_at in self.ctx.conn.execute(stmt):
+            out.setdefault(lead_id, {})[type_name] = (int(n), last_at)
+        return out
 
     def children(
         self,

@@ -111,7 +111,7 @@ class LeadLoader(Loader):
 
     @classmethod
     def tables(cls, spec: ResourceSpec) -> list[str]:
-        return [spec.table.name, spec.embedded("contacts").table.name, "event"]
+        return [spec.table.name, spec.embedded("contacts").table.name, "activity", "event"]
 
     def write(self, bodies: list[dict[str, Any]], offset: int) -> None:
         contact_spec = self.spec.embedded("contacts")
@@ -150,8 +150,15 @@ class LeadLoader(Loader):
             contacts_of.append(own)
         self.repo.insert_rows(self.spec, lead_rows)
         self.repo.insert_rows(contact_spec, contact_rows)
+        # Each lead's Created activity, as the API records it (with the lead's source: import).
+        created_spec = resources.get("activity/created")
+        created_rows = [self._created(created_spec, lead_row) for lead_row in lead_rows]
+        self.repo.insert_rows(created_spec, created_rows)
+        created_data = created_spec.service(self.ctx, created_spec).render(created_rows)
         events: list[Row | None] = []
-        for lead_row, data, own in zip(lead_rows, self.service.render(lead_rows), contacts_of, strict=True):
+        for lead_row, data, own, created_row, created_shown in zip(
+            lead_rows, self.service.render(lead_rows), contacts_of, created_rows, created_data, strict=True
+        ):
             # A lead renders its contacts with the contact service, as a contact's own event does:
             # take them from there instead of rendering every contact twice.
             embedded = data.get("contacts")
@@ -163,8 +170,27 @@ class LeadLoader(Loader):
                         contact_spec, contact_row, "created", data=contact_data, previous_data={}
                     )
                 )
+            # As in the API, the lead's Created activity is recorded just before the lead.
+            events.append(
+                self.repo.event_row(
+                    created_spec, created_row, "created", data=created_shown, previous_data={}
+                )
+            )
             events.append(self.repo.event_row(self.spec, lead_row, "created", data=data, previous_data={}))
         self.repo.record_rows([e for e in events if e is not None])
+
+    def _created(self, spec: ResourceSpec, lead_row: Row) -> Row:
+        moment = lead_row["date_created"]
+        values = {
+            "lead_id": lead_row["id"],
+            "contact_id": None,
+            "user_id": lead_row["created_by"],
+            "activity_at": moment,
+            "source": lead_row.get("source") or "import",
+            "payload": {"import_id": None},
+            "custom": {},
+        }
+        return self.repo.new_row(spec, values, moment)
 
 
 LOADERS: dict[str, type[Loader]] = {"lead": LeadLoader}

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from leadbase.core import clock
 from leadbase.core.clock import iso
 from leadbase.db.context import Context
 from leadbase.db.fields import BLANK, REQUIRED, TEXT, Field, Problem
-from leadbase.db.models import membership, user
+from leadbase.db.models import activity, membership, user
 from leadbase.db.orgcache import cached
 from leadbase.db.permissions import BUILT_IN_ROLES, is_role, role_permissions
+from leadbase.db.resource import resources
 
 MISSING = object()
 
@@ -162,3 +165,118 @@ def memberships_with_users(ctx: Context, where: Any) -> list[Any]:
         .order_by(membership.c.date_created, membership.c.id)
     )
     return list(ctx.conn.execute(stmt))
+
+
+def record_activity(ctx: Context, path: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Record an activity leadbase makes by itself (`activity/created`, a status change...) in
+    the caller's unit of work, so it gets its event in the same transaction as its cause.
+
+    `values` are the activity's columns (its type-specific fields in `payload`); the row is
+    inserted through the activity type's own service, found in the registry.
+    """
+    spec = resources.get(path)
+    now = clock.now()
+    row = {
+        "contact_id": None,
+        "user_id": ctx.actor.user_id,
+        "activity_at": now,
+        "date_created": now,
+        "date_updated": now,
+        "source": None,
+        "payload": {},
+        "custom": {},
+        **values,
+    }
+    with ctx.unit.operation():
+        return spec.service(ctx, spec).insert(row)
+
+
+def record_lead_merge(
+    ctx: Context,
+    *,
+    source_id: str,
+    source_name: str | None,
+    destination_id: str,
+    destination_name: str | None,
+) -> dict[str, Any]:
+    """Record Close's LeadMerge activity on the destination lead (the merge done, in its unit of
+    work): called by `POST /lead/merge/` once the source's objects have moved."""
+    return record_activity(
+        ctx,
+        "activity/lead_merge",
+        {
+            "lead_id": destination_id,
+            "source": "api",
+            "payload": {
+                "source_lead_id": source_id,
+                "source_display_name": source_name,
+                "destination_lead_id": destination_id,
+                "destination_display_name": destination_name,
+                "merge_status": "completed",
+                "error_message": None,
+            },
+        },
+    )
+
+
+# How far back a call counts as recent for `recent_calls` (Close's window is not documented).
+RECENT_CALLS_WINDOW = timedelta(hours=24)
+_RECENT_BY_CONTACT = "recent_calls_by_contact"
+
+
+def recent_calls(
+    ctx: Context, column: str, ids: Iterable[str], *, lead_ids: Iterable[str] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """`recent_calls` of leads (`column="lead_id"`) or contacts (`"contact_id"`): the calls of the
+    last RECENT_CALLS_WINDOW, newest first, in one query for a page.
+
+    A page of leads reads its calls once and keeps them by contact in the request's memo, so
+    the contacts rendered inside those leads (contacts give their `lead_ids`) need no query of
+    their own.
+    """
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    memo: dict[str, Any] | None = ctx.memo.get(_RECENT_BY_CONTACT)
+    if column == "contact_id" and memo is not None and set(lead_ids) <= memo["lead_ids"]:
+        calls: dict[str, list[dict[str, Any]]] = memo["calls"]
+        return {i: calls[i] for i in wanted if i in calls}
+    t = activity
+    since = clock.now() - RECENT_CALLS_WINDOW
+    stmt = (
+        select(
+            t.c.id, t.c.lead_id, t.c.contact_id, t.c.status, t.c.activity_at, t.c.date_created, t.c.payload
+        )
+        .where(
+            t.c.organization_id == ctx.organization_id,
+            t.c[column].in_(wanted),
+            t.c.type == "Call",
+            t.c.date_created >= since,
+        )
+        .order_by(t.c.date_created.desc())
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    by_contact: dict[str, list[dict[str, Any]]] = {}
+    for row in ctx.conn.execute(stmt).mappings():
+        payload = row["payload"] or {}
+        duration = payload.get("duration")
+        seconds = duration if isinstance(duration, int) else 0
+        started = row["activity_at"] or row["date_created"]
+        call = {
+            "id": row["id"],
+            "dialer_id": payload.get("dialer_id"),
+            "duration": seconds,
+            "finish_timestamp": iso(started + timedelta(seconds=seconds)),
+            "status": row["status"] or payload.get("status"),
+        }
+        out.setdefault(row[column], []).append(call)
+        if row["contact_id"]:
+            by_contact.setdefault(row["contact_id"], []).append(call)
+    if column == "lead_id":
+        ctx.memo[_RECENT_BY_CONTACT] = {"lead_ids": set(wanted), "calls": by_contact}
+    return out
+
+
+def forget_recent_calls(ctx: Context) -> None:
+    """Drop the leads' calls kept for their contacts once those are rendered."""
+    ctx.memo.pop(_RECENT_BY_CONTACT, None)

@@ -8,6 +8,7 @@ Shared here rather than in one resource package, since the three resources, the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -231,3 +232,39 @@ class NaiveDateTime:
 CHOICE_STATUS_TYPE = Choice(STATUS_TYPES)
 DAY = Day()
 NAIVE_DATETIME = NaiveDateTime()
+
+
+def opportunity_change(
+    ctx: Context,
+    opportunity: Row,
+    old: Row | None,
+    new: Row | None,
+    *,
+    labels: Callable[[str, Any], Any] | None = None,
+) -> dict[str, Any]:
+    """The payload of an OpportunityStatusChange from the opportunity (as the API shows it) and
+    its two statuses."""
+    found = org_pipelines(ctx)
+
+    def label(key: str, default: Any) -> Any:
+        return labels(key, default) if labels is not None else default
+
+    payload: dict[str, Any] = {}
+    for side, status in (("old", old), ("new", new)):
+        pipeline = found.pipeline(status["pipeline_id"]) if status else None
+        payload[f"{side}_status_id"] = status["id"] if status else None
+        payload[f"{side}_status_label"] = label(f"{side}_status_label", status["label"] if status else None)
+        payload[f"{side}_status_type"] = status["type"] if status else None
+        payload[f"{side}_pipeline_id"] = pipeline["id"] if pipeline else None
+        payload[f"{side}_pipeline_name"] = pipeline["name"] if pipeline else None
+    value = opportunity.get("value")
+    currency = opportunity.get("value_currency")
+    payload.update(
+        opportunity_value=value,
+        opportunity_value_currency=currency,
+        opportunity_value_formatted=opportunity.get("value_formatted"),
+        opportunity_value_period=opportunity.get("value_period"),
+        opportunity_confidence=opportunity.get("confidence"),
+        opportunity_date_won=opportunity.get("date_won"),
+    )
+    return payload

@@ -28,7 +28,9 @@ def test_a_warm_lead_get_reads_the_version_the_lead_its_contacts_opportunities_a
     assert body["status_label"] == "Potential"
     assert body["created_by_name"]
     selects = _selects(statements.statements)
-    assert len(selects) == 5, selects
+    # ... and its recent calls (one query for the lead and its contacts).
+    assert len(selects) == 6, selects
+    assert len([s for s in selects if "FROM activity" in s]) == 1
     assert len([s for s in selects if "settings_version" in s]) == 1
     assert not [s for s in selects if "lead_status" in s or "app_user" in s or "integration_link" in s]
 

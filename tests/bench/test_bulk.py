@@ -68,13 +68,17 @@ def test_bulk_load_writes_what_the_api_writes(make_api: Any, engine: Engine) -> 
     assert [(t, a) for t, a, _ in api_events] == [
         ("contact", "created"),
         ("contact", "created"),
+        ("activity.created", "created"),
         ("lead", "created"),
     ]
-    assert bulk_events[:3] == api_events
-    assert len(bulk_events) == 6
+    assert bulk_events[:4] == api_events  # `source` masked: the loaded ones say import
+    assert len(bulk_events) == 8
     leads = by_bulk.ok("GET", "lead/", params={"_order_by": "date_created"})["data"]
     assert [x["name"] for x in leads] == ["Acme Bulk", "Second"]
     assert {x["source"] for x in leads} == {"import"}
+    created = by_bulk.ok("GET", "activity/created/")["data"]
+    assert sorted(a["lead_id"] for a in created) == sorted(x["id"] for x in leads)
+    assert {a["source"] for a in created} == {"import"}
     assert [c["name"] for c in leads[0]["contacts"]] == ["Ann", "Bob"]
     assert _masked(leads[0]) == _masked(by_api.ok("GET", "lead/")["data"][0])
 

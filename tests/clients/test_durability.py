@@ -31,4 +31,5 @@ def test_acknowledged_writes_survive_a_killed_server(database_url: str, tmp_path
         assert {(e["object_type"], e["action"]) for e in events.json()["data"]} == {
             ("lead", "created"),
             ("contact", "created"),
+            ("activity.created", "created"),
         }

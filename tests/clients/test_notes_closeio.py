@@ -64,7 +64,11 @@ def test_notes_calls_and_outcomes(close: API) -> None:
     comment = close.post("comment", {"object_id": call["id"], "body": "<body>Nice call</body>"})
     assert close.get(f"activity/call/{call['id']}")["comment_summary"]["thread_id"] == comment["thread_id"]
     feed = close.get("activity", params={"lead_id": lead["id"]})["data"]
-    assert {(a["_type"], a["id"]) for a in feed} == {("Note", note["id"]), ("Call", call["id"])}
+    assert {(a["_type"], a["id"]) for a in feed} == {
+        ("Note", note["id"]),
+        ("Call", call["id"]),
+        ("Created", next(a["id"] for a in feed if a["_type"] == "Created")),
+    }
     notes = close.get("activity/note", params={"lead_id": lead["id"]})["data"]
     assert [n["id"] for n in notes] == [note["id"]]
     with pytest.raises(APIError) as raised:

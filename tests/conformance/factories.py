@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 
-from leadbase.core import clock as leadbase_clock
+from leadbase.core import clock
+from leadbase.core.ids import new_id
+from leadbase.db.models import activity
 from leadbase.db.resource import ResourceSpec
 from tests.support import Api
 
@@ -269,11 +272,61 @@ def _whatsapp_body(world: World, n: int) -> Obj:
         **_activity_objects(world, n),
         "direction": ("outgoing", "outgoing", "incoming")[n % 3],
         "external_whatsapp_message_id": f"wamid.{uuid.uuid4().hex}",
-        "activity_at": leadbase_clock.now().isoformat(),
+        "activity_at": clock.now().isoformat(),
         "message_markdown": f"*Hello* {n}",
         "local_phone": "+14155550100",
         "remote_phone": f"+1415555020{n}",
     }
+
+
+def _lead_status_change_body(world: World, n: int) -> Obj:
+    statuses = world.statuses()
+    return {
+        **_activity_objects(world, n),
+        "old_status_id": statuses[0]["id"],
+        "new_status_id": statuses[(n + 1) % len(statuses)]["id"],
+    }
+
+
+def _opportunity_status_change_body(world: World, n: int) -> Obj:
+    holders = _activity_objects(world, n)
+    statuses = world.api.ok("GET", "pipeline/")["data"][0]["statuses"]
+    deal = world.api.ok("POST", "opportunity/", json={"lead_id": holders["lead_id"], "value": 100 * n})
+    return {
+        **holders,
+        "opportunity_id": deal["id"],
+        "old_status_id": statuses[0]["id"],
+        "new_status_id": statuses[(n + 1) % len(statuses)]["id"],
+    }
+
+
+def _system_activity(type_name: str, path: str, **payload: Any) -> Callable[[World, int], Obj]:
+    """Activities only leadbase makes (or Close Forms, a merge): written as the loader would."""
+
+    def make(world: World, n: int) -> Obj:
+        holders = _activity_objects(world, n)
+        now = clock.now()
+        row = {
+            **holders,
+            "organization_id": world.api.org.organization_id,
+            "id": new_id("acti"),
+            "type": type_name,
+            "activity_at": now,
+            "date_created": now,
+            "date_updated": now,
+            "created_by": holders["user_id"],
+            "updated_by": holders["user_id"],
+            "source": "api",
+            "payload": {k: (f"{v}{n}" if isinstance(v, str) else v) for k, v in payload.items()},
+            "custom": {},
+            **({"form_id": f"form_{n}"} if type_name == "FormSubmission" else {}),
+        }
+        with world.api.engine.begin() as conn:
+            conn.execute(insert(activity), row)
+        made: Obj = world.api.ok("GET", f"{path}/{row['id']}/")
+        return made
+
+    return make
 
 
 def _make_membership(world: World, n: int) -> Obj:
@@ -481,6 +534,25 @@ FACTORIES: dict[str, Factory] = {
         update=lambda _w, obj: {"name": f"{obj['name']} renamed", "type": "vm-dropped"},
         invalid_create=({"name": ""}, "name"),
         invalid_update=({"type": "automatic"}, "type"),
+    ),
+    "activity/created": Factory(make=_system_activity("Created", "activity/created", import_id=None)),
+    "activity/status_change/lead": Factory(
+        body=_lead_status_change_body, invalid_create=({"new_status_id": "stat_nope"}, "lead_id")
+    ),
+    "activity/status_change/opportunity": Factory(
+        body=_opportunity_status_change_body,
+        invalid_create=({"new_status_id": "stat_nope"}, "opportunity_id"),
+    ),
+    "activity/task_completed": Factory(
+        make=_system_activity("TaskCompleted", "activity/task_completed", task_id="task_", task_text="Do ")
+    ),
+    "activity/lead_merge": Factory(
+        make=_system_activity(
+            "LeadMerge", "activity/lead_merge", source_lead_id="lead_gone", merge_status="completed"
+        )
+    ),
+    "activity/form_submission": Factory(
+        make=_system_activity("FormSubmission", "activity/form_submission", form_name="Form ", values={})
     ),
     "activity/custom": Factory(
         body=_custom_activity_body,

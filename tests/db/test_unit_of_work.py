@@ -33,25 +33,32 @@ def test_an_object_changed_twice_in_one_request_has_one_event(api: Api) -> None:
 def test_a_lead_made_for_a_contact_is_recorded_once_with_it(api: Api) -> None:
     contact = api.ok("POST", "contact/", json={"name": "Walk-in"})
     events = _new(api, [])
-    assert [(e["object_type"], e["action"]) for e in events] == [("contact", "created"), ("lead", "created")]
-    assert events[1]["data"]["contact_ids"] == [contact["id"]]
-    assert events[1]["data"] == api.ok("GET", f"lead/{contact['lead_id']}/")
+    # The lead (with its contact) last, after the objects on it: the contact and the lead's
+    # Created activity.
+    assert [(e["object_type"], e["action"]) for e in events] == [
+        ("activity.created", "created"),
+        ("contact", "created"),
+        ("lead", "created"),
+    ]
+    assert events[2]["data"]["contact_ids"] == [contact["id"]]
+    assert events[2]["data"] == api.ok("GET", f"lead/{contact['lead_id']}/")
 
 
 def test_objects_are_recorded_after_what_they_contain(api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann"}, {"name": "Bob"}]})
     created = _new(api, [])
-    assert [e["object_id"] for e in created] == [*lead["contact_ids"], lead["id"]]
+    # The lead's Created activity is on the lead too: recorded before it.
+    (activity,) = [e["object_id"] for e in created if e["object_type"] == "activity.created"]
+    assert [e["object_id"] for e in created] == [*lead["contact_ids"], activity, lead["id"]]
     before = all_events(api)
     api.ok("DELETE", f"lead/{lead['id']}/")
     deleted = _new(api, before)
-    assert [(e["object_id"], e["action"]) for e in deleted] == [
-        (lead["contact_ids"][0], "deleted"),
-        (lead["contact_ids"][1], "deleted"),
-        (lead["id"], "deleted"),
-    ]
+    assert sorted((e["object_id"], e["action"]) for e in deleted[:3]) == sorted(
+        [(lead["contact_ids"][0], "deleted"), (lead["contact_ids"][1], "deleted"), (activity, "deleted")]
+    )
+    assert (deleted[3]["object_id"], deleted[3]["action"]) == (lead["id"], "deleted")
     # The lead is recorded as deleted as it was, not also as updated by each contact leaving it.
-    assert deleted[2]["previous_data"] == lead
+    assert deleted[3]["previous_data"] == lead
 
 
 def test_a_cascade_deletes_children_of_every_declared_parent(api: Api) -> None:

@@ -1,6 +1,6 @@
 """Every table of leadbase, on one MetaData (Alembic reads it)."""
 
-from leadbase.db.models.activity import activity
+from leadbase.db.models.activity import activity, lead_activity_count
 from leadbase.db.models.base import metadata
 from leadbase.db.models.counts import COUNTED_TABLES, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
@@ -36,6 +36,7 @@ __all__ = [
     "group_member",
     "integration_link",
     "lead",
+    "lead_activity_count",
     "lead_status",
     "membership",
     "metadata",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, PrimaryKeyConstraint, String, Table
 
 from leadbase.db.models.base import ID, audit_columns, metadata
 from leadbase.db.types import JSONDoc, UTCDateTime
@@ -34,6 +34,10 @@ activity = Table(
     # What a kind looks its rows up by: a WhatsApp message's external id, an email thread's
     # normalized subject (the emails of a lead with that subject join the thread).
     Column("lookup_key", String(255), nullable=True),
+    # What lists of one type filter by: an opportunity status change's opportunity, a form
+    # submission's form.
+    Column("opportunity_id", ID, nullable=True),
+    Column("form_id", ID, nullable=True),
     Column("payload", JSONDoc, nullable=False),
     Column("custom", JSONDoc, nullable=False),
     *audit_columns(),
@@ -44,4 +48,19 @@ activity = Table(
     Index(None, "organization_id", "custom_activity_type_id", "lead_id"),
     Index(None, "organization_id", "thread_id"),
     Index(None, "organization_id", "type", "lookup_key"),
+    Index(None, "organization_id", "opportunity_id"),
+)
+
+# Per lead and activity `type`: how many activities it has and when the latest happened (the
+# lead's num_calls, last_email_date... smart fields). Kept by triggers on `activity`, in the
+# writing transaction, whoever writes (the API, `leadbase load`, SQL): never counted on a read.
+lead_activity_count = Table(
+    "lead_activity_count",
+    metadata,
+    Column("organization_id", ID, nullable=False),
+    Column("lead_id", ID, ForeignKey("lead.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("n", BigInteger, nullable=False),
+    Column("last_at", UTCDateTime(), nullable=True),
+    PrimaryKeyConstraint("lead_id", "type"),
 )

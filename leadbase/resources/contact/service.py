@@ -10,7 +10,7 @@ from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import user_names
+from leadbase.resources.common import recent_calls, user_names
 from leadbase.resources.contact.channels import clean_phones, phones_zone
 from leadbase.resources.links import render_links
 
@@ -44,6 +44,12 @@ class ContactService(Service):
             self.ctx, [r.get("created_by") for r in rows] + [r.get("updated_by") for r in rows]
         )
         render = self._fields().render_values
+        shown = self.ctx.shown
+        calls = {}
+        if shown is None or "recent_calls" in shown or "contacts" in shown:
+            calls = recent_calls(
+                self.ctx, "contact_id", [r["id"] for r in rows], lead_ids=[r["lead_id"] for r in rows]
+            )
         links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         out = []
         now = clock.now()
@@ -55,6 +61,7 @@ class ContactService(Service):
                 "created_by_name": names.get(created_by) if created_by else None,
                 "updated_by_name": names.get(updated_by) if updated_by else None,
                 "integration_links": [],
+                "recent_calls": calls.get(r["id"], []),
                 "timezone": zone,
                 "timezone_source": "phone" if zone else None,
             }

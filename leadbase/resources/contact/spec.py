@@ -75,6 +75,7 @@ CONTACT = register(
                 shown("created_by_name", TEXT, computed=True, nullable=True),
                 shown("updated_by_name", TEXT, computed=True, nullable=True),
                 shown("integration_links", OBJECTS, computed=True),
+                shown("recent_calls", OBJECTS, computed=True, description="Calls of the last 24 hours."),
                 shown(
                     "timezone", TEXT, computed=True, nullable=True, description="From the contact's phones."
                 ),

@@ -21,6 +21,7 @@ from leadbase.db.permissions import require
 from leadbase.db.repository import Repository, Row
 from leadbase.db.resource import ResourceSpec, resources
 from leadbase.db.service import Service
+from leadbase.resources.common import record_lead_merge
 
 MERGE_LEADS = "merge_leads"
 SAME_LEAD = "The source and the destination must be two different leads."
@@ -107,6 +108,8 @@ class LeadMerge:
                 )
             }
             source, destination = locked[source_id], locked[destination_id]
+            # Their names as they were before the merge, for the LeadMerge activity.
+            names = {r["id"]: r["display_name"] for r in self.leads.render([source, destination])}
             unit.announce(self.spec, destination, "merged")
             for spec in resources:
                 if _belongs_to_a_lead(spec):
@@ -116,6 +119,14 @@ class LeadMerge:
             if values:
                 self.leads.change(destination, values)
             self.leads.remove(self.repo.find(self.spec, source_id) or source)
+            # Close's LeadMerge activity on the destination, the merge done.
+            record_lead_merge(
+                self.ctx,
+                source_id=source_id,
+                source_name=names.get(source_id),
+                destination_id=destination_id,
+                destination_name=names.get(destination_id),
+            )
 
     def _move(self, spec: ResourceSpec, source_id: str, destination_id: str) -> None:
         rows = self.repo.children(spec, "lead_id", [source_id])

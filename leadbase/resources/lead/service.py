@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from leadbase.core import clock
+from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.core.timezones import address_zones, agreed_zone, local_time
@@ -18,9 +19,20 @@ from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import user_names
+from leadbase.resources.common import forget_recent_calls, recent_calls, record_activity, user_names
 from leadbase.resources.lead.query import parse_lead_query
 from leadbase.resources.links import render_links
+
+# The lead's activity smart fields: per activity `_type`, its count and the latest activity_at,
+# read from `lead_activity_count` (kept by triggers on `activity`: never counted on a read).
+SMART_FIELDS = {
+    "Call": ("num_calls", "last_call_date"),
+    "Email": ("num_emails", "last_email_date"),
+    "SMS": ("num_sms", "last_sms_date"),
+    "Meeting": ("num_meetings", "last_meeting_date"),
+    "Note": ("num_notes", "last_note_date"),
+}
+SMART_NAMES = frozenset(name for pair in SMART_FIELDS.values() for name in pair)
 
 ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
 
@@ -100,7 +112,15 @@ class LeadService(Service):
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         statuses = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
-        embedded = self.embedded(rows)
+        shown = self.ctx.shown
+        calls = {}
+        if shown is None or "recent_calls" in shown or "contacts" in shown:
+            # Read before the contacts are rendered, which take theirs from the same calls.
+            calls = recent_calls(self.ctx, "lead_id", [r["id"] for r in rows])
+        try:
+            embedded = self.embedded(rows)
+        finally:
+            forget_recent_calls(self.ctx)
         contacts_by_lead = embedded["contacts"]
         links = self.ctx.shown is None or "integration_links" in self.ctx.shown
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
@@ -126,6 +146,7 @@ class LeadService(Service):
                 "primary_email": emails[0] if emails else None,
                 "primary_phone": phones[0] if phones else None,
                 "html_url": f"{base_url}/lead/{r['id']}/",
+                "recent_calls": calls.get(r["id"], []),
                 "contacts_summary": contacts_summary(contacts),
                 "primary_address_summary": address_summary(r["addresses"][0]) if r["addresses"] else None,
                 "localtime": None,
@@ -144,7 +165,29 @@ class LeadService(Service):
                 # Integration links are rendered from the lead's own representation.
                 data["integration_links"] = render_links(self.ctx, "lead", data)
             out.append(data)
+        wanted = self._smart_fields()
+        if wanted:
+            self._add_smart_fields(out, wanted)
         return out
+
+    def _smart_fields(self) -> frozenset[str]:
+        """The smart fields a read asked for: by name in `_fields`, or all with `_fields=_all`."""
+        raw = self.ctx.params.get("_fields") if self.ctx.params else None
+        if not raw:
+            return frozenset()
+        names = {part.strip() for part in raw.split(",")}
+        return SMART_NAMES if "_all" in names else SMART_NAMES & names
+
+    def _add_smart_fields(self, out: list[dict[str, Any]], wanted: frozenset[str]) -> None:
+        counts = self.repo.activity_counts([d["id"] for d in out], list(SMART_FIELDS))
+        for data in out:
+            mine = counts.get(data["id"], {})
+            for type_name, (count_name, date_name) in SMART_FIELDS.items():
+                n, last = mine.get(type_name, (0, None))
+                if count_name in wanted:
+                    data[count_name] = n
+                if date_name in wanted:
+                    data[date_name] = iso(last) if last is not None and n else None
 
     def _html_base_url(self) -> str:
         # The configured html_base_url, else the address this request reached leadbase at.
@@ -247,6 +290,37 @@ class LeadService(Service):
             moment = row["date_created"] + timedelta(microseconds=number + 1)
             values.update(date_created=moment, date_updated=moment)
             service.insert(values)
+        # Close's Created activity: one per lead, with how it came to be.
+        record_activity(
+            self.ctx,
+            "activity/created",
+            {
+                "lead_id": row["id"],
+                "activity_at": row["date_created"],
+                "date_created": row["date_created"],
+                "date_updated": row["date_created"],
+                "source": row.get("source") or "api",
+                "payload": {"import_id": None},
+            },
+        )
+
+    def after_update(self, before: Row, after: Row) -> None:
+        if before["status_id"] != after["status_id"]:
+            labels = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
+            record_activity(
+                self.ctx,
+                "activity/status_change/lead",
+                {
+                    "lead_id": after["id"],
+                    "source": "api",
+                    "payload": {
+                        "old_status_id": before["status_id"],
+                        "old_status_label": labels.get(before["status_id"]),
+                        "new_status_id": after["status_id"],
+                        "new_status_label": labels.get(after["status_id"]),
+                    },
+                },
+            )
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         return self._clean(body, row)

@@ -74,6 +74,7 @@ LEAD = register(
                 shown("primary_email", OBJECT, computed=True, nullable=True),
                 shown("primary_phone", OBJECT, computed=True, nullable=True),
                 shown("html_url", TEXT, computed=True),
+                shown("recent_calls", OBJECTS, computed=True, description="Calls of the last 24 hours."),
                 shown("source", TEXT, nullable=True, description="How the lead came to be: api or import."),
                 shown("contacts_summary", TEXT, computed=True),
                 shown("primary_address_summary", TEXT, computed=True, nullable=True),

@@ -25,8 +25,8 @@ from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service
-from leadbase.resources.common import user_names
-from leadbase.resources.deals import Pipelines, currency_of, format_money, org_pipelines
+from leadbase.resources.common import record_activity, user_names
+from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
 from leadbase.resources.links import render_links
 
 PERIODS = ("one_time", "monthly", "annual")
@@ -397,3 +397,25 @@ class OpportunityService(Service):
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         return self._clean(body, row, row["lead_id"])
+
+    def after_update(self, before: Row, after: Row) -> None:
+        # Close's OpportunityStatusChange on the opportunity's lead, in the same transaction.
+        if before["status_id"] != after["status_id"]:
+            found = org_pipelines(self.ctx)
+            payload = opportunity_change(
+                self.ctx,
+                self.render_one(after),
+                found.status(before["status_id"]),
+                found.status(after["status_id"]),
+            )
+            record_activity(
+                self.ctx,
+                "activity/status_change/opportunity",
+                {
+                    "lead_id": after["lead_id"],
+                    "contact_id": after["contact_id"],
+                    "opportunity_id": after["id"],
+                    "source": "api",
+                    "payload": payload,
+                },
+            )

@@ -20,8 +20,9 @@ from leadbase.db.filters import Filter, Term, all_of
 from leadbase.db.permissions import DELETE_OWN_TASKS, MANAGE_OTHERS_TASKS, require_for_object
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
+from leadbase.db.resource import resources
 from leadbase.db.service import Service
-from leadbase.resources.common import user_names
+from leadbase.resources.common import record_activity, user_names
 from leadbase.resources.task.dates import Due, date_filter, view_filter, view_of
 
 # Close's task types: the first two may be created through the API.
@@ -236,13 +237,48 @@ class TaskService(Service):
             self.completion_changed(after, completed=bool(after["is_complete"]))
 
     def completion_changed(self, row: Row, *, completed: bool) -> None:
-        """A task was completed (or reopened): the hook point of the TaskCompleted activity.
+        """A task was completed (or reopened).
 
-        Close creates a TaskCompleted activity when a lead task is completed, points the task's
-        object_type/object_id at it, and deletes it when the task is reopened; activities are
-        issue 10's work, which fills this in (writing through the activity's own service, so the
-        unit of work records its events). Until then completing a task changes only the task.
+        Completing one records Close's TaskCompleted activity on the task's lead and points the
+        task's object_type/object_id at it; reopening it deletes that activity again (Close's
+        documented behaviour). Both go through the activity's own service, so the unit of work
+        records their events with the task's.
         """
+        if row["lead_id"] is None:
+            return
+        if completed:
+            names = user_names(self.ctx, [row["assigned_to"]])
+            activity = record_activity(
+                self.ctx,
+                "activity/task_completed",
+                {
+                    "lead_id": row["lead_id"],
+                    "contact_id": row["contact_id"],
+                    "source": "api",
+                    "payload": {
+                        "task_id": row["id"],
+                        "task_text": row["text"],
+                        "task_assigned_to": row["assigned_to"],
+                        "task_assigned_to_name": names.get(row["assigned_to"])
+                        if row["assigned_to"]
+                        else None,
+                        "sequence_id": None,
+                        "sequence_name": None,
+                        "sequence_subscription_id": None,
+                    },
+                },
+            )
+            self.change(
+                self.unit.changing(self.spec, row),
+                {"object_type": "taskcompleted", "object_id": activity["id"]},
+            )
+            return
+        if row["object_type"] == "taskcompleted" and row["object_id"]:
+            spec = resources.get("activity/task_completed")
+            found = self.repo.find(spec, row["object_id"])
+            if found is not None:
+                spec.service(self.ctx, spec).remove(found)
+            self.change(self.unit.changing(self.spec, row), {"object_type": None, "object_id": None})
 
     def bulk_update(self, query: ListQuery, params: Mapping[str, str], body: dict[str, Any]) -> int:
         """PUT /task/: apply `body` to every task the list filters select; the number changed."""

@@ -42,7 +42,9 @@ def history(api: Api, make_api: Callable[..., Api]) -> dict[str, Any]:
 
 def test_every_event_has_the_full_envelope(api: Api, history: dict[str, Any]) -> None:
     events = all_events(api)
-    assert len(events) == 10
+    # Ten of the objects written, and each lead's Created activity (recorded, then one deleted).
+    assert len(events) == 14
+    assert len([e for e in events if e["object_type"] == "activity.created"]) == 4
     keys = {
         "id", "date_created", "date_updated", "organization_id", "user_id", "request_id", "api_key_id",
         "oauth_client_id", "oauth_scope", "object_type", "object_id", "lead_id", "action", "changed_fields",
@@ -88,6 +90,7 @@ def test_lead_id_covers_the_lead_and_its_children(api: Api, history: dict[str, A
     second = history["second"]
     events = all_events(api, lead_id=second["id"])
     assert sorted((e["object_type"], e["action"]) for e in events) == [
+        ("activity.created", "created"),
         ("contact", "created"),
         ("contact", "updated"),
         ("lead", "created"),
@@ -108,14 +111,15 @@ def test_object_id_is_that_object_only(api: Api, history: dict[str, Any]) -> Non
 
 def test_user_id(api: Api, history: dict[str, Any]) -> None:
     colleague = history["colleague"].org
-    theirs = all_events(api, user_id=colleague.user_id)
+    theirs = all_events(api, user_id=colleague.user_id, object_type="lead")
+    assert len(all_events(api, user_id=colleague.user_id)) == 4  # and the lead's Created activity
     assert [(e["action"], e["object_id"]) for e in theirs] == [
         ("deleted", history["theirs"]["id"]),
         ("created", history["theirs"]["id"]),
     ]
     assert all(e["api_key_id"] == colleague.api_key_id for e in theirs)
     mine = all_events(api, user_id=api.org.user_id)
-    assert len(mine) == 8 and all(e["user_id"] == api.org.user_id for e in mine)
+    assert len(mine) == 10 and all(e["user_id"] == api.org.user_id for e in mine)
 
 
 def test_request_id_groups_one_request(api: Api) -> None:
@@ -128,7 +132,13 @@ def test_request_id_groups_one_request(api: Api) -> None:
     assert len(request_ids) == 1
     (request_id,) = request_ids
     grouped = all_events(api, request_id=request_id)
-    assert sorted(e["object_type"] for e in grouped) == ["contact", "contact", "contact", "lead"]
+    assert sorted(e["object_type"] for e in grouped) == [
+        "activity.created",
+        "contact",
+        "contact",
+        "contact",
+        "lead",
+    ]
     (update,) = all_events(api, action="updated")
     assert update["request_id"] != request_id
     assert all_events(api, request_id=update["request_id"]) == [update]
@@ -159,7 +169,7 @@ def test_cursor_paging_walks_everything_once(api: Api, history: dict[str, Any]) 
         pages += 1
         if cursor is not None:
             assert len(page["data"]) == 3
-    assert pages == 4
+    assert pages == 5
     assert _ids(walked) == _ids(everything)
     # A cursor keeps its place while new events arrive.
     first = api.ok("GET", "event/", params={"_limit": 3})
@@ -179,12 +189,13 @@ def test_the_last_page_says_cursor_next_null(api: Api) -> None:
     page = api.ok("GET", "event/")
     assert page == {"data": [], "cursor_next": None, "cursor_previous": None}
     api.ok("POST", "lead/", json={"name": "Only"})
-    page = api.ok("GET", "event/", params={"_limit": 1})
+    page = api.ok("GET", "event/", params={"_limit": 1, "object_type": "lead"})
     assert len(page["data"]) == 1 and page["cursor_next"] is None
 
 
 def test_limit_defaults_to_and_stops_at_50(api: Api) -> None:
-    for n in range(26):
+    # Three events each: the lead, its contact, its Created activity.
+    for n in range(17):
         api.ok("POST", "lead/", json={"name": f"Lead {n}", "contacts": [{"name": f"C{n}"}]})
     page = api.ok("GET", "event/")
     assert len(page["data"]) == 50 and page["cursor_next"] is not None
@@ -192,7 +203,7 @@ def test_limit_defaults_to_and_stops_at_50(api: Api) -> None:
     for bad in ("51", "0", "-1", "x"):
         assert "_limit" in validation_errors(api.get("event/", params={"_limit": bad}))
     rest = api.ok("GET", "event/", params={"_cursor": page["cursor_next"]})
-    assert len(rest["data"]) == 2 and rest["cursor_next"] is None
+    assert len(rest["data"]) == 1 and rest["cursor_next"] is None
 
 
 def test_bad_cursor_is_400_json(api: Api) -> None:
@@ -207,7 +218,7 @@ def dated(api: Api, clock: Clock) -> list[Event]:
         clock.set(datetime(2024, 5, day, 12, 0, tzinfo=UTC))
         api.ok("POST", "lead/", json={"name": f"May {day}"})
     clock.release()
-    return list(reversed(all_events(api)))
+    return list(reversed(all_events(api, object_type="lead")))
 
 
 @pytest.mark.parametrize(
@@ -224,14 +235,14 @@ def dated(api: Api, clock: Clock) -> list[Event]:
     ],
 )
 def test_date_updated_ranges(api: Api, dated: list[Event], params: dict[str, str], days: list[int]) -> None:
-    got = all_events(api, **params)
+    got = all_events(api, object_type="lead", **params)
     assert sorted(e["data"]["name"] for e in got) == [f"May {d}" for d in days]
 
 
 def test_date_only_filters_follow_x_tz_offset(api: Api, dated: list[Event]) -> None:
     def names(offset: str | None, **params: str) -> list[str]:
         headers = {"x-tz-offset": offset} if offset is not None else {}
-        data = api.ok("GET", "event/", params=params, headers=headers)["data"]
+        data = api.ok("GET", "event/", params={**params, "object_type": "lead"}, headers=headers)["data"]
         return sorted(e["data"]["name"] for e in data)
 
     # Midnight of May 2nd at UTC-13 is 13:00 UTC: May 2nd's noon event is before it.

@@ -77,7 +77,10 @@ def test_create_records_the_lead_and_each_contact_in_one_request(api: Api) -> No
     events = all_events(api)
     assert len({e["request_id"] for e in events}) == 1
     by_object = {e["object_id"]: e for e in events}
-    assert len(events) == len(by_object) == 3
+    # The lead, its two contacts and its Created activity.
+    assert len(events) == len(by_object) == 4
+    (created,) = [e for e in events if e["object_type"] == "activity.created"]
+    assert (created["action"], created["lead_id"]) == ("created", lead["id"])
     assert by_object[lead["id"]]["object_type"] == "lead"
     assert by_object[lead["id"]]["data"] == lead
     for contact in lead["contacts"]:
@@ -180,7 +183,12 @@ def test_delete_cascades_to_contacts_with_an_event_each(api: Api) -> None:
     events = [e for e in all_events(api) if e["id"] not in before]
     assert len({e["request_id"] for e in events}) == 1
     deleted = sorted((e["object_type"], e["object_id"]) for e in events)
-    assert deleted == sorted([("lead", lead["id"])] + [("contact", c["id"]) for c in lead["contacts"]])
+    # Its activities go with it (here its Created activity).
+    (created,) = [e["object_id"] for e in events if e["object_type"] == "activity.created"]
+    assert deleted == sorted(
+        [("lead", lead["id"]), ("activity.created", created)]
+        + [("contact", c["id"]) for c in lead["contacts"]]
+    )
     assert all(e["action"] == "deleted" and e["data"] is None for e in events)
     by_object = {e["object_id"]: e for e in events}
     assert by_object[lead["id"]]["previous_data"] == lead

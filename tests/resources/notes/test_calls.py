@@ -51,7 +51,7 @@ def test_logging_an_external_call(api: Api) -> None:
     assert api.ok("GET", f"activity/call/{created['id']}/") == created
     assert events_of(api, created["id"])[0]["object_type"] == "activity.call"
     feed = api.ok("GET", "activity/", params={"lead_id": holder["id"]})["data"]
-    assert [(a["_type"], a["id"]) for a in feed] == [("Call", created["id"])]
+    assert [(a["_type"], a["id"]) for a in feed if a["_type"] != "Created"] == [("Call", created["id"])]
 
 
 def test_defaults(api: Api) -> None:

@@ -18,7 +18,9 @@ def test_comment_summary_on_calls_and_custom_activities(api: Api) -> None:
     api.ok("POST", "comment/", 201, json={"object_id": call["id"], "body": "<body>Two</body>"})
     api.ok("POST", "comment/", 201, json={"object_id": custom["id"], "body": "<body>Three</body>"})
     feed = {
-        a["id"]: a["comment_summary"] for a in api.ok("GET", "activity/", params={"lead_id": holder})["data"]
+        a["id"]: a["comment_summary"]
+        for a in api.ok("GET", "activity/", params={"lead_id": holder})["data"]
+        if a["_type"] != "Created"
     }
     assert feed[call["id"]] == {"comment_count": 2, "thread_id": first["thread_id"]}
     assert feed[custom["id"]]["comment_count"] == 1

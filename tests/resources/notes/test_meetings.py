@@ -47,7 +47,7 @@ def test_a_synced_meeting(api: Api) -> None:
     assert (meeting["user_note"], meeting["user_note_html"], meeting["integrations"]) == ("", "", [])
     assert api.ok("GET", f"activity/meeting/{meeting['id']}/") == meeting
     feed = api.ok("GET", "activity/", params={"lead_id": holder["id"]})["data"]
-    assert [a["_type"] for a in feed] == ["Meeting"]
+    assert [a["_type"] for a in feed] == ["Meeting", "Created"]
     assert events_of(api, meeting["id"])[0]["object_type"] == "activity.meeting"
 
 
