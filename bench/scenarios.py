@@ -220,6 +220,10 @@ def list_page(ctx: Ctx) -> Result:
         )
     )
     api_runs = []
+    feed_runs = []
+    # A lead's activity feed (GET /activity/?lead_id=): its Created activity, notes where the data set
+    # has them, whatever types the page mixes.
+    feed_paths = [f"/api/v1/activity/?lead_id={lead_id}" for lead_id in _sample_lead_ids(ctx, org, 50)]
     raw_p50: list[float] = []
     raw_p95: list[float] = []
     raw_rows_p95: list[float] = []
@@ -230,6 +234,11 @@ def list_page(ctx: Ctx) -> Result:
             for _ in range(cfg.repeats):
                 api_runs.append(
                     wrk.run(lb.base_url, paths, seconds=cfg.seconds, connections=1, authorization=org.auth)
+                )
+                feed_runs.append(
+                    wrk.run(
+                        lb.base_url, feed_paths, seconds=cfg.seconds, connections=1, authorization=org.auth
+                    )
                 )
                 turn = iter(range(10**9))
 
@@ -255,6 +264,10 @@ def list_page(ctx: Ctx) -> Result:
     res.add(Figure("raw SQL page (count + leads + contacts) p95", "ms", raw_p95))
     res.add(Figure("raw SQL page without the total count p95", "ms", raw_rows_p95))
     res.add(Figure("API p95 / raw p95", "x", ratios(p95, raw_p95)))
+    for r in feed_runs:
+        _ok(r, "feed", res)
+    res.add(Figure("GET /activity/?lead_id= (a lead's feed) p50", "ms", [r.p50_ms for r in feed_runs]))
+    res.add(Figure("GET /activity/?lead_id= (a lead's feed) p95", "ms", [r.p95_ms for r in feed_runs]))
     res.notes.append(
         f"{ctx.state.leads} leads in the organization; pages _skip=0..900, one connection "
         f"(wrk -c1 -d{cfg.seconds:g}s), so latency is service time, not queueing"
