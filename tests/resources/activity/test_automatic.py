@@ -377,3 +377,21 @@ def test_a_lead_merge_records_its_lead_merge_on_the_destination(api: Api) -> Non
     # The source's activities moved with it, and the destination's counts follow.
     feed = api.ok("GET", "activity/", params={"lead_id": destination["id"]})["data"]
     assert sorted(a["_type"] for a in feed) == ["Created", "Created", "LeadMerge", "LeadStatusChange"]
+
+
+def test_a_logged_call_shows_in_recent_calls_and_counts(api: Api) -> None:
+    acme = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann"}]})
+    (ann,) = acme["contacts"]
+    call = api.ok(
+        "POST",
+        "activity/call/",
+        json={"lead_id": acme["id"], "contact_id": ann["id"], "direction": "outbound", "duration": 42},
+    )
+    lead_now = api.ok("GET", f"lead/{acme['id']}/", params={"_fields": "id,recent_calls,num_calls,contacts"})
+    (recent,) = lead_now["recent_calls"]
+    assert (recent["id"], recent["duration"]) == (call["id"], 42)
+    assert lead_now["num_calls"] == 1
+    assert lead_now["contacts"][0]["recent_calls"] == [recent]
+    api.ok("DELETE", f"activity/call/{call['id']}/")
+    after = api.ok("GET", f"lead/{acme['id']}/", params={"_fields": "recent_calls,num_calls"})
+    assert (after["recent_calls"], after["num_calls"]) == ([], 0)
