@@ -21,6 +21,7 @@ from leadbase.core import clock
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
+from leadbase.db.context import Context
 from leadbase.db.fields import DATETIME, EQUAL, OBJECT, OBJECTS, RANGE, TEXT, Field, Problem, shown
 from leadbase.db.filters import Filter
 from leadbase.db.models import comment, comment_thread, file_upload, outcome
@@ -40,6 +41,28 @@ BY_OBJECT = {
     "contact_id": FilterSpec("contact_id", "id", splits=True),
     "user_id": FilterSpec("user_id", "id", splits=True),
 }
+
+
+def clean_moment(ctx: Context, value: Any) -> Any:
+    """An activity's datetime: ISO 8601 or a date, naive ones in the caller's x-tz-offset."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Problem("Not a valid datetime.")
+    try:
+        return parse_datetime(value, ctx.tz_offset, naive_in_offset=True)
+    except ValueError as exc:
+        raise Problem("Not a valid datetime.") from exc
+
+
+def clean_member(ctx: Context, value: Any) -> Any:
+    """A user id that must name a member of the caller's organization (null passes)."""
+    if value is None:
+        return None
+    found = DatabaseLookups(ctx).user_ids([value]) if isinstance(value, str) else {}
+    if not isinstance(value, str) or found.get(value) != value:
+        raise Problem("Not a user of this organization.")
+    return value
 
 
 def base_fields() -> tuple[Field, ...]:
@@ -173,12 +196,7 @@ class ActivityService(Service):
     # ---- writing -------------------------------------------------------------------------
 
     def _member(self, value: Any) -> Any:
-        if value is None:
-            return None
-        found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
-        if not isinstance(value, str) or found.get(value) != value:
-            raise Problem("Not a user of this organization.")
-        return value
+        return clean_member(self.ctx, value)
 
     def _lead(self, found: dict[str, Any]) -> Callable[[Any], Any]:
         def clean(value: Any) -> Any:

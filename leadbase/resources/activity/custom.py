@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from leadbase.core import clock
-from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.values import CustomValues, custom_values
@@ -19,7 +18,7 @@ from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVIT
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.activities import comment_summaries
+from leadbase.resources.activities import clean_member, clean_moment, comment_summaries
 from leadbase.resources.common import user_names
 from leadbase.resources.custom_types import (
     DOES_NOT_EXIST,
@@ -102,23 +101,10 @@ class CustomActivityService(Service):
     # ---- writing -------------------------------------------------------------------------
 
     def _moment(self, value: Any) -> Any:
-        """A datetime field's value: ISO 8601 or a date, naive ones in the caller's x-tz-offset."""
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise Problem("Not a valid datetime.")
-        try:
-            return parse_datetime(value, self.ctx.tz_offset, naive_in_offset=True)
-        except ValueError as exc:
-            raise Problem("Not a valid datetime.") from exc
+        return clean_moment(self.ctx, value)
 
     def _member(self, value: Any) -> Any:
-        if value is None:
-            return None
-        found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
-        if not isinstance(value, str) or found.get(value) != value:
-            raise Problem("Not a user of this organization.")
-        return value
+        return clean_member(self.ctx, value)
 
     def _contact(self, lead_id: Callable[[], Any]) -> Callable[[Any], Any]:
         def clean(contact_id: Any) -> Any:

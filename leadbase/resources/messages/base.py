@@ -17,7 +17,6 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 
 from leadbase.core import clock
-from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.fields import REQUIRED, Field, Problem
@@ -27,6 +26,7 @@ from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVIT
 from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
+from leadbase.resources.activities import clean_member, clean_moment
 from leadbase.resources.common import user_names
 
 DOES_NOT_EXIST = "Object does not exist."
@@ -125,23 +125,10 @@ class MessageService(Service):
     # ---- cleaning -----------------------------------------------------------------------
 
     def moment(self, value: Any) -> Any:
-        """A datetime: ISO 8601 or a date, naive ones in the caller's x-tz-offset."""
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise Problem("Not a valid datetime.")
-        try:
-            return parse_datetime(value, self.ctx.tz_offset, naive_in_offset=True)
-        except ValueError as exc:
-            raise Problem("Not a valid datetime.") from exc
+        return clean_moment(self.ctx, value)
 
     def member(self, value: Any) -> Any:
-        if value is None:
-            return None
-        found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
-        if not isinstance(value, str) or found.get(value) != value:
-            raise Problem("Not a user of this organization.")
-        return value
+        return clean_member(self.ctx, value)
 
     def lead_of(self, found: dict[str, Any]) -> Callable[[Any], Any]:
         def clean(value: Any) -> Any:
