@@ -2,18 +2,23 @@
 
     date_updated>="2024-05-02T09:30" sort:date_updated
     (status:"Potential" or status:Qualified) and not name:test
+    "custom.Lead Source":Web call(date >= "2 weeks ago" direction:outbound) contacts > 1
 
-Terms are `field:value` or `field<op>value` (op one of >= <= > < =), a bare word, or `*`.
+Terms are `field:value` or `field<op>value` (op one of >= <= > < =; spaces around an operator are
+allowed), a bare word or quoted phrase, or `*`. A field may be quoted when its name has spaces
+(`"custom.Field Name":x`). `name(...)` (no space before the parenthesis) is a sub-query on the
+lead's related objects (`call(...)`, `contact(...)`, `opportunity(...)`), nestable.
 Juxtaposed terms are ANDed; `and`, `or` and `not` (any case) and parentheses combine them;
 `sort:field` / `sort:-field` order the result. The parser only reads: what a term means (and
-whether leadbase can answer it) is the compiler's business.
+whether leadbase can answer it) is the translator's business (search/query_string.py).
 
 Every step is linear in the text and bounded by the limits below: a query over one is a 400
-that names the limit, before any database work.
+that names the limit, before any database work. Errors name the character position (1-based).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -22,17 +27,23 @@ from leadbase.core.errors import BadRequest
 
 MAX_LENGTH = 16_384  # characters
 MAX_TERMS = 100  # distinct terms once duplicates are dropped
-MAX_NESTING = 8  # levels of parentheses
+MAX_NESTING = 8  # levels of parentheses, sub-queries included
 MAX_SORTS = 3
 
 
 @dataclass(frozen=True)
 class Term:
-    """`field<op>value`; a bare word has field "" and op "", and `*` is the empty And."""
+    """`field<op>value`; a bare word has field "" and op "", and `*` is the empty And.
+
+    `position` (1-based character of the term) and `quoted` (the value was written in quotes)
+    do not take part in equality, so repeated terms still collapse to one.
+    """
 
     field: str
     op: str
     value: str
+    position: int = dataclasses.field(default=0, compare=False)
+    quoted: bool = dataclasses.field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,16 @@ class Not:
     item: Node
 
 
-Node = Term | Group | Not
+@dataclass(frozen=True)
+class Related:
+    """`name(...)`: some related object of kind `name` matches `where`."""
+
+    name: str
+    where: Node
+    position: int = dataclasses.field(default=0, compare=False)
+
+
+Node = Term | Group | Not | Related
 MATCH_ALL = Group("and", ())
 
 
@@ -54,12 +74,20 @@ MATCH_ALL = Group("and", ())
 class Sort:
     field: str
     descending: bool
+    position: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class LeadQuery:
     where: Node
     sorts: tuple[Sort, ...]
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    position: int  # 1-based
+    kind: Literal["word", "open", "close", "call"]
 
 
 # One token per match. The alternatives start with different characters and quoted strings use
@@ -69,31 +97,49 @@ _SINGLE_QUOTED = r"'[^'\\]*(?:\\.[^'\\]*)*'"
 _TOKEN = re.compile(
     rf"""(?P<space>\s+)|(?P<open>\()|(?P<close>\))|(?P<word>(?:{_DOUBLE_QUOTED}|{_SINGLE_QUOTED}|[^\s()"']+)+)"""
 )
-_TERM = re.compile(r"(?P<field>[A-Za-z_][A-Za-z0-9_.]*)(?P<op>>=|<=|>|<|=|:)(?P<value>.*)", re.DOTALL)
+_CALL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_FIELD = re.compile(r"(?P<field>[A-Za-z_][^\s:<>=()\"']*)(?P<op>>=|<=|>|<|=|:)(?P<value>.*)", re.DOTALL)
+_QUOTED_FIELD = re.compile(
+    rf"(?P<field>{_DOUBLE_QUOTED}|{_SINGLE_QUOTED})(?P<op>>=|<=|>|<|=|:)(?P<value>.*)", re.DOTALL
+)
 _OPERATORS = (">=", "<=", ">", "<", "=")
 _QUOTED = re.compile(r"""^(["'])(.*)\1$""", re.DOTALL)
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_KEYWORDS = ("and", "or", "not")
 
 
-def _words(text: str) -> list[str]:
-    """Words and parentheses; `field >= "v"` (spaces around an operator) becomes one word."""
-    tokens: list[str] = []
+def _tokens(text: str) -> list[_Token]:
+    """Words, parentheses and `name(` openers; `field >= "v"` and `field: v` become one word."""
+    raw: list[_Token] = []
     position, end = 0, len(text)
     while position < end:
         match = _TOKEN.match(text, position)
         if match is None:
             raise BadRequest(f"Cannot parse the query: unbalanced quote at character {position + 1}.")
+        kind = match.lastgroup
+        opens_call = kind == "word" and match.end() < end and text[match.end()] == "("
+        if opens_call and _CALL_NAME.fullmatch(match.group()) and match.group().lower() not in _KEYWORDS:
+            raw.append(_Token(match.group().lower(), position + 1, "call"))
+            position = match.end() + 1
+            continue
+        if kind == "open":
+            raw.append(_Token("(", position + 1, "open"))
+        elif kind == "close":
+            raw.append(_Token(")", position + 1, "close"))
+        elif kind == "word":
+            raw.append(_Token(match.group(), position + 1, "word"))
         position = match.end()
-        if match.lastgroup != "space":
-            tokens.append(match.group())
-    glued: list[str] = []
-    for token in tokens:
-        previous = glued[-1] if glued else "("
-        joins = previous.endswith(_OPERATORS) or token.startswith(_OPERATORS)
-        if joins and previous not in "()" and token not in "()":
-            glued[-1] = previous + token
-        else:
-            glued.append(token)
+    glued: list[_Token] = []
+    for token in raw:
+        previous = glued[-1] if glued else None
+        if previous is not None and previous.kind == "word" and token.kind == "word":
+            joins = previous.text.endswith(_OPERATORS) or token.text.startswith(_OPERATORS)
+            # `name: Acme` reads as `name:Acme`; a keyword never starts a glued value.
+            joins = joins or (previous.text.endswith(":") and token.text.lower() not in _KEYWORDS)
+            if joins and previous.text.lower() not in _KEYWORDS:
+                glued[-1] = _Token(previous.text + token.text, previous.position, "word")
+                continue
+        glued.append(token)
     return glued
 
 
@@ -106,14 +152,27 @@ def _unquote(value: str) -> str:
     return _ESCAPE.sub(r"\1", inner)
 
 
-def _term(word: str) -> Term | Sort:
-    match = _TERM.fullmatch(word)
+def _field_name(written: str) -> str:
+    """Built-in names are case-insensitive; a custom field's own name keeps its case."""
+    head, dot, rest = written.partition(".")
+    if head.lower() == "custom" and dot:
+        return "custom." + rest
+    return written.lower()
+
+
+def _term(token: _Token) -> Term | Sort:
+    word, position = token.text, token.position
+    match = _QUOTED_FIELD.fullmatch(word) if word[:1] in "\"'" else _PLAIN_FIELD.fullmatch(word)
     if match is None:
-        return Term("*", "", "") if word == "*" else Term("", "", _unquote(word))
-    field, op, value = match["field"].lower(), match["op"], _unquote(match["value"])
-    if field == "sort" and op == ":":
-        return Sort(value.lstrip("-+"), value.startswith("-"))
-    return Term(field, op, value)
+        if word == "*":
+            return Term("*", "", "", position)
+        return Term("", "", _unquote(word), position, quoted=word[:1] in "\"'")
+    name = _field_name(_unquote(match["field"]))
+    op, written = match["op"], match["value"]
+    value = _unquote(written)
+    if name == "sort" and op == ":":
+        return Sort(_field_name(value.lstrip("-+")), value.startswith("-"), position)
+    return Term(name, op, value, position, quoted=written[:1] in "\"'")
 
 
 def _combine(kind: Literal["and", "or"], items: list[Node]) -> Node:
@@ -131,23 +190,34 @@ def _combine(kind: Literal["and", "or"], items: list[Node]) -> Node:
 
 
 class _Parser:
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
+    def __init__(self, tokens: list[_Token], length: int) -> None:
+        self.tokens = tokens
+        self.length = length
         self.position = 0
         self.sorts: list[Sort] = []
 
-    def peek(self) -> str | None:
-        return self.words[self.position] if self.position < len(self.words) else None
+    def peek(self) -> _Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def where(self) -> int:
+        """The 1-based character of the next token (one past the end at the end)."""
+        token = self.peek()
+        return token.position if token is not None else self.length + 1
 
     def keyword(self) -> str | None:
-        word = self.peek()
-        lowered = word.lower() if word is not None else None
-        return lowered if lowered in ("and", "or", "not") else None
+        token = self.peek()
+        if token is None or token.kind != "word":
+            return None
+        lowered = token.text.lower()
+        return lowered if lowered in _KEYWORDS else None
 
     def parse(self) -> Node:
         node = self.disjunction(0)
         if self.peek() is not None:
-            raise BadRequest("Cannot parse the query: a closing parenthesis has no opening one.")
+            raise BadRequest(
+                f"Cannot parse the query: the closing parenthesis at character {self.where()} "
+                "has no opening one."
+            )
         return node
 
     def disjunction(self, depth: int) -> Node:
@@ -157,12 +227,14 @@ class _Parser:
             start = self.position
             items.append(self.conjunction(depth))
             if self.position == start:
-                raise BadRequest("Cannot parse the query: `or` must be followed by a term.")
+                raise BadRequest(
+                    f"Cannot parse the query: `or` must be followed by a term (character {self.where()})."
+                )
         return _combine("or", items)
 
     def conjunction(self, depth: int) -> Node:
         items: list[Node] = []
-        while (word := self.peek()) is not None and word != ")" and self.keyword() != "or":
+        while (token := self.peek()) is not None and token.kind != "close" and self.keyword() != "or":
             if self.keyword() == "and":
                 self.position += 1
                 continue
@@ -171,27 +243,42 @@ class _Parser:
                 items.append(item)
         return _combine("and", items)
 
+    def group(self, depth: int, opened_at: int) -> Node:
+        if depth + 1 > MAX_NESTING:
+            raise BadRequest(f"The query nests parentheses more than {MAX_NESTING} levels deep.")
+        node = self.disjunction(depth + 1)
+        closing = self.peek()
+        if closing is None or closing.kind != "close":
+            raise BadRequest(
+                f"Cannot parse the query: the parenthesis at character {opened_at} is not closed."
+            )
+        self.position += 1
+        return node
+
     def negation(self, depth: int) -> Node | None:
         negated = False
         while self.keyword() == "not":  # counted, not recursed: `not not ... x` is flat
             negated = not negated
             self.position += 1
-        word = self.peek()
-        if word is None or word == ")":
-            raise BadRequest("Cannot parse the query: `not` must be followed by a term.")
+        token = self.peek()
+        if token is None or token.kind == "close":
+            raise BadRequest(
+                f"Cannot parse the query: `not` must be followed by a term (character {self.where()})."
+            )
         self.position += 1
-        if word == "(":
-            if depth + 1 > MAX_NESTING:
-                raise BadRequest(f"The query nests parentheses more than {MAX_NESTING} levels deep.")
-            node = self.disjunction(depth + 1)
-            if self.peek() != ")":
-                raise BadRequest("Cannot parse the query: a parenthesis is not closed.")
-            self.position += 1
+        node: Node
+        if token.kind == "open":
+            node = self.group(depth, token.position)
+        elif token.kind == "call":
+            node = Related(token.text, self.group(depth, token.position), token.position)
         else:
-            term = _term(word)
+            term = _term(token)
             if isinstance(term, Sort):
                 if negated or depth:
-                    raise BadRequest("Cannot parse the query: sort: terms belong at the top level.")
+                    raise BadRequest(
+                        f"Cannot parse the query: the sort: at character {token.position} "
+                        "belongs at the top level."
+                    )
                 self.sorts.append(term)
                 return None
             node = MATCH_ALL if term.field == "*" else term
@@ -204,6 +291,9 @@ def _count_terms(node: Node) -> int:
         item = stack.pop()
         if isinstance(item, Term):
             count += 1
+        elif isinstance(item, Related):
+            count += 1
+            stack.append(item.where)
         elif isinstance(item, Not):
             stack.append(item.item)
         else:
@@ -215,7 +305,7 @@ def parse(text: str) -> LeadQuery:
     """The tree of a lead query string, or BadRequest naming the problem or the limit."""
     if len(text) > MAX_LENGTH:
         raise BadRequest(f"The query is longer than {MAX_LENGTH} characters; shorten it.")
-    parser = _Parser(_words(text))
+    parser = _Parser(_tokens(text), len(text))
     where = parser.parse()
     if _count_terms(where) > MAX_TERMS:
         raise BadRequest(f"The query has more than {MAX_TERMS} distinct terms; shorten it.")

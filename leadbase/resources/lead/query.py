@@ -64,6 +64,8 @@ class _Terms:
             return self.term(node)
         if isinstance(node, parsed.Not):
             return Not(self.node(node.item))
+        if isinstance(node, parsed.Related):
+            raise BadRequest(f"leadbase cannot answer the sub-query {node.name}(...) yet.")
         items = tuple(self.node(item) for item in node.items)
         return And(items) if node.kind == "and" else Or(items)
 
