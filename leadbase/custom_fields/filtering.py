@@ -52,5 +52,15 @@ def _custom_path(
     return custom_condition(ctx, spec.table, spec.custom_field_kind, rest, operator, operand)
 
 
+def _custom_value(ctx: Context, spec: ResourceSpec, rest: str) -> ColumnElement[Any]:
+    """The value sorting by `custom.<field>` compares (a number or text per the field's type)."""
+    if spec.custom_field_kind is None:
+        raise Invalid({PREFIX + rest: f"{spec.model_name} has no custom fields."})
+    definition = CustomValues(ctx, spec.custom_field_kind).lookup(rest)
+    if definition is None:
+        raise Invalid({PREFIX + rest: f'The Custom Field "{rest}" does not exist.'})
+    return field_type(definition.type).sort_value(definition, spec.table.c.custom, ctx.conn.dialect.name)
+
+
 # Filter trees reach custom values through `custom.<field id or name>` paths.
-register_extension("custom", _custom_path)
+register_extension("custom", _custom_path, _custom_value)

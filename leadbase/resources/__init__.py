@@ -33,6 +33,8 @@ PACKAGES = [
     "activity_note",
     "activity_call",
     "activity_meeting",
+    "data",
+    "saved_search",
 ]
 
 

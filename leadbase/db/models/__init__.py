@@ -17,6 +17,7 @@ from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.outcomes import outcome
 from leadbase.db.models.people import group_member, role, user_group
+from leadbase.db.models.views import saved_search
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "outcome",
     "pipeline",
     "role",
+    "saved_search",
     "task",
     "user",
     "user_group",
