@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+    from leadbase.db.context import Context
     from leadbase.db.filters import Filter
+    from leadbase.db.resource import ResourceSpec
 
 Operator = Literal["eq", "in", "gt", "gte", "lt", "lte"]
 Kind = Literal["id", "text", "datetime", "bool", "int", "date"]
@@ -32,6 +37,9 @@ class FilterSpec:
 class Ordering:
     name: str
     descending: bool = False
+    # An order another layer builds (a search sort on a custom field or a computed count):
+    # `build(ctx, spec)` returns the ORDER BY term, direction included; `name` then only labels it.
+    build: Callable[[Context, ResourceSpec], ColumnElement[Any]] | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -184,6 +184,9 @@ class Repository:
         table = spec.table
         order = []
         for ordering in query.order_by:
+            if ordering.build is not None:
+                order.append(ordering.build(self.ctx, spec))
+                continue
             column = table.c[spec.orderings.get(ordering.name, ordering.name)]
             order.append(column.desc() if ordering.descending else column.asc())
         order.append(table.c.id.asc())

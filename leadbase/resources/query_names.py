@@ -15,8 +15,9 @@ from sqlalchemy import func, or_, select
 from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import FieldDefinition, load_definitions
 from leadbase.db.context import Context
-from leadbase.db.models import membership, opportunity_status, user
+from leadbase.db.models import membership, opportunity_status, saved_search, user
 from leadbase.db.orgcache import lead_statuses
+from leadbase.search.compiler import visible_view
 from leadbase.search.query_string import CustomField
 
 # Object types whose custom fields the query string can name.
@@ -48,10 +49,7 @@ class OrganizationNames:
         return None
 
     def status_ids(self, reference_type: str, label: str) -> list[str]:
-        if reference_type == "status.lead":
-            statuses = lead_statuses(self.ctx)
-        else:
-            statuses = self._opportunity()
+        statuses = lead_statuses(self.ctx) if reference_type == "status.lead" else self._opportunity()
         key = name_key(label)
         return [s["id"] for s in statuses if s["id"] == label or name_key(s["label"]) == key]
 
@@ -65,11 +63,28 @@ class OrganizationNames:
         return self._opportunity_statuses
 
     def saved_search_id(self, name_or_id: str) -> str | None:
+        """An id as written (the engine answers 404 for one the caller cannot see), else the
+        visible view of that name; a lead view before a contact view of the same name."""
+        if name_or_id.startswith("save_"):
+            return name_or_id
+        t = saved_search
+        rows = self.ctx.conn.execute(
+            select(t.c.id, t.c.name, t.c.type)
+            .where(t.c.organization_id == self.ctx.organization_id)
+            .order_by(t.c.date_created, t.c.id)
+        )
+        key = name_key(name_or_id)
+        named = sorted((r for r in rows if name_key(r.name) == key), key=lambda r: r.type != "lead")
+        for row in named:
+            if visible_view(self.ctx, row.id) is not None:
+                return str(row.id)
         return None
 
     def user_ids(self, value: str) -> list[str]:
         """Members by id, email (any case) or full name; several when a name is shared."""
-        full_name = func.trim(func.coalesce(user.c.first_name, "") + " " + func.coalesce(user.c.last_name, ""))
+        full_name = func.trim(
+            func.coalesce(user.c.first_name, "") + " " + func.coalesce(user.c.last_name, "")
+        )
         stmt = (
             select(user.c.id)
             .join(membership, membership.c.user_id == user.c.id)

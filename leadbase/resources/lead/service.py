@@ -20,8 +20,8 @@ from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import forget_recent_calls, recent_calls, record_activity, user_names
-from leadbase.resources.lead.query import parse_lead_query
 from leadbase.resources.links import render_links
+from leadbase.resources.query_strings import string_query
 
 # The lead's activity smart fields: per activity `_type`, its count and the latest activity_at,
 # read from `lead_activity_count` (kept by triggers on `activity`: never counted on a read).
@@ -202,7 +202,7 @@ class LeadService(Service):
         text = params.get("query")
         if not text or not text.strip():
             return None
-        parsed = parse_lead_query(self.ctx, text)
+        parsed = string_query(self.ctx, text, "lead")
         if parsed.order_by and "_order_by" not in params:
             query.order_by = parsed.order_by
         return parsed.where

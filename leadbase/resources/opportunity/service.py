@@ -18,7 +18,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.values import custom_values
 from leadbase.db.fields import Field, Problem
-from leadbase.db.filters import Filter, Term, compile_filter
+from leadbase.db.filters import Filter, Term, all_of, compile_filter
 from leadbase.db.models import user
 from leadbase.db.permissions import DELETE_OWN_OPPORTUNITIES, MANAGE_OTHERS_OPPORTUNITIES, require_for_object
 from leadbase.db.query import ListQuery
@@ -28,12 +28,13 @@ from leadbase.db.service import Service
 from leadbase.resources.common import record_activity, user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
 from leadbase.resources.links import render_links
+from leadbase.resources.query_strings import related_lead_query, string_query
 
 PERIODS = ("one_time", "monthly", "annual")
 PERIOD_WORDS = {"one_time": "", "monthly": " monthly", "annual": " annually"}
 # Close's list parameters that leadbase does not answer yet: refused rather than ignored, since
 # ignoring a filter would answer objects the caller asked to leave out.
-NOT_YET = ("query", "lead_query", "lead_saved_search_id", "_group_by")
+NOT_YET = ("lead_saved_search_id", "_group_by")
 MAX_VALUE = 10**15
 
 
@@ -183,7 +184,19 @@ class OpportunityService(Service):
         if stalled is not None and stalled.strip().lower() in ("true", "1", "yes"):
             # Nothing is stalled: leadbase has no stall detection.
             return Term("id", "in", [])
-        return None
+        terms: list[Filter] = []
+        text = params.get("query")
+        if text and text.strip():
+            # The opportunities' own query string (`value > 1000 status:won`).
+            parsed = string_query(self.ctx, text, "opportunity")
+            if parsed.order_by and "_order_by" not in params:
+                query.order_by = parsed.order_by
+            terms.append(parsed.where)
+        lead_text = params.get("lead_query")
+        if lead_text and lead_text.strip():
+            # Opportunities of the leads a lead query string matches.
+            terms.append(related_lead_query(self.ctx, lead_text, "opportunity"))
+        return all_of(terms)
 
     def scope(self) -> Select[Any] | None:
         """Sorted by the owner's name first when asked (Close sorts by the user's full name): the
