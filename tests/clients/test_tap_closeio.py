@@ -95,3 +95,36 @@ def test_tap_syncs_leads_users_custom_fields_and_events(
 
     states = [m for m in messages if m["type"] == "STATE"]
     assert states and states[-1]["value"]["currently_syncing"] is None
+
+
+def test_tap_incremental_sync_takes_only_leads_updated_since_its_bookmark(
+    live_server: str, database_url: str, tmp_path: Path
+) -> None:
+    """Issue 11: the second run sends `date_updated>="<bookmark>" sort:date_updated` and syncs
+    what changed since (the bookmarked lead again, as the tap's >= keeps it), nothing older."""
+    account = bootstrap(database_url)
+    close = API(base_url=live_server + "/api/v1/", api_key=account["api_key"])
+    leads = [close.post("lead", {"name": f"Incremental {i}"}) for i in range(3)]
+    close.put(f"lead/{leads[0]['id']}", {"description": "first change"})
+
+    start = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (tmp_path / "config.json").write_text(json.dumps({"api_key": account["api_key"], "start_date": start}))
+    base_url = live_server + "/api/v1"
+    (catalog,) = run_tap(base_url, tmp_path, "--discover")
+    (tmp_path / "catalog.json").write_text(json.dumps(select(catalog, {"leads"})))
+
+    def sync(*args: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        messages = run_tap(base_url, tmp_path, "--catalog", str(tmp_path / "catalog.json"), *args)
+        records = [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == "leads"]
+        states = [m["value"] for m in messages if m["type"] == "STATE"]
+        return records, states[-1]
+
+    first, state = sync()
+    assert {r["id"] for r in first} == {lead["id"] for lead in leads}
+    (tmp_path / "state.json").write_text(json.dumps(state))
+
+    close.put(f"lead/{leads[1]['id']}", {"description": "second change"})
+    second, _ = sync("--state", str(tmp_path / "state.json"))
+    synced = {r["id"]: r for r in second}
+    assert set(synced) == {leads[0]["id"], leads[1]["id"]}
+    assert synced[leads[1]["id"]]["description"] == "second change"
