@@ -31,6 +31,7 @@ class OrganizationNames:
         self.ctx = ctx
         self._definitions: dict[str, list[FieldDefinition]] = {}
         self._opportunity_statuses: list[dict[str, Any]] | None = None
+        self._users: dict[str, list[str]] = {}
 
     def custom_field(self, object_type: str, name: str) -> CustomField | None:
         if object_type not in _CUSTOM_KINDS:
@@ -82,6 +83,9 @@ class OrganizationNames:
 
     def user_ids(self, value: str) -> list[str]:
         """Members by id, email (any case) or full name; several when a name is shared."""
+        known = self._users.get(value)
+        if known is not None:
+            return known
         full_name = func.trim(
             func.coalesce(user.c.first_name, "") + " " + func.coalesce(user.c.last_name, "")
         )
@@ -98,4 +102,5 @@ class OrganizationNames:
             )
             .order_by(user.c.id)
         )
-        return [r.id for r in self.ctx.conn.execute(stmt)]
+        found = self._users[value] = [r.id for r in self.ctx.conn.execute(stmt)]
+        return found

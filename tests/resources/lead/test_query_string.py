@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support import Api, Clock, count_statements, error_of
 
@@ -293,3 +295,36 @@ def test_a_query_is_one_page_statement(api: Api, world: dict[str, Obj]) -> None:
     # Each term is a condition of the one page statement, never a statement of its own.
     assert len(pages) == 1
     assert "EXISTS" in pages[0]
+
+
+QUERY_PIECES = st.sampled_from(
+    [
+        *list("()\"' :<>=*-ab1"),
+        "and ",
+        "or ",
+        "not ",
+        "sort:",
+        "status:",
+        "call(",
+        "contact(",
+        "has:",
+        "custom.Size",
+        '"custom.Lead Source"',
+        "contacts",
+        "created",
+        "in:",
+        "today",
+        "email:",
+        "2024-05-01",
+        "2 weeks ago",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(QUERY_PIECES, max_size=25).map("".join))
+def test_any_query_string_is_an_answer_or_a_400(api: Api, text: str) -> None:
+    response = api.get("lead/", params={"query": text})
+    assert response.status_code in (200, 400), (text, response.text)
+    if response.status_code == 400:
+        assert response.json()["error"]
