@@ -30,6 +30,7 @@ class OrganizationNames:
         self.ctx = ctx
         self._definitions: dict[str, list[FieldDefinition]] = {}
         self._opportunity_statuses: list[dict[str, Any]] | None = None
+        self._users: dict[str, list[str]] = {}
 
     def custom_field(self, object_type: str, name: str) -> CustomField | None:
         if object_type not in _CUSTOM_KINDS:
@@ -48,10 +49,7 @@ class OrganizationNames:
         return None
 
     def status_ids(self, reference_type: str, label: str) -> list[str]:
-        if reference_type == "status.lead":
-            statuses = lead_statuses(self.ctx)
-        else:
-            statuses = self._opportunity()
+        statuses = lead_statuses(self.ctx) if reference_type == "status.lead" else self._opportunity()
         key = name_key(label)
         return [s["id"] for s in statuses if s["id"] == label or name_key(s["label"]) == key]
 
@@ -65,11 +63,17 @@ class OrganizationNames:
         return self._opportunity_statuses
 
     def saved_search_id(self, name_or_id: str) -> str | None:
+        # Smart views arrive with the search engine (their table is its); until then none is found.
         return None
 
     def user_ids(self, value: str) -> list[str]:
         """Members by id, email (any case) or full name; several when a name is shared."""
-        full_name = func.trim(func.coalesce(user.c.first_name, "") + " " + func.coalesce(user.c.last_name, ""))
+        known = self._users.get(value)
+        if known is not None:
+            return known
+        full_name = func.trim(
+            func.coalesce(user.c.first_name, "") + " " + func.coalesce(user.c.last_name, "")
+        )
         stmt = (
             select(user.c.id)
             .join(membership, membership.c.user_id == user.c.id)
@@ -83,4 +87,5 @@ class OrganizationNames:
             )
             .order_by(user.c.id)
         )
-        return [r.id for r in self.ctx.conn.execute(stmt)]
+        found = self._users[value] = [r.id for r in self.ctx.conn.execute(stmt)]
+        return found

@@ -70,6 +70,8 @@ _CHILD_COUNTS = {
     "urls": "all_urls_count",
 }
 LEAD_COUNTS = {**_ACTIVITY_COUNTS, **_CHILD_COUNTS}
+# Count fields that are counts of one kind of related object (`contacts > 0` = has a contact).
+CHILD_RELATIONS = {"contacts_count": "contact", "opportunities_count": "opportunity", "tasks_count": "task"}
 
 _LEAD: dict[str, FieldSpec] = {
     "id": _ID,
@@ -316,7 +318,6 @@ SORTS: dict[str, dict[str, str]] = {
         "lead_name": "name",
         "activities": "last_activity_date",
         "last_activity_date": "last_activity_date",
-        "status": "status_label",
         "last_lead_status_change_date": "last_lead_status_change_date",
         **{alias: name for alias, name in LEAD_COUNTS.items()},
         **{name: name for name in LEAD_COUNTS.values()},

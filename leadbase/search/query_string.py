@@ -20,7 +20,16 @@ from typing import Any, Protocol
 
 from leadbase.core.errors import BadRequest
 from leadbase.search import lead_query as parsed
-from leadbase.search.query_fields import FIELDS, HAS_RELATED, RELATIONS, SORTS, THROUGH, FieldSpec, Kind
+from leadbase.search.query_fields import (
+    CHILD_RELATIONS,
+    FIELDS,
+    HAS_RELATED,
+    RELATIONS,
+    SORTS,
+    THROUGH,
+    FieldSpec,
+    Kind,
+)
 from leadbase.search.query_moments import moment_range
 
 Query = dict[str, Any]
@@ -108,6 +117,26 @@ def _negated(query: Query) -> Query:
 
 
 _MATCH_ALL: Query = {"type": "and", "queries": []}
+
+
+def _presence(relation: str, condition: Query) -> Query | None:
+    """`contacts > 0`, `contacts:0`...: a count of children that only asks whether there are any,
+    as has_related (which every engine answers on the children's index); None for other counts."""
+    low = math.ceil(condition["gte"]) if "gte" in condition else None
+    high = math.floor(condition["lte"]) if "lte" in condition else None
+    if "gt" in condition:
+        low = math.floor(condition["gt"]) + 1
+    if "lt" in condition:
+        high = math.ceil(condition["lt"]) - 1
+    any_child = _related("lead", (relation,), _MATCH_ALL)
+    if high is None and low is not None and low <= 1:
+        return any_child if low == 1 else _MATCH_ALL
+    if low is None or low <= 0:
+        if high is not None and high == 0:
+            return _negated(any_child)
+        if high is not None and high < 0:
+            return _negated(_MATCH_ALL)
+    return None
 
 
 class _Translator:
@@ -236,8 +265,11 @@ class _Translator:
             raise BadRequest(f"{term.field} cannot be compared with {op} ({where}); use `:`.")
         if spec.kind == "text":
             mode = "exact_value" if op == "=" else "phrase" if term.quoted else "beginning_of_words"
-            if spec.name in ("email", "phone") and op == ":" and ("@" in value or spec.name == "phone"):
-                mode = "exact_value"  # a whole address or number
+            if spec.name == "email" and op == ":":
+                # A whole address, or else a part of one (`@acme.com`, `acme.com`).
+                mode = "exact_value" if "@" in value[1:] else "phrase"
+            elif spec.name == "phone" and op == ":":
+                mode = "exact_value"
             return _condition(field, {"type": "text", "mode": mode, "value": value})
         if spec.kind == "date":
             condition = moment_range(op, value, self.tz_offset)
@@ -245,7 +277,10 @@ class _Translator:
                 raise BadRequest(f"Not a valid date in the query: {value!r} ({where}).")
             return _condition(field, condition)
         if spec.kind == "number":
-            return _condition(field, self.number(op, value, term))
+            condition = self.number(op, value, term)
+            relation = CHILD_RELATIONS.get(spec.name) if field.get("object_type") == "lead" else None
+            answered = _presence(relation, condition) if relation is not None else None
+            return answered if answered is not None else _condition(field, condition)
         if spec.kind == "term":
             return _condition(field, {"type": "term", "values": [value]})
         if spec.kind == "boolean":

@@ -236,11 +236,27 @@ def test_what_is_no_date_is_400_naming_the_value(value: str) -> None:
 
 def test_counts() -> None:
     assert one("contacts > 1") == cond("contacts_count", {"type": "number_range", "gt": 1})
+    assert one("opportunities:2") == cond("opportunities_count", {"type": "number_range", "gte": 2, "lte": 2})
     assert one("addresses>1") == cond("addresses_count", {"type": "number_range", "gt": 1})
     assert one("sms_messages > 0") == cond("num_sms", {"type": "number_range", "gt": 0})
     assert one("num_calls >= 2") == cond("num_calls", {"type": "number_range", "gte": 2})
     assert one("calls:3") == cond("num_calls", {"type": "number_range", "gte": 3, "lte": 3})
     assert one("emails<2.5") == cond("num_emails", {"type": "number_range", "lt": 2.5})
+
+
+@pytest.mark.parametrize("text", ["contacts > 0", "contacts >= 1", "contacts > 0.5", "contacts>=0.5"])
+def test_a_count_of_children_above_zero_is_has_related(text: str) -> None:
+    assert one(text) == related("lead", "contact", ANY)
+
+
+@pytest.mark.parametrize("text", ["tasks:0", "tasks < 1", "tasks <= 0", "tasks<0.5"])
+def test_a_count_of_children_of_zero_is_a_negated_has_related(text: str) -> None:
+    assert one(text) == related("lead", "task", ANY, negate=True)
+
+
+def test_a_count_that_always_or_never_holds() -> None:
+    assert where("contacts >= 0") == []
+    assert where("contacts < 0") == [{**ANY, "negate": True}]
 
 
 @pytest.mark.parametrize("value", ["many", "nan", "inf", "1e999"])
@@ -338,7 +354,7 @@ def test_email_and_phone_reach_through_contacts() -> None:
             "contact_email",
             cond(
                 "email",
-                {"type": "text", "mode": "beginning_of_words", "value": "example.org"},
+                {"type": "text", "mode": "phrase", "value": "example.org"},
                 "contact_email",
             ),
         ),
