@@ -17,6 +17,7 @@ from leadbase.search.engine import (
     compile_query,
     object_type_of,
     query_filter,
+    related_ids,
     search,
     search_ids,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "compile_query",
     "object_type_of",
     "query_filter",
+    "related_ids",
     "search",
     "search_ids",
     "text_condition",

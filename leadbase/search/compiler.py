@@ -9,6 +9,7 @@ which search does not import.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,9 +79,14 @@ def view_query(ctx: Context, view_id: str, path: str) -> tuple[dict[str, Any], n
 class Compiler:
     """One query's compilation: the request's clock, time zone and caller."""
 
-    def __init__(self, ctx: Context, now: datetime | None = None) -> None:
+    def __init__(
+        self, ctx: Context, now: datetime | None = None, pending: Mapping[str, n.Node] | None = None
+    ) -> None:
         self.ctx = ctx
         self.now = now or clock.now()
+        # Smart views being written in this request, by id: their new queries (a loop through
+        # a view being changed is found before it is saved).
+        self.pending = dict(pending or {})
         self.views: list[str] = []
         # Tables the condition being built is already inside (see `_related`).
         self.tables: list[Table] = []
@@ -134,7 +140,9 @@ class Compiler:
         view_id = node.saved_search_id
         if view_id in self.views or len(self.views) >= MAX_VIEW_DEPTH:
             raise bad(f"{node.path}.saved_search_id", "Smart views refer to each other in a loop.")
-        _, inner = view_query(self.ctx, view_id, f"{node.path}.saved_search_id")
+        inner = self.pending.get(view_id)
+        if inner is None:
+            _, inner = view_query(self.ctx, view_id, f"{node.path}.saved_search_id")
         self.views.append(view_id)
         try:
             return self.node(inner, on, table)

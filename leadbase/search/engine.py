@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
+from leadbase.core import clock
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
 from leadbase.db.filters import Clause, value_of
@@ -55,15 +55,25 @@ def searchable(object_type: str, path: str = "query") -> Target:
     return found
 
 
-def compile_query(ctx: Context, object_type: str, query: Mapping[str, Any] | n.Node) -> ColumnElement[bool]:
+def compile_query(
+    ctx: Context,
+    object_type: str,
+    query: Mapping[str, Any] | n.Node,
+    *,
+    pending_view: str | None = None,
+) -> ColumnElement[bool]:
     """The condition on `object_type`'s table that selects what Close's JSON `query` matches.
 
     Raises Invalid (a 400 naming the JSON path) for a malformed or unknown construct, and
-    NotFound for a smart view the caller cannot see.
+    NotFound for a smart view the caller cannot see. `pending_view`: the id of the smart view
+    this query is about to be saved as (a view reaching itself is then a loop, a 400).
     """
     tree = n.parse(query) if isinstance(query, Mapping) else query
     on = searchable(object_type)
-    return and_(*on.scope(ctx, on.table), Compiler(ctx).compile(tree, on))
+    compiler = Compiler(ctx, pending={pending_view: tree} if pending_view else None)
+    if pending_view:
+        compiler.views.append(pending_view)
+    return and_(*on.scope(ctx, on.table), compiler.compile(tree, on))
 
 
 def query_filter(object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
@@ -75,6 +85,19 @@ def query_filter(object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
         return compile_query(ctx, object_type, tree)
 
     return Clause(("search", object_type, tree), build)
+
+
+def related_ids(column: str, object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
+    """A filter tree node: the rows whose `column` names an object of `object_type` that `query`
+    matches (`related_ids("lead_id", "lead", view)`: the opportunities of a smart view's leads)."""
+    tree = n.parse(query) if isinstance(query, Mapping) else query
+
+    def build(ctx: Context, spec: ResourceSpec) -> ColumnElement[bool]:
+        on = searchable(object_type)
+        matching = select(on.table.c.id).where(compile_query(ctx, object_type, tree))
+        return spec.table.c[column].in_(matching)
+
+    return Clause(("related", column, object_type, tree), build)
 
 
 def object_type_of(query: Mapping[str, Any] | n.Node, default: str = "lead") -> str:
@@ -148,7 +171,7 @@ def _digest(object_type: str, query: Any, sort: Any) -> str:
 
 
 def _encode_cursor(position: int, digest: str) -> str:
-    raw = orjson.dumps({"p": position, "t": round(time.time(), 3), "q": digest})
+    raw = orjson.dumps({"p": position, "t": round(clock.now().timestamp(), 3), "q": digest})
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -165,7 +188,7 @@ def _decode_cursor(cursor: Any, digest: str, limits: SearchLimits) -> int:
         raise invalid from None
     if owner != digest or position < 0:
         raise invalid
-    if limits.cursor_seconds is not None and time.time() - issued > limits.cursor_seconds:
+    if limits.cursor_seconds is not None and clock.now().timestamp() - issued > limits.cursor_seconds:
         raise Invalid({"cursor": "The cursor has expired: start the search again."})
     return position
 

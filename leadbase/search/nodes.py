@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from leadbase.core.errors import Invalid
 
-# Deeper than any query a person or Close's UI builds; bounds the recursion of the compiler.
-MAX_DEPTH = 32
+# Deeper than any query a person or Close's UI builds; bounds the recursion of the compiler
+# (the request body's own bound, api/middleware.MAX_DEPTH, is 64 JSON levels).
+MAX_DEPTH = 16
 MAX_NODES = 2_000
 
 TEXT_MODES = ("full_words", "phrase", "beginning_of_words", "exact_value")

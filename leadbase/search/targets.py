@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
     FromClause,
     Integer,
     Table,
@@ -107,7 +108,14 @@ class Target:
     def spec(self) -> ResourceSpec:
         if self.spec_path is None:
             raise LookupError(f"{self.name} is not a resource")
-        return resources.get(self.spec_path)
+        family = resources.get(self.spec_path)
+        if self.type_value is not None:
+            # The member of the family that stores this type (calls: activity/call), whose
+            # declaration has the type's own fields and custom field kind.
+            for member in family.members().values():
+                if member.discriminator == ("type", self.type_value):
+                    return member
+        return family
 
     @property
     def table(self) -> Table:
@@ -136,8 +144,18 @@ class Target:
             return None
         column = table.c.get(declared.source)
         kind = _KINDS.get(declared.type.filter_kind)
-        if column is None or kind is None:
+        if kind is None:
             return None
+        if column is None and "payload" in table.c and kind in ("text", "id", "number", "bool"):
+            # A field of one activity type kept in the row's `payload` document (a call's
+            # direction, a meeting's title): compared there, with no index.
+            return Value(payload_value(ctx, table, declared.source, kind), kind)
+        if column is None:
+            return None
+        if self.type_value is not None and "payload" in table.c and kind in ("text", "number"):
+            # Activity types share columns: one type keeps `direction` in its column (emails),
+            # another in `payload` (calls); whichever holds the value answers.
+            return Value(func.coalesce(column, payload_value(ctx, table, declared.source, kind)), kind)
         return Value(column, kind)
 
 
@@ -159,6 +177,19 @@ def element_value(ctx: Context, table: FromClause, name: str, kind: Kind) -> Col
         return text if kind == "text" else text == "true"
     extracted = func.json_extract(value, f"$.{name}")
     return extracted if kind == "text" else extracted == 1
+
+
+def payload_value(ctx: Context, table: FromClause, name: str, kind: Kind) -> ColumnElement[Any]:
+    """A key of the row's `payload` JSON as text, a number or a boolean."""
+    if ctx.conn.dialect.name == "postgresql":
+        text: ColumnElement[Any] = type_coerce(table.c.payload, JSONB)[name].astext
+    else:
+        text = func.json_extract(table.c.payload, f'$."{name}"')
+    if kind == "number":
+        return cast(text, Float)
+    if kind == "bool":
+        return text.in_(("true", "1")) if ctx.conn.dialect.name == "postgresql" else text == 1
+    return text
 
 
 def list_length(ctx: Context, column: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -219,16 +250,6 @@ OPPORTUNITY_EXTRAS: dict[str, Extra] = {
     "status_type": _status("type", "text"),
     "status_label": _status("label", "text"),
 }
-ACTIVITY_EXTRAS: dict[str, Extra] = {
-    "status": _same_column("status", "text"),
-    "direction": _same_column("direction", "text"),
-    "date_sent": _same_column("date_sent", "datetime"),
-    "date_scheduled": _same_column("date_scheduled", "datetime"),
-    "user_id": _same_column("user_id", "id"),
-    "contact_id": _same_column("contact_id", "id"),
-    "lead_id": _same_column("lead_id", "id"),
-    "date_updated": _same_column("date_updated", "datetime"),
-}
 
 TEXT_KIND: Kind = "text"
 ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
@@ -255,7 +276,7 @@ TARGETS: dict[str, Target] = {
         "address", parent="lead", column="addresses", element_fields=dict.fromkeys(ADDRESS_FIELDS, TEXT_KIND)
     ),
     **{
-        f"activity.{name}": Target(f"activity.{name}", "activity", type_value=value, extras=ACTIVITY_EXTRAS)
+        f"activity.{name}": Target(f"activity.{name}", "activity", type_value=value)
         for name, value in ACTIVITY_TYPES.items()
     },
 }

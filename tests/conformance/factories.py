@@ -579,6 +579,20 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"direction": "sideways"}, "direction"),
         invalid_update=({"remote_phone": "not a phone"}, "remote_phone"),
     ),
+    "saved_search": Factory(
+        body=lambda _w, n: {
+            "name": f"View {n}",
+            "is_shared": True,
+            "s_query": {
+                "query": {"type": "object_type", "object_type": "lead"},
+                "sort": [],
+                "results_limit": n,
+            },
+        },
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"name": "X", "s_query": {"query": {"type": "nope"}}}, "query.type"),
+        invalid_update=({"name": ""}, "name"),
+    ),
 }
 
 

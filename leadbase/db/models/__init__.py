@@ -17,7 +17,7 @@ from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.outcomes import outcome
 from leadbase.db.models.people import group_member, role, user_group
-from leadbase.db.models.views import saved_search
+from leadbase.db.models.views import saved_search, text_index
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "role",
     "saved_search",
     "task",
+    "text_index",
     "user",
     "user_group",
 ]

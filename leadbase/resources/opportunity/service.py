@@ -29,12 +29,13 @@ from leadbase.resources.common import record_activity, user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
 from leadbase.resources.links import render_links
 from leadbase.resources.query_strings import related_lead_query, string_query
+from leadbase.search import related_ids
 
 PERIODS = ("one_time", "monthly", "annual")
 PERIOD_WORDS = {"one_time": "", "monthly": " monthly", "annual": " annually"}
 # Close's list parameters that leadbase does not answer yet: refused rather than ignored, since
 # ignoring a filter would answer objects the caller asked to leave out.
-NOT_YET = ("lead_saved_search_id", "_group_by")
+NOT_YET = ("_group_by",)
 MAX_VALUE = 10**15
 
 
@@ -196,6 +197,10 @@ class OpportunityService(Service):
         if lead_text and lead_text.strip():
             # Opportunities of the leads a lead query string matches.
             terms.append(related_lead_query(self.ctx, lead_text, "opportunity"))
+        view_id = params.get("lead_saved_search_id")
+        if view_id:
+            # The opportunities of the leads a lead smart view matches (404 for a view not seen).
+            terms.append(related_ids("lead_id", "lead", {"type": "saved_search", "saved_search_id": view_id}))
         return all_of(terms)
 
     def scope(self) -> Select[Any] | None:

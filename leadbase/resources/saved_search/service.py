@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, cast, or_, select
 
 from leadbase.core.errors import Forbidden, Invalid, NotFound
+from leadbase.core.ids import new_id
 from leadbase.db.fields import Field
 from leadbase.db.filters import Filter, Term
 from leadbase.db.query import ListQuery
@@ -123,6 +124,7 @@ class SavedSearchService(Service):
     def validate_create(self, body: dict[str, Any]) -> Row:
         values = self._fields().clean(body, creating=True)
         values["user_id"] = self.ctx.actor.user_id
+        values["id"] = new_id(self.spec.id_prefix, self.spec.id_length)
         return self._checked(values, values)
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
@@ -138,11 +140,11 @@ class SavedSearchService(Service):
         if shared_with is not None and not all(isinstance(u, str) for u in shared_with):
             raise Invalid({"shared_with": "Expected a list of user ids."})
         if s_query is not None:
-            values["s_query"] = self._structured(s_query, view["type"])
+            values["s_query"] = self._structured(s_query, view["type"], view["id"])
         values["is_user_dependent"] = uses_current_user(s_query)
         return values
 
-    def _structured(self, s_query: Any, view_type: str) -> dict[str, Any]:
+    def _structured(self, s_query: Any, view_type: str, view_id: str) -> dict[str, Any]:
         if not isinstance(s_query, dict) or not isinstance(s_query.get("query"), dict):
             raise Invalid({"s_query": 'Expected {"query": <query>, "sort": [...], "results_limit": n}.'})
         object_type = SEARCHES[view_type]
@@ -151,7 +153,7 @@ class SavedSearchService(Service):
             raise Invalid(
                 {"s_query.query": f"A {view_type} smart view must search {object_type}, not {found}."}
             )
-        compile_query(self.ctx, object_type, s_query["query"])
+        compile_query(self.ctx, object_type, s_query["query"], pending_view=view_id)
         parse_sort(s_query.get("sort"), "s_query.sort")
         results_limit = s_query.get("results_limit")
         if results_limit is not None and (
