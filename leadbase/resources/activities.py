@@ -23,10 +23,9 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.context import Context
 from leadbase.db.fields import DATETIME, EQUAL, OBJECT, OBJECTS, RANGE, TEXT, Field, Problem, shown
-from leadbase.db.filters import Filter
 from leadbase.db.models import comment, comment_thread, file_upload, outcome
 from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
-from leadbase.db.query import FilterSpec, ListQuery, Ordering
+from leadbase.db.query import FilterSpec
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import user_names
@@ -41,6 +40,8 @@ BY_OBJECT = {
     "contact_id": FilterSpec("contact_id", "id", splits=True),
     "user_id": FilterSpec("user_id", "id", splits=True),
 }
+# Close lists activities newest first (crm-core.md §7.2), every type and the family alike.
+NEWEST_FIRST = ("-date_created", "id")
 
 
 def clean_moment(ctx: Context, value: Any) -> Any:
@@ -186,12 +187,6 @@ class ActivityService(Service):
         }
         fields = self._fields()
         return [fields.render(self.laid_out(r), computed) for r in rows]
-
-    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
-        if "_order_by" not in params:
-            # Close lists activities newest first.
-            query.order_by = [Ordering("date_created", descending=True)]
-        return None
 
     # ---- writing -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.filters import Filter, Term
 from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
-from leadbase.db.query import ListQuery, Ordering
+from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.activities import clean_member, clean_moment, comment_summaries
@@ -90,8 +90,6 @@ class CustomActivityService(Service):
             for part in params.get(key, "").split(",")
             if part.strip()
         ]
-        if "_order_by" not in params:
-            query.order_by = [Ordering("date_created", descending=True)]
         if not types:
             return None
         if not params.get("lead_id") and not params.get("lead_id__in"):

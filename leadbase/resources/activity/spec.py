@@ -16,6 +16,7 @@ from leadbase.db.fields import (
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST
 from leadbase.resources.activity.automatic import (
     LeadStatusChangeService,
     OpportunityStatusChangeService,
@@ -24,13 +25,6 @@ from leadbase.resources.activity.automatic import (
 )
 from leadbase.resources.activity.custom import TYPE, CustomActivityService, status_value
 from leadbase.resources.activity.service import ActivityService
-
-# The filters every activity list takes (comma lists of ids, as Close's clients send them).
-BY_OBJECT = {
-    "lead_id": FilterSpec("lead_id", "id", splits=True),
-    "contact_id": FilterSpec("contact_id", "id", splits=True),
-    "user_id": FilterSpec("user_id", "id", splits=True),
-}
 
 # Every activity type together (GET /activity/): the members are the specs on the `activity`
 # table with a `discriminator=("type", ...)`, each rendering its own rows.
@@ -43,6 +37,7 @@ ACTIVITY = register(
         service=ActivityService,
         lead_column="lead_id",
         family=Family("type", aliases={"Custom": TYPE}),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             (
@@ -80,6 +75,7 @@ CUSTOM_ACTIVITY = register(
         custom_field_kind="activity",
         custom_type_column="custom_activity_type_id",
         discriminator=("type", TYPE),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             (
@@ -164,6 +160,7 @@ def _system(
             lead_column="lead_id",
             parents=(Parent("lead", "lead_id"), *parents),
             discriminator=("type", model),
+            default_order=NEWEST_FIRST,
             filters={**BY_OBJECT, **(filters or {})},
             fields=fields,
         )

@@ -23,6 +23,14 @@ from leadbase.resources.activities import (
 
 STATUSES = ("upcoming", "in-progress", "completed", "canceled", "declined-by-lead", "declined-by-org")
 ATTENDEE_STATUSES = ("noreply", "yes", "no", "maybe")
+# The event actions Close's log records when a meeting comes to a status (beside `created` or
+# `updated`); a declined meeting has none of its own.
+STATUS_ACTIONS = {
+    "upcoming": "scheduled",
+    "in-progress": "started",
+    "completed": "completed",
+    "canceled": "canceled",
+}
 
 
 def _attendees(value: Any) -> Any:
@@ -159,6 +167,18 @@ class MeetingService(ActivityService):
                 values["activity_at"] = values["starts_at"]
         if "user_note_html" in values and values["user_note_html"] != row.get("user_note_html"):
             values["user_note_date_updated"] = clock.now()
+
+    def after_create(self, row: Row, body: dict[str, Any]) -> None:
+        self._announce_status(row)
+
+    def after_update(self, before: Row, after: Row) -> None:
+        if after["status"] != before["status"]:
+            self._announce_status(after)
+
+    def _announce_status(self, row: Row) -> None:
+        action = STATUS_ACTIONS.get(row["status"])
+        if action is not None:
+            self.unit.announce(self.spec, row, action, first=False)
 
     def integrate(self, row: Row, app: str, body: dict[str, Any]) -> None:
         """Create or replace the tab of the application `app` on the meeting; an empty body does nothing."""

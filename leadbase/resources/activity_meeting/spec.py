@@ -2,7 +2,7 @@ from leadbase.api.endpoint import expose
 from leadbase.db.fields import BOOL, DATETIME, IDS, INT, OBJECTS, TEXT, Field, Fields, shown
 from leadbase.db.models import activity
 from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, base_fields
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, base_fields
 from leadbase.resources.activity_meeting.service import MeetingService
 
 MEETING = register(
@@ -16,6 +16,7 @@ MEETING = register(
         lead_column="lead_id",
         parents=(Parent("lead", "lead_id"),),
         discriminator=("type", "Meeting"),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             (

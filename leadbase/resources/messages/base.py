@@ -9,7 +9,7 @@ and merges them back before rendering, so the declarations in `spec.py` read lik
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -20,10 +20,8 @@ from leadbase.core import clock
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.fields import REQUIRED, Field, Problem
-from leadbase.db.filters import Filter
 from leadbase.db.models import file_upload
 from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
-from leadbase.db.query import ListQuery, Ordering
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.activities import clean_member, clean_moment
@@ -115,12 +113,6 @@ class MessageService(Service):
         }
         fields = self._fields()
         return [fields.render(r, computed) for r in merged]
-
-    def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
-        if "_order_by" not in params:
-            # Close lists activities newest first.
-            query.order_by = [Ordering("date_created", descending=True)]
-        return None
 
     # ---- cleaning -----------------------------------------------------------------------
 
@@ -277,6 +269,27 @@ class MessageService(Service):
             )
         ).mappings()
         return {r["token"]: dict(r) for r in rows}
+
+    # ---- sending ------------------------------------------------------------------------
+
+    # Whether the kind is ever sent (emails and SMS; WhatsApp messages are only synced in).
+    SENDS = False
+    # The statuses a message leaves when it goes out (a draft is sent through outbox first).
+    SENDABLE = frozenset({"outbox", "sending", "scheduled"})
+
+    def mark_sent(self, row: Row, when: datetime | None = None) -> Row:
+        """A message left: status `sent`, `date_sent` and `activity_at` at `when` (now), and
+        Close's `sent` event after its `updated`. No mail leaves leadbase yet: this is what the
+        sender (a later issue) calls, in its own unit of work, once the provider accepted the
+        message. A message that is not waiting to go out is refused."""
+        if not self.SENDS or row["status"] not in self.SENDABLE:
+            raise Invalid({"status": f"A {self.type_name} with status {row['status']} is not sent."})
+        moment = when or clock.now()
+        with self.unit.operation():
+            row = self.unit.changing(self.spec, row)
+            new_row = self.change(row, {"status": "sent", "date_sent": moment, "activity_at": moment})
+            self.unit.announce(self.spec, new_row, "sent", first=False)
+        return new_row
 
     # ---- permissions --------------------------------------------------------------------
 

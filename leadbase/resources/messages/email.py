@@ -110,6 +110,7 @@ def envelope(row: Row) -> dict[str, Any]:
 
 class EmailService(MessageService):
     type_name = EMAIL
+    SENDS = True
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {

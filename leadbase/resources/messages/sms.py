@@ -36,6 +36,7 @@ ALWAYS_CHANGEABLE = frozenset({"contact_id", "user_id", "status"})
 
 class SmsService(MessageService):
     type_name = SMS
+    SENDS = True
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {

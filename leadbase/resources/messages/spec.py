@@ -20,8 +20,8 @@ from leadbase.db.fields import (
     shown,
 )
 from leadbase.db.models import activity
-from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Parent, ResourceSpec, register
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST
 from leadbase.resources.messages.base import choice, text_or_null
 from leadbase.resources.messages.email import (
     EMAIL,
@@ -38,13 +38,6 @@ from leadbase.resources.messages.email import (
 from leadbase.resources.messages.sms import DIRECTIONS as SMS_DIRECTIONS
 from leadbase.resources.messages.sms import SMS, SOURCES, SmsService
 from leadbase.resources.messages.whatsapp import DIRECTIONS, WHATSAPP, WhatsAppService
-
-# The filters every activity list takes (comma lists of ids, as Close's clients send them).
-BY_OBJECT = {
-    "lead_id": FilterSpec("lead_id", "id", splits=True),
-    "contact_id": FilterSpec("contact_id", "id", splits=True),
-    "user_id": FilterSpec("user_id", "id", splits=True),
-}
 
 
 def _head(*extra: Field, strict: bool = False) -> tuple[Field, ...]:
@@ -91,6 +84,7 @@ EMAIL_THREAD = register(
         lead_column="lead_id",
         parents=(Parent("lead", "lead_id"),),
         discriminator=("type", THREAD),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             _head(
@@ -118,6 +112,7 @@ EMAIL_ACTIVITY = register(
         # Deleting a thread deletes its emails; an email joining or leaving it changes the thread.
         parents=(Parent("lead", "lead_id"), Parent(THREAD_PATH, "thread_id", touches=True, label="thread")),
         discriminator=("type", EMAIL),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             _head(
@@ -182,6 +177,7 @@ SMS_ACTIVITY = register(
         lead_column="lead_id",
         parents=(Parent("lead", "lead_id"),),
         discriminator=("type", SMS),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             _head(
@@ -228,6 +224,7 @@ WHATSAPP_ACTIVITY = register(
         lead_column="lead_id",
         parents=(Parent("lead", "lead_id"),),
         discriminator=("type", WHATSAPP),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             _head(
