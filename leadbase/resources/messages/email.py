@@ -16,8 +16,9 @@ from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.models import user
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec, resources
-from leadbase.resources.message_text import html_to_text, preview, sanitize_html, text_to_html
 from leadbase.resources.messages.base import DOES_NOT_EXIST, MessageService, later
+from leadbase.resources.richtext import EMAIL as EMAIL_HTML
+from leadbase.resources.richtext import from_text, preview, sanitize, to_text
 
 EMAIL = "Email"
 THREAD = "EmailThread"
@@ -196,11 +197,11 @@ class EmailService(MessageService):
         html_given = body.get("body_html") is not None
         text_given = body.get("body_text") is not None
         if html_given:
-            values["body_html"] = sanitize_html(values["body_html"])
+            values["body_html"] = sanitize(values["body_html"], EMAIL_HTML)
             if not text_given:
-                values["body_text"] = html_to_text(values["body_html"])
+                values["body_text"] = to_text(values["body_html"])
         elif text_given:
-            values["body_html"] = text_to_html(values["body_text"])
+            values["body_html"] = from_text(values["body_text"], EMAIL_HTML)
         for key in ("body_text", "body_html"):
             if key in values and values[key] is None:
                 values[key] = ""

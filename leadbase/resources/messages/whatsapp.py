@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
-from leadbase.resources.message_text import whatsapp_markdown_to_html, whatsapp_markdown_to_text
 from leadbase.resources.messages.base import DOES_NOT_EXIST, MessageService
 from leadbase.resources.messages.phones import details, phone_value
+from leadbase.resources.richtext import markdown_to_html, markdown_to_text
 
 WHATSAPP = "WhatsAppMessage"
 DIRECTIONS = ("incoming", "outgoing")
@@ -43,8 +43,8 @@ class WhatsAppService(MessageService):
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
-            "message_html": lambda row: whatsapp_markdown_to_html(row["message_markdown"] or ""),
-            "text": lambda row: whatsapp_markdown_to_text(row["message_markdown"] or ""),
+            "message_html": lambda row: markdown_to_html(row["message_markdown"] or ""),
+            "text": lambda row: markdown_to_text(row["message_markdown"] or ""),
             "integration_name": lambda row: _integration_name(row["integration_link"]),
             "local_phone_formatted": lambda row: details(row["local_phone"])[0],
             "remote_phone_formatted": lambda row: details(row["remote_phone"])[0],
