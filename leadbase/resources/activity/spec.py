@@ -4,6 +4,7 @@ from leadbase.db.fields import (
     DATETIME,
     EQUAL,
     ID,
+    IDS,
     INT,
     OBJECT,
     OBJECTS,
@@ -16,7 +17,7 @@ from leadbase.db.fields import (
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, base_fields
 from leadbase.resources.activity.automatic import (
     LeadStatusChangeService,
     OpportunityStatusChangeService,
@@ -79,21 +80,8 @@ CUSTOM_ACTIVITY = register(
         filters=BY_OBJECT,
         fields=Fields(
             (
-                shown("id", filter_operators=EQUAL),
-                shown("_type", TEXT, computed=True),
+                *base_fields(),
                 Field("custom_activity_type_id", required=True),
-                Field("lead_id", required=True, error_name="lead"),
-                Field("contact_id", nullable=True, error_name="contact"),
-                Field("user_id", nullable=True, error_name="user"),
-                shown("user_name", TEXT, computed=True, nullable=True),
-                shown("created_by", nullable=True),
-                shown("created_by_name", TEXT, computed=True, nullable=True),
-                shown("updated_by", nullable=True),
-                shown("updated_by_name", TEXT, computed=True, nullable=True),
-                shown("organization_id"),
-                shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
-                shown("date_updated", DATETIME, sortable=True),
-                Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True),
                 Field("status", TEXT, cleaner=status_value, description="draft or published"),
                 shown("last_published_at", DATETIME, nullable=True),
                 Field("pinned", BOOL, computed=True),
@@ -101,8 +89,6 @@ CUSTOM_ACTIVITY = register(
                 shown("source", TEXT),
                 shown("mentions", OBJECTS, computed=True),
                 shown("mentions_updated_at", DATETIME, nullable=True, computed=True),
-                shown("users", OBJECTS, computed=True),
-                shown("comment_summary", OBJECT, computed=True, nullable=True),
             ),
             custom=True,
         ),
@@ -133,7 +119,7 @@ def _system_fields(*extra: Field) -> Fields:
             shown("created_by_name", TEXT, computed=True, nullable=True),
             shown("updated_by", nullable=True),
             shown("updated_by_name", TEXT, computed=True, nullable=True),
-            shown("users", OBJECTS, computed=True),
+            shown("users", IDS, computed=True),
             *extra,
         )
     )

@@ -16,7 +16,8 @@ from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.models import user
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec, resources
-from leadbase.resources.messages.base import DOES_NOT_EXIST, MessageService, later
+from leadbase.resources.activity_values import DOES_NOT_EXIST, Attachments
+from leadbase.resources.messages.base import MessageService, later
 from leadbase.resources.richtext import EMAIL as EMAIL_HTML
 from leadbase.resources.richtext import from_text, preview, sanitize, to_text
 
@@ -42,6 +43,8 @@ STRIPPED = (
     "date_created", "date_updated", "date_sent", "date_scheduled", "activity_at", "has_reply",
     "opens_summary",
 )  # fmt: skip
+# An email's files carry their size, and inline images their content id.
+ATTACHMENTS = Attachments(with_size=True, extra=("content_id", "inline_only"))
 _PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
@@ -110,7 +113,6 @@ def envelope(row: Row) -> dict[str, Any]:
 
 
 class EmailService(MessageService):
-    type_name = EMAIL
     SENDS = True
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
@@ -139,9 +141,7 @@ class EmailService(MessageService):
             **self.common_cleaners(found, row),
             "date_scheduled": self.moment,
             "followup_date": self.moment,
-            "attachments": lambda value: self.attachments(
-                value, with_size=True, extra=("content_id", "inline_only")
-            ),
+            "attachments": ATTACHMENTS.cleaner(self.ctx),
             "in_reply_to_id": self._replied,
         }
 
@@ -326,8 +326,6 @@ def clean_opens(value: Any) -> Any:
 
 class ThreadService(MessageService):
     """Threads are made and grown by their emails; read and deleted (with their emails) here."""
-
-    type_name = THREAD
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         raise Invalid(errors=["Email threads are made by their emails: create an email."])

@@ -13,7 +13,6 @@ from leadbase.db.fields import (
     INT,
     OBJECT,
     OBJECTS,
-    RANGE,
     TEXT,
     Field,
     Fields,
@@ -21,8 +20,8 @@ from leadbase.db.fields import (
 )
 from leadbase.db.models import activity
 from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST
-from leadbase.resources.messages.base import choice, text_or_null
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, base_fields
+from leadbase.resources.activity_values import choice, text_or_null
 from leadbase.resources.messages.email import (
     EMAIL,
     EMAIL_PATH,
@@ -41,25 +40,8 @@ from leadbase.resources.messages.whatsapp import DIRECTIONS, WHATSAPP, WhatsAppS
 
 
 def _head(*extra: Field, strict: bool = False) -> tuple[Field, ...]:
-    """ActivityBase: the fields every activity shows first (`strict`: contact and moment required)."""
-    return (
-        shown("id", filter_operators=EQUAL),
-        shown("_type", TEXT, computed=True),
-        Field("lead_id", required=True, error_name="lead"),
-        Field("contact_id", nullable=True, error_name="contact", required=strict),
-        Field("user_id", nullable=True, error_name="user"),
-        shown("user_name", TEXT, computed=True, nullable=True),
-        shown("created_by", nullable=True),
-        shown("created_by_name", TEXT, computed=True, nullable=True),
-        shown("updated_by", nullable=True),
-        shown("updated_by_name", TEXT, computed=True, nullable=True),
-        shown("organization_id"),
-        shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
-        shown("date_updated", DATETIME, sortable=True),
-        Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True, required=strict),
-        shown("users", IDS, computed=True),
-        *extra,
-    )
+    """ActivityBase (no comment summary on messages), then the kind's fields."""
+    return (*base_fields(strict=strict, summary=False), *extra)
 
 
 def _sequence() -> tuple[Field, ...]:
