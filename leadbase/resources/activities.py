@@ -35,12 +35,24 @@ from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid, LeadbaseError
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.context import Context
-from leadbase.db.fields import DATETIME, EQUAL, IDS, OBJECT, RANGE, REQUIRED, TEXT, Field, Problem, shown
-from leadbase.db.models import comment, comment_thread
+from leadbase.db.fields import (
+    DATETIME,
+    EQUAL,
+    IDS,
+    OBJECT,
+    RANGE,
+    REQUIRED,
+    TEXT,
+    Field,
+    Fields,
+    Problem,
+    shown,
+)
+from leadbase.db.models import activity, comment, comment_thread
 from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
 from leadbase.db.query import FilterSpec
 from leadbase.db.repository import Row
-from leadbase.db.resource import ResourceSpec
+from leadbase.db.resource import Parent, ResourceSpec
 from leadbase.db.service import Service
 from leadbase.resources.activity_values import DOES_NOT_EXIST, Cleaner, unchanged
 from leadbase.resources.common import user_names
@@ -54,6 +66,37 @@ BY_OBJECT = {
 }
 # Close lists activities newest first (crm-core.md §7.2), every type and the family alike.
 NEWEST_FIRST = ("-date_created", "id")
+
+
+def activity_spec(
+    *,
+    path: str,
+    model_name: str,
+    service: type[ActivityBase],
+    object_type: str,
+    fields: Fields,
+    parents: tuple[Parent, ...] = (),
+    filters: Mapping[str, FilterSpec] | None = None,
+    **options: Any,
+) -> ResourceSpec:
+    """The declaration of one activity type: a row of `activity` whose `type` is its model name,
+    on a lead, listed newest first with the common filters; `parents` and `filters` add the
+    type's own."""
+    return ResourceSpec(
+        path=path,
+        table=activity,
+        id_prefix="acti",
+        model_name=model_name,
+        service=service,
+        object_type=object_type,
+        lead_column="lead_id",
+        parents=(Parent("lead", "lead_id"), *parents),
+        discriminator=("type", model_name),
+        default_order=NEWEST_FIRST,
+        filters={**BY_OBJECT, **(filters or {})},
+        fields=fields,
+        **options,
+    )
 
 
 def base_fields(*, strict: bool = False, summary: bool = True) -> tuple[Field, ...]:
@@ -104,10 +147,22 @@ def _layout(spec: ResourceSpec) -> Layout:
     return found
 
 
+# A message or call that no sequence sent: Close's sequence fields, empty.
+NO_SEQUENCE: Mapping[str, Any] = dict.fromkeys(("sequence_id", "sequence_name", "sequence_subscription_id"))
+
+
+def _constant(value: Any) -> Callable[[Row], Any]:
+    # A fresh list each time: a rendered object may be changed by whoever holds it.
+    return (lambda _row: list(value)) if isinstance(value, list) else (lambda _row: value)
+
+
 class ActivityBase(Service):
     """Storage, rendering, common cleaners and permissions of every activity type."""
 
     ON_REQUEST: ClassVar[Mapping[str, OnRequest]] = {}
+    # Computed fields of Close's that leadbase never fills (a sender's SMTP state, an email's
+    # sequence), shown with Close's empty value.
+    EMPTY: ClassVar[Mapping[str, Any]] = {}
 
     # The lead deleted between this request's check and its write.
     violations: Mapping[str, Callable[[], LeadbaseError]] = {
@@ -176,6 +231,7 @@ class ActivityBase(Service):
             "users": lambda _row: [],
             "comment_summary": lambda row: summaries.get(row["id"]),
             "pinned": lambda row: row.get("pinned_at") is not None,
+            **{name: _constant(value) for name, value in self.EMPTY.items()},
             **self.computed(merged),
         }
         out = [fields.render(r, computed) for r in merged]

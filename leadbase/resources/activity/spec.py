@@ -17,7 +17,7 @@ from leadbase.db.fields import (
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, base_fields
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, activity_spec, base_fields
 from leadbase.resources.activity.automatic import (
     LeadStatusChangeService,
     OpportunityStatusChangeService,
@@ -64,20 +64,14 @@ ACTIVITY_ENDPOINT = expose(
 )
 
 CUSTOM_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/custom",
-        table=activity,
-        id_prefix="acti",
         model_name="CustomActivity",
         service=CustomActivityService,
         object_type="activity.custom_activity",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"), Parent("custom_activity", "custom_activity_type_id")),
+        parents=(Parent("custom_activity", "custom_activity_type_id"),),
         custom_field_kind="activity",
         custom_type_column="custom_activity_type_id",
-        discriminator=("type", TYPE),
-        default_order=NEWEST_FIRST,
-        filters=BY_OBJECT,
         fields=Fields(
             (
                 *base_fields(),
@@ -136,18 +130,13 @@ def _system(
     filters: dict[str, FilterSpec] | None = None,
 ) -> ResourceSpec:
     return register(
-        ResourceSpec(
+        activity_spec(
             path=path,
-            table=activity,
-            id_prefix="acti",
             model_name=model,
             service=service,
             object_type=object_type,
-            lead_column="lead_id",
-            parents=(Parent("lead", "lead_id"), *parents),
-            discriminator=("type", model),
-            default_order=NEWEST_FIRST,
-            filters={**BY_OBJECT, **(filters or {})},
+            parents=parents,
+            filters=filters,
             fields=fields,
         )
     )

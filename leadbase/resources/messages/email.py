@@ -16,6 +16,7 @@ from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.models import user
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec, resources
+from leadbase.resources.activities import NO_SEQUENCE
 from leadbase.resources.activity_values import DOES_NOT_EXIST, Attachments
 from leadbase.resources.messages.base import MessageService, later
 from leadbase.resources.richtext import EMAIL as EMAIL_HTML
@@ -114,6 +115,18 @@ def envelope(row: Row) -> dict[str, Any]:
 
 class EmailService(MessageService):
     SENDS = True
+    EMPTY = {
+        "references": [],
+        "template_name": None,
+        "has_reply": False,
+        "need_smtp_credentials": False,
+        "send_as_id": None,
+        "send_attempts": [],
+        "bulk_email_action_id": None,
+        **NO_SEQUENCE,
+        "agent_config_id": None,
+        "agent_action_reason": None,
+    }
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
@@ -121,19 +134,7 @@ class EmailService(MessageService):
             "envelope": envelope,
             "email_account_id": lambda row: row.get("account_id"),
             "message_ids": lambda row: [row["message_id"]] if row.get("message_id") else [],
-            "references": lambda _row: [],
-            "template_name": lambda _row: None,
             "opens_summary": lambda row: _opens_summary(row["opens"]),
-            "has_reply": lambda _row: False,
-            "need_smtp_credentials": lambda _row: False,
-            "send_as_id": lambda _row: None,
-            "send_attempts": lambda _row: [],
-            "bulk_email_action_id": lambda _row: None,
-            "sequence_id": lambda _row: None,
-            "sequence_name": lambda _row: None,
-            "sequence_subscription_id": lambda _row: None,
-            "agent_config_id": lambda _row: None,
-            "agent_action_reason": lambda _row: None,
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:

@@ -9,6 +9,7 @@ from leadbase.core import clock
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import REQUIRED
 from leadbase.db.repository import Row
+from leadbase.resources.activities import NO_SEQUENCE
 from leadbase.resources.activity_values import Attachments, phone_details, phone_number
 from leadbase.resources.messages.base import MessageService, later
 from leadbase.resources.messages.email import TRANSITIONS
@@ -40,6 +41,7 @@ ALWAYS_CHANGEABLE = frozenset({"contact_id", "user_id", "status"})
 
 class SmsService(MessageService):
     SENDS = True
+    EMPTY = {"cost": None, **NO_SEQUENCE, "agent_config_id": None, "agent_action_reason": None}
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
@@ -47,13 +49,7 @@ class SmsService(MessageService):
             "remote_phone_formatted": lambda row: phone_details(row["remote_phone"])[0],
             "local_country_iso": lambda row: phone_details(row["local_phone"])[1],
             "remote_country_iso": lambda row: phone_details(row["remote_phone"])[1],
-            "cost": lambda _row: None,
             "error_message": lambda row: row.get("error_message"),
-            "sequence_id": lambda _row: None,
-            "sequence_name": lambda _row: None,
-            "sequence_subscription_id": lambda _row: None,
-            "agent_config_id": lambda _row: None,
-            "agent_action_reason": lambda _row: None,
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:

@@ -18,15 +18,12 @@ from leadbase.db.fields import (
     Fields,
     shown,
 )
-from leadbase.db.models import activity
-from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, base_fields
+from leadbase.db.resource import Parent, register
+from leadbase.resources.activities import activity_spec, base_fields
 from leadbase.resources.activity_values import choice, text_or_null
 from leadbase.resources.messages.email import (
-    EMAIL,
     EMAIL_PATH,
     STATUSES,
-    THREAD,
     THREAD_PATH,
     EmailService,
     ThreadService,
@@ -35,8 +32,8 @@ from leadbase.resources.messages.email import (
     sender_value,
 )
 from leadbase.resources.messages.sms import DIRECTIONS as SMS_DIRECTIONS
-from leadbase.resources.messages.sms import SMS, SOURCES, SmsService
-from leadbase.resources.messages.whatsapp import DIRECTIONS, WHATSAPP, WhatsAppService
+from leadbase.resources.messages.sms import SOURCES, SmsService
+from leadbase.resources.messages.whatsapp import DIRECTIONS, WhatsAppService
 
 
 def _head(*extra: Field, strict: bool = False) -> tuple[Field, ...]:
@@ -56,18 +53,11 @@ def _text(name: str, **options: object) -> Field:
 
 
 EMAIL_THREAD = register(
-    ResourceSpec(
+    activity_spec(
         path=THREAD_PATH,
-        table=activity,
-        id_prefix="acti",
         model_name="EmailThread",
         service=ThreadService,
         object_type="activity.email_thread",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", THREAD),
-        default_order=NEWEST_FIRST,
-        filters=BY_OBJECT,
         fields=Fields(
             _head(
                 shown("latest_normalized_subject", TEXT, column="lookup_key", nullable=True),
@@ -83,19 +73,13 @@ EMAIL_THREAD_ENDPOINT = expose(
 )
 
 EMAIL_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path=EMAIL_PATH,
-        table=activity,
-        id_prefix="acti",
         model_name="Email",
         service=EmailService,
         object_type="activity.email",
-        lead_column="lead_id",
         # Deleting a thread deletes its emails; an email joining or leaving it changes the thread.
-        parents=(Parent("lead", "lead_id"), Parent(THREAD_PATH, "thread_id", touches=True, label="thread")),
-        discriminator=("type", EMAIL),
-        default_order=NEWEST_FIRST,
-        filters=BY_OBJECT,
+        parents=(Parent(THREAD_PATH, "thread_id", touches=True, label="thread"),),
         fields=Fields(
             _head(
                 Field("status", TEXT, required=True, cleaner=choice(*STATUSES), filter_operators=EQUAL),
@@ -149,18 +133,11 @@ EMAIL_ACTIVITY = register(
 EMAIL_ENDPOINT = expose(EMAIL_ACTIVITY, summary_name="Email", tag="activities")
 
 SMS_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/sms",
-        table=activity,
-        id_prefix="acti",
         model_name="SMS",
         service=SmsService,
         object_type="activity.sms",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", SMS),
-        default_order=NEWEST_FIRST,
-        filters=BY_OBJECT,
         fields=Fields(
             _head(
                 Field("status", TEXT, required=True, cleaner=choice(*STATUSES), filter_operators=EQUAL),
@@ -196,18 +173,11 @@ SMS_ACTIVITY = register(
 SMS_ENDPOINT = expose(SMS_ACTIVITY, summary_name="SMS", tag="activities")
 
 WHATSAPP_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/whatsapp_message",
-        table=activity,
-        id_prefix="acti",
         model_name="WhatsAppMessage",
         service=WhatsAppService,
         object_type="activity.whatsapp_message",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", WHATSAPP),
-        default_order=NEWEST_FIRST,
-        filters=BY_OBJECT,
         fields=Fields(
             _head(
                 Field("direction", TEXT, required=True, cleaner=choice(*DIRECTIONS)),

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
+from leadbase.resources.activities import NO_SEQUENCE
 from leadbase.resources.activity_values import DOES_NOT_EXIST, Attachments, phone_details, phone_number
 from leadbase.resources.messages.base import MessageService
 from leadbase.resources.richtext import markdown_to_html, markdown_to_text
@@ -40,6 +41,8 @@ def required_phone(value: Any) -> Any:
 
 
 class WhatsAppService(MessageService):
+    EMPTY = NO_SEQUENCE
+
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
             "message_html": lambda row: markdown_to_html(row["message_markdown"] or ""),
@@ -47,9 +50,6 @@ class WhatsAppService(MessageService):
             "integration_name": lambda row: _integration_name(row["integration_link"]),
             "local_phone_formatted": lambda row: phone_details(row["local_phone"])[0],
             "remote_phone_formatted": lambda row: phone_details(row["remote_phone"])[0],
-            "sequence_id": lambda _row: None,
-            "sequence_name": lambda _row: None,
-            "sequence_subscription_id": lambda _row: None,
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:
