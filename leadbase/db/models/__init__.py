@@ -16,6 +16,17 @@ from leadbase.db.models.events import event
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.outcomes import outcome
+from leadbase.db.models.outreach import (
+    blocked_phone_number,
+    blocked_phone_setting,
+    connected_account,
+    dialer_session,
+    email_template,
+    phone_number,
+    send_as,
+    sms_template,
+    unsubscribed_email,
+)
 from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
@@ -23,14 +34,19 @@ __all__ = [
     "COUNTED_TABLES",
     "activity",
     "api_key",
+    "blocked_phone_number",
+    "blocked_phone_setting",
     "comment",
     "comment_thread",
+    "connected_account",
     "contact",
     "custom_activity_type",
     "custom_field",
     "custom_field_association",
     "custom_object",
     "custom_object_type",
+    "dialer_session",
+    "email_template",
     "event",
     "file_upload",
     "group_member",
@@ -45,9 +61,13 @@ __all__ = [
     "opportunity_status",
     "organization",
     "outcome",
+    "phone_number",
     "pipeline",
     "role",
+    "send_as",
+    "sms_template",
     "task",
+    "unsubscribed_email",
     "user",
     "user_group",
 ]

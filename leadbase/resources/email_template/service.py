@@ -1,0 +1,15 @@
+"""Email templates: private to their author unless shared, tags checked on write (merge_tags.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadbase.db.repository import Row
+from leadbase.resources.outreach import TemplateService
+
+
+class EmailTemplateService(TemplateService):
+    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
+        fields = self._fields()
+        # Sequences are not served yet: no template is used by one.
+        return [fields.render(r, {"used_by_sequences": lambda _row: []}) for r in rows]
