@@ -37,10 +37,10 @@ PACKAGES = [
     "sms_template",
     "unsubscribe",
     "blocked_phone_number",
-    # "send_as",
-    # "phone_number",
-    # "connected_account",
-    # "dialer",
+    "send_as",
+    "phone_number",
+    "connected_account",
+    "dialer",
 ]
 
 
