@@ -279,5 +279,5 @@ def rendered_email(ctx: Context, subject: str, body: str, lead_id: str, contact_
         "lead_display_name": lead.get("display_name"),
         "contact_id": contact["id"],
         "contact_display_name": contact.get("display_name"),
-        "email": (_emails_of(contact) or [None])[0],
+        "email": next(iter(_emails_of(contact)), None),
     }
