@@ -677,6 +677,11 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"phone": "not a number", "reason": "x"}, "phone"),
         invalid_update=({"reason": None}, "reason"),
     ),
+    "blocked_phone_number/settings": Factory(
+        make=lambda world, n: world.api.ok(
+            "PUT", "blocked_phone_number/settings/", json={"reject_anonymous_inbound_calls": n % 2 == 0}
+        )
+    ),
     "send_as": Factory(
         body=_send_as_body, invalid_create=({"allowing_user_id": "user_nope"}, "allowed_user_id")
     ),

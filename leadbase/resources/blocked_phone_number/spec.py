@@ -48,3 +48,6 @@ BLOCKED_PHONE_SETTINGS = register(
         ),
     )
 )
+BLOCKED_PHONE_SETTINGS_ENDPOINT = expose(
+    BLOCKED_PHONE_SETTINGS, verbs=frozenset(), tag="blocked_phone_numbers"
+)

@@ -117,3 +117,28 @@ def test_blocked_number_settings(api: Api, make_api: Callable[..., Api]) -> None
     )
     # Each organization has its own.
     assert make_api().ok("GET", "blocked_phone_number/settings/") == {"reject_anonymous_inbound_calls": False}
+
+
+def test_contact_emails_show_whether_they_are_unsubscribed(api: Api, make_api: Callable[..., Api]) -> None:
+    lead = api.ok(
+        "POST",
+        "lead/",
+        json={
+            "name": "Acme",
+            "contacts": [{"name": "Ann", "emails": [{"email": "Ann@acme.test"}, {"email": "a2@acme.test"}]}],
+        },
+    )
+    contact_id = lead["contacts"][0]["id"]
+    flags = lambda: [  # noqa: E731
+        (e["email"], e["is_unsubscribed"]) for e in api.ok("GET", f"contact/{contact_id}/")["emails"]
+    ]
+    assert flags() == [("Ann@acme.test", False), ("a2@acme.test", False)]
+    api.ok("POST", "unsubscribe/email/", 201, json={"email": "ann@ACME.test"})
+    assert flags() == [("Ann@acme.test", True), ("a2@acme.test", False)]
+    shown = api.ok("GET", f"lead/{lead['id']}/")["contacts"][0]["emails"]
+    assert [e["is_unsubscribed"] for e in shown] == [True, False]
+    # Another organization's unsubscriptions mean nothing here.
+    make_api().ok("POST", "unsubscribe/email/", 201, json={"email": "a2@acme.test"})
+    assert flags() == [("Ann@acme.test", True), ("a2@acme.test", False)]
+    api.ok("DELETE", "unsubscribe/email/ann@acme.test/")
+    assert flags() == [("Ann@acme.test", False), ("a2@acme.test", False)]
