@@ -124,6 +124,14 @@ def _root_key(node: nodes.Getattr | nodes.Getitem) -> tuple[str, str] | None:
     return None
 
 
+def _reads_a_root(node: nodes.Node) -> bool:
+    """Whether a chain of attribute and item reads starts at a variable (`lead.custom.Tier`), not at a
+    literal (`"x".format`)."""
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        node = node.node
+    return isinstance(node, nodes.Name)
+
+
 def _problem(node: nodes.Node, message: str) -> TemplateProblem:
     return TemplateProblem(f"Line {node.lineno}: {message}")
 
@@ -132,10 +140,14 @@ def check(text: str) -> None:
     """TemplateProblem unless `text` is a template this module renders (syntax, variables, filters)."""
     try:
         tree = _TEXT.parse(_translated(text))
+        nodes_of = list(_walk(tree))
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Line {exc.lineno}: {exc.message or 'not a valid template'}.") from exc
+    except RecursionError as exc:
+        # Thousands of nested blocks or parentheses: the parser's recursion gives up, not the server.
+        raise TemplateProblem("The template is nested too deeply.") from exc
     known = catalogue()
-    for node in _walk(tree):
+    for node in nodes_of:
         if not isinstance(node, ALLOWED):
             raise _problem(node, f"{type(node).__name__.lower()} is not allowed in a template.")
         if isinstance(node, nodes.Name):
@@ -147,6 +159,8 @@ def check(text: str) -> None:
                 raise _problem(node, "a variable's key must be written out.")
             if not isinstance(key, str) or key.startswith("_"):
                 raise _problem(node, f"`{key}` is not a variable.")
+            if not _reads_a_root(node):
+                raise _problem(node, f"`{key}` is not a variable: keys are read from {', '.join(ROOTS)}.")
             found = _root_key(node)
             if found is not None:
                 root, name = found
@@ -171,7 +185,7 @@ def render(text: str, names: Mapping[str, Any], *, html: bool = False) -> str:
     check(text)
     try:
         return str(_compiled(text, html).render(**names))
-    except TemplateError as exc:
+    except (TemplateError, RecursionError) as exc:
         raise TemplateProblem(f"The template cannot be rendered: {exc}") from exc
 
 
