@@ -96,3 +96,31 @@ def test_dialer_sessions(api: Api, make_api: Callable[..., Api]) -> None:
     with pytest.raises(Invalid) as caught:
         _load(api, "dialer", [{"type": "manual", "source_type": "list", "users": [{"user_id": "user_x"}]}])
     assert set(caught.value.field_errors) == {"type", "source_type", "users"}
+
+
+def test_me_shows_my_accounts_and_numbers(api: Api, make_api: Callable[..., Api]) -> None:
+    name = api.ok("GET", f"organization/{api.org.organization_id}/")["name"]
+    member = make_api(organization_name=name, role="user")
+    _load(
+        api,
+        "connected_account",
+        [
+            {"_type": "google", "user_id": api.org.user_id, "email": "me@acme.test"},
+            {"_type": "google", "user_id": member.org.user_id, "email": "them@acme.test"},
+        ],
+    )
+    mine = api.ok(
+        "POST", "phone_number/request/internal/", 201, json={"country": "US", "sharing": "personal"}
+    )
+    api.ok("POST", "phone_number/request/internal/", 201, json={"country": "US", "sharing": "group"})
+    me = api.ok("GET", "me/")
+    assert [a["email"] for a in me["email_accounts"]] == ["me@acme.test"]
+    assert (
+        me["email_accounts"]
+        == api.ok("GET", "connected_account/", params={"user_id": api.org.user_id})["data"]
+    )
+    assert me["phone_numbers"] == [
+        {k: mine[k] for k in ("id", "number", "organization_id", "date_created", "date_updated")}
+    ]
+    assert [a["email"] for a in member.ok("GET", "me/")["email_accounts"]] == ["them@acme.test"]
+    assert member.ok("GET", "me/")["phone_numbers"] == []
