@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import select
 
+from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import NotFound
 from leadbase.db.context import Context
 from leadbase.db.fields import Problem
@@ -30,6 +32,51 @@ MANAGE_TEAM_TEMPLATES = "manage_team_email_templates"
 TEAM_ONLY = (
     "Your role may not create, edit or delete shared templates (it needs manage_team_email_templates)."
 )
+
+
+E164 = "Enter a valid phone number in E.164 format (+14155550100)."
+
+
+def e164(value: Any) -> str:
+    """A phone number written with its country code, in E.164 (blocked numbers, forwarding, group
+    numbers' externals): `+1 (415) 555-0123` is `+14155550123`."""
+    if not isinstance(value, str) or not value.strip():
+        raise Problem(E164)
+    try:
+        number = phonenumbers.parse(value.strip(), None)
+    except phonenumbers.NumberParseException as exc:
+        raise Problem(E164) from exc
+    if not phonenumbers.is_possible_number(number):
+        raise Problem(E164)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email_list(value: Any) -> list[str]:
+    """A template's `cc` or `bcc`: valid addresses, each once."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Problem("Must be a list of email addresses.")
+    addresses: list[str] = []
+    for item in value:
+        try:
+            address = normalized_email(item.strip()) if isinstance(item, str) else None
+        except EmailNotValidError:
+            address = None
+        if address is None:
+            raise Problem(f"Not a valid email address: {item!r}.")
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+def last_used(rows: list[Row]) -> dict[str, Any]:
+    """`last_used_at`, `_by`, `_type` of templates: null until sending records a use."""
+    return {"last_used_at": _none, "last_used_by": _none, "last_used_type": _none}
+
+
+def _none(_row: Row) -> None:
+    return None
 
 
 def template_text(value: Any) -> Any:

@@ -19,6 +19,9 @@ email_template = Table(
     Column("is_shared", Boolean, nullable=False),
     Column("is_archived", Boolean, nullable=False),
     Column("attachments", JSONDoc, nullable=False),
+    # Addresses every email made from the template copies.
+    Column("cc", JSONDoc, nullable=False),
+    Column("bcc", JSONDoc, nullable=False),
     *audit_columns(),
     Index(None, "organization_id", "date_created"),
 )

@@ -131,6 +131,8 @@ def upgrade() -> None:
         sa.Column("is_shared", sa.Boolean(), nullable=False),
         sa.Column("is_archived", sa.Boolean(), nullable=False),
         sa.Column("attachments", JSONDoc, nullable=False),
+        sa.Column("cc", JSONDoc, nullable=False),
+        sa.Column("bcc", JSONDoc, nullable=False),
         sa.Column("date_created", UTCDateTime(timezone=True), nullable=False),
         sa.Column("date_updated", UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=True),

@@ -9,27 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import select
 
 from leadbase.core.errors import FieldErrors, Invalid
-from leadbase.db.fields import Problem
 from leadbase.db.permissions import MANAGE_ORGANIZATION, require
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-
-
-def e164(value: Any) -> str:
-    """A phone number with its country code, in E.164 (Close asks for E.164 here)."""
-    if not isinstance(value, str) or not value.strip():
-        raise Problem("Enter a valid phone number in E.164 format (+14155550100).")
-    try:
-        number = phonenumbers.parse(value.strip(), None)
-    except phonenumbers.NumberParseException as exc:
-        raise Problem("Enter a valid phone number in E.164 format (+14155550100).") from exc
-    if not phonenumbers.is_possible_number(number):
-        raise Problem("Enter a valid phone number in E.164 format (+14155550100).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class BlockedPhoneNumberService(Service):

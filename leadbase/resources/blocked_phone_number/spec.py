@@ -5,8 +5,8 @@ from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.blocked_phone_number.service import (
     BlockedPhoneNumberService,
     BlockedPhoneSettingService,
-    e164,
 )
+from leadbase.resources.outreach import e164
 
 BLOCKED_PHONE_NUMBER = register(
     ResourceSpec(

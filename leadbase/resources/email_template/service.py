@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from leadbase.db.repository import Row
-from leadbase.resources.outreach import TemplateService
+from leadbase.resources.outreach import TemplateService, last_used
 
 
 class EmailTemplateService(TemplateService):
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         fields = self._fields()
         # Sequences are not served yet: no template is used by one.
-        return [fields.render(r, {"used_by_sequences": lambda _row: []}) for r in rows]
+        computed = {**last_used(rows), "used_by_sequences": lambda _row: []}
+        return [fields.render(r, computed) for r in rows]

@@ -1,9 +1,9 @@
 from leadbase.api.endpoint import expose
-from leadbase.db.fields import BOOL, OBJECTS, TEXT, Field, Fields, audit, filterable, shown
+from leadbase.db.fields import BOOL, DATETIME, IDS, OBJECTS, TEXT, Field, Fields, audit, filterable, shown
 from leadbase.db.models import email_template
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.email_template.service import EmailTemplateService
-from leadbase.resources.outreach import template_text
+from leadbase.resources.outreach import email_list, template_text
 
 EMAIL_TEMPLATE = register(
     ResourceSpec(
@@ -28,7 +28,12 @@ EMAIL_TEMPLATE = register(
                 Field("is_shared", BOOL, nullable=False, default=False, filter_operators=filterable("eq")),
                 Field("is_archived", BOOL, nullable=False, default=False, filter_operators=filterable("eq")),
                 Field("attachments", OBJECTS, default=list),
+                Field("cc", IDS, default=list, cleaner=email_list, description="Email addresses"),
+                Field("bcc", IDS, default=list, cleaner=email_list, description="Email addresses"),
                 shown("used_by_sequences", OBJECTS, computed=True),
+                shown("last_used_at", DATETIME, nullable=True, computed=True),
+                shown("last_used_by", nullable=True, computed=True),
+                shown("last_used_type", TEXT, nullable=True, computed=True),
                 *audit(),
             )
         ),

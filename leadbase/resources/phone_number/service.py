@@ -20,6 +20,7 @@ from leadbase.db.permissions import require
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.activities import clean_member
+from leadbase.resources.outreach import e164
 from leadbase.resources.phone_number import allocation
 
 MANAGE_GROUP_NUMBERS = "manage_group_numbers"
@@ -41,18 +42,6 @@ def formatted(number: str | None) -> str | None:
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def e164(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Problem("Enter a valid phone number in E.164 format (+14155550100).")
-    try:
-        number = phonenumbers.parse(value.strip(), None)
-    except phonenumbers.NumberParseException as exc:
-        raise Problem("Enter a valid phone number in E.164 format (+14155550100).") from exc
-    if not phonenumbers.is_possible_number(number):
-        raise Problem("Enter a valid phone number in E.164 format (+14155550100).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def forward_to(value: Any) -> Any:

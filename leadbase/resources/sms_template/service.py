@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from leadbase.db.fields import Problem
-from leadbase.resources.outreach import TemplateService
+from leadbase.db.repository import Row
+from leadbase.resources.outreach import TemplateService, last_used
 
 STATUSES = ("active", "archived")
 
@@ -20,4 +21,7 @@ def sms_status(value: Any) -> Any:
 
 
 class SmsTemplateService(TemplateService):
-    pass
+    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
+        fields = self._fields()
+        computed = last_used(rows)
+        return [fields.render(r, computed) for r in rows]

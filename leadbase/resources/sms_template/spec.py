@@ -1,5 +1,5 @@
 from leadbase.api.endpoint import expose
-from leadbase.db.fields import BOOL, OBJECTS, TEXT, Field, Fields, audit, filterable, shown
+from leadbase.db.fields import BOOL, DATETIME, OBJECTS, TEXT, Field, Fields, audit, filterable, shown
 from leadbase.db.models import sms_template
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.outreach import template_text
@@ -29,6 +29,9 @@ SMS_TEMPLATE = register(
                 ),
                 Field("attachments", OBJECTS, default=list),
                 shown("owned_by", column="created_by", nullable=True),
+                shown("last_used_at", DATETIME, nullable=True, computed=True),
+                shown("last_used_by", nullable=True, computed=True),
+                shown("last_used_type", TEXT, nullable=True, computed=True),
                 *audit(),
             )
         ),

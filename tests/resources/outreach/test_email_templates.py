@@ -19,14 +19,24 @@ def test_create_read_update_delete(api: Api) -> None:
         json={"name": " Intro ", "subject": "Hi {{ contact.first_name }}", "body": "<p>Hello</p>"},
     )
     assert set(template) == {
-        "id", "name", "subject", "body", "is_shared", "is_archived", "attachments", "used_by_sequences",
+        "id", "name", "subject", "body", "is_shared", "is_archived", "attachments", "cc", "bcc",
+        "used_by_sequences", "last_used_at", "last_used_by", "last_used_type",
         "organization_id", "created_by", "updated_by", "date_created", "date_updated",
     }  # fmt: skip
+    assert (template["cc"], template["bcc"], template["last_used_at"]) == ([], [], None)
     assert template["id"].startswith("tmpl_")
     assert (template["name"], template["is_shared"], template["is_archived"]) == ("Intro", False, False)
     assert (template["attachments"], template["used_by_sequences"]) == ([], [])
     assert api.ok("GET", f"email_template/{template['id']}/") == template
     assert api.ok("GET", "email_template/") == {"data": [template], "has_more": False}
+    copied = api.ok(
+        "PUT",
+        f"email_template/{template['id']}/",
+        json={"cc": ["boss@acme.test", "boss@acme.test"], "bcc": None},
+    )
+    assert (copied["cc"], copied["bcc"]) == (["boss@acme.test"], [])
+    bad = validation_errors(api.put(f"email_template/{template['id']}/", json={"cc": ["nobody"], "bcc": "x"}))
+    assert set(bad) == {"cc", "bcc"}
     archived = api.ok("PUT", f"email_template/{template['id']}/", json={"is_archived": True})
     assert archived["is_archived"] is True
     assert api.ok("GET", "email_template/", params={"is_archived": "true"})["data"] == [archived]
