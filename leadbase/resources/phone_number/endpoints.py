@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from leadbase.api.middleware import API_PREFIX
 from leadbase.api.responses import json_response
 from leadbase.api.schemas import answer, of_fields, request_body
 from leadbase.api.unit import body_of, run
@@ -48,4 +49,7 @@ def request_internal(request: Request) -> Response:
     def work(ctx: Context) -> dict[str, Any]:
         return PhoneNumberService(ctx, PHONE_NUMBER).create(body)
 
-    return json_response(run(request, work, writes=True), status_code=201)
+    data = run(request, work, writes=True)
+    # As Close's newer creates: 201 with the new object's URL.
+    location = f"{str(request.base_url).rstrip('/')}{API_PREFIX}/phone_number/{data['id']}/"
+    return json_response(data, status_code=201, headers={"Location": location})

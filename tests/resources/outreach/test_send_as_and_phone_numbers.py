@@ -83,6 +83,8 @@ def test_renting_numbers_gives_fictional_ones(api: Api, make_api: Callable[..., 
     response = api.post("phone_number/request/internal/", json={"country": "US", "sharing": "personal"})
     assert response.status_code == 201
     first = response.json()
+    assert response.headers["location"].endswith(f"/api/v1/phone_number/{first['id']}/")
+    assert api.ok("GET", f"phone_number/{first['id']}/") == first
     assert first["number"] == "+14155550100"
     assert first["number_formatted"] == "+1 415-555-0100"
     assert (first["type"], first["is_group_number"], first["user_id"]) == ("internal", False, api.org.user_id)
