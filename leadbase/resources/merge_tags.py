@@ -71,6 +71,8 @@ class TemplateProblem(ValueError):
 
 
 def _fallback(value: Any, default_value: Any = "", boolean: bool = True) -> Any:
+    # `boolean` is Jinja's second argument, accepted and ignored: here a fallback always applies to
+    # empty values too, which is what a salutation wants.
     if isinstance(value, Undefined) or value is None or value == "" or value == []:
         return default_value
     return value
@@ -105,7 +107,10 @@ def catalogue() -> Mapping[str, frozenset[str]]:
     known: dict[str, frozenset[str]] = {}
     for root in ROOTS:
         fields = resources.get(root).fields
-        declared = frozenset(f.name for f in fields) if fields is not None else frozenset()
+        # What the representation shows: a write-only field (a lead's `status` label) is not there.
+        declared = (
+            frozenset(f.name for f in fields if not f.write_only) if fields is not None else frozenset()
+        )
         known[root] = declared | EXTRA_KEYS[root]
     return known
 
