@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import NotFound
+from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.context import Context
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter, Or, Term
@@ -25,7 +26,7 @@ from leadbase.db.permissions import require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.activities import attachments
+from leadbase.resources.activity_values import Attachments
 from leadbase.resources.merge_tags import TemplateProblem, check
 
 MANAGE_TEAM_TEMPLATES = "manage_team_email_templates"
@@ -79,6 +80,17 @@ def _none(_row: Row) -> None:
     return None
 
 
+def clean_member(ctx: Context, value: Any) -> Any:
+    """A user id naming a member of the caller's organization (send-as, phone participants, the
+    owners of connected accounts and dialer sessions); null passes."""
+    if value is None:
+        return None
+    found = DatabaseLookups(ctx).user_ids([value]) if isinstance(value, str) else {}
+    if not isinstance(value, str) or found.get(value) != value:
+        raise Problem("Not a user of this organization.")
+    return value
+
+
 def template_text(value: Any) -> Any:
     """A cleaner of a template's text (subject, body, SMS text): text whose tags render."""
     if value is None:
@@ -115,6 +127,9 @@ def authorize(ctx: Context, row: Row | None, values: Mapping[str, Any] | None = 
 class TemplateService(Service):
     """The service of email and SMS templates (their packages subclass it)."""
 
+    # What a template's `attachments` take: uploads of this organization (the files flow).
+    ATTACHMENTS = Attachments()
+
     def get(self, object_id: str, *, lock: bool = False) -> Row:
         return hide_others_private(self.ctx, super().get(object_id, lock=lock), self.spec.model_name)
 
@@ -126,7 +141,7 @@ class TemplateService(Service):
 
     def _clean(self, body: dict[str, Any], *, creating: bool) -> Row:
         values = self._fields().clean(
-            body, creating=creating, cleaners={"attachments": attachments(self.ctx)}
+            body, creating=creating, cleaners={"attachments": self.ATTACHMENTS.cleaner(self.ctx)}
         )
         authorize(self.ctx, None, values)
         return values

@@ -15,7 +15,7 @@ from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.activities import clean_member
+from leadbase.resources.outreach import clean_member
 
 TYPES = ("google", "custom_email", "zoom", "microsoft", "calendly")
 COLUMNS = frozenset({"type", "user_id", "email"})

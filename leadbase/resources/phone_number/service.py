@@ -19,8 +19,7 @@ from leadbase.db.fields import Problem
 from leadbase.db.permissions import require
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.activities import clean_member
-from leadbase.resources.outreach import e164
+from leadbase.resources.outreach import clean_member, e164
 from leadbase.resources.phone_number import allocation
 
 MANAGE_GROUP_NUMBERS = "manage_group_numbers"

@@ -18,7 +18,7 @@ from leadbase.db.filters import Filter, Term, all_of
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.activities import clean_member
+from leadbase.resources.outreach import clean_member
 
 NOT_ME = "Must be your own user id: you may only allow others to send as you."
 TAKEN = "This user is already allowed to send as you."
