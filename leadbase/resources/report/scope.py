@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.sql import ColumnElement
 
-from leadbase.core.errors import Invalid, NotFound
+from leadbase.core.errors import BadRequest, Invalid, NotFound
 from leadbase.db.context import Context
 from leadbase.db.filters import compile_filter
 from leadbase.db.models import group_member, lead, membership
@@ -49,7 +49,8 @@ def lead_query_condition(ctx: Context, text: Any, field: str = "query") -> Colum
     service = spec.service(ctx, spec)
     try:
         tree = service.list_filter(ListQuery(), {"query": text})
-    except Invalid as exc:
+    except (Invalid, BadRequest) as exc:
+        # The query's own complaint, under the parameter that carried it.
         raise Invalid({field: exc.message}) from exc
     if tree is None:
         return None
