@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, literal_column, text
+from sqlalchemy import DateTime, Integer, cast, func, literal_column, text
 from sqlalchemy.sql import ColumnElement
 
 from leadbase.db.context import Context
@@ -37,7 +37,7 @@ def bucket_key(ctx: Context, column: Any, unit: str, *, is_date: bool = False) -
         raise ValueError(unit)
     if is_postgres(ctx):
         # A timestamptz is cut in UTC, whatever the session's zone; a date has no zone.
-        value = cast(column, literal_column("timestamp")) if is_date else column.op("AT TIME ZONE")(text("'UTC'"))
+        value = cast(column, DateTime()) if is_date else column.op("AT TIME ZONE")(text("'UTC'"))
         truncated = func.date_trunc(unit, value)
         return func.to_char(truncated, 'YYYY-MM-DD"T"HH24:MI:SS')
     # SQLite keeps UTC datetimes as naive text and dates as YYYY-MM-DD: strftime reads both.
