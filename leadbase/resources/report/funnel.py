@@ -150,21 +150,22 @@ class FunnelReport:
         outcome = case(
             (final.c.status.in_(self.won or [""]), "won"), (final.c.status.in_(self.lost or [""]), "lost"), else_="open"
         )
-        per_opportunity = (
+        each = (
             select(
                 func.coalesce(reached.c.reached, NO_STAGE).label("reached"),
                 outcome.label("outcome"),
                 opportunity.c.user_id,
-                func.count(),
-                func.sum(func.coalesce(opportunity.c.annualized_value, 0)),
-                func.sum(func.coalesce(opportunity.c.annualized_expected_value, 0)),
+                func.coalesce(opportunity.c.annualized_value, 0).label("value"),
+                func.coalesce(opportunity.c.annualized_expected_value, 0).label("weighted"),
             )
             .select_from(cohort_ids)
             .join(opportunity, opportunity.c.id == cohort_ids.c.id)
             .outerjoin(reached, reached.c.oid == cohort_ids.c.id)
             .outerjoin(final, final.c.id == cohort_ids.c.id)
-            .group_by(func.coalesce(reached.c.reached, NO_STAGE), outcome, opportunity.c.user_id)
-        )
+        ).subquery()
+        per_opportunity = select(
+            each.c.reached, each.c.outcome, each.c.user_id, func.count(), func.sum(each.c.value), func.sum(each.c.weighted)
+        ).group_by(each.c.reached, each.c.outcome, each.c.user_id)
         rows = [tuple(r) for r in self.ctx.conn.execute(per_opportunity)]
         # When each opportunity first entered each stage, and when it next entered a later one.
         entries = (
