@@ -83,10 +83,16 @@ class ActivityReport:
 
     def _query(self, source: Source, metrics: list[Metric], group: ColumnElement[Any] | None) -> Any:
         assert self.window is not None
-        columns: list[ColumnElement[Any]] = [group.label("g") if group is not None else literal("").label("g")]
+        columns: list[ColumnElement[Any]] = [
+            group.label("g") if group is not None else literal("").label("g")
+        ]
         for metric in metrics:
             columns.extend(aggregate(metric))
-        where = [source.organization_id() == self.ctx.organization_id, *source.where(), in_range(source, self.window)]
+        where = [
+            source.organization_id() == self.ctx.organization_id,
+            *source.where(),
+            in_range(source, self.window),
+        ]
         if self.users is not None:
             where.append(source.user().in_(self.users))
         if self.leads is not None:

@@ -10,7 +10,6 @@ fields of leads and opportunities are named `<object>.custom.<name or id>`.
 from __future__ import annotations
 
 import math
-
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,12 +45,21 @@ class ObjectType:
 
 
 def _activity(kind: str, **kw: Any) -> ObjectType:
-    base_terms = {"user_id": ("user_id", None), "contact_id": ("contact_id", None), "lead_id": ("lead_id", None)}
+    base_terms = {
+        "user_id": ("user_id", None),
+        "contact_id": ("contact_id", None),
+        "lead_id": ("lead_id", None),
+    }
     return ObjectType(
         table=activity,
         lead_column="lead_id",
         where=(("type", kind),),
-        dates={"date_created": "date_created", "date_updated": "date_updated", "date": "activity_at", **kw.pop("dates", {})},
+        dates={
+            "date_created": "date_created",
+            "date_updated": "date_updated",
+            "date": "activity_at",
+            **kw.pop("dates", {}),
+        },
         terms={**base_terms, **kw.pop("terms", {})},
         **kw,
     )
@@ -62,13 +70,22 @@ OBJECTS: dict[str, ObjectType] = {
         table=lead,
         lead_column="id",
         dates={"date_created": "date_created", "date_updated": "date_updated"},
-        terms={"status_id": ("status_id", None), "created_by": ("created_by", None), "source": ("source", None)},
+        terms={
+            "status_id": ("status_id", None),
+            "created_by": ("created_by", None),
+            "source": ("source", None),
+        },
         custom_kind="lead",
     ),
     "opportunity": ObjectType(
         table=opportunity,
         lead_column="lead_id",
-        dates={"date_created": "date_created", "date_updated": "date_updated", "date_won": "date_won", "date_lost": "date_lost"},
+        dates={
+            "date_created": "date_created",
+            "date_updated": "date_updated",
+            "date_won": "date_won",
+            "date_lost": "date_lost",
+        },
         date_only=frozenset({"date_won"}),
         numbers={
             "value": ("value", None),
@@ -88,7 +105,11 @@ OBJECTS: dict[str, ObjectType] = {
     "call": _activity(
         "Call",
         numbers={"duration": ("payload", "duration")},
-        terms={"direction": ("payload", "direction"), "disposition": ("payload", "disposition"), "status": ("status", None)},
+        terms={
+            "direction": ("payload", "direction"),
+            "disposition": ("payload", "disposition"),
+            "status": ("status", None),
+        },
     ),
     "email": _activity(
         "Email",
@@ -152,7 +173,10 @@ class CustomReport:
         head, _, rest = name.partition(".")
         obj = OBJECTS.get(head)
         if obj is None or not rest:
-            raise Invalid.field(param, f"Unknown field {name!r}: expected <object>.<field> with object one of {', '.join(OBJECTS)}.")
+            raise Invalid.field(
+                param,
+                f"Unknown field {name!r}: expected <object>.<field> with object one of {', '.join(OBJECTS)}.",
+            )
         table = obj.table
         if rest.startswith("custom.") and obj.custom_kind:
             return self._custom(head, obj, rest[len("custom.") :], param, kinds)
@@ -212,7 +236,9 @@ class CustomReport:
             name, sep, value = token.partition(":")
             if not sep or name not in self.object.terms:
                 known = ", ".join(sorted(self.object.terms))
-                raise Invalid.field("query", f"Unknown term {token!r}: use field:value with a field among {known}.")
+                raise Invalid.field(
+                    "query", f"Unknown term {token!r}: use field:value with a field among {known}."
+                )
             out.append(_value(self.object.table, *self.object.terms[name]) == value)
         return out
 
@@ -231,7 +257,9 @@ class CustomReport:
                 # lead.count over another object: the different leads.
                 return func.count(func.distinct(self.object.table.c[self.object.lead_column]))
             return func.count()
-        return TRANSFORMS[self.transform](self.y.expression)
+        reduce: Any = TRANSFORMS[self.transform]
+        measured: ColumnElement[Any] = reduce(self.y.expression)
+        return measured
 
     def answer(self) -> dict[str, Any]:
         assert self.x is not None
@@ -247,10 +275,13 @@ class CustomReport:
             by_group[None] = {}
         groups = sorted(by_group, key=lambda g: (g is None, str(g)))
         return [
-            {"group": g, "data": [{"x": label(k), "y": _number(by_group[g].get(k))} for k in keys]} for g in groups
+            {"group": g, "data": [{"x": label(k), "y": _number(by_group[g].get(k))} for k in keys]}
+            for g in groups
         ]
 
-    def _run(self, bucket: ColumnElement[Any], where: list[ColumnElement[bool]]) -> list[tuple[Any, Any, Any]]:
+    def _run(
+        self, bucket: ColumnElement[Any], where: list[ColumnElement[bool]]
+    ) -> list[tuple[Any, Any, Any]]:
         group = self.group.expression if self.group is not None else literal(None)
         stmt = (
             select(bucket.label("b"), group.label("g"), self._measure())
@@ -274,7 +305,9 @@ class CustomReport:
             errors.update(exc.field_errors)
         interval = self.params.get("interval") or "auto"
         if interval != "auto" and interval not in UNITS:
-            errors["interval"] = f"Not a valid choice for a date axis. Choose one of: auto, {', '.join(UNITS)}."
+            errors["interval"] = (
+                f"Not a valid choice for a date axis. Choose one of: auto, {', '.join(UNITS)}."
+            )
         if errors:
             raise Invalid(errors)
         assert end is not None
@@ -289,7 +322,9 @@ class CustomReport:
         bounds = _date_bounds(column, start, end, self.x.is_date)
         rows = self._run(bucket_key(self.ctx, column, unit, is_date=self.x.is_date), bounds)
         keys = [b.strftime("%Y-%m-%dT%H:%M:%S") for b in bucket_starts(start, end, unit)]
-        return self._shape(unit, start.isoformat(), end.isoformat(), self._series(rows, keys, lambda k: f"{k}+00:00"))
+        return self._shape(
+            unit, start.isoformat(), end.isoformat(), self._series(rows, keys, lambda k: f"{k}+00:00")
+        )
 
     def _first_date(self) -> datetime | None:
         assert self.x is not None
@@ -368,7 +403,10 @@ def _value(table: Table, column: str, key: str | None, *, number: bool = False) 
 
 def _date_bounds(column: Any, start: datetime, end: datetime, is_date: bool) -> list[ColumnElement[bool]]:
     if is_date:
-        return [column >= start.date(), column < end.date() if end.time() == datetime.min.time() else column <= end.date()]
+        return [
+            column >= start.date(),
+            column < end.date() if end.time() == datetime.min.time() else column <= end.date(),
+        ]
     return [and_(column >= start, column < end)]
 
 
@@ -384,6 +422,3 @@ def _number(value: Any) -> Any:
             return value
         return int(value) if value.is_integer() else value
     return value
-
-
-

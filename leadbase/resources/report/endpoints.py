@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from fastapi import APIRouter
@@ -22,7 +23,7 @@ from leadbase.resources.report.sent_emails import sent_emails
 from leadbase.resources.report.statuses import LEAD_STATUSES, OPPORTUNITY_STATUSES, StatusReport
 
 router = APIRouter()
-TAGS = ["reporting"]
+TAGS: list[str | Enum] = ["reporting"]
 ANY_OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
 LIST = {"type": "array", "items": ANY_OBJECT}
 RANGE = object_schema(
@@ -114,7 +115,10 @@ def _funnel(kind: str) -> Callable[[Request], Response]:
     return handler
 
 
-for _kind, _summary in (("stages", "Get a funnel report (stages)"), ("totals", "Get a funnel report (totals)")):
+for _kind, _summary in (
+    ("stages", "Get a funnel report (stages)"),
+    ("totals", "Get a funnel report (totals)"),
+):
     router.add_api_route(
         f"/report/funnel/opportunity/{_kind}/",
         _funnel(_kind),
@@ -124,7 +128,9 @@ for _kind, _summary in (("stages", "Get a funnel report (stages)"), ("totals", "
         tags=TAGS,
         openapi_extra={
             "requestBody": request_body(FUNNEL_BODY),
-            "responses": answer(object_schema("Aggregated and per-user figures", aggregations=ANY_OBJECT, data=LIST)),
+            "responses": answer(
+                object_schema("Aggregated and per-user figures", aggregations=ANY_OBJECT, data=LIST)
+            ),
         },
     )
 
@@ -205,7 +211,10 @@ def opportunity_statuses_report(request: Request, org_id: str) -> Response:
     operation_id="report_custom",
     tags=TAGS,
     openapi_extra={
-        "parameters": [ORG, *_query("query", "x", "y", "interval", "group_by", "transform_y", "start", "end")],
+        "parameters": [
+            ORG,
+            *_query("query", "x", "y", "interval", "group_by", "transform_y", "start", "end"),
+        ],
         "responses": answer(object_schema("One series per group", series=LIST)),
     },
 )

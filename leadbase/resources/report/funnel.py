@@ -14,10 +14,9 @@ one at its start, or entering one inside it), their history read up to the range
 from __future__ import annotations
 
 from collections import defaultdict
-
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from leadbase.core import clock
@@ -65,9 +64,12 @@ class FunnelReport:
             errors.update(exc.field_errors)
         if errors:
             raise Invalid(errors)
+        assert isinstance(pipeline_id, str)
         statuses = pipelines.statuses_of(pipeline_id)
         self.statuses = statuses
-        self.stages = [s for s in statuses if s["type"] == "active"] + [s for s in statuses if s["type"] == "won"]
+        self.stages = [s for s in statuses if s["type"] == "active"] + [
+            s for s in statuses if s["type"] == "won"
+        ]
         self.index = {s["id"]: i for i, s in enumerate(self.stages)}
         self.lost = [s["id"] for s in statuses if s["type"] == "lost"]
         self.won = [s["id"] for s in statuses if s["type"] == "won"]
@@ -84,7 +86,11 @@ class FunnelReport:
             base = datetime_range(body[explicit], explicit)
         else:
             raise Invalid.field(relative, f"Give {relative} or {explicit}.")
-        compared = [k for k in ("compared_relative_range", "compared_datetime_range", "compared_custom_range") if body.get(k) is not None]
+        compared = [
+            k
+            for k in ("compared_relative_range", "compared_datetime_range", "compared_custom_range")
+            if body.get(k) is not None
+        ]
         if len(compared) > 1:
             raise Invalid.field(compared[1], "Give one comparison range at most.")
         if not compared:
@@ -123,8 +129,9 @@ class FunnelReport:
         objects, changes, first = history.objects, history.changes, history.first
         end = window.end if self.type == "active-stage-cohort" else max(window.end, clock.now())
         visits = union_all(
-            select(objects.c.id.label("oid"), first.c.initial.label("s"), objects.c.date_created.label("at"))
-            .select_from(objects.join(first, first.c.id == objects.c.id)),
+            select(
+                objects.c.id.label("oid"), first.c.initial.label("s"), objects.c.date_created.label("at")
+            ).select_from(objects.join(first, first.c.id == objects.c.id)),
             select(changes.c.oid, changes.c.new, changes.c.at).where(changes.c.at < end),
         ).cte("visits")
         cohort = select(objects.c.id)
@@ -134,7 +141,9 @@ class FunnelReport:
                 or_(
                     objects.c.id.in_(select(at_start.c.id).where(at_start.c.status.in_(self.active))),
                     objects.c.id.in_(
-                        select(visits.c.oid).where(window.contains_sql(visits.c.at), visits.c.s.in_(self.active))
+                        select(visits.c.oid).where(
+                            window.contains_sql(visits.c.at), visits.c.s.in_(self.active)
+                        )
                     ),
                 )
             )
@@ -148,7 +157,9 @@ class FunnelReport:
         )
         final = history.status_at(end).subquery()
         outcome = case(
-            (final.c.status.in_(self.won or [""]), "won"), (final.c.status.in_(self.lost or [""]), "lost"), else_="open"
+            (final.c.status.in_(self.won or [""]), "won"),
+            (final.c.status.in_(self.lost or [""]), "lost"),
+            else_="open",
         )
         each = (
             select(
@@ -164,7 +175,12 @@ class FunnelReport:
             .outerjoin(final, final.c.id == cohort_ids.c.id)
         ).subquery()
         per_opportunity = select(
-            each.c.reached, each.c.outcome, each.c.user_id, func.count(), func.sum(each.c.value), func.sum(each.c.weighted)
+            each.c.reached,
+            each.c.outcome,
+            each.c.user_id,
+            func.count(),
+            func.sum(each.c.value),
+            func.sum(each.c.weighted),
         ).group_by(each.c.reached, each.c.outcome, each.c.user_id)
         rows = [tuple(r) for r in self.ctx.conn.execute(per_opportunity)]
         # When each opportunity first entered each stage, and when it next entered a later one.
@@ -227,7 +243,8 @@ class FunnelReport:
             return {
                 "aggregations": {"stages": self._stages(rows, advancing)},
                 "data": [
-                    {"user_id": u, "stages": self._stages(only(u, rows, 2), only(u, advancing, 1))} for u in users
+                    {"user_id": u, "stages": self._stages(only(u, rows, 2), only(u, advancing, 1))}
+                    for u in users
                 ],
             }
         return {
@@ -254,7 +271,7 @@ class FunnelReport:
         out = []
         for i, status in enumerate(self.stages):
             later = i + 1 < n
-            total, c = seconds[i] if i in seconds else (0.0, 0)
+            total, c = seconds.get(i, (0.0, 0))
             out.append(
                 {
                     "status": {"id": status["id"], "label": status["label"], "type": status["type"]},
@@ -305,5 +322,3 @@ class FunnelReport:
             "average_value_annualized_per_won_opportunity": average_value,
             "sales_velocity": velocity,
         }
-
-

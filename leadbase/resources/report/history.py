@@ -101,7 +101,9 @@ def build(ctx: Context, subject: Subject, where: list[ColumnElement[bool]]) -> H
     ranked = select(
         changes.c.oid,
         changes.c.old,
-        func.row_number().over(partition_by=changes.c.oid, order_by=(changes.c.at, changes.c.aid)).label("rn"),
+        func.row_number()
+        .over(partition_by=changes.c.oid, order_by=(changes.c.at, changes.c.aid))
+        .label("rn"),
     ).subquery()
     first = (
         select(objects.c.id, func.coalesce(ranked.c.old, objects.c.status_id).label("initial"))

@@ -46,7 +46,8 @@ class Source:
 
 
 def _payload_text(key: str) -> ColumnElement[Any]:
-    return activity.c.payload[key].as_string()
+    text: ColumnElement[Any] = activity.c.payload[key].as_string()
+    return text
 
 
 def _duration() -> ColumnElement[Any]:
@@ -168,7 +169,9 @@ def replied() -> ColumnElement[bool]:
 
 EMAILS.metrics.extend(
     [
-        Metric("emails.sent.all.count", "Emails sent", "The number of emails sent.", "count", _status("sent")),
+        Metric(
+            "emails.sent.all.count", "Emails sent", "The number of emails sent.", "count", _status("sent")
+        ),
         Metric(
             "emails.sent.sequences.count",
             "Emails sent by sequences",
@@ -217,7 +220,9 @@ EMAILS.metrics.extend(
 SMS = _activity_source("sms", _activities("SMS"), "date_sent")
 SMS.metrics.extend(
     [
-        Metric("sms.sent.all.count", "SMS sent", "The number of text messages sent.", "count", _status("sent")),
+        Metric(
+            "sms.sent.all.count", "SMS sent", "The number of text messages sent.", "count", _status("sent")
+        ),
         Metric(
             "sms.received.all.count",
             "SMS received",

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import and_
+from sqlalchemy.sql import ColumnElement
+
 from leadbase.core import clock
 from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import Invalid
@@ -37,11 +40,13 @@ class Range:
     start: datetime | None
     end: datetime
 
-    def contains_sql(self, column: Any) -> Any:
+    def contains_sql(self, column: Any) -> ColumnElement[bool]:
         """The SQL condition `column` in [start, end)."""
         if self.start is None:
-            return column < self.end
-        return (column >= self.start) & (column < self.end)
+            condition: ColumnElement[bool] = column < self.end
+        else:
+            condition = and_(column >= self.start, column < self.end)
+        return condition
 
 
 def _midnight(day: date) -> datetime:

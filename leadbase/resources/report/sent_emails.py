@@ -39,7 +39,11 @@ def sent_emails(ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
     if errors:
         raise Invalid(errors)
     template = activity.c.payload["template_id"].as_string()
-    where = [activity.c.organization_id == ctx.organization_id, activity.c.type == "Email", activity.c.status == "sent"]
+    where = [
+        activity.c.organization_id == ctx.organization_id,
+        activity.c.type == "Email",
+        activity.c.status == "sent",
+    ]
     if "date_start" in bounds:
         where.append(activity.c.date_sent >= bounds["date_start"])
     if "date_end" in bounds:
@@ -59,10 +63,21 @@ def sent_emails(ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
     groups = [(t, int(n), int(o or 0), int(r or 0)) for t, n, o, r in ctx.conn.execute(stmt)]
     names = _template_names(ctx, [t for t, *_ in groups if t])
     dates = " ".join(
-        f'date {op} "{clock.iso(bounds[k])}"' for k, op in (("date_start", ">="), ("date_end", "<")) if k in bounds
+        f'date {op} "{clock.iso(bounds[k])}"'
+        for k, op in (("date_start", ">="), ("date_end", "<"))
+        if k in bounds
     )
     rows = [
-        _row(None, "All Emails", False, sum(g[1] for g in groups), sum(g[2] for g in groups), sum(g[3] for g in groups), dates, user_id)
+        _row(
+            None,
+            "All Emails",
+            False,
+            sum(g[1] for g in groups),
+            sum(g[2] for g in groups),
+            sum(g[3] for g in groups),
+            dates,
+            user_id,
+        )
     ]
     for t, n, o, r in sorted((g for g in groups if g[0]), key=lambda g: (-g[1], g[0])):
         name, shared = names.get(t, (t, False))
@@ -71,7 +86,14 @@ def sent_emails(ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _row(
-    template_id: str | None, name: str, shared: bool, total: int, opened: int, responded: int, dates: str, user_id: str | None
+    template_id: str | None,
+    name: str,
+    shared: bool,
+    total: int,
+    opened: int,
+    responded: int,
+    dates: str,
+    user_id: str | None,
 ) -> dict[str, Any]:
     terms = ["direction:sent"]
     if template_id:

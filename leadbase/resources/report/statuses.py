@@ -112,7 +112,9 @@ class StatusReport:
         at_end = self.history.status_at(self.end).subquery()
         objects = self.history.objects
         s_start: Any = at_start.c.status if at_start is not None else literal(None)
-        stmt = select(objects.c.id, s_start.label("s_start"), at_end.c.status.label("s_end")).select_from(objects)
+        stmt = select(objects.c.id, s_start.label("s_start"), at_end.c.status.label("s_end")).select_from(
+            objects
+        )
         stmt = stmt.outerjoin(at_end, at_end.c.id == objects.c.id)
         if at_start is not None:
             stmt = stmt.outerjoin(at_start, at_start.c.id == objects.c.id)
@@ -135,8 +137,16 @@ class StatusReport:
         if self.start is not None:
             parts += [
                 counted("started", per.c.s_start, per.c.s_start.is_not(None)),
-                counted("gained", per.c.s_end, and_(per.c.s_end.is_not(None), per.c.s_end.is_distinct_from(per.c.s_start))),
-                counted("lost", per.c.s_start, and_(per.c.s_start.is_not(None), per.c.s_start.is_distinct_from(per.c.s_end))),
+                counted(
+                    "gained",
+                    per.c.s_end,
+                    and_(per.c.s_end.is_not(None), per.c.s_end.is_distinct_from(per.c.s_start)),
+                ),
+                counted(
+                    "lost",
+                    per.c.s_start,
+                    and_(per.c.s_start.is_not(None), per.c.s_start.is_distinct_from(per.c.s_end)),
+                ),
             ]
         # Entering: a change into the status, or a creation in it, inside the period.
         moves_in = union_all(
@@ -145,13 +155,16 @@ class StatusReport:
             .select_from(objects.join(first, first.c.id == objects.c.id))
             .where(self._in_period(objects.c.date_created)),
         ).subquery()
-        moves_out = select(changes.c.oid.label("oid"), changes.c.old.label("s")).where(
-            self._in_period(changes.c.at), changes.c.old.is_not(None)
-        ).subquery()
+        moves_out = (
+            select(changes.c.oid.label("oid"), changes.c.old.label("s"))
+            .where(self._in_period(changes.c.at), changes.c.old.is_not(None))
+            .subquery()
+        )
         for name, moves in (("entered", moves_in), ("left", moves_out)):
             parts.append(
-                select(literal(name).label("k"), moves.c.s, func.count(func.distinct(moves.c.oid)))
-                .group_by(moves.c.s)
+                select(literal(name).label("k"), moves.c.s, func.count(func.distinct(moves.c.oid))).group_by(
+                    moves.c.s
+                )
             )
         out: dict[str, dict[str | None, int]] = {k: {} for k in KEYS}
         for k, s, n in self.ctx.conn.execute(union_all(*parts)):
@@ -168,7 +181,9 @@ class StatusReport:
             .select_from(objects.join(first, first.c.id == objects.c.id))
             .where(self._in_period(objects.c.date_created)),
         ).subquery()
-        stmt = select(moves.c.f, moves.c.t, func.count(func.distinct(moves.c.oid))).group_by(moves.c.f, moves.c.t)
+        stmt = select(moves.c.f, moves.c.t, func.count(func.distinct(moves.c.oid))).group_by(
+            moves.c.f, moves.c.t
+        )
         return [(f, t, int(n)) for f, t, n in self.ctx.conn.execute(stmt)]
 
     def _summary(self) -> list[tuple[str | None, str | None, int]]:
@@ -187,9 +202,17 @@ class StatusReport:
 
     def _deleted_labels(self, known: set[str]) -> dict[str, str | None]:
         """Labels of statuses the history names that no longer exist (from the changes' own copies)."""
-        old_id, new_id = activity.c.payload["old_status_id"].as_string(), activity.c.payload["new_status_id"].as_string()
+        old_id, new_id = (
+            activity.c.payload["old_status_id"].as_string(),
+            activity.c.payload["new_status_id"].as_string(),
+        )
         stmt = (
-            select(old_id, activity.c.payload["old_status_label"].as_string(), new_id, activity.c.payload["new_status_label"].as_string())
+            select(
+                old_id,
+                activity.c.payload["old_status_label"].as_string(),
+                new_id,
+                activity.c.payload["new_status_label"].as_string(),
+            )
             .where(
                 activity.c.organization_id == self.ctx.organization_id,
                 activity.c.type == self.subject.change_type,
@@ -212,7 +235,9 @@ class StatusReport:
         counts = self._overview_counts()
         transitions = self._transitions()
         summary = self._summary()
-        named = {s for c in counts.values() for s in c} | {s for f, t, _ in transitions + summary for s in (f, t)}
+        named = {s for c in counts.values() for s in c} | {
+            s for f, t, _ in transitions + summary for s in (f, t)
+        }
         deleted = self._deleted_labels(known) if named - known - {None} else {}
         labels: dict[str, tuple[str | None, bool]] = {s["id"]: (s["label"], False) for s in current}
         for sid in sorted(s for s in named if s is not None and s not in known):
@@ -220,7 +245,9 @@ class StatusReport:
         overview = [self._status_row(sid, label, gone, counts) for sid, (label, gone) in labels.items()]
         return {
             "status_overview": overview,
-            "status_transitions": [self._transition(f, t, n, labels) for f, t, n in _ordered(transitions, labels)],
+            "status_transitions": [
+                self._transition(f, t, n, labels) for f, t, n in _ordered(transitions, labels)
+            ],
             "status_transitions_summary": [
                 self._transition(f, t, n, labels) for f, t, n in _ordered(summary, labels)
             ],
@@ -243,7 +270,9 @@ class StatusReport:
     def _transition(
         self, f: str | None, t: str | None, n: int, labels: dict[str, tuple[str | None, bool]]
     ) -> dict[str, Any]:
-        query = self._wrap(" ".join(p for p in (_status_term("from", f), _status_term("to", t), self._dates()) if p))
+        query = self._wrap(
+            " ".join(p for p in (_status_term("from", f), _status_term("to", t), self._dates()) if p)
+        )
         row: dict[str, Any] = {
             "from_status_id": f,
             "from_status_label": labels.get(f, (None, False))[0] if f else None,

@@ -128,12 +128,20 @@ def _log(api: Api, member: Api, clock: Clock) -> list[Logged]:
             if spec.get("opened"):
                 body["opens"] = [{"opened_at": (moment + timedelta(hours=1)).isoformat()}]
             who.ok("POST", "activity/email/", json=body)
-            logged.append(Logged(moment, user, kind, lead_id, spec["direction"], opened=bool(spec.get("opened"))))
+            logged.append(
+                Logged(moment, user, kind, lead_id, spec["direction"], opened=bool(spec.get("opened")))
+            )
         elif kind == "sms":
             who.ok(
                 "POST",
                 "activity/sms/",
-                json={"lead_id": lead_id, "status": "sent", "local_phone": "+14155550100", "remote_phone": "+14155550199", "text": "Hi"},
+                json={
+                    "lead_id": lead_id,
+                    "status": "sent",
+                    "local_phone": "+14155550100",
+                    "remote_phone": "+14155550199",
+                    "text": "Hi",
+                },
             )
             logged.append(Logged(moment, user, kind, lead_id))
         else:
@@ -148,7 +156,15 @@ def _log(api: Api, member: Api, clock: Clock) -> list[Logged]:
                 },
             )
             logged.append(
-                Logged(moment, user, kind, lead_id, status=spec["status"], value=spec["value"], period=spec.get("period", "one_time"))
+                Logged(
+                    moment,
+                    user,
+                    kind,
+                    lead_id,
+                    status=spec["status"],
+                    value=spec["value"],
+                    period=spec.get("period", "one_time"),
+                )
             )
     return logged
 
@@ -234,16 +250,26 @@ def test_relative_ranges_follow_the_clock(api: Api, make_api: Callable[..., Api]
     member = colleague(api, make_api)
     logged = _log(api, member, clock)
     at(clock, day(2, 15))  # Wednesday afternoon
-    week = api.ok("POST", "report/activity/", json={"type": "overview", "metrics": METRICS, "relative_range": "this-week"})
+    week = api.ok(
+        "POST",
+        "report/activity/",
+        json={"type": "overview", "metrics": METRICS, "relative_range": "this-week"},
+    )
     assert len(week["data"]) == 7 and week["data"][0]["datetime"] == T0.isoformat()
     assert week["aggregations"]["totals"] == _expected(logged, _in(T0, T0 + timedelta(days=7)))
     yesterday = api.ok(
-        "POST", "report/activity/", json={"type": "overview", "metrics": METRICS, "relative_range": "yesterday"}
+        "POST",
+        "report/activity/",
+        json={"type": "overview", "metrics": METRICS, "relative_range": "yesterday"},
     )
     start = T0 + timedelta(days=1)
     assert [r["datetime"] for r in yesterday["data"]] == [start.isoformat()]
     assert yesterday["aggregations"]["totals"] == _expected(logged, _in(start, start + timedelta(days=1)))
-    ever = api.ok("POST", "report/activity/", json={"type": "overview", "metrics": METRICS, "relative_range": "all-time"})
+    ever = api.ok(
+        "POST",
+        "report/activity/",
+        json={"type": "overview", "metrics": METRICS, "relative_range": "all-time"},
+    )
     # All time is bucketed by month, from the first month with data.
     assert [r["datetime"] for r in ever["data"]] == [T0.replace(day=1).isoformat()]
     # ...up to now: what the test logged "later" is not there yet.
@@ -263,11 +289,19 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, make_api: Callable[..., A
         ({k: v for k, v in good.items() if k != "relative_range"}, "datetime_range"),
         ({**good, "datetime_range": _window(T0, T0 + timedelta(days=1))}, "datetime_range"),
         (
-            {"type": "overview", "metrics": ["calls.all.all.count"], "datetime_range": {"start": "x", "end": "2024-01-01"}},
+            {
+                "type": "overview",
+                "metrics": ["calls.all.all.count"],
+                "datetime_range": {"start": "x", "end": "2024-01-01"},
+            },
             "datetime_range",
         ),
         (
-            {"type": "overview", "metrics": ["calls.all.all.count"], "datetime_range": _window(T0, T0 - timedelta(days=1))},
+            {
+                "type": "overview",
+                "metrics": ["calls.all.all.count"],
+                "datetime_range": _window(T0, T0 - timedelta(days=1)),
+            },
             "datetime_range",
         ),
         ({**good, "users": [other.org.user_id]}, "users"),

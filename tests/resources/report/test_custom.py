@@ -14,7 +14,13 @@ def _deals(api: Api, clock: Clock) -> tuple[list[tuple[datetime, int, str]], dic
     at(clock, day(-10))
     lead = api.ok("POST", "lead/", json={"name": "Acme"})["id"]
     made: list[tuple[datetime, int, str]] = []
-    for n, value, kind in ((0, 1000, "active"), (0.5, 2500, "won"), (1, 400, "active"), (3, 9000, "lost"), (3.2, 100, "active")):
+    for n, value, kind in (
+        (0, 1000, "active"),
+        (0.5, 2500, "won"),
+        (1, 400, "active"),
+        (3, 9000, "lost"),
+        (3.2, 100, "active"),
+    ):
         at(clock, day(n))
         api.ok("POST", "opportunity/", json={"lead_id": lead, "value": value, "status_id": statuses[kind]})
         made.append((day(n), value, statuses[kind]))
@@ -26,18 +32,27 @@ def _points(series: Obj) -> dict[str, object]:
 
 
 def test_a_date_axis_sums_by_day_and_groups_by_status(api: Api, clock: Clock) -> None:
-    made, statuses = _deals(api, clock)
+    made, _statuses = _deals(api, clock)
     org = api.org.organization_id
     start, end = T0, T0 + timedelta(days=4)
-    params = {"x": "opportunity.date_created", "y": "opportunity.value", "interval": "day", "start": start.isoformat(), "end": end.isoformat()}
+    params = {
+        "x": "opportunity.date_created",
+        "y": "opportunity.value",
+        "interval": "day",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
     report = api.ok("GET", f"report/custom/{org}/", params=params)
     (series,) = report["series"]
     days = [start + timedelta(days=i) for i in range(4)]
-    assert _points(series) == {d.isoformat(): sum(v for m, v, _ in made if d <= m < d + timedelta(days=1)) for d in days}
+    assert _points(series) == {
+        d.isoformat(): sum(v for m, v, _ in made if d <= m < d + timedelta(days=1)) for d in days
+    }
     for transform, reduce in (("max", max), ("min", min)):
         got = api.ok("GET", f"report/custom/{org}/", params={**params, "transform_y": transform})
         expected = {
-            d.isoformat(): reduce([v for m, v, _ in made if d <= m < d + timedelta(days=1)], default=0) for d in days
+            d.isoformat(): reduce([v for m, v, _ in made if d <= m < d + timedelta(days=1)], default=0)
+            for d in days
         }
         assert _points(got["series"][0]) == expected
     counted = api.ok("GET", f"report/custom/{org}/", params={**params, "y": "opportunity.count"})
@@ -49,7 +64,8 @@ def test_a_date_axis_sums_by_day_and_groups_by_status(api: Api, clock: Clock) ->
     assert set(by_group) == {s for _, _, s in made}
     for status, points in by_group.items():
         assert points == {
-            d.isoformat(): sum(v for m, v, s in made if s == status and d <= m < d + timedelta(days=1)) for d in days
+            d.isoformat(): sum(v for m, v, s in made if s == status and d <= m < d + timedelta(days=1))
+            for d in days
         }
     weekly = api.ok("GET", f"report/custom/{org}/", params={**params, "interval": "week"})
     assert _points(weekly["series"][0]) == {T0.isoformat(): sum(v for m, v, _ in made if m < end)}
@@ -58,9 +74,15 @@ def test_a_date_axis_sums_by_day_and_groups_by_status(api: Api, clock: Clock) ->
 def test_a_number_axis_is_a_histogram(api: Api, clock: Clock) -> None:
     made, _ = _deals(api, clock)
     org = api.org.organization_id
-    report = api.ok("GET", f"report/custom/{org}/", params={"x": "opportunity.value", "y": "opportunity.count", "interval": "1000"})
+    report = api.ok(
+        "GET",
+        f"report/custom/{org}/",
+        params={"x": "opportunity.value", "y": "opportunity.count", "interval": "1000"},
+    )
     top = max(v for _, v, _ in made)
-    expected = {edge: sum(1 for _, v, _ in made if edge <= v < edge + 1000) for edge in range(0, top + 1, 1000)}
+    expected = {
+        edge: sum(1 for _, v, _ in made if edge <= v < edge + 1000) for edge in range(0, top + 1, 1000)
+    }
     assert _points(report["series"][0]) == expected
     assert report["interval"] == 1000
 
@@ -68,19 +90,37 @@ def test_a_number_axis_is_a_histogram(api: Api, clock: Clock) -> None:
 def test_lead_count_over_activities_and_object_queries(api: Api, clock: Clock) -> None:
     at(clock, day(0))
     leads = [api.ok("POST", "lead/", json={"name": n})["id"] for n in ("Acme", "Bolt")]
-    calls = [(leads[0], "outbound", 0), (leads[0], "inbound", 0.1), (leads[1], "inbound", 0.2), (leads[1], "inbound", 1)]
+    calls = [
+        (leads[0], "outbound", 0),
+        (leads[0], "inbound", 0.1),
+        (leads[1], "inbound", 0.2),
+        (leads[1], "inbound", 1),
+    ]
     for lead, direction, n in calls:
         at(clock, day(n))
         api.ok("POST", "activity/call/", json={"lead_id": lead, "direction": direction, "duration": 10})
     org = api.org.organization_id
-    params = {"x": "call.date_created", "interval": "day", "start": T0.isoformat(), "end": (T0 + timedelta(days=2)).isoformat()}
+    params = {
+        "x": "call.date_created",
+        "interval": "day",
+        "start": T0.isoformat(),
+        "end": (T0 + timedelta(days=2)).isoformat(),
+    }
     counted = api.ok("GET", f"report/custom/{org}/", params={**params, "y": "lead.count"})
     assert list(_points(counted["series"][0]).values()) == [2, 1]
-    inbound = api.ok("GET", f"report/custom/{org}/", params={**params, "y": "call.count", "query": "direction:inbound"})
+    inbound = api.ok(
+        "GET", f"report/custom/{org}/", params={**params, "y": "call.count", "query": "direction:inbound"}
+    )
     assert list(_points(inbound["series"][0]).values()) == [2, 1]
-    seconds = api.ok("GET", f"report/custom/{org}/", params={**params, "y": "call.duration", "transform_y": "avg"})
+    seconds = api.ok(
+        "GET", f"report/custom/{org}/", params={**params, "y": "call.duration", "transform_y": "avg"}
+    )
     assert list(_points(seconds["series"][0]).values()) == [10, 10]
-    by_lead = api.ok("GET", f"report/custom/{org}/", params={"x": "lead.date_created", "query": "name:Bolt", "start": T0.isoformat()})
+    by_lead = api.ok(
+        "GET",
+        f"report/custom/{org}/",
+        params={"x": "lead.date_created", "query": "name:Bolt", "start": T0.isoformat()},
+    )
     assert sum(p["y"] for p in by_lead["series"][0]["data"]) == 1
 
 
@@ -118,11 +158,19 @@ def test_custom_fields_of_leads_are_axes(api: Api, clock: Clock) -> None:
     org = api.org.organization_id
     report = api.ok("GET", f"report/custom/{org}/", params={"x": "lead.custom.MRR", "interval": "100"})
     present = [v for v in values if v is not None]
-    expected = {edge: sum(1 for v in present if edge <= v < edge + 100) for edge in range(0, max(present) + 1, 100)}
+    expected = {
+        edge: sum(1 for v in present if edge <= v < edge + 100) for edge in range(0, max(present) + 1, 100)
+    }
     assert _points(report["series"][0]) == expected
     summed = api.ok(
         "GET",
         f"report/custom/{org}/",
-        params={"x": "lead.date_created", "y": f"lead.custom.{mrr['id']}", "interval": "day", "start": T0.isoformat(), "end": day(3, 0).isoformat()},
+        params={
+            "x": "lead.date_created",
+            "y": f"lead.custom.{mrr['id']}",
+            "interval": "day",
+            "start": T0.isoformat(),
+            "end": day(3, 0).isoformat(),
+        },
     )
     assert list(_points(summed["series"][0]).values()) == [50, 120, 180]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from tests.resources.report.helpers import T0, Obj, at, colleague, day
 from tests.support import Api, Clock, validation_errors
@@ -44,7 +43,9 @@ class Funnel:
         n = len(self.stages)
         count = [sum(1 for d in deals if self.reached(d) >= i) for i in range(n)]
         value = [sum(d.annualized for d in deals if self.reached(d) >= i) for i in range(n)]
-        weighted = [sum(d.annualized * d.confidence // 100 for d in deals if self.reached(d) >= i) for i in range(n)]
+        weighted = [
+            sum(d.annualized * d.confidence // 100 for d in deals if self.reached(d) >= i) for i in range(n)
+        ]
         for i, sid in enumerate(self.stages):
             lost_here = [d for d in deals if self.final(d) in self.lost and self.reached(d) == i]
             waits = []
@@ -98,7 +99,9 @@ class Funnel:
 def _pipeline(api: Api) -> tuple[str, dict[str, str]]:
     pipeline = api.ok("GET", "pipeline/")["data"][0]["id"]
     for label in ("Demo", "Proposal"):
-        api.ok("POST", "status/opportunity/", json={"label": label, "type": "active", "pipeline_id": pipeline})
+        api.ok(
+            "POST", "status/opportunity/", json={"label": label, "type": "active", "pipeline_id": pipeline}
+        )
     return pipeline, {s["label"]: s["id"] for s in api.ok("GET", "status/opportunity/")["data"]}
 
 
@@ -122,7 +125,13 @@ def _scenario(api: Api, member: Api, clock: Clock) -> tuple[str, Funnel, list[De
         made = who.ok(
             "POST",
             "opportunity/",
-            json={"lead_id": lead, "status_id": s[status], "value": value, "value_period": period, "confidence": confidence},
+            json={
+                "lead_id": lead,
+                "status_id": s[status],
+                "value": value,
+                "value_period": period,
+                "confidence": confidence,
+            },
         )
         deal = Deal(made["id"], who.org.user_id, day(created), value, made["annualized_value"], confidence)
         deal.visits.append((day(created), s[status]))
@@ -135,7 +144,10 @@ def _scenario(api: Api, member: Api, clock: Clock) -> tuple[str, Funnel, list[De
     mine = [x for x in statuses if x["pipeline_id"] == pipeline]
     stages = [x["id"] for x in mine if x["type"] == "active"] + [x["id"] for x in mine if x["type"] == "won"]
     funnel = Funnel(
-        stages, {x["id"] for x in mine if x["type"] == "won"}, {x["id"] for x in mine if x["type"] == "lost"}, deals
+        stages,
+        {x["id"] for x in mine if x["type"] == "won"},
+        {x["id"] for x in mine if x["type"] == "lost"},
+        deals,
     )
     return pipeline, funnel, deals
 
@@ -148,7 +160,10 @@ def _move(api: Api, clock: Clock, deal: Deal, when: float, status: str) -> None:
 
 def _stages(rows: list[Obj]) -> list[Obj]:
     return [
-        {"id": r["status"]["id"], **{k: v for k, v in r.items() if k not in ("status", "weighted_value_conversion_rate")}}
+        {
+            "id": r["status"]["id"],
+            **{k: v for k, v in r.items() if k not in ("status", "weighted_value_conversion_rate")},
+        }
         for r in rows
     ]
 
@@ -162,7 +177,12 @@ def test_created_cohort_stages(api: Api, make_api: Callable[..., Api], clock: Cl
     cohort = [d for d in deals if T0 <= d.created < T0 + timedelta(days=7)]
     body = {"pipeline": pipeline, "type": "created-cohort", "cohort_datetime_range": COHORT}
     report = api.ok("POST", "report/funnel/opportunity/stages/", json=body)
-    assert [r["status"]["label"] for r in report["aggregations"]["stages"]] == ["Active", "Demo", "Proposal", "Won"]
+    assert [r["status"]["label"] for r in report["aggregations"]["stages"]] == [
+        "Active",
+        "Demo",
+        "Proposal",
+        "Won",
+    ]
     assert _stages(report["aggregations"]["stages"]) == funnel.stage_rows(cohort)
     by_user = {row["user_id"]: row["stages"] for row in report["data"]}
     assert set(by_user) == {api.org.user_id, member.org.user_id}
@@ -183,7 +203,9 @@ def test_created_cohort_totals(api: Api, make_api: Callable[..., Api], clock: Cl
     for row in report["data"]:
         user = row.pop("user_id")
         assert row == funnel.totals([d for d in cohort if d.user == user])
-    narrowed = api.ok("POST", "report/funnel/opportunity/totals/", json={**body, "users": [member.org.user_id]})
+    narrowed = api.ok(
+        "POST", "report/funnel/opportunity/totals/", json={**body, "users": [member.org.user_id]}
+    )
     assert narrowed["aggregations"] == funnel.totals([d for d in cohort if d.user == member.org.user_id])
     assert [r["user_id"] for r in narrowed["data"]] == [member.org.user_id]
 
@@ -206,7 +228,17 @@ def test_active_stage_cohort_takes_what_was_active_in_the_range(
     for d in deals:
         if d.created < end and held(d):
             # Read as of the range's end.
-            cohort.append(Deal(d.id, d.user, d.created, d.value, d.annualized, d.confidence, [v for v in d.visits if v[0] < end]))
+            cohort.append(
+                Deal(
+                    d.id,
+                    d.user,
+                    d.created,
+                    d.value,
+                    d.annualized,
+                    d.confidence,
+                    [v for v in d.visits if v[0] < end],
+                )
+            )
     body = {
         "pipeline": pipeline,
         "type": "active-stage-cohort",
@@ -219,7 +251,9 @@ def test_active_stage_cohort_takes_what_was_active_in_the_range(
     assert _stages(stages["aggregations"]["stages"]) == funnel.stage_rows(cohort)
 
 
-def test_a_comparison_range_replaces_the_base_one(api: Api, make_api: Callable[..., Api], clock: Clock) -> None:
+def test_a_comparison_range_replaces_the_base_one(
+    api: Api, make_api: Callable[..., Api], clock: Clock
+) -> None:
     member = colleague(api, make_api)
     pipeline, funnel, deals = _scenario(api, member, clock)
     later = {"start": (T0 + timedelta(days=7)).isoformat(), "end": (T0 + timedelta(days=14)).isoformat()}
@@ -235,7 +269,10 @@ def test_a_comparison_range_replaces_the_base_one(api: Api, make_api: Callable[.
     custom = api.ok(
         "POST",
         "report/funnel/opportunity/totals/",
-        json={**{k: v for k, v in body.items() if k != "compared_datetime_range"}, "compared_custom_range": COHORT},
+        json={
+            **{k: v for k, v in body.items() if k != "compared_datetime_range"},
+            "compared_custom_range": COHORT,
+        },
     )
     assert custom["aggregations"] == funnel.totals(cohort)
     at(clock, day(3))
@@ -260,9 +297,17 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, make_api: Callable[..., A
         ({k: v for k, v in good.items() if k != "cohort_relative_range"}, "cohort_relative_range"),
         ({**good, "cohort_relative_range": "someday"}, "cohort_relative_range"),
         ({**good, "compared_datetime_range": "same-days-last-week"}, "compared_datetime_range"),
-        ({**good, "compared_relative_range": "last-month", "compared_custom_range": COHORT}, "compared_custom_range"),
         (
-            {"pipeline": pipeline, "type": "active-stage-cohort", "report_relative_range": "today", "compared_relative_range": "nope"},
+            {**good, "compared_relative_range": "last-month", "compared_custom_range": COHORT},
+            "compared_custom_range",
+        ),
+        (
+            {
+                "pipeline": pipeline,
+                "type": "active-stage-cohort",
+                "report_relative_range": "today",
+                "compared_relative_range": "nope",
+            },
             "compared_relative_range",
         ),
         ({**good, "users": [other.org.user_id]}, "users"),
@@ -274,5 +319,3 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, make_api: Callable[..., A
             response = api.post(f"report/funnel/opportunity/{kind}/", json=body)
             assert response.status_code == 400, (body, response.text)
             assert key in validation_errors(response), (body, response.text)
-
-

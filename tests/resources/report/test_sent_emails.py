@@ -77,7 +77,11 @@ def test_all_emails_then_each_template(api: Api, make_api: Callable[..., Api], c
             _reply(api, clock, when + timedelta(hours=3), email)
     # An inbox email that answers nothing does not make anything replied to.
     at(clock, day(3))
-    api.ok("POST", "activity/email/", json={"lead_id": lead, "status": "inbox", "sender": "x@example.com", "subject": "Hi"})
+    api.ok(
+        "POST",
+        "activity/email/",
+        json={"lead_id": lead, "status": "inbox", "sender": "x@example.com", "subject": "Hi"},
+    )
     org = api.org.organization_id
     start, end = "2024-03-05", "2024-03-07"  # days 1 to 3, the end day included
 
@@ -96,7 +100,9 @@ def test_all_emails_then_each_template(api: Api, make_api: Callable[..., Api], c
         assert set(row["_queries"]) == {"total", "opened", "responded"}
     assert stats[1]["total"] == 3 and stats[1]["responded"] == 1
     mine = api.ok(
-        "GET", f"report/sent_emails/{org}/", params={"date_start": start, "date_end": end, "user_id": member.org.user_id}
+        "GET",
+        f"report/sent_emails/{org}/",
+        params={"date_start": start, "date_end": end, "user_id": member.org.user_id},
     )["sent_email_stats"]
     picked = [r[:4] for r in sent if within(r) and r[1] == member.org.user_id]
     assert {k: mine[0][k] for k in _figures(picked)} == _figures(picked)

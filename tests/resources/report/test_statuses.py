@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import Any
 
 from tests.resources.report.helpers import Obj, Timeline, at, colleague, day, lead_statuses
@@ -191,7 +190,9 @@ def test_opportunity_statuses_by_owner(api: Api, make_api: Callable[..., Api], c
     mine = Timeline()
     mine.created = {o: v for o, v in t.created.items() if owners[o] == member.org.user_id}
     mine.changes = [c for c in t.changes if c[1] in mine.created]
-    report = api.ok("GET", f"report/statuses/opportunity/{org}/", params={**params, "user_id": member.org.user_id})
+    report = api.ok(
+        "GET", f"report/statuses/opportunity/{org}/", params={**params, "user_id": member.org.user_id}
+    )
     for sid, row in _by_status(report).items():
         expected = mine.overview(sid, start, end)
         assert {k: row[k] for k in expected} == expected
@@ -224,5 +225,3 @@ def test_another_organizations_report_is_not_found(api: Api, make_api: Callable[
         f"report/statuses/opportunity/{api.org.organization_id}/", params={"user_id": other.org.user_id}
     )
     assert response.status_code == 400
-
-
