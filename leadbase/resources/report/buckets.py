@@ -40,14 +40,16 @@ def bucket_key(ctx: Context, column: Any, unit: str, *, is_date: bool = False) -
         value = cast(column, DateTime()) if is_date else column.op("AT TIME ZONE")(text("'UTC'"))
         truncated = func.date_trunc(unit, value)
         return func.to_char(truncated, 'YYYY-MM-DD"T"HH24:MI:SS')
-    # SQLite keeps UTC datetimes as naive text and dates as YYYY-MM-DD: strftime reads both.
+    # SQLite keeps UTC datetimes as naive text and dates as YYYY-MM-DD: strftime reads both. Its
+    # clock has milliseconds, so 23:59:59.9999 would round into the next day: cut the fraction.
+    column = func.substr(column, 1, 19)
     if unit in _SQLITE_FORMATS:
         return func.strftime(_SQLITE_FORMATS[unit], column)
     if unit == "week":
         # 'weekday 0' moves forward to the next Sunday (or stays on one); six days back is Monday.
         return func.strftime("%Y-%m-%dT00:00:00", column, "weekday 0", "-6 days")
     # quarter: the year, then the first month of the quarter.
-    quarter_month = (cast(func.strftime("%m", column), Integer) - 1) / 3 * 3 + 1
+    quarter_month = (cast(func.strftime("%m", column), Integer) - 1) // 3 * 3 + 1
     return (
         func.strftime("%Y-", column)
         .op("||")(func.printf("%02d", quarter_month))

@@ -314,3 +314,32 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, make_api: Callable[..., A
         assert response.status_code == 400, (body, response.text)
         assert key in validation_errors(response), (body, response.text)
     assert api.post("report/activity/", json=[1]).status_code == 400
+
+
+def test_another_organizations_activity_never_counts(
+    api: Api, make_api: Callable[..., Api], clock: Clock
+) -> None:
+    other = make_api()
+    at(clock, day(0))
+    theirs = other.ok("POST", "lead/", json={"name": "Theirs"})["id"]
+    other.ok("POST", "activity/call/", json={"lead_id": theirs, "direction": "outbound", "duration": 5})
+    other.ok("POST", "opportunity/", json={"lead_id": theirs, "value": 10})
+    mine = api.ok("POST", "lead/", json={"name": "Mine"})["id"]
+    api.ok("POST", "activity/call/", json={"lead_id": mine, "direction": "outbound", "duration": 7})
+    body = {
+        "type": "overview",
+        "metrics": [
+            "calls.all.all.count",
+            "calls.outbound.all.sum_duration",
+            "leads.created.all.count",
+            "opportunities.created.all.count",
+        ],
+        "datetime_range": _window(T0, T0 + timedelta(days=1)),
+    }
+    totals = api.ok("POST", "report/activity/", json=body)["aggregations"]["totals"]
+    assert totals == {
+        "calls.all.all.count": 1,
+        "calls.outbound.all.sum_duration": 7,
+        "leads.created.all.count": 1,
+        "opportunities.created.all.count": 0,
+    }
