@@ -15,6 +15,7 @@ from leadbase.api.schemas import answer, object_schema, request_body
 from leadbase.api.unit import body_of, run
 from leadbase.db.context import Context
 from leadbase.resources.report.activity import ActivityReport
+from leadbase.resources.report.csv import activity_csv, funnel_csv, wants_csv
 from leadbase.resources.report.custom import CustomReport
 from leadbase.resources.report.funnel import FunnelReport
 from leadbase.resources.report.metrics import catalogue
@@ -104,13 +105,20 @@ def activity_metrics(request: Request) -> Response:
 )
 def activity_report(request: Request) -> Response:
     body = body_of(request)
-    return _read(request, lambda ctx: ActivityReport(ctx, body).answer())
+
+    def work(ctx: Context) -> tuple[dict[str, Any], list[str]]:
+        report = ActivityReport(ctx, body)
+        return report.answer(), report.metrics
+
+    answer, metrics = run(request, work, writes=False)
+    return activity_csv(answer, metrics) if wants_csv(request) else json_response(answer)
 
 
 def _funnel(kind: str) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         body = body_of(request)
-        return _read(request, lambda ctx: FunnelReport(ctx, body).answer(kind))
+        answer = run(request, lambda ctx: FunnelReport(ctx, body).answer(kind), writes=False)
+        return funnel_csv(answer, kind) if wants_csv(request) else json_response(answer)
 
     return handler
 

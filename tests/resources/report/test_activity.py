@@ -343,3 +343,27 @@ def test_another_organizations_activity_never_counts(
         "leads.created.all.count": 1,
         "opportunities.created.all.count": 0,
     }
+
+
+def test_csv_when_the_client_accepts_it(api: Api, make_api: Callable[..., Api], clock: Clock) -> None:
+    member = colleague(api, make_api)
+    logged = _log(api, member, clock)
+    start, end = T0, T0 + timedelta(days=2)
+    metrics = ["calls.all.all.count", "emails.sent.all.count"]
+    for kind, first in (("overview", "datetime"), ("comparison", "user_id")):
+        response = api.post(
+            "report/activity/",
+            json={"type": kind, "metrics": metrics, "datetime_range": _window(start, end)},
+            headers={"Accept": "text/csv"},
+        )
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+        lines = response.text.strip().split("\r\n")
+        assert lines[0] == ",".join([first, *metrics])
+        json_rows = api.ok(
+            "POST",
+            "report/activity/",
+            json={"type": kind, "metrics": metrics, "datetime_range": _window(start, end)},
+        )["data"]
+        assert lines[1:] == [",".join(str(r[k]) for k in [first, *metrics]) for r in json_rows]
+    total = sum(int(line.split(",")[1]) for line in lines[1:])
+    assert total == _expected(logged, _in(start, end))["calls.all.all.count"]

@@ -319,3 +319,22 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, make_api: Callable[..., A
             response = api.post(f"report/funnel/opportunity/{kind}/", json=body)
             assert response.status_code == 400, (body, response.text)
             assert key in validation_errors(response), (body, response.text)
+
+
+def test_csv_has_the_per_user_rows(api: Api, make_api: Callable[..., Api], clock: Clock) -> None:
+    member = colleague(api, make_api)
+    pipeline, funnel, deals = _scenario(api, member, clock)
+    cohort = [d for d in deals if T0 <= d.created < T0 + timedelta(days=7)]
+    body = {"pipeline": pipeline, "type": "created-cohort", "cohort_datetime_range": COHORT}
+    totals = api.post("report/funnel/opportunity/totals/", json=body, headers={"Accept": "text/csv"})
+    assert totals.headers["content-type"].startswith("text/csv")
+    header, *rows = totals.text.strip().split("\r\n")
+    assert header.split(",")[:3] == ["user_id", "count", "count_total_complete"]
+    by_user = {r.split(",")[0]: r.split(",") for r in rows}
+    assert set(by_user) == {api.org.user_id, member.org.user_id}
+    for user, cells in by_user.items():
+        assert int(cells[1]) == funnel.totals([d for d in cohort if d.user == user])["count"]
+    stages = api.post("report/funnel/opportunity/stages/", json=body, headers={"Accept": "text/csv"})
+    header, *rows = stages.text.strip().split("\r\n")
+    assert header.split(",")[:4] == ["user_id", "status_id", "status_label", "count"]
+    assert len(rows) == 2 * len(funnel.stages)
