@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, func, literal, select
+from sqlalchemy import Table, and_, func, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.selectable import CTE
 
 from leadbase.db.context import Context
-from leadbase.db.models import activity, lead, opportunity
+from leadbase.db.models import activity
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,6 @@ class Subject:
     # The column naming the object's user, when the report filters by one (`user_id`).
     user_column: str | None
     statuses: Callable[[Context], list[dict[str, Any]]]
-
-
-LEAD = lead
-OPPORTUNITY = opportunity
 
 
 @dataclass
@@ -112,7 +108,3 @@ def build(ctx: Context, subject: Subject, where: list[ColumnElement[bool]]) -> H
         .cte(f"{subject.name}_first")
     )
     return History(objects, changes, first)
-
-
-def labelled(value: str) -> ColumnElement[Any]:
-    return literal(value)
