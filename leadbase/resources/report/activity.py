@@ -50,7 +50,9 @@ class ActivityReport:
         unknown = [m for m in metrics if not isinstance(m, str) or m not in METRICS]
         if unknown:
             errors["metrics"] = f"Unknown metrics: {', '.join(map(str, unknown))}."
-        self.metrics: list[str] = list(dict.fromkeys(m for m in metrics if m in METRICS))
+        self.metrics: list[str] = list(
+            dict.fromkeys(m for m in metrics if isinstance(m, str) and m in METRICS)
+        )
         self.window: Range | None = None
         try:
             self.window = self._window(body)
