@@ -106,7 +106,7 @@ OBJECTS: dict[str, ObjectType] = {
         "Call",
         numbers={"duration": ("payload", "duration")},
         terms={
-            "direction": ("payload", "direction"),
+            "direction": ("direction", None),
             "disposition": ("payload", "disposition"),
             "status": ("status", None),
         },

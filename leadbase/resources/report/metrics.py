@@ -79,12 +79,19 @@ def _yes() -> ColumnElement[bool]:
 CALLS = _activity_source("calls", _activities("Call"), "activity_at")
 
 
+def call_direction() -> ColumnElement[Any]:
+    # A call's direction lives in the `direction` column (rows written before the activity
+    # layout kept it in `payload`: read both).
+    direction: ColumnElement[Any] = func.coalesce(activity.c.direction, _payload_text("direction"))
+    return direction
+
+
 def _inbound() -> ColumnElement[bool]:
-    return _payload_text("direction") == "inbound"
+    return call_direction() == "inbound"
 
 
 def _outbound() -> ColumnElement[bool]:
-    return _payload_text("direction") == "outbound"
+    return call_direction() == "outbound"
 
 
 def _external() -> ColumnElement[bool]:
