@@ -33,6 +33,9 @@ PACKAGES = [
     "activity_note",
     "activity_call",
     "activity_meeting",
+    "scheduling_link",
+    "playbook",
+    "enrich_field",
 ]
 
 
