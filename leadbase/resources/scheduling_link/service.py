@@ -68,6 +68,9 @@ def link_url(value: Any) -> str:
         raise Problem("Not a valid URL.") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
         raise Problem("Not a valid URL: use an http:// or https:// address.")
+    if "@" in parts.netloc:
+        # A user name in a link (`https://trusted.example@other.example/`) only serves to mislead.
+        raise Problem("Not a valid URL: a link may not carry a user name or password.")
     return text
 
 
