@@ -121,7 +121,14 @@ def application(ctx: Any) -> str:
     return str(ctx.actor.api_key_id or ctx.actor.user_id or "api")
 
 
+def source_taken() -> Invalid:
+    return Invalid.field("source_id", "A link with this source_id was made at the same time: try again.")
+
+
 class UserLinkService(Service):
+    # Two upserts of one new source_id at once: the second to insert loses on the unique key.
+    violations = {"uq_scheduling_link_organization_id_oauth_client_id_source_id": source_taken}
+
     def get(self, object_id: str, *, lock: bool = False) -> Row:
         row = super().get(object_id, lock=lock)
         if row["user_id"] != self.ctx.actor.user_id:
@@ -224,8 +231,25 @@ class SharedLinkService(Service):
         return tag
 
 
+NO_SHARED_LINK = "No shared scheduling link has this id."
+NO_USER_LINK = "No scheduling link of this user has this id."
+
+
 class LinkMapService(Service):
     """A member's mapping of a shared link (no routes of its own: map and unmap below)."""
+
+    # A link deleted while it was being mapped (maps of one shared link queue on its row lock).
+    violations = {
+        "fk_scheduling_link_map_shared_link_id_scheduling_link": lambda: Invalid.field(
+            "shared_scheduling_link_id", NO_SHARED_LINK
+        ),
+        "fk_scheduling_link_map_user_link_id_scheduling_link": lambda: Invalid.field(
+            "user_scheduling_link_id", NO_USER_LINK
+        ),
+        "uq_scheduling_link_map_organization_id_shared_link_id_user_id": lambda: Invalid.field(
+            "user_id", "This member's link was mapped at the same time: try again."
+        ),
+    }
 
     @property
     def _shared(self) -> Any:
@@ -254,12 +278,16 @@ class LinkMapService(Service):
             raise NotFound.for_model("Organization")
         shared_id, user_id = body.get("shared_scheduling_link_id"), body.get("user_id")
         if not isinstance(shared_id, str) or not shared_id:
-            errors.add("shared_scheduling_link_id", "This field is required.")
+            errors.add(
+                "shared_scheduling_link_id",
+                "This field is required." if not shared_id else "Not a valid string.",
+            )
             shared_id = None
-        elif self.repo.find(self._shared, shared_id) is None:
-            errors.add("shared_scheduling_link_id", "No shared scheduling link has this id.")
+        # Locked (PostgreSQL): two maps of one shared link queue, so the second finds the first's row.
+        elif self.repo.find(self._shared, shared_id, lock=True) is None:
+            errors.add("shared_scheduling_link_id", NO_SHARED_LINK)
         if not isinstance(user_id, str) or not user_id:
-            errors.add("user_id", "This field is required.")
+            errors.add("user_id", "This field is required." if not user_id else "Not a valid string.")
             user_id = None
         elif not self._is_member(user_id):
             errors.add("user_id", "Not an active member of the organization.")
@@ -302,7 +330,7 @@ class LinkMapService(Service):
                 return {}
         link = self.repo.find(self._users, link_id) if isinstance(link_id, str) else None
         if link is None or (user_id is not None and link["user_id"] != user_id):
-            errors.add("user_scheduling_link_id", "No scheduling link of this user has this id.")
+            errors.add("user_scheduling_link_id", NO_USER_LINK)
             return {}
         return {"user_link_id": link["id"], "url": None}
 
