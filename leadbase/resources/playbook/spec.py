@@ -60,5 +60,26 @@ PLAYBOOK = register(
     )
 )
 PLAYBOOK_ENDPOINT = expose(
-    PLAYBOOK, create_status=201, delete_status=204, summary_name="Playbook", tag="playbooks"
+    PLAYBOOK,
+    create_status=201,
+    delete_status=204,
+    summary_name="Playbook",
+    tag="playbooks",
+    # Read by PlaybookService.list_filter.
+    list_parameters=(
+        {
+            "name": "is_archived",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "boolean"},
+            "description": "Only archived (true) or active (false) playbooks; both when omitted.",
+        },
+        {
+            "name": "position__gt",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer"},
+            "description": "Playbooks whose position is greater than this.",
+        },
+    ),
 )
