@@ -34,6 +34,9 @@ PACKAGES = [
     "activity_call",
     "activity_meeting",
     "report",
+    "scheduling_link",
+    "playbook",
+    "enrich_field",
 ]
 
 
