@@ -41,6 +41,10 @@ PACKAGES = [
     "phone_number",
     "connected_account",
     "dialer",
+    "report",
+    "scheduling_link",
+    "playbook",
+    "enrich_field",
 ]
 
 

@@ -7,7 +7,7 @@
   `connected_account`, `dialer_session`.
 
 Revision ID: 24217e0eba41
-Revises: c4e8a2f61b93
+Revises: d9b3e7a1c5f2
 Create Date: 2026-11-30 19:45:20.553478
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "24217e0eba41"
-down_revision = "c4e8a2f61b93"
+down_revision = "d9b3e7a1c5f2"
 branch_labels = None
 depends_on = None
 
