@@ -35,6 +35,10 @@ PACKAGES = [
     "activity_meeting",
     "data",
     "saved_search",
+    "report",
+    "scheduling_link",
+    "playbook",
+    "enrich_field",
 ]
 
 
