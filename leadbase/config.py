@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # answers 400 saying no provider is configured; leadbase never invents values.
     enrichment_provider: str | None = None
 
+    # Close caps a search's cursor chain at 10,000 results and expires its cursors after 30
+    # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
+    search_close_limits: bool = False
+
     @field_validator("rate_limit")
     @classmethod
     def _check_rate(cls, value: str) -> str:

@@ -232,6 +232,9 @@ class CloseConventions:
                 continue
             if isinstance(value, bool):
                 value = "true" if value else "false"
+            elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+                # Objects in a list (a search's `sort`) travel as JSON, not as their repr.
+                value = orjson.dumps(value).decode()
             elif isinstance(value, list):
                 value = ",".join(str(v) for v in value)
             elif isinstance(value, dict):

@@ -8,6 +8,7 @@ from sqlalchemy import Table
 from sqlalchemy.sql.elements import ColumnElement
 
 from leadbase.core.errors import Invalid
+from leadbase.custom_fields.definitions import Placement, org_definitions
 from leadbase.custom_fields.types import OPERATORS, ValueProblem, field_type
 from leadbase.custom_fields.values import PREFIX, CustomValues
 from leadbase.db.context import Context
@@ -44,13 +45,36 @@ def custom_condition(
         raise Invalid({name: problem.message}) from problem
 
 
+def type_of_field(ctx: Context, spec: ResourceSpec, reference: str) -> str | None:
+    """For objects whose fields belong to their custom type (custom objects, custom activities):
+    the type a field id is placed on, since a filter names the field without the type."""
+    if spec.custom_type_column is None or spec.custom_field_kind is None:
+        return None
+    wanted = Placement.of(spec.custom_field_kind).object_type
+    for association in org_definitions(ctx).associations_of(reference):
+        if association.placement.object_type == wanted:
+            return association.placement.type_id
+    return None
+
+
 def _custom_path(
     ctx: Context, spec: ResourceSpec, rest: str, operator: str, operand: Any
 ) -> ColumnElement[bool]:
     if spec.custom_field_kind is None:
         raise Invalid({PREFIX + rest: f"{spec.model_name} has no custom fields."})
-    return custom_condition(ctx, spec.table, spec.custom_field_kind, rest, operator, operand)
+    type_id = type_of_field(ctx, spec, rest)
+    return custom_condition(ctx, spec.table, spec.custom_field_kind, rest, operator, operand, type_id=type_id)
+
+
+def _custom_value(ctx: Context, spec: ResourceSpec, rest: str) -> ColumnElement[Any]:
+    """The value sorting by `custom.<field>` compares (a number or text per the field's type)."""
+    if spec.custom_field_kind is None:
+        raise Invalid({PREFIX + rest: f"{spec.model_name} has no custom fields."})
+    definition = CustomValues(ctx, spec.custom_field_kind, type_of_field(ctx, spec, rest)).lookup(rest)
+    if definition is None:
+        raise Invalid({PREFIX + rest: f'The Custom Field "{rest}" does not exist.'})
+    return field_type(definition.type).sort_value(definition, spec.table.c.custom, ctx.conn.dialect.name)
 
 
 # Filter trees reach custom values through `custom.<field id or name>` paths.
-register_extension("custom", _custom_path)
+register_extension("custom", _custom_path, _custom_value)

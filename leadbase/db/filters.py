@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from leadbase.db.context import Context
     from leadbase.db.resource import ResourceSpec
 
-Operator = Literal["eq", "in", "gt", "gte", "lt", "lte", "ieq", "istartswith", "exists"]
+Operator = Literal["eq", "in", "gt", "gte", "lt", "lte", "ieq", "istartswith", "exists", "text"]
+# How a `text` term matches (Close's text modes): its value is (mode, text).
+TEXT_MODES = ("full_words", "phrase", "beginning_of_words", "exact_value")
 
 
 @dataclass(frozen=True)
@@ -52,15 +54,39 @@ class Not:
     term: Filter
 
 
-Filter = Term | And | Or | Not
+@dataclass(frozen=True)
+class Clause:
+    """A condition another layer builds for the resource being filtered (an Advanced Filtering
+    query, a smart view): `build(ctx, spec)` returns the WHERE condition. `key` tells clauses
+    apart (two clauses with equal keys select the same objects)."""
+
+    key: Any
+    build: Callable[[Context, ResourceSpec], ColumnElement[bool]]
+
+
+Filter = Term | And | Or | Not | Clause
 
 # A path prefix answered outside db: (ctx, spec, rest of the path, operator, value) -> condition.
 Extension = Callable[["Context", "ResourceSpec", str, Operator, Any], ColumnElement[bool]]
 EXTENSIONS: dict[str, Extension] = {}
 
 
-def register_extension(prefix: str, extension: Extension) -> None:
+# A path prefix whose sortable value is answered outside db: (ctx, spec, rest of the path) -> value.
+ValueExtension = Callable[["Context", "ResourceSpec", str], ColumnElement[Any]]
+VALUE_EXTENSIONS: dict[str, ValueExtension] = {}
+
+
+def register_extension(prefix: str, extension: Extension, value: ValueExtension | None = None) -> None:
     EXTENSIONS[prefix] = extension
+    if value is not None:
+        VALUE_EXTENSIONS[prefix] = value
+
+
+def value_of(ctx: Context, spec: ResourceSpec, path: str) -> ColumnElement[Any] | None:
+    """The sortable value at an extension path (`custom.cf_x`), or None when no extension has it."""
+    head, _, rest = path.partition(".")
+    extension = VALUE_EXTENSIONS.get(head)
+    return extension(ctx, spec, rest) if extension is not None and rest else None
 
 
 def all_of(terms: list[Filter]) -> Filter | None:
@@ -78,6 +104,8 @@ def compile_filter(ctx: Context, spec: ResourceSpec, node: Filter) -> ColumnElem
         return or_(false(), *(compile_filter(ctx, spec, t) for t in node.terms))
     if isinstance(node, Not):
         return not_(compile_filter(ctx, spec, node.term))
+    if isinstance(node, Clause):
+        return node.build(ctx, spec)
     return _term(ctx, spec, node)
 
 
@@ -138,8 +166,10 @@ def compare(column: ColumnElement[Any], operator: Operator, value: Any) -> Colum
     if operator == "ieq":
         return func.lower(column) == str(value).lower()
     if operator == "istartswith":
-        escaped = str(value).replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-        return column.ilike(escaped + "%", escape="\\")
+        return column.ilike(_escaped(str(value)) + "%", escape="\\")
+    if operator == "text":
+        mode, text = value
+        return text_match(column, mode, text)
     comparisons: dict[str, Callable[[Any], ColumnElement[bool]]] = {
         "gt": column.__gt__,
         "gte": column.__ge__,
@@ -147,3 +177,40 @@ def compare(column: ColumnElement[Any], operator: Operator, value: Any) -> Colum
         "lte": column.__le__,
     }
     return comparisons[operator](value)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text search, lowercased (what the text modes compare)."""
+    return [w for w in text.lower().split() if w]
+
+
+def text_match(column: ColumnElement[Any], mode: str, text: str) -> ColumnElement[bool]:
+    """Close's text modes on one text column, case-insensitive.
+
+    exact_value: the whole value; phrase: the words in order, adjacent; full_words: every word
+    somewhere; beginning_of_words: every word starts a word of the value. Words are split on
+    spaces; a text with no words matches everything but `exact_value` (which wants "").
+    """
+    if mode == "exact_value":
+        return func.lower(column) == text.lower()
+    if mode == "phrase":
+        phrase = " ".join(words(text))
+        return column.ilike("%" + _escaped(phrase) + "%", escape="\\") if phrase else column.is_not(None)
+    terms = words(text)
+    if not terms:
+        return column.is_not(None)
+    if mode == "beginning_of_words":
+        return and_(
+            *(
+                or_(
+                    column.ilike(_escaped(w) + "%", escape="\\"),
+                    column.ilike("% " + _escaped(w) + "%", escape="\\"),
+                )
+                for w in terms
+            )
+        )
+    return and_(*(column.ilike("%" + _escaped(w) + "%", escape="\\") for w in terms))

@@ -41,6 +41,8 @@ PACKAGES = [
     "phone_number",
     "connected_account",
     "dialer",
+    "data",
+    "saved_search",
     "report",
     "scheduling_link",
     "playbook",

@@ -22,6 +22,8 @@ EXTRAS = {
     # Newer pages of Close's docs describe these; openapi.yml does not list them yet.
     "GET /status/opportunity/{id}/",
     "GET /pipeline/{id}/",
+    # Advanced Filtering: documented in prose only, absent from Close's OpenAPI.
+    "POST /data/search/",
 }
 
 

@@ -722,6 +722,20 @@ FACTORIES: dict[str, Factory] = {
     ),
     "connected_account": Factory(make=_loaded("connected_account", _connected_account_body)),
     "dialer": Factory(make=_loaded("dialer", _dialer_body)),
+    "saved_search": Factory(
+        body=lambda _w, n: {
+            "name": f"View {n}",
+            "is_shared": True,
+            "s_query": {
+                "query": {"type": "object_type", "object_type": "lead"},
+                "sort": [],
+                "results_limit": n,
+            },
+        },
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"name": "X", "s_query": {"query": {"type": "nope"}}}, "query.type"),
+        invalid_update=({"name": ""}, "name"),
+    ),
     "scheduling_link": Factory(
         body=lambda _w, n: {"name": f"Link {n}", "url": f"cal{n}.example/meet", "description": f"Link {n}"},
         update=lambda _w, obj: {"name": f"{obj['name']} renamed", "url": "https://cal.example/new"},

@@ -11,9 +11,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from leadbase.custom_fields import sql
 from leadbase.custom_fields.definitions import FieldDefinition
+from leadbase.db.filters import text_match
 
 # Operators a filter on a custom field may use; `in` takes a list, `exists` a bool.
-OPERATORS = frozenset({"eq", "in", "gt", "gte", "lt", "lte", "exists"})
+# `text` takes (mode, text): Close's text modes (db/filters.text_match) on the value as text.
+OPERATORS = frozenset({"eq", "in", "gt", "gte", "lt", "lte", "exists", "text"})
 
 
 class ValueProblem(Exception):
@@ -96,6 +98,15 @@ class FieldType:
         """A filter operand in stored form (raises ValueProblem)."""
         return self.clean_one(definition, value, WriteEnv())
 
+    def sort_value(
+        self, definition: FieldDefinition, column: ColumnElement[Any], dialect: str
+    ) -> ColumnElement[Any]:
+        """What sorting by this field compares: the value as a number or as text (NULL when absent
+        or a list)."""
+        if self.ordering == "number":
+            return sql.number_value(column, definition.id, dialect)
+        return sql.text_value(column, definition.id, dialect)
+
     def condition(
         self,
         definition: FieldDefinition,
@@ -119,6 +130,9 @@ class FieldType:
             return or_(*(sql.holds(column, key, v, dialect) for v in wanted))
         if operator not in OPERATORS:
             raise ValueProblem(f"Unknown operator {operator!r}.")
+        if operator == "text":
+            mode, text = operand
+            return text_match(sql.text_value(column, key, dialect), mode, str(text))
         bound = self.filter_value(definition, operand)
         if self.ordering == "number":
             expression: ColumnElement[Any] = sql.number_value(column, key, dialect)

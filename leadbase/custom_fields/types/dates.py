@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from leadbase.core.clock import iso
@@ -37,6 +37,12 @@ class Date(FieldType):
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if _valid_date(element) else None
 
+    def filter_value(self, definition: FieldDefinition, value: Any) -> Any:
+        # An instant (a search's moment, already in the caller's zone) compares as its day there.
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        return super().filter_value(definition, value)
+
     def convert(self, definition: FieldDefinition, element: Any, env: WriteEnv) -> Any | None:
         # A datetime field becoming a date field keeps the (UTC) day of each value.
         if isinstance(element, str) and not _valid_date(element):
@@ -66,3 +72,8 @@ class DateTime(FieldType):
 
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if isinstance(element, str) else None
+
+    def filter_value(self, definition: FieldDefinition, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return iso(value)
+        return super().filter_value(definition, value)

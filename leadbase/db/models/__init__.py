@@ -29,6 +29,7 @@ from leadbase.db.models.outreach import (
     unsubscribed_email,
 )
 from leadbase.db.models.people import group_member, role, user_group
+from leadbase.db.models.views import saved_search, text_index
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
 __all__ = [
@@ -66,12 +67,14 @@ __all__ = [
     "pipeline",
     "playbook",
     "role",
+    "saved_search",
     "scheduling_link",
     "scheduling_link_map",
     "send_as",
     "sms_template",
     "task",
     "unsubscribed_email",
+    "text_index",
     "user",
     "user_group",
 ]

@@ -28,12 +28,13 @@ from leadbase.db.service import Service
 from leadbase.resources.common import record_activity, user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
 from leadbase.resources.links import render_links
+from leadbase.search import related_ids
 
 PERIODS = ("one_time", "monthly", "annual")
 PERIOD_WORDS = {"one_time": "", "monthly": " monthly", "annual": " annually"}
 # Close's list parameters that leadbase does not answer yet: refused rather than ignored, since
 # ignoring a filter would answer objects the caller asked to leave out.
-NOT_YET = ("query", "lead_query", "lead_saved_search_id", "_group_by")
+NOT_YET = ("query", "lead_query", "_group_by")
 MAX_VALUE = 10**15
 
 
@@ -183,6 +184,10 @@ class OpportunityService(Service):
         if stalled is not None and stalled.strip().lower() in ("true", "1", "yes"):
             # Nothing is stalled: leadbase has no stall detection.
             return Term("id", "in", [])
+        view_id = params.get("lead_saved_search_id")
+        if view_id:
+            # The opportunities of the leads a lead smart view matches (404 for a view not seen).
+            return related_ids("lead_id", "lead", {"type": "saved_search", "saved_search_id": view_id})
         return None
 
     def scope(self) -> Select[Any] | None:

@@ -1,0 +1,1 @@
+"""`/data/search/` declares no resource of its own: it searches the others (endpoints.py)."""

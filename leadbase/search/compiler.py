@@ -1,0 +1,348 @@
+"""Advanced Filtering nodes compiled to one SQL condition: never evaluated in Python over rows.
+
+`has_related` is an EXISTS (children: a lead's contacts) or an IN (parents: a contact's
+lead) against the related table, or an EXISTS over the elements of a JSON list (a contact's
+emails, a lead's addresses); `negate` wraps any node in NOT. Custom fields go through the
+`custom` extension of db/filters.py (each field type's own condition, in custom_fields),
+which search does not import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, Table, and_, exists, false, not_, or_, select, true
+from sqlalchemy import literal as sql_literal
+
+from leadbase.core import clock
+from leadbase.core.dates import tz_from_offset
+from leadbase.core.errors import Invalid, NotFound
+from leadbase.db.context import Context
+from leadbase.db.filters import EXTENSIONS, Operator, text_match
+from leadbase.db.models import saved_search
+from leadbase.search import nodes as n
+from leadbase.search.fulltext import text_condition
+from leadbase.search.moments import resolve
+from leadbase.search.targets import Target, Value, elements, target
+
+# Smart views used inside smart views: deeper than this is a loop or a mistake.
+MAX_VIEW_DEPTH = 8
+
+
+def bad(path: str, message: str) -> Invalid:
+    return n.bad(path, message)
+
+
+def find_object_type(node: n.Node) -> str | None:
+    """The object type a query searches: its top-level `object_type` node (also inside `and`s)."""
+    if isinstance(node, n.ObjectType) and not node.negate:
+        return node.object_type
+    if isinstance(node, n.And) and not node.negate:
+        for child in node.queries:
+            found = find_object_type(child)
+            if found is not None:
+                return found
+    return None
+
+
+def visible_view(ctx: Context, view_id: str) -> dict[str, Any] | None:
+    """The caller's organization's smart view `view_id` if the caller may use it (shared, or theirs)."""
+    t = saved_search
+    row = (
+        ctx.conn.execute(select(t).where(t.c.organization_id == ctx.organization_id, t.c.id == view_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    view = dict(row)
+    user = ctx.actor.user_id
+    shared_with = view.get("shared_with") or []
+    if view["is_shared"] or view["user_id"] in (None, user) or (user is not None and user in shared_with):
+        return view
+    return None
+
+
+def view_query(ctx: Context, view_id: str, path: str) -> tuple[dict[str, Any], n.Node]:
+    """A smart view and its parsed query, or a 404 (another organization's, or not shared)."""
+    view = visible_view(ctx, view_id)
+    if view is None:
+        raise NotFound("Smart view not found.")
+    s_query = view.get("s_query")
+    if not isinstance(s_query, dict) or "query" not in s_query:
+        raise bad(path, f"The smart view {view_id} has no structured query (s_query).")
+    return view, n.parse(s_query["query"], f"{path}<{view_id}>")
+
+
+class Compiler:
+    """One query's compilation: the request's clock, time zone and caller."""
+
+    def __init__(
+        self, ctx: Context, now: datetime | None = None, pending: Mapping[str, n.Node] | None = None
+    ) -> None:
+        self.ctx = ctx
+        self.now = now or clock.now()
+        # Smart views being written in this request, by id: their new queries (a loop through
+        # a view being changed is found before it is saved).
+        self.pending = dict(pending or {})
+        self.views: list[str] = []
+        # Tables the condition being built is already inside (see `_related`).
+        self.tables: list[Table] = []
+
+    # ---- nodes ----------------------------------------------------------------------------
+
+    def compile(self, node: n.Node, on: Target) -> ColumnElement[bool]:
+        """The condition on `on`'s table (or elements) selecting what `node` matches."""
+        table = on.table if on.parent is None else None
+        if table is not None:
+            self.tables.append(table)
+        try:
+            return self.node(node, on, table)
+        finally:
+            if table is not None:
+                self.tables.pop()
+
+    def node(self, node: n.Node, on: Target, table: FromClause | None) -> ColumnElement[bool]:
+        condition = self._node(node, on, table)
+        return not_(condition) if node.negate else condition
+
+    def _node(self, node: n.Node, on: Target, table: FromClause | None) -> ColumnElement[bool]:
+        if isinstance(node, n.And):
+            return and_(true(), *(self.node(q, on, table) for q in node.queries))
+        if isinstance(node, n.Or):
+            return or_(false(), *(self.node(q, on, table) for q in node.queries))
+        if isinstance(node, n.MatchAll):
+            return true()
+        if isinstance(node, n.ObjectType):
+            if target(node.object_type) is None:
+                raise bad(f"{node.path}.object_type", f"Unknown object type {node.object_type!r}.")
+            return true() if node.object_type == on.name else false()
+        if isinstance(node, n.HasRelated):
+            return self._related(node, on, table)
+        if isinstance(node, n.SavedSearch):
+            return self._view(node, on, table)
+        if isinstance(node, n.FieldCondition):
+            return self._field(node, on, table)
+        if on.parent is not None or table is None:
+            # JSON elements (a contact's emails) have fields only.
+            raise bad(node.path, f"{on.name} can only be filtered by its fields.")
+        if isinstance(node, n.FieldCondition):
+            return self._field(node, on, table)
+        if isinstance(node, n.Text):
+            return text_condition(self.ctx, on.name, table, node.value, node.mode, node.path)
+        if isinstance(node, n.Id):
+            return table.c.id == node.value
+        return table.c.id.in_(list(node.values))
+
+    def _view(self, node: n.SavedSearch, on: Target, table: FromClause | None) -> ColumnElement[bool]:
+        view_id = node.saved_search_id
+        if view_id in self.views or len(self.views) >= MAX_VIEW_DEPTH:
+            raise bad(f"{node.path}.saved_search_id", "Smart views refer to each other in a loop.")
+        inner = self.pending.get(view_id)
+        if inner is None:
+            _, inner = view_query(self.ctx, view_id, f"{node.path}.saved_search_id")
+        self.views.append(view_id)
+        try:
+            return self.node(inner, on, table)
+        finally:
+            self.views.pop()
+
+    # ---- relations --------------------------------------------------------------------------
+
+    def _related(self, node: n.HasRelated, on: Target, table: FromClause | None) -> ColumnElement[bool]:
+        if node.this_object_type is not None and node.this_object_type != on.name:
+            raise bad(
+                f"{node.path}.this_object_type",
+                f"Expected {on.name!r}: the object being filtered at this point of the query.",
+            )
+        other = target(node.related_object_type)
+        if other is None:
+            raise bad(
+                f"{node.path}.related_object_type", f"Unknown object type {node.related_object_type!r}."
+            )
+        unrelated = bad(
+            f"{node.path}.related_object_type", f"{on.name} has no related {node.related_object_type}."
+        )
+        if table is None or on.parent is not None:
+            raise unrelated
+        if other.parent is not None:
+            if other.parent != on.name or other.column is None:
+                raise unrelated
+            items = elements(self.ctx, table, other.column)
+            inner = self.node(node.related_query, other, items)
+            return exists(select(sql_literal(1)).select_from(items).where(inner))
+        related = other.table
+        if related in self.tables:
+            # The same table inside itself would need aliases, which the custom field conditions
+            # (written against the table) do not take.
+            raise bad(node.path, f"leadbase cannot search {other.name} inside {other.name}.")
+        own_key = f"{on.name}_id"
+        their_key = f"{other.name.partition('.')[0]}_id"
+        if own_key in related.c:
+            # Children (a lead's contacts): one exists per lead, on the children's index.
+            self.tables.append(related)
+            try:
+                inner = self.node(node.related_query, other, related)
+            finally:
+                self.tables.pop()
+            scope = other.scope(self.ctx, related)
+            return exists(
+                select(sql_literal(1))
+                .select_from(related)
+                .where(*scope, related.c[own_key] == table.c.id, inner)
+            )
+        if their_key in table.c:
+            # A parent (a contact's lead): its id among the matching parents.
+            self.tables.append(related)
+            try:
+                inner = self.node(node.related_query, other, related)
+            finally:
+                self.tables.pop()
+            scope = other.scope(self.ctx, related)
+            return table.c[their_key].in_(select(related.c.id).where(*scope, inner))
+        raise unrelated
+
+    # ---- field conditions ---------------------------------------------------------------------
+
+    def _field(self, node: n.FieldCondition, on: Target, table: FromClause | None) -> ColumnElement[bool]:
+        ref = node.field
+        if isinstance(ref, n.CustomField):
+            return self._custom(node, on, ref)
+        if ref.object_type != on.name:
+            raise bad(
+                f"{node.path}.field.object_type",
+                f"Expected {on.name!r}: use has_related to reach the fields of {ref.object_type}.",
+            )
+        value = on.value(self.ctx, table, ref.field_name) if table is not None else None
+        if value is None:
+            raise bad(f"{node.path}.field.field_name", f"{on.name} has no field {ref.field_name!r}.")
+        return self._condition(value, node.condition, f"{node.path}.condition")
+
+    def _condition(self, value: Value, condition: n.Condition, path: str) -> ColumnElement[bool]:
+        column, kind = value.expression, value.kind
+
+        def refuse() -> Invalid:
+            name = type(condition).__name__
+            return bad(f"{path}.type", f"This field ({kind}) does not take a {name} condition.")
+
+        if isinstance(condition, n.Exists):
+            present = column.is_not(None)
+            return and_(present, column != "") if kind == "text" else present
+        if isinstance(condition, n.TextCondition):
+            if kind == "text":
+                return text_match(column, condition.mode, condition.value)
+            if kind == "id":
+                return column == condition.value
+            raise refuse()
+        if isinstance(condition, n.TermCondition):
+            if kind in ("text", "id"):
+                return column.in_([str(v) for v in condition.values])
+            if kind == "number":
+                return column.in_(list(condition.values))
+            raise refuse()
+        if isinstance(condition, n.ReferenceCondition):
+            if kind not in ("id", "text"):
+                raise refuse()
+            return column.in_(list(condition.object_ids))
+        if isinstance(condition, n.CurrentUser):
+            if kind != "id":
+                raise refuse()
+            user = self.ctx.actor.user_id
+            return column == user if user is not None else false()
+        if isinstance(condition, n.BooleanCondition):
+            if kind != "bool":
+                raise refuse()
+            return column == condition.value
+        if isinstance(condition, n.NumberRange):
+            if kind != "number":
+                raise refuse()
+            bounds = _bounds(condition)
+            return and_(column.is_not(None), *(_compare(column, op, bound) for op, bound in bounds))
+        if kind not in ("datetime", "date"):
+            raise refuse()
+        start, end = self._moments(condition, path)
+        parts: list[ColumnElement[bool]] = [column.is_not(None)]
+        if kind == "date":
+            zone = tz_from_offset(self.ctx.tz_offset)
+            if start is not None:
+                parts.append(column >= start.astimezone(zone).date())
+            if end is not None:
+                # The last day that starts before `end`.
+                parts.append(column <= (end.astimezone(zone) - timedelta(microseconds=1)).date())
+            return and_(*parts)
+        if start is not None:
+            parts.append(column >= start)
+        if end is not None:
+            parts.append(column < end)
+        return and_(*parts)
+
+    def _moments(self, condition: n.MomentRange, path: str) -> tuple[datetime | None, datetime | None]:
+        tz = self.ctx.tz_offset
+        start = None
+        end = None
+        if condition.on_or_after is not None:
+            start = resolve(condition.on_or_after, self.now, tz, f"{path}.on_or_after")
+        if condition.before is not None:
+            end = resolve(condition.before, self.now, tz, f"{path}.before")
+        return start, end
+
+    def _custom(self, node: n.FieldCondition, on: Target, ref: n.CustomField) -> ColumnElement[bool]:
+        path = f"{node.path}.field.custom_field_id"
+        if on.parent is not None or on.spec.custom_field_kind is None:
+            raise bad(path, f"{on.name} has no custom fields.")
+        extension = EXTENSIONS["custom"]
+        spec = on.spec
+        condition = node.condition
+        terms: list[tuple[Operator, Any]]
+        if isinstance(condition, n.TextCondition):
+            terms = [("text", (condition.mode, condition.value))]
+        elif isinstance(condition, n.TermCondition):
+            terms = [("in", list(condition.values))]
+        elif isinstance(condition, n.ReferenceCondition):
+            terms = [("in", list(condition.object_ids))]
+        elif isinstance(condition, n.NumberRange):
+            terms = list(_bounds(condition)) or [("exists", True)]
+        elif isinstance(condition, n.MomentRange):
+            start, end = self._moments(condition, f"{node.path}.condition")
+            zone = tz_from_offset(self.ctx.tz_offset)
+            terms = [("gte", start.astimezone(zone))] if start is not None else []
+            terms += [("lt", end.astimezone(zone))] if end is not None else []
+            terms = terms or [("exists", True)]
+        elif isinstance(condition, n.Exists):
+            terms = [("exists", True)]
+        elif isinstance(condition, n.BooleanCondition):
+            terms = [("eq", condition.value)]
+        else:
+            user = self.ctx.actor.user_id
+            if user is None:
+                return false()
+            terms = [("eq", user)]
+        try:
+            return and_(*(extension(self.ctx, spec, ref.custom_field_id, op, value) for op, value in terms))
+        except Invalid as problem:
+            message = next(iter(problem.field_errors.values()), str(problem))
+            raise bad(
+                path if "does not exist" in str(message) else f"{node.path}.condition", str(message)
+            ) from None
+
+
+def _bounds(condition: n.NumberRange) -> list[tuple[Operator, float]]:
+    pairs: tuple[tuple[Operator, float | None], ...] = (
+        ("gt", condition.gt),
+        ("gte", condition.gte),
+        ("lt", condition.lt),
+        ("lte", condition.lte),
+    )
+    return [(op, bound) for op, bound in pairs if bound is not None]
+
+
+def _compare(column: ColumnElement[Any], op: str, bound: float) -> ColumnElement[bool]:
+    if op == "gt":
+        return column > bound
+    if op == "gte":
+        return column >= bound
+    if op == "lt":
+        return column < bound
+    return column <= bound

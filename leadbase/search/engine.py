@@ -1,0 +1,278 @@
+"""The entry points of Advanced Filtering: compile a query, and run a search page by page.
+
+    compile_query(ctx, "lead", {"type": "and", "queries": [...]})  -> a WHERE condition on `lead`
+    query_filter("lead", query)     -> the same as a db/filters node, for list_page and friends
+    search(ctx, request, limits)    -> one page of rows of a POST /data/search/ body, in order
+
+The condition is scoped to the caller's organization (and, for activities, to the type), so
+it may be used on a bare `select(table)`. Cursors are stateless: the position reached, when
+the cursor was issued, and a digest of the query and sort it belongs to.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, Select, and_, func, select
+
+from leadbase.core import clock
+from leadbase.core.errors import Invalid
+from leadbase.db.context import Context
+from leadbase.db.filters import Clause, value_of
+from leadbase.db.resource import ResourceSpec
+from leadbase.search import nodes as n
+from leadbase.search.compiler import Compiler, find_object_type
+from leadbase.search.targets import SEARCHABLE, Target, target
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 200
+# Close's documented ceilings, applied only under the strict setting (SearchLimits).
+CLOSE_MAX_RESULTS = 10_000
+CLOSE_CURSOR_SECONDS = 30.0
+MAX_SORTS = 5
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """How far a cursor chain may go and how long a cursor lives (None: no limit)."""
+
+    max_results: int | None = None
+    cursor_seconds: float | None = None
+
+
+CLOSE_LIMITS = SearchLimits(CLOSE_MAX_RESULTS, CLOSE_CURSOR_SECONDS)
+
+
+def searchable(object_type: str, path: str = "query") -> Target:
+    found = target(object_type)
+    if found is None or found.parent is not None:
+        raise n.bad(path, f"Cannot search {object_type!r}: use one of " + ", ".join(sorted(SEARCHABLE)) + ".")
+    return found
+
+
+def compile_query(
+    ctx: Context,
+    object_type: str,
+    query: Mapping[str, Any] | n.Node,
+    *,
+    pending_view: str | None = None,
+) -> ColumnElement[bool]:
+    """The condition on `object_type`'s table that selects what Close's JSON `query` matches.
+
+    Raises Invalid (a 400 naming the JSON path) for a malformed or unknown construct, and
+    NotFound for a smart view the caller cannot see. `pending_view`: the id of the smart view
+    this query is about to be saved as (a view reaching itself is then a loop, a 400).
+    """
+    tree = n.parse(query) if isinstance(query, Mapping) else query
+    on = searchable(object_type)
+    compiler = Compiler(ctx, pending={pending_view: tree} if pending_view else None)
+    if pending_view:
+        compiler.views.append(pending_view)
+    return and_(*on.scope(ctx, on.table), compiler.compile(tree, on))
+
+
+def query_filter(object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
+    """`compile_query` as a filter tree node (db/filters.py), parsed now and compiled with the
+    request's context when the list runs: `ListQuery.where = query_filter("lead", q)`."""
+    tree = n.parse(query) if isinstance(query, Mapping) else query
+
+    def build(ctx: Context, spec: ResourceSpec) -> ColumnElement[bool]:
+        return compile_query(ctx, object_type, tree)
+
+    return Clause(("search", object_type, tree), build)
+
+
+def related_ids(column: str, object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
+    """A filter tree node: the rows whose `column` names an object of `object_type` that `query`
+    matches (`related_ids("lead_id", "lead", view)`: the opportunities of a smart view's leads)."""
+    tree = n.parse(query) if isinstance(query, Mapping) else query
+
+    def build(ctx: Context, spec: ResourceSpec) -> ColumnElement[bool]:
+        on = searchable(object_type)
+        matching = select(on.table.c.id).where(compile_query(ctx, object_type, tree))
+        return spec.table.c[column].in_(matching)
+
+    return Clause(("related", column, object_type, tree), build)
+
+
+def object_type_of(query: Mapping[str, Any] | n.Node, default: str = "lead") -> str:
+    """The object type a query searches (its top-level object_type node), `default` without one."""
+    tree = n.parse(query) if isinstance(query, Mapping) else query
+    return find_object_type(tree) or default
+
+
+# ---- sorting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sort:
+    field: n.FieldRef
+    descending: bool
+
+
+def parse_sort(raw: Any, path: str = "sort") -> tuple[Sort, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise n.bad(path, "Expected a list of sorts.")
+    if len(raw) > MAX_SORTS:
+        raise n.bad(path, f"At most {MAX_SORTS} sorts.")
+    sorts = []
+    for i, item in enumerate(raw):
+        where = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            raise n.bad(where, "Expected an object with direction and field.")
+        direction = item.get("direction", "asc")
+        if direction not in ("asc", "desc"):
+            raise n.bad(f"{where}.direction", "Expected asc or desc.")
+        sorts.append(Sort(n.field_ref(item.get("field"), f"{where}.field"), direction == "desc"))
+    return tuple(sorts)
+
+
+def order_by(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[Any]:
+    """ORDER BY terms for the sorts (nulls last either way), then the default order, then the id."""
+    table = on.table
+    terms: list[Any] = []
+    for i, sort in enumerate(sorts):
+        where = f"sort[{i}].field"
+        ref = sort.field
+        if isinstance(ref, n.CustomField):
+            expression = value_of(ctx, on.spec, "custom." + ref.custom_field_id)
+            if expression is None:
+                raise n.bad(where, f"{on.name} has no custom fields.")
+        else:
+            if ref.object_type != on.name:
+                raise n.bad(f"{where}.object_type", f"Only fields of {on.name} sort a search of {on.name}.")
+            value = on.value(ctx, table, ref.field_name)
+            if value is None:
+                raise n.bad(f"{where}.field_name", f"{on.name} has no field {ref.field_name!r}.")
+            if not value.sortable or value.kind in ("id", "bool"):
+                raise n.bad(f"{where}.field_name", f"{ref.field_name} cannot be sorted by.")
+            expression = value.expression
+        ordered = expression.desc() if sort.descending else expression.asc()
+        terms.append(ordered.nulls_last())
+    if not sorts:
+        terms.append(table.c.date_created.desc())
+    terms.append(table.c.id.asc())
+    return terms
+
+
+# ---- cursors ---------------------------------------------------------------------------------
+
+
+def _digest(object_type: str, query: Any, sort: Any) -> str:
+    text = orjson.dumps([object_type, query, sort], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def _encode_cursor(position: int, digest: str) -> str:
+    raw = orjson.dumps({"p": position, "t": round(clock.now().timestamp(), 3), "q": digest})
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: Any, digest: str, limits: SearchLimits) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    invalid = Invalid({"cursor": "Invalid cursor: repeat the query and sort it was issued for."})
+    if not isinstance(cursor, str) or len(cursor) > 200:
+        raise invalid
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        position, issued, owner = int(data["p"]), float(data["t"]), str(data["q"])
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+        raise invalid from None
+    if owner != digest or position < 0:
+        raise invalid
+    if limits.cursor_seconds is not None and clock.now().timestamp() - issued > limits.cursor_seconds:
+        raise Invalid({"cursor": "The cursor has expired: start the search again."})
+    return position
+
+
+# ---- running a search ------------------------------------------------------------------------
+
+
+@dataclass
+class SearchPage:
+    object_type: str
+    rows: list[dict[str, Any]]
+    cursor: str | None
+    total: int | None = None
+    limited: int | None = None
+
+
+def _int_or_none(body: Mapping[str, Any], key: str, *, minimum: int) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise Invalid({key: f"Expected a whole number of at least {minimum}."})
+    return value
+
+
+def search(ctx: Context, body: Mapping[str, Any], limits: SearchLimits = SearchLimits()) -> SearchPage:
+    """One page of a `POST /data/search/` body: the rows (whole rows of the object's table), in order.
+
+    One statement for the page, and one for the counts when `include_counts` asks.
+    """
+    if "query" not in body:
+        raise Invalid({"query": "This field is required."})
+    tree = n.parse(body["query"])
+    object_type = object_type_of(tree)
+    on = searchable(object_type)
+    sorts = parse_sort(body.get("sort"))
+    limit = _int_or_none(body, "_limit", minimum=0)
+    limit = DEFAULT_LIMIT if limit is None else min(limit, MAX_LIMIT)
+    results_limit = _int_or_none(body, "results_limit", minimum=0)
+    include_counts = body.get("include_counts", False)
+    if not isinstance(include_counts, bool):
+        raise Invalid({"include_counts": "Expected true or false."})
+    digest = _digest(object_type, body["query"], body.get("sort"))
+    position = _decode_cursor(body.get("cursor", body.get("_cursor")), digest, limits)
+
+    condition = compile_query(ctx, object_type, tree)
+    table = on.table
+    base: Select[Any] = select(table).where(condition)
+    reachable = results_limit
+    if limits.max_results is not None:
+        reachable = limits.max_results if reachable is None else min(reachable, limits.max_results)
+    page_size = limit if reachable is None else max(0, min(limit, reachable - position))
+    rows: list[dict[str, Any]] = []
+    more = False
+    if page_size > 0:
+        stmt = base.order_by(*order_by(ctx, on, sorts)).offset(position).limit(page_size + 1)
+        rows = [dict(r) for r in ctx.conn.execute(stmt).mappings()]
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+    next_position = position + len(rows)
+    if reachable is not None and next_position >= reachable:
+        more = False
+    page = SearchPage(object_type, rows, _encode_cursor(next_position, digest) if more else None)
+    if include_counts:
+        counting = select(func.count()).select_from(table).where(condition)
+        total = int(ctx.conn.execute(counting).scalar_one())
+        page.total = total
+        page.limited = total if results_limit is None else min(total, results_limit)
+    return page
+
+
+def search_ids(
+    ctx: Context,
+    object_type: str,
+    query: Mapping[str, Any] | n.Node,
+    *,
+    sort: Any = None,
+    limit: int | None = None,
+) -> list[str]:
+    """The ids of what `query` matches, in the search order (bulk actions, exports): one statement."""
+    on = searchable(object_type)
+    table = on.table
+    stmt = select(table.c.id).where(compile_query(ctx, object_type, query))
+    stmt = stmt.order_by(*order_by(ctx, on, parse_sort(sort)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [row[0] for row in ctx.conn.execute(stmt)]

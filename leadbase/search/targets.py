@@ -1,0 +1,293 @@
+"""The object types Advanced Filtering searches and relates, and the fields each one has.
+
+An object type (`lead`, `contact`, `activity.call`, `contact_email`...) is a `Target`: rows
+of a table (or the elements of a JSON list column of a parent row) with their fields. A
+resource's regular fields come from its declaration (`Fields`: every stored field), plus the
+few Close computes (`display_name`, counts of a JSON list, a lead's activity counts), listed
+here once. Resources are found through the registry by their path: search never imports a
+resource package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    FromClause,
+    Integer,
+    Table,
+    cast,
+    func,
+    literal,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from leadbase.db.context import Context
+from leadbase.db.models import lead_activity_count, opportunity_status
+from leadbase.db.resource import ResourceSpec, resources
+
+# How a field is compared: which conditions it takes.
+Kind = Literal["text", "id", "datetime", "date", "number", "bool"]
+
+_KINDS: dict[str, Kind] = {
+    "text": "text",
+    "id": "id",
+    "datetime": "datetime",
+    "date": "date",
+    "int": "number",
+    "bool": "bool",
+}
+
+# Close's activity object types -> the `type` of their rows in `activity`.
+ACTIVITY_TYPES = {
+    "call": "Call",
+    "email": "Email",
+    "email_thread": "EmailThread",
+    "sms": "SMS",
+    "meeting": "Meeting",
+    "note": "Note",
+    "lead_status_change": "LeadStatusChange",
+    "opportunity_status_change": "OpportunityStatusChange",
+    "task_completed": "TaskCompleted",
+    "custom_activity": "CustomActivity",
+    "whatsapp_message": "WhatsAppMessage",
+    "created": "Created",
+    "lead_merge": "LeadMerge",
+    "form_submission": "FormSubmission",
+}
+
+# The lead's smart fields over `lead_activity_count` (kept by triggers): name -> (type, count?).
+ACTIVITY_COUNTS: dict[str, tuple[str, bool]] = {}
+for _type, _plural, _single in (
+    ("Call", "calls", "call"),
+    ("Email", "emails", "email"),
+    ("SMS", "sms", "sms"),
+    ("Meeting", "meetings", "meeting"),
+    ("Note", "notes", "note"),
+):
+    ACTIVITY_COUNTS[f"num_{_plural}"] = (_type, True)
+    ACTIVITY_COUNTS[f"last_{_single}_date"] = (_type, False)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One field of one row: its SQL expression and how it compares."""
+
+    expression: ColumnElement[Any]
+    kind: Kind
+    sortable: bool = True
+
+
+Extra = Callable[[Context, FromClause], Value]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One searchable object type: where its rows are and what fields they have."""
+
+    name: str
+    # The resource whose declaration gives fields and custom values; None for JSON elements.
+    spec_path: str | None = None
+    # Rows of `activity` of one type.
+    type_value: str | None = None
+    # For JSON elements (a contact's emails): the parent type and its list column.
+    parent: str | None = None
+    column: str | None = None
+    # Fields of elements: name -> kind (all text in Close's catalogue but `is_unsubscribed`).
+    element_fields: dict[str, Kind] = field(default_factory=dict)
+    extras: dict[str, Extra] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> ResourceSpec:
+        if self.spec_path is None:
+            raise LookupError(f"{self.name} is not a resource")
+        family = resources.get(self.spec_path)
+        if self.type_value is not None:
+            # The member of the family that stores this type (calls: activity/call), whose
+            # declaration has the type's own fields and custom field kind.
+            for member in family.members().values():
+                if member.discriminator == ("type", self.type_value):
+                    return member
+        return family
+
+    @property
+    def table(self) -> Table:
+        return self.spec.table
+
+    def scope(self, ctx: Context, table: FromClause) -> list[ColumnElement[bool]]:
+        """The conditions that keep a select of `table` to this type's rows of the caller."""
+        conditions = [table.c.organization_id == ctx.organization_id]
+        if self.type_value is not None:
+            conditions.append(table.c.type == self.type_value)
+        return conditions
+
+    def value(self, ctx: Context, table: FromClause, name: str) -> Value | None:
+        """The field `name` of a row of `table`, or None when the type has no such field."""
+        if self.parent is not None:
+            kind = self.element_fields.get(name)
+            if kind is None:
+                return None
+            return Value(element_value(ctx, table, name, kind), kind, sortable=False)
+        extra = self.extras.get(name)
+        if extra is not None:
+            return extra(ctx, table)
+        fields = self.spec.fields
+        declared = fields.by_name.get(name) if fields is not None else None
+        if declared is None or declared.computed or declared.write_only:
+            return None
+        column = table.c.get(declared.source)
+        kind = _KINDS.get(declared.type.filter_kind)
+        if kind is None:
+            return None
+        if column is None and "payload" in table.c and kind in ("text", "id", "number", "bool"):
+            # A field of one activity type kept in the row's `payload` document (a call's
+            # direction, a meeting's title): compared there, with no index.
+            return Value(payload_value(ctx, table, declared.source, kind), kind)
+        if column is None:
+            return None
+        if self.type_value is not None and "payload" in table.c and kind in ("text", "number"):
+            # Activity types share columns: one type keeps `direction` in its column (emails),
+            # another in `payload` (calls); whichever holds the value answers.
+            return Value(func.coalesce(column, payload_value(ctx, table, declared.source, kind)), kind)
+        return Value(column, kind)
+
+
+# ---- JSON elements ------------------------------------------------------------------------
+
+
+def elements(ctx: Context, outer: FromClause, column: str) -> FromClause:
+    """The elements of a JSON list column of the outer row, as a table with a `value` column."""
+    source = outer.c[column]
+    if ctx.conn.dialect.name == "postgresql":
+        return func.jsonb_array_elements(type_coerce(source, JSONB)).table_valued("value").alias()
+    return func.json_each(source).table_valued("value").alias()
+
+
+def element_value(ctx: Context, table: FromClause, name: str, kind: Kind) -> ColumnElement[Any]:
+    value = table.c.value
+    if ctx.conn.dialect.name == "postgresql":
+        text: ColumnElement[Any] = type_coerce(value, JSONB)[name].astext
+        return text if kind == "text" else text == "true"
+    extracted = func.json_extract(value, f"$.{name}")
+    return extracted if kind == "text" else extracted == 1
+
+
+def payload_value(ctx: Context, table: FromClause, name: str, kind: Kind) -> ColumnElement[Any]:
+    """A key of the row's `payload` JSON as text, a number or a boolean."""
+    if ctx.conn.dialect.name == "postgresql":
+        text: ColumnElement[Any] = type_coerce(table.c.payload, JSONB)[name].astext
+    else:
+        text = func.json_extract(table.c.payload, f'$."{name}"')
+    if kind == "number":
+        return cast(text, Float)
+    if kind == "bool":
+        return text.in_(("true", "1")) if ctx.conn.dialect.name == "postgresql" else text == 1
+    return text
+
+
+def list_length(ctx: Context, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    if ctx.conn.dialect.name == "postgresql":
+        return func.coalesce(func.jsonb_array_length(type_coerce(column, JSONB)), 0)
+    return func.coalesce(func.json_array_length(column), 0)
+
+
+# ---- computed fields ----------------------------------------------------------------------
+
+
+def _same_column(column: str, kind: Kind) -> Extra:
+    return lambda ctx, table: Value(table.c[column], kind)
+
+
+def _count_of(column: str) -> Extra:
+    return lambda ctx, table: Value(list_length(ctx, table.c[column]), "number")
+
+
+def _activity_count(type_name: str, count: bool) -> Extra:
+    def value(ctx: Context, table: FromClause) -> Value:
+        t = lead_activity_count
+        picked = t.c.n if count else t.c.last_at
+        inner = (
+            select(picked)
+            .where(t.c.lead_id == table.c.id, t.c.type == type_name)
+            .correlate(table)
+            .scalar_subquery()
+        )
+        if count:
+            return Value(func.coalesce(inner, cast(literal(0), Integer)), "number")
+        return Value(inner, "datetime")
+
+    return value
+
+
+def _status(column: str, kind: Kind) -> Extra:
+    def value(ctx: Context, table: FromClause) -> Value:
+        s = opportunity_status
+        inner = select(s.c[column]).where(s.c.id == table.c.status_id).correlate(table).scalar_subquery()
+        return Value(inner, kind, sortable=False)
+
+    return value
+
+
+LEAD_EXTRAS: dict[str, Extra] = {
+    "display_name": _same_column("name", "text"),
+    "addresses_count": _count_of("addresses"),
+    **{name: _activity_count(t, count) for name, (t, count) in ACTIVITY_COUNTS.items()},
+}
+CONTACT_EXTRAS: dict[str, Extra] = {
+    "display_name": _same_column("name", "text"),
+    "emails_count": _count_of("emails"),
+    "phones_count": _count_of("phones"),
+    "urls_count": _count_of("urls"),
+}
+OPPORTUNITY_EXTRAS: dict[str, Extra] = {
+    "status_type": _status("type", "text"),
+    "status_label": _status("label", "text"),
+}
+
+TEXT_KIND: Kind = "text"
+ADDRESS_FIELDS = ("label", "address_1", "address_2", "city", "state", "zipcode", "country")
+
+TARGETS: dict[str, Target] = {
+    "lead": Target("lead", "lead", extras=LEAD_EXTRAS),
+    "contact": Target("contact", "contact", extras=CONTACT_EXTRAS),
+    "opportunity": Target("opportunity", "opportunity", extras=OPPORTUNITY_EXTRAS),
+    "task": Target("task", "task"),
+    "custom_object": Target("custom_object", "custom_object"),
+    "contact_email": Target(
+        "contact_email",
+        parent="contact",
+        column="emails",
+        element_fields={"email": "text", "type": "text", "is_unsubscribed": "bool"},
+    ),
+    "contact_phone": Target(
+        "contact_phone", parent="contact", column="phones", element_fields={"phone": "text", "type": "text"}
+    ),
+    "contact_url": Target(
+        "contact_url", parent="contact", column="urls", element_fields={"url": "text", "type": "text"}
+    ),
+    "address": Target(
+        "address", parent="lead", column="addresses", element_fields=dict.fromkeys(ADDRESS_FIELDS, TEXT_KIND)
+    ),
+    **{
+        f"activity.{name}": Target(f"activity.{name}", "activity", type_value=value)
+        for name, value in ACTIVITY_TYPES.items()
+    },
+}
+
+# Object types a search may return (the others are reached through has_related).
+SEARCHABLE = tuple(name for name, t in TARGETS.items() if t.parent is None)
+
+
+def target(name: str) -> Target | None:
+    return TARGETS.get(name)
+
+
+def always() -> ColumnElement[bool]:
+    return true()

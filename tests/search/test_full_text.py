@@ -1,0 +1,101 @@
+"""The `text` node over the full-text index: kept in step by every write, words split on punctuation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.search.helpers import id_set, of, text
+from tests.support import Api
+
+Obj = dict[str, Any]
+
+
+def _lead(api: Api, name: str, **extra: Any) -> Obj:
+    return api.ok("POST", "lead/", json={"name": name, **extra})  # type: ignore[no-any-return]
+
+
+def _found(api: Api, value: str, mode: str = "full_words", object_type: str = "lead") -> set[str]:
+    return id_set(api, of(object_type, text(value, mode)))
+
+
+def test_changes_and_deletes_are_seen_at_once(api: Api) -> None:
+    lead = _lead(api, "Zeppelin Works")
+    assert _found(api, "zeppelin") == {lead["id"]}
+    api.ok("PUT", f"lead/{lead['id']}/", json={"name": "Blimp Works", "description": "Airships"})
+    assert _found(api, "zeppelin") == set()
+    assert _found(api, "airships") == {lead["id"]}
+    contact = api.ok(
+        "POST",
+        "contact/",
+        json={"lead_id": lead["id"], "name": "Hugo", "emails": [{"email": "hugo@eckener.example"}]},
+    )
+    assert _found(api, "eckener") == {lead["id"]}
+    assert _found(api, "eckener", object_type="contact") == {contact["id"]}
+    api.ok("PUT", f"contact/{contact['id']}/", json={"emails": [{"email": "hugo@graf.example"}]})
+    assert _found(api, "eckener") == set()
+    api.ok("DELETE", f"contact/{contact['id']}/")
+    assert _found(api, "graf") == set()
+    api.ok("DELETE", f"lead/{lead['id']}/")
+    assert _found(api, "blimp") == set()
+
+
+def test_modes_and_words(api: Api) -> None:
+    lead = _lead(
+        api,
+        "North Star Shipping",
+        contacts=[{"name": "Ada", "emails": [{"email": "ada.l@analytical-engines.example"}]}],
+    )
+    _lead(api, "Star North")
+    assert _found(api, "north star", "phrase") == {lead["id"]}
+    assert len(_found(api, "star north")) == 2
+    assert _found(api, "ship", "beginning_of_words") == {lead["id"]}
+    assert _found(api, "hipping", "beginning_of_words") == set()
+    # An email address is its words: any of them finds it, and so does the whole address.
+    assert _found(api, "analytical") == {lead["id"]}
+    assert _found(api, "ada.l@analytical-engines.example", "phrase") == {lead["id"]}
+    assert _found(api, "ADA") == {lead["id"]}
+    # Every word must be in one object: a lead's name and a contact's name do not combine.
+    assert _found(api, "shipping ada") == set()
+
+
+def test_emails_sms_and_calls_are_searched(api: Api) -> None:
+    emailed, texted, called = _lead(api, "A"), _lead(api, "B"), _lead(api, "C")
+    api.ok(
+        "POST",
+        "activity/email/",
+        json={
+            "lead_id": emailed["id"],
+            "subject": "Quarterly invoice",
+            "body_text": "Please find the kumquat report",
+            "status": "draft",
+        },
+    )
+    api.ok(
+        "POST",
+        "activity/sms/",
+        json={"lead_id": texted["id"], "text": "See you at the marina", "status": "draft"},
+    )
+    api.ok(
+        "POST",
+        "activity/call/",
+        json={"lead_id": called["id"], "note": "Discussed the gazebo", "duration": 10},
+    )
+    assert _found(api, "kumquat") == {emailed["id"]}
+    assert _found(api, "quarterly invoice", "phrase") == {emailed["id"]}
+    assert _found(api, "marina") == {texted["id"]}
+    assert _found(api, "gazebo") == {called["id"]}
+    assert len(_found(api, "kumquat", object_type="activity.email")) == 1
+    assert _found(api, "kumquat", object_type="activity.sms") == set()
+
+
+def test_another_organizations_words_are_not_found(api: Api, make_api: Callable[..., Api]) -> None:
+    make_api().ok("POST", "lead/", json={"name": "Quokka Ltd"})
+    assert _found(api, "quokka") == set()
+    mine = _lead(api, "Quokka Inc")
+    assert _found(api, "quokka") == {mine["id"]}
+
+
+def test_a_text_without_words_matches_everything(api: Api) -> None:
+    a, b = _lead(api, "A"), _lead(api, "B")
+    assert _found(api, " -- ") == {a["id"], b["id"]}

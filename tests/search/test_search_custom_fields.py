@@ -1,0 +1,162 @@
+"""Custom fields in Advanced Filtering: each field type through its own condition, and sorting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.custom_data import field as make_field
+from tests.custom_data import key
+from tests.search.helpers import between, custom, fixed, id_set, ids, of, related
+from tests.support import Api, validation_errors
+
+Obj = dict[str, Any]
+
+
+def _lead(api: Api, name: str, **values: Any) -> Obj:
+    return api.ok("POST", "lead/", json={"name": name, **values})  # type: ignore[no-any-return]
+
+
+def test_text_fields(api: Api) -> None:
+    notes = make_field(api, "lead", "Notes")
+    code = make_field(api, "lead", "Code")
+    a = _lead(api, "A", **{key(notes): "Loves green rockets", key(code): "AB-12"})
+    b = _lead(api, "B", **{key(notes): "Hates rockets"})
+    assert id_set(
+        api, of("lead", custom(notes["id"], {"type": "text", "value": "rockets", "mode": "full_words"}))
+    ) == {
+        a["id"],
+        b["id"],
+    }
+    phrase = {"type": "text", "value": "green rockets", "mode": "phrase"}
+    assert id_set(api, of("lead", custom(notes["id"], phrase))) == {a["id"]}
+    exact = {"type": "text", "value": "ab-12", "mode": "exact_value"}
+    assert id_set(api, of("lead", custom(code["id"], exact))) == {a["id"]}
+    assert id_set(api, of("lead", custom(code["id"], {"type": "exists"}))) == {a["id"]}
+    assert id_set(api, of("lead", custom(code["id"], {"type": "exists"}, negate=True))) == {b["id"]}
+
+
+def test_number_field_ranges_and_sort(api: Api) -> None:
+    size = make_field(api, "lead", "Size", "number")
+    small = _lead(api, "Small", **{key(size): 5})
+    mid = _lead(api, "Mid", **{key(size): 50.5})
+    big = _lead(api, "Big", **{key(size): 500})
+    none = _lead(api, "None")
+    assert id_set(api, of("lead", custom(size["id"], {"type": "number_range", "gte": 5, "lt": 500}))) == {
+        small["id"],
+        mid["id"],
+    }
+    assert id_set(api, of("lead", custom(size["id"], {"type": "number_range", "gt": 50.5}))) == {big["id"]}
+    by_size = [{"direction": "desc", "field": {"type": "custom_field", "custom_field_id": size["id"]}}]
+    # Numbers sort as numbers (500 > 50.5 > 5), and leads without a value come last.
+    assert ids(api, of("lead"), sort=by_size) == [big["id"], mid["id"], small["id"], none["id"]]
+    by_size[0]["direction"] = "asc"
+    assert ids(api, of("lead"), sort=by_size) == [small["id"], mid["id"], big["id"], none["id"]]
+
+
+def test_date_and_datetime_fields(api: Api) -> None:
+    renewal = make_field(api, "lead", "Renewal", "date")
+    seen = make_field(api, "lead", "Seen", "datetime")
+    a = _lead(api, "A", **{key(renewal): "2024-03-31", key(seen): "2024-03-31T23:30:00+00:00"})
+    b = _lead(api, "B", **{key(renewal): "2024-04-01", key(seen): "2024-04-01T00:30:00+00:00"})
+    march = between(
+        {"type": "fixed_local_date", "value": "2024-03-01", "which": "start"},
+        {"type": "fixed_local_date", "value": "2024-03-31", "which": "end"},
+    )
+    assert id_set(api, of("lead", custom(renewal["id"], march))) == {a["id"]}
+    assert id_set(api, of("lead", custom(seen["id"], march))) == {a["id"]}
+    april = between(fixed("2024-04-01T00:00:00Z"))
+    assert id_set(api, of("lead", custom(seen["id"], april))) == {b["id"]}
+    assert id_set(api, of("lead", custom(renewal["id"], april))) == {b["id"]}
+    by_seen = [{"direction": "desc", "field": {"type": "custom_field", "custom_field_id": seen["id"]}}]
+    assert ids(api, of("lead"), sort=by_seen) == [b["id"], a["id"]]
+
+
+def test_choices_single_and_multiple(api: Api) -> None:
+    tier = make_field(api, "lead", "Tier", "choices", choices=["Gold", "Silver", "Bronze"])
+    tags = make_field(
+        api, "lead", "Tags", "choices", choices=["red", "green", "blue"], accepts_multiple_values=True
+    )
+    gold = _lead(api, "G", **{key(tier): "Gold", key(tags): ["red", "green"]})
+    silver = _lead(api, "S", **{key(tier): "Silver", key(tags): ["blue"]})
+    assert id_set(api, of("lead", custom(tier["id"], {"type": "term", "values": ["Gold", "Bronze"]}))) == {
+        gold["id"]
+    }
+    assert id_set(api, of("lead", custom(tags["id"], {"type": "term", "values": ["green"]}))) == {gold["id"]}
+    assert id_set(api, of("lead", custom(tags["id"], {"type": "term", "values": ["blue", "red"]}))) == {
+        gold["id"],
+        silver["id"],
+    }
+    assert id_set(api, of("lead", custom(tags["id"], {"type": "term", "values": ["red"]}, negate=True))) == {
+        silver["id"]
+    }
+
+
+def test_user_field_reference_and_current_user(api: Api) -> None:
+    owner = make_field(api, "lead", "Owner", "user")
+    me = api.ok("GET", "me/")["id"]
+    mine = _lead(api, "Mine", **{key(owner): me})
+    _lead(api, "Nobody's")
+    reference = {"type": "reference", "reference_type": "user", "object_ids": [me]}
+    assert id_set(api, of("lead", custom(owner["id"], reference))) == {mine["id"]}
+    assert id_set(api, of("lead", custom(owner["id"], {"type": "current_user"}))) == {mine["id"]}
+
+
+def test_contact_field_and_hidden_field(api: Api) -> None:
+    champion = make_field(api, "lead", "Champion", "contact")
+    flag = make_field(api, "lead", "Synced", "hidden")
+    lead = _lead(api, "A", contacts=[{"name": "Ann"}])
+    (contact_id,) = lead["contact_ids"]
+    api.ok("PUT", f"lead/{lead['id']}/", json={key(champion): contact_id, key(flag): True})
+    other = _lead(api, "B", **{key(flag): False})
+    reference = {"type": "reference", "reference_type": "contact", "object_ids": [contact_id]}
+    assert id_set(api, of("lead", custom(champion["id"], reference))) == {lead["id"]}
+    assert id_set(api, of("lead", custom(flag["id"], {"type": "boolean", "value": True}))) == {lead["id"]}
+    assert id_set(api, of("lead", custom(flag["id"], {"type": "boolean", "value": False}))) == {other["id"]}
+
+
+def test_contact_and_opportunity_custom_fields_through_relations(api: Api) -> None:
+    seniority = make_field(api, "contact", "Seniority", "choices", choices=["VP", "IC"])
+    source = make_field(api, "opportunity", "Source", "text")
+    vp = _lead(api, "A", contacts=[{"name": "Ann", key(seniority): "VP"}])
+    _lead(api, "B", contacts=[{"name": "Bo", key(seniority): "IC"}])
+    assert id_set(
+        api,
+        of("lead", related("lead", "contact", custom(seniority["id"], {"type": "term", "values": ["VP"]}))),
+    ) == {vp["id"]}
+    assert id_set(api, of("contact", custom(seniority["id"], {"type": "term", "values": ["VP"]}))) == set(
+        vp["contact_ids"]
+    )
+    deal = api.ok("POST", "opportunity/", json={"lead_id": vp["id"], key(source): "Referral partner"})
+    referral = custom(source["id"], {"type": "text", "value": "referral", "mode": "beginning_of_words"})
+    assert id_set(api, of("opportunity", referral)) == {deal["id"]}
+    assert id_set(api, of("lead", related("lead", "opportunity", referral))) == {vp["id"]}
+
+
+def test_shared_field_on_leads(api: Api) -> None:
+    shared = make_field(api, "shared", "Region")
+    api.ok("POST", f"custom_field/shared/{shared['id']}/association/", 201, json={"object_type": "lead"})
+    eu = _lead(api, "EU", **{key(shared): "Europe"})
+    _lead(api, "US", **{key(shared): "Americas"})
+    exact = {"type": "text", "value": "europe", "mode": "exact_value"}
+    assert id_set(api, of("lead", custom(shared["id"], exact))) == {eu["id"]}
+
+
+def test_an_unknown_field_or_a_wrong_value_is_a_400_naming_the_place(api: Api) -> None:
+    size = make_field(api, "lead", "Size", "number")
+    tier = make_field(api, "lead", "Tier", "choices", choices=["Gold"])
+    unknown = api.post("data/search/", json={"query": of("lead", custom("cf_nope", {"type": "exists"}))})
+    assert "query.queries[1].field.custom_field_id" in validation_errors(unknown)
+    wrong = api.post(
+        "data/search/",
+        json={"query": of("lead", custom(tier["id"], {"type": "term", "values": ["Platinum"]}))},
+    )
+    assert "query.queries[1].condition" in validation_errors(wrong)
+    not_a_number = api.post(
+        "data/search/", json={"query": of("lead", custom(size["id"], {"type": "number_range", "gte": "big"}))}
+    )
+    assert "query.queries[1].condition.gte" in validation_errors(not_a_number)
+    contact_field = make_field(api, "contact", "Nick")
+    on_lead = api.post(
+        "data/search/", json={"query": of("lead", custom(contact_field["id"], {"type": "exists"}))}
+    )
+    assert "query.queries[1].field.custom_field_id" in validation_errors(on_lead)

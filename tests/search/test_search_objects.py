@@ -1,0 +1,154 @@
+"""Searching contacts, opportunities, activities, tasks and custom objects, and reaching them from leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.custom_data import activity_type, custom_object, key, object_type
+from tests.custom_data import field as make_field
+from tests.search.helpers import custom, field, id_set, of, related, search, text
+from tests.support import Api
+
+Obj = dict[str, Any]
+
+
+def _lead(api: Api, name: str, **extra: Any) -> Obj:
+    return api.ok("POST", "lead/", json={"name": name, **extra})  # type: ignore[no-any-return]
+
+
+def _status(api: Api, kind: str) -> str:
+    return next(s["id"] for s in api.ok("GET", "status/opportunity/")["data"] if s["type"] == kind)
+
+
+def test_contacts_by_name_title_and_email_count(api: Api) -> None:
+    lead = _lead(
+        api,
+        "A",
+        contacts=[
+            {"name": "Ada Lovelace", "title": "CTO", "emails": [{"email": "a@x.org"}, {"email": "b@x.org"}]},
+            {"name": "Bob", "title": "Intern"},
+        ],
+    )
+    ada, bob = lead["contact_ids"]
+    assert id_set(
+        api, of("contact", field("contact", "name", {"type": "text", "value": "love", "mode": "full_words"}))
+    ) == {ada}
+    assert id_set(
+        api, of("contact", field("contact", "emails_count", {"type": "number_range", "gte": 2}))
+    ) == {ada}
+    assert id_set(
+        api, of("contact", field("contact", "emails_count", {"type": "number_range", "lt": 1}))
+    ) == {bob}
+    by_lead = field("contact", "lead_id", {"type": "reference", "object_ids": [lead["id"]]})
+    found = search(api, of("contact", by_lead), _fields={"contact": ["name", "title", "lead_id"]})
+    assert sorted((h["name"], h["title"], h["lead_id"]) for h in found["data"]) == [
+        ("Ada Lovelace", "CTO", lead["id"]),
+        ("Bob", "Intern", lead["id"]),
+    ]
+
+
+def test_opportunities_by_value_status_type_and_won_date(api: Api) -> None:
+    lead = _lead(api, "A")
+    won = api.ok(
+        "POST",
+        "opportunity/",
+        json={"lead_id": lead["id"], "value": 2_000_000, "status_id": _status(api, "won")},
+    )
+    small = api.ok("POST", "opportunity/", json={"lead_id": lead["id"], "value": 5_000})
+    assert id_set(
+        api, of("opportunity", field("opportunity", "value", {"type": "number_range", "gte": 1_000_000}))
+    ) == {won["id"]}
+    status_type = field("opportunity", "status_type", {"type": "term", "values": ["won"]})
+    assert id_set(api, of("opportunity", status_type)) == {won["id"]}
+    assert id_set(api, of("opportunity", field("opportunity", "date_won", {"type": "exists"}))) == {won["id"]}
+    active = field("opportunity", "status_type", {"type": "term", "values": ["active"]})
+    assert id_set(api, of("opportunity", active)) == {small["id"]}
+    other = _lead(api, "B")
+    api.ok("POST", "opportunity/", json={"lead_id": other["id"], "value": 10})
+    assert id_set(api, of("lead", related("lead", "opportunity", status_type))) == {lead["id"]}
+    assert id_set(
+        api,
+        of(
+            "opportunity",
+            related(
+                "opportunity",
+                "lead",
+                field("lead", "name", {"type": "text", "value": "b", "mode": "exact_value"}),
+            ),
+        ),
+    ) != {won["id"]}
+    assert id_set(api, of("opportunity", field("opportunity", "user_id", {"type": "current_user"}))) >= {
+        won["id"],
+        small["id"],
+    }
+    page = search(
+        api, of("opportunity", status_type), _fields={"opportunity": ["value", "status_type", "lead_id"]}
+    )
+    assert page["data"] == [
+        {
+            "__object_type": "opportunity",
+            "id": won["id"],
+            "value": 2_000_000,
+            "status_type": "won",
+            "lead_id": lead["id"],
+        }
+    ]
+
+
+def test_activities_by_type_direction_and_their_leads(api: Api) -> None:
+    a, b = _lead(api, "A"), _lead(api, "B")
+    call = api.ok(
+        "POST", "activity/call/", json={"lead_id": a["id"], "direction": "outbound", "duration": 60}
+    )
+    api.ok("POST", "activity/call/", json={"lead_id": b["id"], "direction": "inbound", "duration": 5})
+    note = api.ok("POST", "activity/note/", json={"lead_id": b["id"], "note": "Budget approved"})
+    outbound = field("activity.call", "direction", {"type": "term", "values": ["outbound"]})
+    found = search(api, of("activity.call", outbound), _fields={"activity.call": ["_type", "lead_id"]})
+    assert found["data"] == [
+        {"__object_type": "activity.call", "id": call["id"], "_type": "Call", "lead_id": a["id"]}
+    ]
+    assert id_set(api, of("activity.note", text("budget"))) == {note["id"]}
+    assert id_set(api, of("lead", related("lead", "activity.call", outbound))) == {a["id"]}
+    assert id_set(api, of("lead", related("lead", "activity.note", negate=True))) == {a["id"]}
+    assert id_set(
+        api, of("activity.note", related("activity.note", "lead", {"type": "id", "value": b["id"]}))
+    ) == {note["id"]}
+
+
+def test_custom_activities_with_their_fields(api: Api) -> None:
+    visit = activity_type(api)
+    outcome = make_field(
+        api, "activity", "Outcome", "choices", choices=["Won", "Lost"], custom_activity_type_id=visit["id"]
+    )
+    a, b = _lead(api, "A"), _lead(api, "B")
+    won = api.ok(
+        "POST",
+        "activity/custom/",
+        json={"custom_activity_type_id": visit["id"], "lead_id": a["id"], key(outcome): "Won"},
+    )
+    api.ok(
+        "POST",
+        "activity/custom/",
+        json={"custom_activity_type_id": visit["id"], "lead_id": b["id"], key(outcome): "Lost"},
+    )
+    is_won = custom(outcome["id"], {"type": "term", "values": ["Won"]})
+    assert id_set(api, of("activity.custom_activity", is_won)) == {won["id"]}
+    assert id_set(api, of("lead", related("lead", "activity.custom_activity", is_won))) == {a["id"]}
+
+
+def test_custom_objects_and_tasks(api: Api) -> None:
+    plan = object_type(api)
+    seats = make_field(api, "custom_object_type", "Seats", "number", custom_object_type_id=plan["id"])
+    a, b = _lead(api, "A"), _lead(api, "B")
+    big = custom_object(api, plan["id"], a["id"], "Enterprise", **{key(seats): 500})
+    custom_object(api, plan["id"], b["id"], "Starter", **{key(seats): 3})
+    many = custom(seats["id"], {"type": "number_range", "gte": 100})
+    assert id_set(api, of("custom_object", many)) == {big["id"]}
+    assert id_set(api, of("lead", related("lead", "custom_object", many))) == {a["id"]}
+    named = field("custom_object", "name", {"type": "text", "value": "start", "mode": "beginning_of_words"})
+    assert id_set(api, of("lead", related("lead", "custom_object", named))) == {b["id"]}
+    task = api.ok("POST", "task/", json={"lead_id": a["id"], "text": "Send the contract"})
+    open_task = field("task", "is_complete", {"type": "boolean", "value": False})
+    assert id_set(api, of("task", open_task)) == {task["id"]}
+    assert id_set(api, of("lead", related("lead", "task", open_task))) == {a["id"]}
+    assert id_set(api, of("task", text("contract"))) == {task["id"]}
