@@ -73,8 +73,8 @@ __all__ = [
     "send_as",
     "sms_template",
     "task",
-    "unsubscribed_email",
     "text_index",
+    "unsubscribed_email",
     "user",
     "user_group",
 ]
