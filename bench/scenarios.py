@@ -34,6 +34,7 @@ class Config:
     workers: int
     bulk_sample: int
     raw_full: bool
+    seed_leads: int = 10_000
 
 
 @dataclass
