@@ -23,6 +23,7 @@ from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
 from leadbase.db.engine import build_engine
 from leadbase.resources import PACKAGES, load_all
+from leadbase.resources.enrich_field.provider import load_provider
 from leadbase.resources.files.policy import FilePolicy
 from leadbase.resources.files.storage import DirectoryStore, FileStore, S3Store
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.file_policy = file_policy(settings)
+    app.state.enrichment_provider = load_provider(settings.enrichment_provider)
     api_routes, public_routes = build_router()
     app.include_router(api_routes, prefix=API_PREFIX)
     app.include_router(public_routes)

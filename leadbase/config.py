@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     files_s3_bucket: str | None = None
     files_s3_endpoint_url: str | None = None
     files_s3_region: str | None = None
+    # AI field enrichment (POST /enrich_field/): the import path of a provider,
+    # `package.module:attribute` (see resources/enrich_field/provider.py). Unset: the endpoint
+    # answers 400 saying no provider is configured; leadbase never invents values.
+    enrichment_provider: str | None = None
 
     @field_validator("rate_limit")
     @classmethod

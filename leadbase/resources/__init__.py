@@ -33,6 +33,10 @@ PACKAGES = [
     "activity_note",
     "activity_call",
     "activity_meeting",
+    "report",
+    "scheduling_link",
+    "playbook",
+    "enrich_field",
 ]
 
 

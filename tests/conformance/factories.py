@@ -390,6 +390,35 @@ def _opportunity_body(world: World, n: int) -> Obj:
     }
 
 
+def _playbook_body(world: World, n: int) -> Obj:
+    outcome = world.api.ok("POST", "outcome/", expected=201, json={"name": f"Outcome of playbook {n}"})
+    return {
+        "name": f"Playbook {n}",
+        "description": f"Playbook number {n}",
+        "summary_guidance": "Summarize the next steps.",
+        "outcome_ids": [outcome["id"]],
+    }
+
+
+def _make_link_map(world: World, n: int) -> Obj:
+    """A member's mapping of a shared link: POST /shared_scheduling_link_association/ echoes it."""
+    shared = world.api.ok("POST", "shared_scheduling_link/", expected=201, json={"name": f"Demo {n}"})
+    mine = world.api.ok(
+        "POST", "scheduling_link/", expected=201, json={"name": f"Mine {n}", "url": "cal.example"}
+    )
+    mapping: Obj = world.api.ok(
+        "POST",
+        "shared_scheduling_link_association/",
+        expected=201,
+        json={
+            "shared_scheduling_link_id": shared["id"],
+            "user_id": world.api.org.user_id,
+            "user_scheduling_link_id": mine["id"],
+        },
+    )
+    return mapping
+
+
 FACTORIES: dict[str, Factory] = {
     "pipeline": Factory(
         body=lambda _w, n: {"name": f"Pipeline {n}"},
@@ -578,6 +607,25 @@ FACTORIES: dict[str, Factory] = {
         update=lambda _w, _obj: {"message_markdown": "_changed_"},
         invalid_create=({"direction": "sideways"}, "direction"),
         invalid_update=({"remote_phone": "not a phone"}, "remote_phone"),
+    ),
+    "scheduling_link": Factory(
+        body=lambda _w, n: {"name": f"Link {n}", "url": f"cal{n}.example/meet", "description": f"Link {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "url": "https://cal.example/new"},
+        invalid_create=({"name": "No URL"}, "url"),
+        invalid_update=({"url": "ftp://files.example/"}, "url"),
+    ),
+    "shared_scheduling_link": Factory(
+        body=lambda _w, n: {"name": f"Shared link {n}", "description": f"Shared link number {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "description": "changed"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"name": None}, "name"),
+    ),
+    "shared_scheduling_link_association": Factory(make=_make_link_map),
+    "playbook": Factory(
+        body=_playbook_body,
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "summary_guidance": "changed"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"outcome_ids": ["outcome_doesnotexist"]}, "outcome_ids"),
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from leadbase.db.models.activity import activity, lead_activity_count
 from leadbase.db.models.base import metadata
+from leadbase.db.models.configuration import playbook, scheduling_link, scheduling_link_map
 from leadbase.db.models.counts import COUNTED_TABLES, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
 from leadbase.db.models.custom import (
@@ -46,7 +47,10 @@ __all__ = [
     "organization",
     "outcome",
     "pipeline",
+    "playbook",
     "role",
+    "scheduling_link",
+    "scheduling_link_map",
     "task",
     "user",
     "user_group",
