@@ -1,10 +1,8 @@
 """What a report is about: the caller's organization, the leads a query selects, the users.
 
-The lead query hooks are the two functions `lead_query_condition` and
-`smart_view_condition`. Today the first reads the lead `query=` language through the lead
-resource's own list filter (found in the registry) and the second answers smart views once a
-`saved_search` resource is registered; the query engine of issue 11 (Advanced Filtering, smart
-views) is wired in here and nowhere else.
+`lead_query_condition` reads the lead `query=` language through the lead resource's own list
+filter (the same leads `GET /lead/?query=` lists); smart views and the Advanced Filtering queries
+the POSTed reports carry go through the query engine (`leadbase.search.compile_query`).
 """
 
 from __future__ import annotations
@@ -21,9 +19,9 @@ from leadbase.db.filters import compile_filter
 from leadbase.db.models import group_member, lead, membership
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import resources
+from leadbase.search import compile_query
 
 LEADS = "lead"
-SMART_VIEWS = "saved_search"
 
 
 def own_organization(ctx: Context, org_id: str) -> None:
@@ -58,30 +56,31 @@ def lead_query_condition(ctx: Context, text: Any, field: str = "query") -> Colum
 
 
 def smart_view_condition(ctx: Context, smart_view_id: Any, field: str) -> ColumnElement[bool] | None:
-    """HOOK (smart views): the condition on the `lead` table selecting a smart view's leads.
-
-    A smart view of another organization, or one that does not exist, is a 400 naming the field
-    (the report cannot be computed); once the `saved_search` resource exists its stored query is
-    read here and compiled like `lead_query_condition`.
-    """
+    """The condition on the `lead` table selecting a smart view's leads, compiled by the query
+    engine. A smart view of another organization, or one that does not exist, is a 400 naming
+    the field: the report cannot be computed."""
     if not isinstance(smart_view_id, str) or not smart_view_id:
         raise Invalid.field(field, "Not a valid smart view id.")
-    if SMART_VIEWS not in resources:
-        raise Invalid.field(field, f"Smart view {smart_view_id} does not exist.")
-    spec = resources.get(SMART_VIEWS)
-    found = spec.service(ctx, spec).repo.find(spec, smart_view_id)
-    if found is None:
-        raise Invalid.field(field, f"Smart view {smart_view_id} does not exist.")
-    return lead_query_condition(ctx, found.get("query"), field)
+    return engine_condition(ctx, {"type": "saved_search", "saved_search_id": smart_view_id}, field)
 
 
 def saved_search_query(ctx: Context, value: Any, field: str = "query") -> ColumnElement[bool] | None:
-    """The `query` of the POSTed reports: only `{"type": "saved_search", "saved_search_id": ...}`."""
+    """The `query` of the POSTed reports: a Close Advanced Filtering query on leads (most often
+    `{"type": "saved_search", "saved_search_id": ...}`)."""
     if value is None:
         return None
-    if not isinstance(value, dict) or value.get("type") != "saved_search":
-        raise Invalid.field(field, 'Only {"type": "saved_search", "saved_search_id": ...} is supported.')
-    return smart_view_condition(ctx, value.get("saved_search_id"), field)
+    if not isinstance(value, dict):
+        raise Invalid.field(field, "Expected an Advanced Filtering query object.")
+    return engine_condition(ctx, value, field)
+
+
+def engine_condition(ctx: Context, query: dict[str, Any], field: str) -> ColumnElement[bool]:
+    try:
+        return compile_query(ctx, LEADS, query)
+    except NotFound as exc:
+        raise Invalid.field(field, exc.message) from exc
+    except (Invalid, BadRequest) as exc:
+        raise Invalid({field: exc.message}) from exc
 
 
 def leads_in(ctx: Context, condition: ColumnElement[bool]) -> Any:

@@ -367,3 +367,49 @@ def test_csv_when_the_client_accepts_it(api: Api, make_api: Callable[..., Api], 
         assert lines[1:] == [",".join(str(r[k]) for k in [first, *metrics]) for r in json_rows]
     total = sum(int(line.split(",")[1]) for line in lines[1:])
     assert total == _expected(logged, _in(start, end))["calls.all.all.count"]
+
+
+def test_a_smart_view_narrows_the_report_to_its_leads(
+    api: Api, make_api: Callable[..., Api], clock: Clock
+) -> None:
+    member = colleague(api, make_api)
+    logged = _log(api, member, clock)
+    acme = next(
+        r.lead for r in logged if r.kind == "lead" and r.moment == day(0) and r.user == api.org.user_id
+    )
+    view = api.ok(
+        "POST",
+        "saved_search/",
+        json={
+            "name": "Acme only",
+            "s_query": {
+                "query": {
+                    "type": "and",
+                    "queries": [
+                        {"type": "object_type", "object_type": "lead"},
+                        {
+                            "type": "field_condition",
+                            "field": {"type": "regular_field", "object_type": "lead", "field_name": "name"},
+                            "condition": {"type": "text", "mode": "exact_value", "value": "Acme"},
+                        },
+                    ],
+                },
+                "sort": [],
+                "results_limit": None,
+            },
+        },
+    )
+    start, end = T0, T0 + timedelta(days=3)
+    report = api.ok(
+        "POST",
+        "report/activity/",
+        json={
+            "type": "overview",
+            "metrics": METRICS,
+            "datetime_range": _window(start, end),
+            "query": {"type": "saved_search", "saved_search_id": view["id"]},
+        },
+    )
+    expected = _expected(logged, lambda r: _in(start, end)(r) and r.lead == acme)
+    assert report["aggregations"]["totals"] == expected
+    assert expected["calls.all.all.count"] == 2  # the view really narrows: Bolt's calls are out
