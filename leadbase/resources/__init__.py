@@ -33,6 +33,7 @@ PACKAGES = [
     "activity_note",
     "activity_call",
     "activity_meeting",
+    "webhook",
 ]
 
 

@@ -1,6 +1,7 @@
 """Every table of leadbase, on one MetaData (Alembic reads it)."""
 
 from leadbase.db.models.activity import activity, lead_activity_count
+from leadbase.db.models.background import job, webhook_cursor, webhook_delivery, webhook_subscription
 from leadbase.db.models.base import metadata
 from leadbase.db.models.counts import COUNTED_TABLES, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
@@ -35,6 +36,7 @@ __all__ = [
     "file_upload",
     "group_member",
     "integration_link",
+    "job",
     "lead",
     "lead_activity_count",
     "lead_status",
@@ -50,4 +52,7 @@ __all__ = [
     "task",
     "user",
     "user_group",
+    "webhook_cursor",
+    "webhook_delivery",
+    "webhook_subscription",
 ]
