@@ -10,6 +10,8 @@ Create Date: 2026-11-30 20:00:00
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -150,6 +152,17 @@ def upgrade() -> None:
         sa.Column("date_updated", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_webhook_cursor"),
     )
+    # The dispatcher starts at the log's end: subscriptions hear of what happens from now on.
+    bind = op.get_bind()
+    high = bind.execute(sa.text("SELECT COALESCE(MAX(seq), 0) FROM event")).scalar_one()
+    cursor = sa.table(
+        "webhook_cursor",
+        sa.column("id", sa.String),
+        sa.column("high", sa.BigInteger),
+        sa.column("gaps", JSONDoc),
+        sa.column("date_updated", UTCDateTime()),
+    )
+    op.bulk_insert(cursor, [{"id": "events", "high": high, "gaps": {}, "date_updated": datetime.now(UTC)}])
 
 
 def downgrade() -> None:

@@ -113,6 +113,8 @@ class WebhookService(Service):
             signature_key=new_key(),
             pause_reason="api" if values.get("status") == "paused" else None,
             consecutive_failures=0,
+            failing_since=None,
+            latest_error=None,
         )
         return values
 
