@@ -139,7 +139,7 @@ def upgrade() -> None:
         ["subscription_id", "object_id", "event_seq"],
     )
     op.create_index(
-        "ix_webhook_delivery_organization_id_subscription_id_date_created",
+        "ix_webhook_delivery_org_subscription_date",
         "webhook_delivery",
         ["organization_id", "subscription_id", "date_created"],
     )
