@@ -71,11 +71,14 @@ def running_receiver() -> Iterator[Receiver]:
             if receiver.hold is not None:
                 receiver.hold.wait(10)
             body = b'{"ok": true}'
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender gave up (timed out, or was killed)
 
         def log_message(self, format: str, *args: Any) -> None:
             return
