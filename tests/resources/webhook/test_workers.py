@@ -44,7 +44,7 @@ def test_two_workers_never_send_one_attempt_twice(
             for _ in range(200):
                 if not worker.run_once() and not _due_left(api):
                     return
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             failures.append(exc)
 
     threads = [threading.Thread(target=work, args=(w,)) for w in workers]
