@@ -11,13 +11,15 @@ workers at once.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from leadbase.core import clock
 from leadbase.db import webhooks
@@ -36,6 +38,8 @@ class DeliverySettings:
     timeout_seconds: float = 10.0
     block_private: bool = False
     batch: int = 50
+    # Requests of one batch in flight at once.
+    concurrency: int = 8
     # Close: exponential backoff with the interval capped at 20 minutes, for 72 hours.
     first_retry_seconds: float = 10.0
     max_retry_seconds: float = 20 * 60
@@ -60,8 +64,14 @@ class Sender:
         self.engine = engine
         self.settings = settings
         self._clients: dict[bool, httpx.Client] = {}
+        self._threads: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def client(self, verify: bool) -> httpx.Client:
+        with self._lock:  # the batch's threads ask at once: make one client, not one each
+            return self._client(verify)
+
+    def _client(self, verify: bool) -> httpx.Client:
         if verify not in self._clients:
             self._clients[verify] = httpx.Client(
                 verify=verify,
@@ -72,6 +82,9 @@ class Sender:
         return self._clients[verify]
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown()
+            self._threads = None
         for client in self._clients.values():
             client.close()
         self._clients.clear()
@@ -100,13 +113,28 @@ class Sender:
                         select(event).where(event.c.id.in_({c["event_id"] for c in claimed}))
                     ).mappings()
                 }
-        for delivery in claimed:
-            self.attempt(delivery, subs.get(delivery["subscription_id"]), events.get(delivery["event_id"]))
+
+        def outcome(delivery: Row) -> dict[str, Any]:
+            sub, ev = subs.get(delivery["subscription_id"]), events.get(delivery["event_id"])
+            return self._send(sub, ev, delivery) if sub is not None and ev is not None else _gone(ev)
+
+        # A batch holds at most one delivery per (subscription, object) (claim_deliveries), so
+        # its requests are independent: they go out side by side over the pooled connections.
+        many = len(claimed) > 1
+        outcomes = list(self._pool().map(outcome, claimed)) if many else [outcome(claimed[0])]
+        with self.engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                for delivery, result in zip(claimed, outcomes, strict=True):
+                    self._record(conn, delivery, subs.get(delivery["subscription_id"]), result)
         return len(claimed)
 
-    def attempt(self, delivery: Row, sub: Row | None, ev: Row | None) -> None:
-        outcome = self._send(sub, ev, delivery) if sub is not None and ev is not None else _gone(ev)
-        self._record(delivery, sub, outcome)
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(
+                self.settings.concurrency, thread_name_prefix="leadbase-webhook"
+            )
+        return self._threads
 
     def _send(self, sub: Row, ev: Row, delivery: Row) -> dict[str, Any]:
         body = payload.body(sub["id"], payload.event_document(ev))
@@ -148,7 +176,7 @@ class Sender:
         outcome["last_duration_ms"] = int((time.monotonic() - started) * 1000)
         return outcome
 
-    def _record(self, delivery: Row, sub: Row | None, outcome: dict[str, Any]) -> None:
+    def _record(self, conn: Connection, delivery: Row, sub: Row | None, outcome: dict[str, Any]) -> None:
         ok = bool(outcome.pop("ok"))
         final = bool(outcome.pop("final", False))
         now = clock.now()
@@ -164,27 +192,24 @@ class Sender:
         else:
             delay = retry_delay(self.settings, delivery["attempts"])
             values.update(next_attempt_at=now + timedelta(seconds=delay))
-        with self.engine.connect() as conn:
-            conn.execution_options(writes=True)
-            with conn.begin():
-                if not webhooks.record_attempt(conn, delivery, values):
-                    return  # reclaimed by another worker meanwhile: its outcome stands
-                if sub is None:
-                    return
-                if ok:
-                    webhooks.subscription_succeeded(conn, sub["id"])
-                    return
-                error = {
-                    "delivery_id": delivery["id"],
-                    "date": clock.iso(now),
-                    "status_code": values.get("last_status_code"),
-                    "message": values.get("last_error"),
-                }
-                after = webhooks.subscription_failed(conn, sub["id"], error)
-                since = after["failing_since"] if after is not None else None
-                if since is not None and now - since >= self.settings.failing_window:
-                    log.warning("webhook %s paused: every delivery failed for 3 days", sub["id"])
-                    webhooks.pause(conn, sub["id"], "failing")
+        if not webhooks.record_attempt(conn, delivery, values):
+            return  # reclaimed by another worker meanwhile: its outcome stands
+        if sub is None:
+            return
+        if ok:
+            webhooks.subscription_succeeded(conn, sub["id"])
+            return
+        error = {
+            "delivery_id": delivery["id"],
+            "date": clock.iso(now),
+            "status_code": values.get("last_status_code"),
+            "message": values.get("last_error"),
+        }
+        after = webhooks.subscription_failed(conn, sub["id"], error)
+        since = after["failing_since"] if after is not None else None
+        if since is not None and now - since >= self.settings.failing_window:
+            log.warning("webhook %s paused: every delivery failed for 3 days", sub["id"])
+            webhooks.pause(conn, sub["id"], "failing")
 
 
 def _gone(ev: Row | None) -> dict[str, Any]:

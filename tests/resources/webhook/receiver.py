@@ -31,6 +31,8 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     # Statuses to answer, in order; 200 once they run out.
     answers: list[int] = field(default_factory=list)
+    # Object ids whose deliveries are answered 500, and how many times.
+    failing: dict[str, int] = field(default_factory=dict)
     # Set to hold every request until released (a receiver that does not answer in time).
     hold: threading.Event | None = None
     arrived: threading.Event = field(default_factory=threading.Event)
@@ -67,6 +69,10 @@ def running_receiver() -> Iterator[Receiver]:
                     Received(self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
                 )
                 status = receiver.answers.pop(0) if receiver.answers else 200
+                object_id = receiver.received[-1].json.get("event", {}).get("object_id")
+                if receiver.failing.get(object_id):
+                    receiver.failing[object_id] -= 1
+                    status = 500
             receiver.arrived.set()
             if receiver.hold is not None:
                 receiver.hold.wait(10)
