@@ -24,6 +24,7 @@ from leadbase.events.targets import check_url_syntax
 
 # Close: 40 subscriptions per organization (500 for a few automation platforms).
 MAX_SUBSCRIPTIONS = 40
+MAX_URL = 2048
 STATUSES = ("active", "paused")
 OTHERS = "Only admins may change or delete another member's webhook subscriptions."
 
@@ -32,6 +33,8 @@ def clean_url(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Problem("This field may not be blank." if isinstance(value, str) else "Not a valid string.")
     url = value.strip()
+    if len(url) > MAX_URL:
+        raise Problem(f"Longer than the maximum of {MAX_URL} characters.")
     problem = check_url_syntax(url)
     if problem:
         raise Problem(problem)

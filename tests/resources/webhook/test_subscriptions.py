@@ -71,7 +71,7 @@ def test_bad_bodies_are_400s_naming_the_field(api: Api) -> None:
         api.post("webhook/", json={"events": [{"object_type": "lead", "action": "created"}]})
     )
     assert "events" in validation_errors(api.post("webhook/", json={"url": URL}))
-    for url in ("ftp://example.com/", "not a url", "http://", ""):
+    for url in ("ftp://example.com/", "not a url", "http://", "", "http://x.example/" + "a" * 2048, 5):
         errors = validation_errors(
             api.post("webhook/", json={"url": url, "events": [{"object_type": "lead", "action": "created"}]})
         )
