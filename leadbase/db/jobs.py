@@ -59,6 +59,19 @@ def enqueue(
     return job_id
 
 
+def _due(kinds: list[str]) -> Any:
+    now = clock.now()
+    return job.c.kind.in_(kinds) & or_(
+        (job.c.status == QUEUED) & (job.c.run_at <= now),
+        (job.c.status == RUNNING) & (job.c.lease_until < now),
+    )
+
+
+def any_due(conn: Connection, kinds: list[str]) -> bool:
+    """Whether a job may be due (a read that takes no write lock, for idle polls)."""
+    return bool(kinds) and conn.execute(select(job.c.id).where(_due(kinds)).limit(1)).first() is not None
+
+
 def claim(conn: Connection, kinds: list[str], *, lease: timedelta, limit: int = 1) -> list[Row]:
     """Claim up to `limit` due jobs of these kinds (inside the caller's write transaction).
 
@@ -68,18 +81,7 @@ def claim(conn: Connection, kinds: list[str], *, lease: timedelta, limit: int = 
     if not kinds:
         return []
     now = clock.now()
-    due = (
-        select(job.c.id)
-        .where(
-            job.c.kind.in_(kinds),
-            or_(
-                (job.c.status == QUEUED) & (job.c.run_at <= now),
-                (job.c.status == RUNNING) & (job.c.lease_until < now),
-            ),
-        )
-        .order_by(job.c.run_at)
-        .limit(limit)
-    )
+    due = select(job.c.id).where(_due(kinds)).order_by(job.c.run_at).limit(limit)
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     ids = list(conn.execute(due).scalars())

@@ -88,6 +88,13 @@ def add_deliveries(conn: Connection, pairs: list[tuple[Row, Row]]) -> None:
     conn.execute(_insert_ignoring_duplicates(conn, webhook_delivery), rows)
 
 
+def any_due(conn: Connection) -> bool:
+    """Whether a delivery may be due (a read that takes no write lock, for idle polls)."""
+    now = clock.now()
+    due = select(d.c.id).where(d.c.status == PENDING, d.c.next_attempt_at <= now).limit(1)
+    return conn.execute(due).first() is not None
+
+
 def claim_deliveries(conn: Connection, *, lease: timedelta, limit: int) -> list[Row]:
     """Claim due deliveries of active subscriptions (inside the caller's write transaction).
 

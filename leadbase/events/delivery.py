@@ -92,6 +92,9 @@ class Sender:
     def run_once(self) -> int:
         """Claim and send one batch; the number of deliveries attempted."""
         with self.engine.connect() as conn:
+            with conn.begin():
+                if not webhooks.any_due(conn):
+                    return 0
             conn.execution_options(writes=True)
             with conn.begin():
                 claimed = webhooks.claim_deliveries(

@@ -67,6 +67,9 @@ class Worker:
             return 0
         lease = max(kind.lease for kind in kinds.values())
         with self.engine.connect() as conn:
+            with conn.begin():
+                if not jobs.any_due(conn, sorted(kinds)):
+                    return 0
             conn.execution_options(writes=True)
             with conn.begin():
                 claimed = jobs.claim(conn, sorted(kinds), lease=lease, limit=1)
