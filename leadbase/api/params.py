@@ -104,10 +104,22 @@ def parse_filters(
     return all_of(conditions)
 
 
+def default_ordering(spec: ResourceSpec) -> list[Ordering]:
+    """The order a list takes without `_order_by`: the spec's `default_order`, where a leading
+    `-` means descending (activities: `("-date_created", "id")`, newest first). The repository
+    breaks every tie by `id` itself, so `id` is left out here."""
+    out = []
+    for name in spec.default_order:
+        bare = name.lstrip("-")
+        if bare != "id":
+            out.append(Ordering(bare, descending=name.startswith("-")))
+    return out
+
+
 def parse_order(spec: ResourceSpec, params: Mapping[str, str]) -> list[Ordering]:
     raw = params.get("_order_by")
     if not raw:
-        return [Ordering(name) for name in spec.default_order if name != "id"]
+        return default_ordering(spec)
     orderings = []
     for part in raw.split(","):
         name = part.strip()

@@ -13,7 +13,7 @@ from typing import Any
 
 from leadbase.core.errors import Invalid
 from leadbase.db.filters import And, Filter, Or, Term
-from leadbase.db.query import ListQuery, Ordering
+from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service
@@ -57,9 +57,6 @@ class FamilyService(Service):
         return sorted(f"/{member.path}/" for member in self.spec.members().values())
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
-        if "_order_by" not in params:
-            # Close lists activities newest first.
-            query.order_by = [Ordering("date_created", descending=True)]
         wanted = [
             part.strip() for key in TYPE_PARAMETERS for part in params.get(key, "").split(",") if part.strip()
         ]

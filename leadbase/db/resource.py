@@ -107,6 +107,7 @@ class ResourceSpec:
     lead_column: str | None = None
     filters: dict[str, FilterSpec] = field(default_factory=dict)
     orderings: dict[str, str] = field(default_factory=dict)
+    # The order of a list without `_order_by`: field names, `-` first for descending.
     default_order: tuple[str, ...] = ("date_created", "id")
     # Custom-field kind whose values this resource carries (``lead``, ``contact``...).
     custom_field_kind: str | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from leadbase.db.repository import Repository, Row, diff
@@ -48,6 +48,9 @@ class Entry:
     # An action recorded before the object's own event, with its final representation (a lead
     # merge: `merged` on the destination, then its `updated`).
     announced: str | None = None
+    # Actions recorded after the object's own event, in order (a meeting `created` then
+    # `scheduled`, a task `updated` then `completed`).
+    follows: list[str] = field(default_factory=list)
 
 
 class UnitOfWork:
@@ -113,11 +116,19 @@ class UnitOfWork:
     def deleted(self, spec: ResourceSpec, row: Row) -> None:
         self._entry(spec, row).deleted = True
 
-    def announce(self, spec: ResourceSpec, row: Row, action: str) -> None:
-        """Record `action` for the object (with its final representation) ahead of every other
-        event of this unit: a lead merge is `merged` on the destination, followed by the updates
-        and deletions it caused."""
-        self._entry(spec, row).announced = action
+    def announce(self, spec: ResourceSpec, row: Row, action: str, *, first: bool = True) -> None:
+        """Record `action` for the object with its final representation, beside its own event.
+
+        `first`: ahead of every other event of this unit, for an action that explains the
+        changes after it (a lead merge is `merged` on the destination, followed by the updates
+        and deletions it caused). Otherwise right after the object's own event, for an action a
+        change reached (a task's `updated` then `completed`); once per action and object.
+        """
+        entry = self._entry(spec, row)
+        if first:
+            entry.announced = action
+        elif action not in entry.follows:
+            entry.follows.append(action)
 
     def holds(self, spec: ResourceSpec, object_id: str) -> bool:
         return (spec.path, object_id) in self.entries
@@ -177,6 +188,14 @@ class UnitOfWork:
             event = self._event(entry)
             if event is not None:
                 events.append(event)
+            if entry.follows and not entry.deleted:
+                after = self.rendered.get((entry.spec.path, entry.row["id"]))
+                for action in entry.follows:
+                    followed = self.repo.event_row(
+                        entry.spec, entry.row, action, data=after, previous_data={}
+                    )
+                    if followed is not None:
+                        events.append(followed)
         self.repo.record_rows(events)
 
     def _refresh_watched(self, entries: list[Entry]) -> None:

@@ -15,18 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from leadbase.core import clock
-from leadbase.core.dates import parse_datetime
 from leadbase.core.errors import FieldErrors, Invalid
-from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.fields import REQUIRED, TEXT, Field, shown
 from leadbase.db.orgcache import lead_statuses
-from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
 from leadbase.db.repository import Row
-from leadbase.db.service import Service
-from leadbase.resources.common import user_names
+from leadbase.resources.activities import ActivityBase
+from leadbase.resources.activity_values import DOES_NOT_EXIST
 from leadbase.resources.deals import opportunity_change, org_pipelines
-
-DOES_NOT_EXIST = "Object does not exist."
 
 
 def payload_field(name: str, value_type: Any = TEXT, *, writable: bool = False, **options: Any) -> Field:
@@ -36,51 +31,38 @@ def payload_field(name: str, value_type: Any = TEXT, *, writable: bool = False, 
     return shown(name, value_type, computed=True, nullable=True, **options)
 
 
-class SystemActivityService(Service):
+# The computed fields the activity base renders itself; a system type's others come from payload.
+_BASE_COMPUTED = frozenset({"_type", "user_name", "created_by_name", "updated_by_name", "users"})
+
+
+class SystemActivityService(ActivityBase):
     """Renders a system activity: the common fields, names, and the type's payload keys."""
 
-    def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        names = user_names(self.ctx, [r[k] for r in rows for k in ("user_id", "created_by", "updated_by")])
-        fields = self._fields()
-        model = self.spec.model_name
-
-        def name_of(column: str) -> Callable[[Row], Any]:
-            return lambda row: names.get(row[column]) if row[column] else None
-
-        computed: dict[str, Callable[[Row], Any]] = {
-            "_type": lambda _row: model,
-            "user_name": name_of("user_id"),
-            "created_by_name": name_of("created_by"),
-            "updated_by_name": name_of("updated_by"),
-            "users": lambda _row: [],
+    def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
+        return {
+            f.name: _held(f.name)
+            for f in self._fields().shown()
+            if f.computed and f.name not in _BASE_COMPUTED
         }
-        for f in fields.shown():
-            if f.computed and f.name not in computed:
-                computed[f.name] = _from_payload(f.name)
-        return [fields.render(r, computed) for r in rows]
-
-    def authorize(self, action: str, row: Row | None) -> None:
-        if row is not None:
-            require_for_object(
-                self.ctx, row["user_id"], action, own=DELETE_OWN_ACTIVITIES, others=MANAGE_OTHERS_ACTIVITIES
-            )
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         # Only status changes are created through the API; the others have no POST route.
         raise Invalid(errors=[f"{self.spec.model_name} activities are recorded by leadbase."])
 
 
-def _from_payload(name: str) -> Callable[[Row], Any]:
-    return lambda row: (row["payload"] or {}).get(name)
+def _held(name: str) -> Callable[[Row], Any]:
+    # The row is merged: the payload's keys stand beside the columns.
+    return lambda row: row.get(name)
 
 
 # ---- status changes imported through the API ----------------------------------------------
 
 
 class _Import:
-    """The checks every imported status change shares: lead, user, dates."""
+    """The checks every imported status change shares: lead, contact, users, dates, each
+    problem under the body's own key."""
 
-    def __init__(self, service: Service, body: dict[str, Any]) -> None:
+    def __init__(self, service: SystemActivityService, body: dict[str, Any]) -> None:
         self.service = service
         self.ctx = service.ctx
         self.body = body
@@ -97,26 +79,10 @@ class _Import:
         return found
 
     def user(self, key: str) -> Any:
-        value = self.body.get(key)
-        if value is None:
-            return None
-        found = DatabaseLookups(self.ctx).user_ids([value]) if isinstance(value, str) else {}
-        if not isinstance(value, str) or found.get(value) != value:
-            self.errors.add(key, "Not a user of this organization.")
-            return None
-        return value
+        return self.service.checked(self.errors, key, self.service.member, self.body.get(key))
 
     def moment(self, key: str) -> Any:
-        value = self.body.get(key)
-        if value is None:
-            return None
-        try:
-            if not isinstance(value, str):
-                raise ValueError(value)
-            return parse_datetime(value, self.ctx.tz_offset, naive_in_offset=True)
-        except ValueError:
-            self.errors.add(key, "Not a valid datetime.")
-            return None
+        return self.service.checked(self.errors, key, self.service.moment, self.body.get(key))
 
     def label(self, key: str, default: Any) -> Any:
         value = self.body.get(key)
@@ -128,19 +94,8 @@ class _Import:
         return value
 
     def contact(self, lead_id: Any) -> Any:
-        contact_id = self.body.get("contact_id")
-        if contact_id is None:
-            return None
-        if not isinstance(contact_id, str):
-            self.errors.add("contact_id", DOES_NOT_EXIST)
-            return None
-        leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
-        if contact_id not in leads:
-            self.errors.add("contact_id", DOES_NOT_EXIST)
-            return None
-        if lead_id is not None and leads[contact_id] != lead_id:
-            self.errors.add("contact_id", "The contact must be a contact of the activity's lead.")
-        return contact_id
+        of_lead = self.service.contact_of(lambda: lead_id)
+        return self.service.checked(self.errors, "contact_id", of_lead, self.body.get("contact_id"))
 
     def row(self, lead_id: Any, payload: dict[str, Any], **columns: Any) -> Row:
         contact_id = self.contact(lead_id)

@@ -10,16 +10,12 @@ from typing import Any
 
 from leadbase.core import clock
 from leadbase.core.errors import FieldErrors, Invalid
-from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.values import CustomValues, custom_values
-from leadbase.db.fields import REQUIRED, Problem
+from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter, Term
-from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
-from leadbase.db.query import ListQuery, Ordering
+from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
-from leadbase.db.service import Service
-from leadbase.resources.activities import clean_member, clean_moment, comment_summaries
-from leadbase.resources.common import user_names
+from leadbase.resources.activities import ActivityBase
 from leadbase.resources.custom_types import (
     DOES_NOT_EXIST,
     CustomTypeService,
@@ -28,6 +24,7 @@ from leadbase.resources.custom_types import (
     unchanged,
 )
 
+# Close's `_type` of custom activities (and the family alias `Custom` names them all).
 TYPE = "CustomActivity"
 STATUSES = ("draft", "published")
 
@@ -39,12 +36,12 @@ def status_value(value: Any) -> Any:
     return value
 
 
-class CustomActivityService(Service):
+class CustomActivityService(ActivityBase):
     # The lead or the type deleted between this request's checks and its write.
     violations = {
-        "fk_activity_lead_id_lead": lambda: Invalid.field("lead", "Object does not exist."),
+        **ActivityBase.violations,
         "fk_activity_custom_activity_type_id_custom_activity_type": lambda: Invalid.field(
-            "custom_activity_type_id", "Object does not exist."
+            "custom_activity_type_id", DOES_NOT_EXIST
         ),
     }
 
@@ -54,32 +51,14 @@ class CustomActivityService(Service):
     def _values(self, type_id: str) -> CustomValues:
         return custom_values(self.ctx, "activity", type_id)
 
+    def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
+        return {"mentions": lambda _row: [], "mentions_updated_at": lambda _row: None}
+
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        names = user_names(self.ctx, [r[k] for r in rows for k in ("user_id", "created_by", "updated_by")])
-        summaries = comment_summaries(self.ctx, [r["id"] for r in rows])
-
-        def name_of(column: str) -> Callable[[Row], Any]:
-            return lambda row: names.get(row[column]) if row[column] else None
-
-        computed: dict[str, Callable[[Row], Any]] = {
-            "_type": lambda _row: TYPE,
-            "user_name": name_of("user_id"),
-            "created_by_name": name_of("created_by"),
-            "updated_by_name": name_of("updated_by"),
-            "pinned": lambda row: row["pinned_at"] is not None,
-            "mentions": lambda _row: [],
-            "mentions_updated_at": lambda _row: None,
-            "users": lambda _row: [],
-            "comment_summary": lambda row: summaries.get(row["id"]),
-        }
-        fields = self._fields()
-        return [
-            {
-                **fields.render(r, computed),
-                **self._values(r["custom_activity_type_id"]).render(r["custom"] or {}),
-            }
-            for r in rows
-        ]
+        out = super().render(rows)
+        for data, row in zip(out, rows, strict=True):
+            data.update(self._values(row["custom_activity_type_id"]).render(row["custom"] or {}))
+        return out
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
         # Not a declared filter: unlike the others it needs lead_id (as in Close, listing one
@@ -90,8 +69,6 @@ class CustomActivityService(Service):
             for part in params.get(key, "").split(",")
             if part.strip()
         ]
-        if "_order_by" not in params:
-            query.order_by = [Ordering("date_created", descending=True)]
         if not types:
             return None
         if not params.get("lead_id") and not params.get("lead_id__in"):
@@ -99,27 +76,6 @@ class CustomActivityService(Service):
         return Term("custom_activity_type_id", "in", types)
 
     # ---- writing -------------------------------------------------------------------------
-
-    def _moment(self, value: Any) -> Any:
-        return clean_moment(self.ctx, value)
-
-    def _member(self, value: Any) -> Any:
-        return clean_member(self.ctx, value)
-
-    def _contact(self, lead_id: Callable[[], Any]) -> Callable[[Any], Any]:
-        def clean(contact_id: Any) -> Any:
-            if contact_id is None:
-                return None
-            if not isinstance(contact_id, str):
-                raise Problem(DOES_NOT_EXIST)
-            leads = DatabaseLookups(self.ctx).contact_leads([contact_id])
-            if contact_id not in leads:
-                raise Problem(DOES_NOT_EXIST)
-            if leads[contact_id] != lead_id():
-                raise Problem("The contact must be a contact of the activity's lead.")
-            return contact_id
-
-        return clean
 
     def _custom_body(self, body: dict[str, Any]) -> dict[str, Any]:
         # The published schema also shows a `custom_fields` map (field id -> value);
@@ -137,36 +93,14 @@ class CustomActivityService(Service):
             found["type"] = self._types().instance_type(value)
             return found["type"]["id"]
 
-        def on_lead(value: Any) -> Any:
-            if value is None:
-                raise Problem(REQUIRED)
-            if not isinstance(value, str) or self.repo.find(self.spec.parent("lead_id"), value) is None:
-                raise Problem(DOES_NOT_EXIST)
-            found["lead_id"] = value
-            return value
-
         values = self._fields().clean(
             body,
             creating=True,
             errors=errors,
-            cleaners={
-                "custom_activity_type_id": of_type,
-                "lead_id": on_lead,
-                "contact_id": self._contact(lambda: found.get("lead_id")),
-                "user_id": self._member,
-                "activity_at": self._moment,
-            },
+            cleaners={**self.common_cleaners(found), "custom_activity_type_id": of_type},
         )
-        created_by = self._written_by(body, errors)
-        now = clock.now()
-        try:
-            date_created = self._moment(body.get("date_created")) or now
-        except Problem as problem:
-            errors.add("date_created", problem.message)
-            date_created = now
-        pinned = body.get("pinned")
-        if pinned is not None and not isinstance(pinned, bool):
-            errors.add("pinned", "Must be true or false.")
+        values.update(self.imported(body, errors))
+        pinned_at = self.pinned_at(body, errors, None)
         type_row = found.get("type")
         if type_row is None:
             errors.raise_if_any()
@@ -178,49 +112,31 @@ class CustomActivityService(Service):
         if status == "published":
             custom.check_required(stored, errors)
         errors.raise_if_any()
+        now = clock.now()
         values.update(
             user_id=values.get("user_id") or self.ctx.actor.user_id,
             status=status,
-            activity_at=values.get("activity_at") or date_created,
+            activity_at=values.get("activity_at") or values["date_created"],
             last_published_at=now if status == "published" else None,
-            pinned_at=now if pinned else None,
+            pinned_at=pinned_at,
             source="api",
-            payload={},
             custom=stored,
-            date_created=date_created,
         )
-        if created_by is not None:
-            values["created_by"] = created_by
-        return values
-
-    def _written_by(self, body: dict[str, Any], errors: FieldErrors) -> Any:
-        """Who an imported activity says created it (`created_by_id`, or `created_by`)."""
-        for key in ("created_by_id", "created_by"):
-            if body.get(key) is not None:
-                try:
-                    return self._member(body[key])
-                except Problem as problem:
-                    errors.add("created_by", problem.message)
-                    return None
-        return None
+        return self.split(values)
 
     def validate_update(self, row: Row, body: dict[str, Any]) -> Row:
         may_edit_instances(self.ctx, self._types().get(row["custom_activity_type_id"]))
         errors = FieldErrors()
-        for key in ("lead_id", "custom_activity_type_id"):
-            if key in body and body[key] != row[key]:
-                errors.add(key, "This cannot be changed.")
+        if (
+            "custom_activity_type_id" in body
+            and body["custom_activity_type_id"] != row["custom_activity_type_id"]
+        ):
+            errors.add("custom_activity_type_id", "This cannot be changed.")
         values = self._fields().clean(
             body,
             creating=False,
             errors=errors,
-            cleaners={
-                "custom_activity_type_id": unchanged,
-                "lead_id": unchanged,
-                "contact_id": self._contact(lambda: row["lead_id"]),
-                "user_id": self._member,
-                "activity_at": self._moment,
-            },
+            cleaners={**self.common_cleaners({}, row), "custom_activity_type_id": unchanged},
         )
         for key in ("activity_at", "status"):
             # A null leaves them as they are.
@@ -229,12 +145,9 @@ class CustomActivityService(Service):
         status = values.get("status", row["status"])
         if status != row["status"] and status == "published":
             values["last_published_at"] = clock.now()
-        if "pinned" in body:
-            pinned = body["pinned"]
-            if pinned is not None and not isinstance(pinned, bool):
-                errors.add("pinned", "Must be true or false.")
-            elif bool(pinned) != (row["pinned_at"] is not None):
-                values["pinned_at"] = clock.now() if pinned else None
+        pinned_at = self.pinned_at(body, errors, row["pinned_at"])
+        if pinned_at != row["pinned_at"]:
+            values["pinned_at"] = pinned_at
         custom = self._values(row["custom_activity_type_id"])
         stored = custom.apply(row["custom"] or {}, self._custom_body(body), errors, lead_id=row["lead_id"])
         if status == "published":
@@ -246,9 +159,6 @@ class CustomActivityService(Service):
         return values
 
     def authorize(self, action: str, row: Row | None) -> None:
-        if row is not None:
-            require_for_object(
-                self.ctx, row["user_id"], action, own=DELETE_OWN_ACTIVITIES, others=MANAGE_OTHERS_ACTIVITIES
-            )
+        super().authorize(action, row)
         if action == "delete" and row is not None:
             may_edit_instances(self.ctx, self._types().get(row["custom_activity_type_id"]))

@@ -4,6 +4,7 @@ from leadbase.db.fields import (
     DATETIME,
     EQUAL,
     ID,
+    IDS,
     INT,
     OBJECT,
     OBJECTS,
@@ -16,6 +17,7 @@ from leadbase.db.fields import (
 from leadbase.db.models import activity
 from leadbase.db.query import FilterSpec
 from leadbase.db.resource import Family, Parent, ResourceSpec, register
+from leadbase.resources.activities import BY_OBJECT, NEWEST_FIRST, activity_spec, base_fields
 from leadbase.resources.activity.automatic import (
     LeadStatusChangeService,
     OpportunityStatusChangeService,
@@ -24,13 +26,6 @@ from leadbase.resources.activity.automatic import (
 )
 from leadbase.resources.activity.custom import TYPE, CustomActivityService, status_value
 from leadbase.resources.activity.service import ActivityService
-
-# The filters every activity list takes (comma lists of ids, as Close's clients send them).
-BY_OBJECT = {
-    "lead_id": FilterSpec("lead_id", "id", splits=True),
-    "contact_id": FilterSpec("contact_id", "id", splits=True),
-    "user_id": FilterSpec("user_id", "id", splits=True),
-}
 
 # Every activity type together (GET /activity/): the members are the specs on the `activity`
 # table with a `discriminator=("type", ...)`, each rendering its own rows.
@@ -43,6 +38,7 @@ ACTIVITY = register(
         service=ActivityService,
         lead_column="lead_id",
         family=Family("type", aliases={"Custom": TYPE}),
+        default_order=NEWEST_FIRST,
         filters=BY_OBJECT,
         fields=Fields(
             (
@@ -68,36 +64,18 @@ ACTIVITY_ENDPOINT = expose(
 )
 
 CUSTOM_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/custom",
-        table=activity,
-        id_prefix="acti",
         model_name="CustomActivity",
         service=CustomActivityService,
         object_type="activity.custom_activity",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"), Parent("custom_activity", "custom_activity_type_id")),
+        parents=(Parent("custom_activity", "custom_activity_type_id"),),
         custom_field_kind="activity",
         custom_type_column="custom_activity_type_id",
-        discriminator=("type", TYPE),
-        filters=BY_OBJECT,
         fields=Fields(
             (
-                shown("id", filter_operators=EQUAL),
-                shown("_type", TEXT, computed=True),
+                *base_fields(),
                 Field("custom_activity_type_id", required=True),
-                Field("lead_id", required=True, error_name="lead"),
-                Field("contact_id", nullable=True, error_name="contact"),
-                Field("user_id", nullable=True, error_name="user"),
-                shown("user_name", TEXT, computed=True, nullable=True),
-                shown("created_by", nullable=True),
-                shown("created_by_name", TEXT, computed=True, nullable=True),
-                shown("updated_by", nullable=True),
-                shown("updated_by_name", TEXT, computed=True, nullable=True),
-                shown("organization_id"),
-                shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
-                shown("date_updated", DATETIME, sortable=True),
-                Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True),
                 Field("status", TEXT, cleaner=status_value, description="draft or published"),
                 shown("last_published_at", DATETIME, nullable=True),
                 Field("pinned", BOOL, computed=True),
@@ -105,8 +83,6 @@ CUSTOM_ACTIVITY = register(
                 shown("source", TEXT),
                 shown("mentions", OBJECTS, computed=True),
                 shown("mentions_updated_at", DATETIME, nullable=True, computed=True),
-                shown("users", OBJECTS, computed=True),
-                shown("comment_summary", OBJECT, computed=True, nullable=True),
             ),
             custom=True,
         ),
@@ -137,7 +113,7 @@ def _system_fields(*extra: Field) -> Fields:
             shown("created_by_name", TEXT, computed=True, nullable=True),
             shown("updated_by", nullable=True),
             shown("updated_by_name", TEXT, computed=True, nullable=True),
-            shown("users", OBJECTS, computed=True),
+            shown("users", IDS, computed=True),
             *extra,
         )
     )
@@ -154,17 +130,13 @@ def _system(
     filters: dict[str, FilterSpec] | None = None,
 ) -> ResourceSpec:
     return register(
-        ResourceSpec(
+        activity_spec(
             path=path,
-            table=activity,
-            id_prefix="acti",
             model_name=model,
             service=service,
             object_type=object_type,
-            lead_column="lead_id",
-            parents=(Parent("lead", "lead_id"), *parents),
-            discriminator=("type", model),
-            filters={**BY_OBJECT, **(filters or {})},
+            parents=parents,
+            filters=filters,
             fields=fields,
         )
     )

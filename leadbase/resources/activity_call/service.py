@@ -9,15 +9,17 @@ from typing import Any
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
-from leadbase.resources.activities import (
-    ActivityService,
+from leadbase.resources.activities import ActivityService, OnRequest, mentions_of
+from leadbase.resources.activity_values import (
+    Cleaner,
     choice,
     https_url,
-    mentions_of,
     outcome_reference,
     phone_details,
     phone_number,
+    phone_region,
     seconds,
+    transcript,
 )
 
 STATUSES = ("created", "in-progress", "completed", "cancel", "no-answer", "busy", "failed", "timeout")
@@ -36,45 +38,13 @@ def _object_or_null(value: Any) -> Any:
 
 
 class CallService(ActivityService):
-    TYPE = "Call"
-    PAYLOAD = (
-        "direction",
-        "disposition",
-        "call_method",
-        "duration",
-        "phone",
-        "local_phone",
-        "recording_url",
-        "recording_duration",
-        "voicemail_url",
-        "voicemail_duration",
-        "note",
-        "note_html",
-        "outcome_id",
-        "cost",
-        "date_answered",
-        "recording_expires_at",
-        "transferred_from",
-        "transferred_to",
-        "transferred_from_user_id",
-        "transferred_to_user_id",
-        "is_forwarded",
-        "forwarded_to",
-        "is_to_group_number",
-        "is_joinable",
-        "dialer_id",
-        "dialer_saved_search_id",
-        "coach_legs",
-        "playbook_id",
-        "conversation_type_id",
-        "quality_info",
-        "sequence_id",
-        "sequence_name",
-        "sequence_subscription_id",
-    )
-    PAYLOAD_DATES = ("date_answered", "recording_expires_at")
     RICH_TEXT = (("note", "note_html"),)
     API_SOURCE = EXTERNAL
+    # Shown only when `_fields` names them (crm-core.md §8.2); stored when the API gives them.
+    ON_REQUEST = {
+        "recording_transcript": OnRequest(transcript),
+        "voicemail_transcript": OnRequest(transcript),
+    }
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         def detail(column: str, index: int) -> Callable[[Row], Any]:
@@ -94,7 +64,8 @@ class CallService(ActivityService):
             "note_mentions": mentions_of("note_html"),
         }
 
-    def cleaners(self, row: Row | None, found: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
+    def cleaners(self, row: Row | None, found: dict[str, Any]) -> dict[str, Cleaner]:
+        region = phone_region(self.ctx)
         return {
             "status": choice(*STATUSES, nullable=row is None),
             "direction": choice(*DIRECTIONS),
@@ -105,8 +76,8 @@ class CallService(ActivityService):
             "voicemail_duration": seconds,
             "recording_url": https_url,
             "voicemail_url": https_url,
-            "phone": phone_number(self.ctx),
-            "local_phone": phone_number(self.ctx),
+            "phone": phone_number(region),
+            "local_phone": phone_number(region),
             "outcome_id": outcome_reference(self.ctx, "calls"),
             "quality_info": _object_or_null,
         }

@@ -1,22 +1,15 @@
 from leadbase.api.endpoint import expose
 from leadbase.db.fields import BOOL, DATETIME, INT, OBJECT, OBJECTS, TEXT, Field, Fields, shown
-from leadbase.db.models import activity
-from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, base_fields
+from leadbase.db.resource import register
+from leadbase.resources.activities import activity_spec, base_fields
 from leadbase.resources.activity_call.service import CallService
 
 CALL = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/call",
-        table=activity,
-        id_prefix="acti",
         model_name="Call",
         service=CallService,
         object_type="activity.call",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", "Call"),
-        filters=BY_OBJECT,
         fields=Fields(
             (
                 *base_fields(),

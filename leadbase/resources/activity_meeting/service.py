@@ -12,17 +12,19 @@ from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
-from leadbase.resources.activities import (
-    ActivityService,
-    choice,
-    mentions_of,
-    moment,
-    outcome_reference,
-    seconds,
-)
+from leadbase.resources.activities import ActivityService, OnRequest, mentions_of
+from leadbase.resources.activity_values import Cleaner, choice, outcome_reference, seconds, transcripts
 
 STATUSES = ("upcoming", "in-progress", "completed", "canceled", "declined-by-lead", "declined-by-org")
 ATTENDEE_STATUSES = ("noreply", "yes", "no", "maybe")
+# The event actions Close's log records when a meeting comes to a status (beside `created` or
+# `updated`); a declined meeting has none of its own.
+STATUS_ACTIONS = {
+    "upcoming": "scheduled",
+    "in-progress": "started",
+    "completed": "completed",
+    "canceled": "canceled",
+}
 
 
 def _attendees(value: Any) -> Any:
@@ -71,39 +73,10 @@ def _objects(value: Any) -> Any:
 
 
 class MeetingService(ActivityService):
-    TYPE = "Meeting"
-    PAYLOAD = (
-        "title",
-        "location",
-        "note",
-        "starts_at",
-        "ends_at",
-        "duration",
-        "actual_duration",
-        "attendees",
-        "is_recurring",
-        "calendar_event_link",
-        "conference_links",
-        "user_note",
-        "user_note_html",
-        "user_note_date_updated",
-        "outcome_id",
-        "integrations",
-        "calendar_event_uids",
-        "connected_account_id",
-        "provider_calendar_event_id",
-        "provider_calendar_ids",
-        "provider_calendar_type",
-        "outcome_reason",
-        "playbook_id",
-        "conversation_type_id",
-        "notetaker_id",
-        "attached_call_ids",
-        "summary",
-    )
-    PAYLOAD_DATES = ("starts_at", "ends_at", "user_note_date_updated")
     RICH_TEXT = (("user_note", "user_note_html"),)
     API_SOURCE = "calendar"
+    # Notetaker transcripts, shown only with `_fields=transcripts` (crm-core.md §8.7).
+    ON_REQUEST = {"transcripts": OnRequest(transcripts, empty=[])}
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
@@ -113,11 +86,11 @@ class MeetingService(ActivityService):
             "attached_call_ids": lambda row: row.get("attached_call_ids") or [],
         }
 
-    def cleaners(self, row: Row | None, found: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
+    def cleaners(self, row: Row | None, found: dict[str, Any]) -> dict[str, Cleaner]:
         return {
             "status": choice(*STATUSES, nullable=row is None),
-            "starts_at": moment(self.ctx.tz_offset),
-            "ends_at": moment(self.ctx.tz_offset),
+            "starts_at": self.moment,
+            "ends_at": self.moment,
             "duration": seconds,
             "actual_duration": seconds,
             "attendees": _attendees,
@@ -159,6 +132,18 @@ class MeetingService(ActivityService):
                 values["activity_at"] = values["starts_at"]
         if "user_note_html" in values and values["user_note_html"] != row.get("user_note_html"):
             values["user_note_date_updated"] = clock.now()
+
+    def after_create(self, row: Row, body: dict[str, Any]) -> None:
+        self._announce_status(row)
+
+    def after_update(self, before: Row, after: Row) -> None:
+        if after["status"] != before["status"]:
+            self._announce_status(after)
+
+    def _announce_status(self, row: Row) -> None:
+        action = STATUS_ACTIONS.get(row["status"])
+        if action is not None:
+            self.unit.announce(self.spec, row, action, first=False)
 
     def integrate(self, row: Row, app: str, body: dict[str, Any]) -> None:
         """Create or replace the tab of the application `app` on the meeting; an empty body does nothing."""

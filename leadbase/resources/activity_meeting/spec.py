@@ -1,22 +1,15 @@
 from leadbase.api.endpoint import expose
 from leadbase.db.fields import BOOL, DATETIME, IDS, INT, OBJECTS, TEXT, Field, Fields, shown
-from leadbase.db.models import activity
-from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.activities import BY_OBJECT, base_fields
+from leadbase.db.resource import register
+from leadbase.resources.activities import activity_spec, base_fields
 from leadbase.resources.activity_meeting.service import MeetingService
 
 MEETING = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/meeting",
-        table=activity,
-        id_prefix="acti",
         model_name="Meeting",
         service=MeetingService,
         object_type="activity.meeting",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", "Meeting"),
-        filters=BY_OBJECT,
         fields=Fields(
             (
                 *base_fields(),
@@ -50,8 +43,12 @@ MEETING = register(
                 shown("provider_calendar_ids", IDS, computed=True),
                 shown("provider_calendar_type", TEXT, nullable=True, description="google or microsoft"),
                 shown("outcome_reason", TEXT, nullable=True),
+                shown("outcome_autofill_confidence", TEXT, nullable=True),
+                shown("outcome_autofill_reasoning", TEXT, nullable=True),
                 shown("playbook_id", nullable=True),
+                shown("playbook_reason", TEXT, nullable=True),
                 shown("conversation_type_id", nullable=True),
+                shown("conversation_type_reason", TEXT, nullable=True),
                 shown("notetaker_id", nullable=True),
                 shown("attached_call_ids", IDS, computed=True),
                 shown("summary", TEXT, nullable=True),

@@ -16,8 +16,11 @@ from leadbase.db.fields import REQUIRED, Problem
 from leadbase.db.models import user
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec, resources
-from leadbase.resources.message_text import html_to_text, preview, sanitize_html, text_to_html
-from leadbase.resources.messages.base import DOES_NOT_EXIST, MessageService, later
+from leadbase.resources.activities import NO_SEQUENCE
+from leadbase.resources.activity_values import DOES_NOT_EXIST, Attachments
+from leadbase.resources.messages.base import MessageService, later
+from leadbase.resources.richtext import EMAIL as EMAIL_HTML
+from leadbase.resources.richtext import from_text, preview, sanitize, to_text
 
 EMAIL = "Email"
 THREAD = "EmailThread"
@@ -41,6 +44,8 @@ STRIPPED = (
     "date_created", "date_updated", "date_sent", "date_scheduled", "activity_at", "has_reply",
     "opens_summary",
 )  # fmt: skip
+# An email's files carry their size, and inline images their content id.
+ATTACHMENTS = Attachments(with_size=True, extra=("content_id", "inline_only"))
 _PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
@@ -109,7 +114,19 @@ def envelope(row: Row) -> dict[str, Any]:
 
 
 class EmailService(MessageService):
-    type_name = EMAIL
+    SENDS = True
+    EMPTY = {
+        "references": [],
+        "template_name": None,
+        "has_reply": False,
+        "need_smtp_credentials": False,
+        "send_as_id": None,
+        "send_attempts": [],
+        "bulk_email_action_id": None,
+        **NO_SEQUENCE,
+        "agent_config_id": None,
+        "agent_action_reason": None,
+    }
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
@@ -117,19 +134,7 @@ class EmailService(MessageService):
             "envelope": envelope,
             "email_account_id": lambda row: row.get("account_id"),
             "message_ids": lambda row: [row["message_id"]] if row.get("message_id") else [],
-            "references": lambda _row: [],
-            "template_name": lambda _row: None,
             "opens_summary": lambda row: _opens_summary(row["opens"]),
-            "has_reply": lambda _row: False,
-            "need_smtp_credentials": lambda _row: False,
-            "send_as_id": lambda _row: None,
-            "send_attempts": lambda _row: [],
-            "bulk_email_action_id": lambda _row: None,
-            "sequence_id": lambda _row: None,
-            "sequence_name": lambda _row: None,
-            "sequence_subscription_id": lambda _row: None,
-            "agent_config_id": lambda _row: None,
-            "agent_action_reason": lambda _row: None,
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:
@@ -137,9 +142,7 @@ class EmailService(MessageService):
             **self.common_cleaners(found, row),
             "date_scheduled": self.moment,
             "followup_date": self.moment,
-            "attachments": lambda value: self.attachments(
-                value, with_size=True, extra=("content_id", "inline_only")
-            ),
+            "attachments": ATTACHMENTS.cleaner(self.ctx),
             "in_reply_to_id": self._replied,
         }
 
@@ -195,11 +198,11 @@ class EmailService(MessageService):
         html_given = body.get("body_html") is not None
         text_given = body.get("body_text") is not None
         if html_given:
-            values["body_html"] = sanitize_html(values["body_html"])
+            values["body_html"] = sanitize(values["body_html"], EMAIL_HTML)
             if not text_given:
-                values["body_text"] = html_to_text(values["body_html"])
+                values["body_text"] = to_text(values["body_html"])
         elif text_given:
-            values["body_html"] = text_to_html(values["body_text"])
+            values["body_html"] = from_text(values["body_text"], EMAIL_HTML)
         for key in ("body_text", "body_html"):
             if key in values and values[key] is None:
                 values[key] = ""
@@ -324,8 +327,6 @@ def clean_opens(value: Any) -> Any:
 
 class ThreadService(MessageService):
     """Threads are made and grown by their emails; read and deleted (with their emails) here."""
-
-    type_name = THREAD
 
     def validate_create(self, body: dict[str, Any]) -> Row:
         raise Invalid(errors=["Email threads are made by their emails: create an email."])

@@ -9,9 +9,10 @@ from leadbase.core import clock
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import REQUIRED
 from leadbase.db.repository import Row
+from leadbase.resources.activities import NO_SEQUENCE
+from leadbase.resources.activity_values import Attachments, phone_details, phone_number
 from leadbase.resources.messages.base import MessageService, later
 from leadbase.resources.messages.email import TRANSITIONS
-from leadbase.resources.messages.phones import details, phone_value
 
 SMS = "SMS"
 STATUSES = ("inbox", "draft", "scheduled", "outbox", "sent", "error")
@@ -29,39 +30,35 @@ MMS_TYPES = frozenset(
         "video/mp4", "video/mpeg", "video/quicktime", "video/webm",
     }
 )  # fmt: skip
+# MMS: Close's media types; the size and media id are the carrier's (unknown here).
+ATTACHMENTS = Attachments(
+    content_types=MMS_TYPES, added=(("size", None), ("media_id", None), ("thumbnail_url", None))
+)
 # Sending (now or later) needs the number it goes from and the one it goes to.
 SENDING = frozenset({"scheduled", "outbox"})
 ALWAYS_CHANGEABLE = frozenset({"contact_id", "user_id", "status"})
 
 
 class SmsService(MessageService):
-    type_name = SMS
+    SENDS = True
+    EMPTY = {"cost": None, **NO_SEQUENCE, "agent_config_id": None, "agent_action_reason": None}
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
-            "local_phone_formatted": lambda row: details(row["local_phone"])[0],
-            "remote_phone_formatted": lambda row: details(row["remote_phone"])[0],
-            "local_country_iso": lambda row: details(row["local_phone"])[1],
-            "remote_country_iso": lambda row: details(row["remote_phone"])[1],
-            "cost": lambda _row: None,
+            "local_phone_formatted": lambda row: phone_details(row["local_phone"])[0],
+            "remote_phone_formatted": lambda row: phone_details(row["remote_phone"])[0],
+            "local_country_iso": lambda row: phone_details(row["local_phone"])[1],
+            "remote_country_iso": lambda row: phone_details(row["remote_phone"])[1],
             "error_message": lambda row: row.get("error_message"),
-            "sequence_id": lambda _row: None,
-            "sequence_name": lambda _row: None,
-            "sequence_subscription_id": lambda _row: None,
-            "agent_config_id": lambda _row: None,
-            "agent_action_reason": lambda _row: None,
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:
         return {
             **self.common_cleaners(found, row),
             "date_scheduled": self.moment,
-            "local_phone": phone_value,
-            "remote_phone": phone_value,
-            "attachments": lambda value: [
-                {**item, "size": None, "media_id": None, "thumbnail_url": None}
-                for item in self.attachments(value, with_size=False, content_types=MMS_TYPES)
-            ],
+            "local_phone": phone_number(None),
+            "remote_phone": phone_number(None),
+            "attachments": ATTACHMENTS.cleaner(self.ctx),
         }
 
     def _check(self, values: Row, status: Any, errors: FieldErrors) -> None:

@@ -13,21 +13,17 @@ from leadbase.db.fields import (
     INT,
     OBJECT,
     OBJECTS,
-    RANGE,
     TEXT,
     Field,
     Fields,
     shown,
 )
-from leadbase.db.models import activity
-from leadbase.db.query import FilterSpec
-from leadbase.db.resource import Parent, ResourceSpec, register
-from leadbase.resources.messages.base import choice, text_or_null
+from leadbase.db.resource import Parent, register
+from leadbase.resources.activities import activity_spec, base_fields
+from leadbase.resources.activity_values import choice, text_or_null
 from leadbase.resources.messages.email import (
-    EMAIL,
     EMAIL_PATH,
     STATUSES,
-    THREAD,
     THREAD_PATH,
     EmailService,
     ThreadService,
@@ -36,37 +32,13 @@ from leadbase.resources.messages.email import (
     sender_value,
 )
 from leadbase.resources.messages.sms import DIRECTIONS as SMS_DIRECTIONS
-from leadbase.resources.messages.sms import SMS, SOURCES, SmsService
-from leadbase.resources.messages.whatsapp import DIRECTIONS, WHATSAPP, WhatsAppService
-
-# The filters every activity list takes (comma lists of ids, as Close's clients send them).
-BY_OBJECT = {
-    "lead_id": FilterSpec("lead_id", "id", splits=True),
-    "contact_id": FilterSpec("contact_id", "id", splits=True),
-    "user_id": FilterSpec("user_id", "id", splits=True),
-}
+from leadbase.resources.messages.sms import SOURCES, SmsService
+from leadbase.resources.messages.whatsapp import DIRECTIONS, WhatsAppService
 
 
 def _head(*extra: Field, strict: bool = False) -> tuple[Field, ...]:
-    """ActivityBase: the fields every activity shows first (`strict`: contact and moment required)."""
-    return (
-        shown("id", filter_operators=EQUAL),
-        shown("_type", TEXT, computed=True),
-        Field("lead_id", required=True, error_name="lead"),
-        Field("contact_id", nullable=True, error_name="contact", required=strict),
-        Field("user_id", nullable=True, error_name="user"),
-        shown("user_name", TEXT, computed=True, nullable=True),
-        shown("created_by", nullable=True),
-        shown("created_by_name", TEXT, computed=True, nullable=True),
-        shown("updated_by", nullable=True),
-        shown("updated_by_name", TEXT, computed=True, nullable=True),
-        shown("organization_id"),
-        shown("date_created", DATETIME, filter_operators=RANGE, sortable=True),
-        shown("date_updated", DATETIME, sortable=True),
-        Field("activity_at", DATETIME, filter_operators=RANGE, sortable=True, required=strict),
-        shown("users", IDS, computed=True),
-        *extra,
-    )
+    """ActivityBase (no comment summary on messages), then the kind's fields."""
+    return (*base_fields(strict=strict, summary=False), *extra)
 
 
 def _sequence() -> tuple[Field, ...]:
@@ -81,17 +53,11 @@ def _text(name: str, **options: object) -> Field:
 
 
 EMAIL_THREAD = register(
-    ResourceSpec(
+    activity_spec(
         path=THREAD_PATH,
-        table=activity,
-        id_prefix="acti",
         model_name="EmailThread",
         service=ThreadService,
         object_type="activity.email_thread",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", THREAD),
-        filters=BY_OBJECT,
         fields=Fields(
             _head(
                 shown("latest_normalized_subject", TEXT, column="lookup_key", nullable=True),
@@ -107,18 +73,13 @@ EMAIL_THREAD_ENDPOINT = expose(
 )
 
 EMAIL_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path=EMAIL_PATH,
-        table=activity,
-        id_prefix="acti",
         model_name="Email",
         service=EmailService,
         object_type="activity.email",
-        lead_column="lead_id",
         # Deleting a thread deletes its emails; an email joining or leaving it changes the thread.
-        parents=(Parent("lead", "lead_id"), Parent(THREAD_PATH, "thread_id", touches=True, label="thread")),
-        discriminator=("type", EMAIL),
-        filters=BY_OBJECT,
+        parents=(Parent(THREAD_PATH, "thread_id", touches=True, label="thread"),),
         fields=Fields(
             _head(
                 Field("status", TEXT, required=True, cleaner=choice(*STATUSES), filter_operators=EQUAL),
@@ -172,17 +133,11 @@ EMAIL_ACTIVITY = register(
 EMAIL_ENDPOINT = expose(EMAIL_ACTIVITY, summary_name="Email", tag="activities")
 
 SMS_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/sms",
-        table=activity,
-        id_prefix="acti",
         model_name="SMS",
         service=SmsService,
         object_type="activity.sms",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", SMS),
-        filters=BY_OBJECT,
         fields=Fields(
             _head(
                 Field("status", TEXT, required=True, cleaner=choice(*STATUSES), filter_operators=EQUAL),
@@ -218,17 +173,11 @@ SMS_ACTIVITY = register(
 SMS_ENDPOINT = expose(SMS_ACTIVITY, summary_name="SMS", tag="activities")
 
 WHATSAPP_ACTIVITY = register(
-    ResourceSpec(
+    activity_spec(
         path="activity/whatsapp_message",
-        table=activity,
-        id_prefix="acti",
         model_name="WhatsAppMessage",
         service=WhatsAppService,
         object_type="activity.whatsapp_message",
-        lead_column="lead_id",
-        parents=(Parent("lead", "lead_id"),),
-        discriminator=("type", WHATSAPP),
-        filters=BY_OBJECT,
         fields=Fields(
             _head(
                 Field("direction", TEXT, required=True, cleaner=choice(*DIRECTIONS)),

@@ -9,13 +9,15 @@ from urllib.parse import urlsplit
 from leadbase.core.errors import FieldErrors
 from leadbase.db.fields import Problem
 from leadbase.db.repository import Row
-from leadbase.resources.message_text import whatsapp_markdown_to_html, whatsapp_markdown_to_text
-from leadbase.resources.messages.base import DOES_NOT_EXIST, MessageService
-from leadbase.resources.messages.phones import details, phone_value
+from leadbase.resources.activities import NO_SEQUENCE
+from leadbase.resources.activity_values import DOES_NOT_EXIST, Attachments, phone_details, phone_number
+from leadbase.resources.messages.base import MessageService
+from leadbase.resources.richtext import markdown_to_html, markdown_to_text
 
 WHATSAPP = "WhatsAppMessage"
 DIRECTIONS = ("incoming", "outgoing")
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+# Files of 25 MB together at the most.
+ATTACHMENTS = Attachments(with_size=True, max_total=25 * 1024 * 1024)
 
 
 def link_value(value: Any) -> Any:
@@ -32,25 +34,22 @@ def link_value(value: Any) -> Any:
 
 
 def required_phone(value: Any) -> Any:
-    cleaned = phone_value(value)
+    cleaned = phone_number(None)(value)
     if cleaned is None:
         raise Problem("This field is required.")
     return cleaned
 
 
 class WhatsAppService(MessageService):
-    type_name = WHATSAPP
+    EMPTY = NO_SEQUENCE
 
     def computed(self, rows: list[Row]) -> dict[str, Callable[[Row], Any]]:
         return {
-            "message_html": lambda row: whatsapp_markdown_to_html(row["message_markdown"] or ""),
-            "text": lambda row: whatsapp_markdown_to_text(row["message_markdown"] or ""),
+            "message_html": lambda row: markdown_to_html(row["message_markdown"] or ""),
+            "text": lambda row: markdown_to_text(row["message_markdown"] or ""),
             "integration_name": lambda row: _integration_name(row["integration_link"]),
-            "local_phone_formatted": lambda row: details(row["local_phone"])[0],
-            "remote_phone_formatted": lambda row: details(row["remote_phone"])[0],
-            "sequence_id": lambda _row: None,
-            "sequence_name": lambda _row: None,
-            "sequence_subscription_id": lambda _row: None,
+            "local_phone_formatted": lambda row: phone_details(row["local_phone"])[0],
+            "remote_phone_formatted": lambda row: phone_details(row["remote_phone"])[0],
         }
 
     def _cleaners(self, found: dict[str, Any], row: Row | None = None) -> dict[str, Callable[[Any], Any]]:
@@ -65,7 +64,7 @@ class WhatsAppService(MessageService):
             "remote_phone": required_phone,
             "integration_link": link_value,
             "response_to_id": self._response_to,
-            "attachments": self._attachments,
+            "attachments": ATTACHMENTS.cleaner(self.ctx),
             "external_whatsapp_message_id": self._external_id(row),
         }
 
@@ -74,12 +73,6 @@ class WhatsAppService(MessageService):
         if moment is None:
             raise Problem("This field is required.")
         return moment
-
-    def _attachments(self, value: Any) -> list[dict[str, Any]]:
-        items = self.attachments(value, with_size=True)
-        if sum(item["size"] or 0 for item in items) > MAX_ATTACHMENT_BYTES:
-            raise Problem("The attachments together may not exceed 25 MB.")
-        return items
 
     def _response_to(self, value: Any) -> Any:
         if value is None:

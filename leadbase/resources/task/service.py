@@ -242,8 +242,11 @@ class TaskService(Service):
         Completing one records Close's TaskCompleted activity on the task's lead and points the
         task's object_type/object_id at it; reopening it deletes that activity again (Close's
         documented behaviour). Both go through the activity's own service, so the unit of work
-        records their events with the task's.
+        records their events with the task's. Completing one is also the task's own `completed`
+        event, after its `created` or `updated` (Close's event log).
         """
+        if completed:
+            self.unit.announce(self.spec, row, "completed", first=False)
         if row["lead_id"] is None:
             return
         if completed:

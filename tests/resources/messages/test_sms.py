@@ -96,7 +96,9 @@ def test_mms_attachments_take_closes_media_types(api: Api) -> None:
             },
         )
     )
-    assert errors == {"attachments": {"0": {"content_type": "This content type cannot be attached here."}}}
+    assert errors == {
+        "attachments": {"errors": {"0": {"content_type": "This content type cannot be attached here."}}}
+    }
 
 
 def test_drafts_are_sent_or_scheduled_and_cancelled(api: Api) -> None:

@@ -68,7 +68,7 @@ def test_notes_and_outcome_on_a_meeting(api: Api) -> None:
     assert updated["user_note_html"] == "<body><p>Next: pricing</p></body>"
     assert updated["user_note"] == "Next: pricing" and updated["user_note_date_updated"] is not None
     assert updated["outcome_id"] == outcome["id"]
-    assert [e["action"] for e in events_of(api, meeting["id"])] == ["created", "updated"]
+    assert [e["action"] for e in events_of(api, meeting["id"])] == ["created", "scheduled", "updated"]
     vm_only = api.ok("POST", "outcome/", 201, json={"name": "VM", "type": "vm-dropped"})
     assert validation_errors(api.put(url, json={"outcome_id": vm_only["id"]})) == {
         "outcome_id": "This outcome does not apply to meetings."
@@ -99,6 +99,7 @@ def test_integration_tabs(api: Api, make_api: Any) -> None:
     assert titles == ["Recorder v2", "Notetaker"]
     assert [e["action"] for e in events_of(api, meeting["id"])] == [
         "created",
+        "scheduled",
         "updated",
         "updated",
         "updated",

@@ -114,7 +114,7 @@ def test_attachments_are_uploaded_files(api: Api) -> None:
     errors = validation_errors(
         api.post("activity/note/", json={"lead_id": holder["id"], "attachments": [{"url": url}]})
     )
-    assert errors == {"attachments": {"errors": {"0": {"url": "No uploaded file has this URL."}}}}
+    assert errors == {"attachments": {"errors": {"0": {"url": "The file's upload has not completed."}}}}
     fields = form["upload"]["fields"]
     stored = api.client.post(
         urlsplit(form["upload"]["url"]).path,
@@ -132,7 +132,9 @@ def test_attachments_are_uploaded_files(api: Api) -> None:
         )
     )
     assert errors == {
-        "attachments": {"errors": {"0": {"url": "Must be a download URL from POST /files/upload/."}}}
+        "attachments": {
+            "errors": {"0": {"url": "Not a download URL of a file uploaded through /files/upload/."}}
+        }
     }
 
 

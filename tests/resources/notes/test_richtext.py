@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from leadbase.resources.richtext import NotProse, from_text, mention_spans, paired, sanitize, to_text
+from leadbase.resources.richtext import (
+    EMAIL,
+    NOTE,
+    NotProse,
+    from_text,
+    markdown_to_html,
+    markdown_to_text,
+    mention_spans,
+    paired,
+    sanitize,
+    to_text,
+)
 
 MENTION = '<span data-type="mention" data-id="user_1" data-label="Bob" class="mention">@Bob</span>'
 
@@ -58,3 +69,37 @@ def test_pairing_html_wins_and_fills_the_text() -> None:
     assert paired({"title": "x"}, "note", "note_html") is None
     with pytest.raises(NotProse):
         paired({"note_html": 5}, "note", "note_html")
+
+
+def test_one_module_two_policies() -> None:
+    table = '<table border="1"><tr><td style="color: red">x</td></tr></table>'
+    # An email body keeps its tables and inline styles, bare; a note keeps neither.
+    assert (
+        sanitize(table, EMAIL)
+        == '<table border="1"><tbody><tr><td style="color: red">x</td></tr></tbody></table>'
+    )
+    assert sanitize(table, NOTE) == "<body>x</body>"
+    assert sanitize(table) == sanitize(table, NOTE)
+    for policy in (NOTE, EMAIL):
+        hostile = '<p onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:x()">y</a>'
+        cleaned = sanitize(hostile, policy)
+        assert "onclick" not in cleaned and "script" not in cleaned and "javascript" not in cleaned
+    assert from_text("a < b\nc", EMAIL) == "a &lt; b<br>c"
+    assert from_text("a < b\nc", NOTE) == "<body>a &lt; b<br />c</body>"
+
+
+def test_one_plain_rendering_for_every_policy() -> None:
+    rendered = "<h1>Plan</h1><ul><li>one</li><li>two   words</li></ul><p>end<br>now</p><style>p{}</style>"
+    assert to_text(rendered) == "Plan\n- one\n- two words\nend\nnow"
+    assert to_text(sanitize(rendered, NOTE)) == to_text(sanitize(rendered, EMAIL)) == to_text(rendered)
+    assert paired({"body_html": "<ol><li>a</li></ol>"}, "body_text", "body_html", EMAIL) == {
+        "body_text": "- a",
+        "body_html": "<ol><li>a</li></ol>",
+    }
+
+
+def test_whatsapp_markdown_goes_through_the_email_policy() -> None:
+    assert markdown_to_html("*Hi* _you_ ~no~ <b>x</b>\nnext") == (
+        "<strong>Hi</strong> <em>you</em> <s>no</s> &lt;b&gt;x&lt;/b&gt;<br>next"
+    )
+    assert markdown_to_text("*Hi* _you_\nnext") == "Hi you\nnext"

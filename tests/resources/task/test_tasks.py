@@ -197,10 +197,12 @@ def test_update_complete_and_reopen(api: Api, lead: dict[str, Any]) -> None:
     done = api.ok("PUT", f"task/{task['id']}/", json={"is_complete": True})
     assert (done["is_complete"], done["view"]) == (True, "archive")
     events = api.events(object_id=task["id"])
-    assert [e["action"] for e in events] == ["updated", "updated", "created"]
+    # Newest first: completing it is an update, then Close's `completed` with the task as it is now.
+    assert [e["action"] for e in events] == ["completed", "updated", "updated", "created"]
     assert all(e["object_type"] == "task.lead" and e["lead_id"] == lead["id"] for e in events)
-    assert {"is_complete", "view"} <= set(events[0]["changed_fields"])
-    assert events[0]["previous_data"]["view"] == "inbox"  # overdue (2024) until completed
+    assert events[0]["data"] == done and events[0]["changed_fields"] == []
+    assert {"is_complete", "view"} <= set(events[1]["changed_fields"])
+    assert events[1]["previous_data"]["view"] == "inbox"  # overdue (2024) until completed
     reopened = api.ok("PUT", f"task/{task['id']}/", json={"is_complete": False})
     assert reopened["is_complete"] is False
     assert "lead" in validation_errors(api.put(f"task/{task['id']}/", json={"lead_id": "lead_other"}))
