@@ -49,7 +49,7 @@ def test_listen_subscribes_prints_forwards_and_unsubscribes(
     database_url: str, api: Api, tmp_path: Path
 ) -> None:
     lines: list[str] = []
-    with running_server(database_url, tmp_path) as server, running_receiver() as app:
+    with running_server(database_url, tmp_path, worker=True) as server, running_receiver() as app:
         listener = Listener(
             api_url=server.url + "/api/v1/",
             api_key=api.org.api_key,
