@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
     search_close_limits: bool = False
 
+    # Background work (jobs, webhook delivery). `leadbase serve` runs a worker thread in each
+    # server process unless this is off (then run `leadbase worker` processes).
+    embedded_worker: bool = True
+    # How long an idle worker waits before looking for work again (a commit in the same process
+    # wakes it at once; other processes' commits are seen at the next poll).
+    worker_poll_seconds: float = Field(default=0.2, gt=0)
+    # One webhook attempt may take this long before it counts as failed.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Refuse webhook targets that resolve to private, loopback, link-local or reserved addresses
+    # (checked at delivery time). Off by default: local receivers are the development case.
+    webhook_block_private_targets: bool = False
+    # PostgreSQL: how long a hole in the event log's sequence is watched for a transaction still
+    # committing before it is taken for rolled back. Longer than any transaction writing events.
+    webhook_gap_seconds: float = Field(default=300.0, ge=0)
+
     @field_validator("rate_limit")
     @classmethod
     def _check_rate(cls, value: str) -> str:

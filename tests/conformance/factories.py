@@ -603,6 +603,18 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"name": "No URL", "type": "lead"}, "url"),
         invalid_update=({"type": "account"}, "type"),
     ),
+    "webhook": Factory(
+        body=lambda _w, n: {
+            "url": f"http://127.0.0.1:9/hook{n}",
+            "events": [{"object_type": "lead", "action": "created"}],
+        },
+        update=lambda _w, obj: {"url": f"{obj['url']}/moved"},
+        invalid_create=(
+            {"url": "ftp://nowhere", "events": [{"object_type": "lead", "action": "created"}]},
+            "url",
+        ),
+        invalid_update=({"status": "sleeping"}, "status"),
+    ),
     "comment": Factory(
         body=lambda world, n: {"object_id": _shared_lead(world), "body": f"<body>Comment {n}</body>"},
         update=lambda _w, obj: {"body": "<body>Edited</body>"},

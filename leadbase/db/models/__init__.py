@@ -1,6 +1,7 @@
 """Every table of leadbase, on one MetaData (Alembic reads it)."""
 
 from leadbase.db.models.activity import activity, lead_activity_count
+from leadbase.db.models.background import job, webhook_cursor, webhook_delivery, webhook_subscription
 from leadbase.db.models.base import metadata
 from leadbase.db.models.configuration import playbook, scheduling_link, scheduling_link_map
 from leadbase.db.models.counts import COUNTED_TABLES, object_count
@@ -53,6 +54,7 @@ __all__ = [
     "file_upload",
     "group_member",
     "integration_link",
+    "job",
     "lead",
     "lead_activity_count",
     "lead_status",
@@ -77,4 +79,7 @@ __all__ = [
     "unsubscribed_email",
     "user",
     "user_group",
+    "webhook_cursor",
+    "webhook_delivery",
+    "webhook_subscription",
 ]
