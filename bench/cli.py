@@ -20,7 +20,7 @@ from typing import Any
 
 from bench import machine, report, scenarios, soak, wrk
 from bench.databases import DEFAULT_PG, Database, for_kind
-from bench.prepare import prepare
+from bench.prepare import SEED_LEADS, prepare
 from bench.stats import Result
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -36,6 +36,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only", default="", help="Comma-separated scenarios: " + ", ".join(scenarios.SCENARIOS)
     )
     parser.add_argument("--leads", type=int, default=None, help="Leads in the big organization (1,000,000).")
+    parser.add_argument(
+        "--seed-leads",
+        type=int,
+        default=None,
+        help="Leads per organization built through leadbase's bulk path, the rest copied in SQL "
+        "(10,000; quick 500).",
+    )
     parser.add_argument("--small", type=int, default=None, help="Leads in the small organization (100,000).")
     parser.add_argument("--repeats", type=int, default=None, help="Runs per figure (3; quick 2).")
     parser.add_argument("--seconds", type=float, default=None, help="Seconds per load run (10; quick 1).")
@@ -73,6 +80,7 @@ def config(args: argparse.Namespace) -> scenarios.Config:
         workers=args.workers,
         bulk_sample=args.bulk_sample or (500 if quick else 20_000),
         raw_full=not args.no_raw_full and not quick,
+        seed_leads=args.seed_leads or (500 if quick else SEED_LEADS),
     )
 
 
@@ -110,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         versions[kind] = db.server_version() or ""
         log(f"{db.label}: preparing the data set")
-        state = prepare(db, cfg.leads, cfg.small, out, log, rebuild=args.rebuild)
+        state = prepare(db, cfg.leads, cfg.small, out, log, rebuild=args.rebuild, seed_leads=cfg.seed_leads)
         built.append(db)
         datasets[kind] = state.to_json()
         for org in datasets[kind]["orgs"].values():

@@ -254,6 +254,8 @@ LAST = [
 ]
 SHARED_DOMAINS = tuple(f"mail{k}.example" for k in range(50))
 STATUS_LABELS = ("Potential", "Bad Fit", "Qualified", "Customer")
+# What notes talk about (one per note, in turn): a full-text term finds a share of the leads.
+NOTE_WORDS = ("pricing", "renewal", "onboarding", "integration", "security review", "budget", "pilot")
 
 # (name, type, extra definition keys): the ten lead custom fields.
 LEAD_FIELDS: tuple[tuple[str, str, dict[str, Any]], ...] = (

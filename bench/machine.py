@@ -54,3 +54,8 @@ def facts(postgres_version: str | None) -> dict[str, str]:
         "wrk": _run(wrk, "-v") if wrk else "missing",
         "leadbase commit": _run("git", "rev-parse", "--short", "HEAD"),
     }
+
+
+def load_1min() -> float:
+    """The 1-minute load average: noted with figures, the machine being shared."""
+    return os.getloadavg()[0]

@@ -14,18 +14,19 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from bench import dataset
+from bench import dataset, replicate
 from bench.databases import Database
 from bench.dataset import Schema
 from leadbase.api.auth import KeyResolver
 from leadbase.config import Settings
 from leadbase.db.context import Actor
-from leadbase.db.models import lead
+from leadbase.db.models import lead, opportunity_status
 from leadbase.db.resource import resources
 from leadbase.resources import load_all
 from leadbase.resources.bulk import load
@@ -33,7 +34,11 @@ from leadbase.resources.organization.provision import provision
 
 # 2: the tenth lead field is `hidden` (Close has `textarea` only on custom activities).
 # 3: opportunities and tasks on the leads (issue 9).
-DATASET_VERSION = 3
+# 4: a 10k-lead seed through the bulk path, replicated in SQL (bench/replicate.py); calls, won
+#    opportunities and notes dated after their lead.
+DATASET_VERSION = 4
+# Leads per organization that go in through leadbase's bulk path; the rest are SQL copies.
+SEED_LEADS = 10_000
 WRITES_ORG_LEADS = 200
 ORG_SEEDS = {"big": 0, "small": 1, "writes": 2}
 
@@ -123,6 +128,8 @@ class State:
     unavailable: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     version: int = DATASET_VERSION
+    # Leads per organization written by leadbase's bulk path before the SQL copies.
+    seed: int = SEED_LEADS
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,6 +142,7 @@ class State:
             "counts": self.counts,
             "unavailable": self.unavailable,
             "notes": self.notes,
+            "seed": self.seed,
         }
 
     @classmethod
@@ -212,6 +220,12 @@ def _unavailable(state: State, what: str) -> None:
 
 def lead_ids(engine: Engine, organization_id: str, chunk: int = 10_000) -> Iterator[str]:
     """Every lead id of an organization, oldest first, read in chunks."""
+    for lead_id, _ in lead_rows(engine, organization_id, chunk):
+        yield lead_id
+
+
+def lead_rows(engine: Engine, organization_id: str, chunk: int = 10_000) -> Iterator[tuple[str, datetime]]:
+    """Every lead of an organization as (id, date_created), oldest first, read in chunks."""
     last: tuple[Any, str] | None = None
     while True:
         stmt = select(lead.c.date_created, lead.c.id).where(lead.c.organization_id == organization_id)
@@ -225,8 +239,21 @@ def lead_ids(engine: Engine, organization_id: str, chunk: int = 10_000) -> Itera
         if not rows:
             return
         for row in rows:
-            yield row.id
+            yield row.id, row.date_created
         last = (rows[-1].date_created, rows[-1].id)
+
+
+def won_status(engine: Engine, organization_id: str) -> str | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(opportunity_status.c.id)
+            .where(
+                opportunity_status.c.organization_id == organization_id, opportunity_status.c.type == "won"
+            )
+            .order_by(opportunity_status.c.position)
+            .limit(1)
+        ).first()
+    return row.id if row else None
 
 
 def _load_timed(
@@ -260,14 +287,30 @@ def _load_timed(
     log(f"    {resource}: {report.created} in {seconds:.1f}s ({report.created / seconds:.0f}/s)")
 
 
+def _later(when: datetime, days: int) -> str:
+    return (when + timedelta(days=days, minutes=days * 7)).isoformat()
+
+
 def populate(
-    db: Database, org_key: str, org: Org, count: int, state: State, log: Callable[[str], None]
+    db: Database,
+    org_key: str,
+    org: Org,
+    count: int,
+    state: State,
+    log: Callable[[str], None],
+    seed_leads: int = SEED_LEADS,
 ) -> None:
-    """Bulk-load `count` leads (and custom objects, opportunities, tasks, notes where they exist)."""
+    """`count` leads with contacts, custom values and custom objects, opportunities (a quarter of
+    them won), tasks, notes and calls where leadbase has them.
+
+    The first `seed_leads` go in through leadbase's bulk path (every row one leadbase wrote;
+    its timing is the bulk figure at full size); `replicate` copies them in SQL up to `count`.
+    """
     engine = db.engine(pool_size=2)
+    seed = min(count, seed_leads)
     try:
         actor = KeyResolver(engine, 0).resolve(org.api_key)
-        bodies = dataset.lead_bodies(count, org.schema, seed=dataset.SEED + ORG_SEEDS[org_key])
+        bodies = dataset.lead_bodies(seed, org.schema, seed=dataset.SEED + ORG_SEEDS[org_key])
         _load_timed(state, org_key, "lead", engine, actor, bodies, log, keep_dates=True)
         if org.schema.object_type_id:
             rng = random.Random(dataset.SEED + 7)
@@ -278,9 +321,23 @@ def populate(
             )
             _load_timed(state, org_key, "custom_object", engine, actor, objects, log)
         if "opportunity" in resources:
+            won = won_status(engine, org.organization_id)
+
+            def opportunity(i: int, lead_id: str, when: datetime) -> dict[str, Any]:
+                body: dict[str, Any] = {
+                    "lead_id": lead_id,
+                    "value": 1000 * (i % 97 + 1),
+                    "confidence": i % 100,
+                    "note": "bench",
+                }
+                if won and i % 4 == 0:
+                    # Won 0-330 days after the lead came in: 2023 to late 2026.
+                    body.update(status_id=won, date_won=(when + timedelta(days=i % 331)).date().isoformat())
+                return body
+
             opportunities = (
-                {"lead_id": lead_id, "value": 1000 * (i % 97 + 1), "confidence": i % 100, "note": "bench"}
-                for i, lead_id in enumerate(lead_ids(engine, org.organization_id))
+                opportunity(i, lead_id, when)
+                for i, (lead_id, when) in enumerate(lead_rows(engine, org.organization_id))
                 if i % 2 == 0
             )
             _load_timed(state, org_key, "opportunity", engine, actor, opportunities, log)
@@ -296,16 +353,47 @@ def populate(
         else:
             _unavailable(state, "POST /task/ (the data set has no tasks)")
         if "activity/note" in resources:
+            # Dated after their lead, as an import of history would: a lead's feed mixes them
+            # with its Created activity and calls in date order.
             notes = (
-                {"lead_id": lead_id, "note": f"Called about plan {i % 7}."}
-                for i, lead_id in enumerate(lead_ids(engine, org.organization_id))
+                {
+                    "lead_id": lead_id,
+                    "note": f"Called about plan {i % 7}: {dataset.NOTE_WORDS[i % len(dataset.NOTE_WORDS)]}.",
+                    "date_created": _later(when, 1 + i % 60),
+                }
+                for i, (lead_id, when) in enumerate(lead_rows(engine, org.organization_id))
                 if i % 3 == 0
             )
             _load_timed(state, org_key, "activity/note", engine, actor, notes, log)
         else:
             _unavailable(state, "POST /activity/note/ (the data set has no notes)")
+        if "activity/call" in resources:
+            calls = (
+                {
+                    "lead_id": lead_id,
+                    "direction": "outbound" if i % 3 else "inbound",
+                    "duration": 30 + i % 900,
+                    "note": f"Call {i % 11}",
+                    "date_created": _later(when, 2 + i % 90),
+                }
+                for i, (lead_id, when) in enumerate(lead_rows(engine, org.organization_id))
+                if i % 4 == 1
+            )
+            _load_timed(state, org_key, "activity/call", engine, actor, calls, log)
+        else:
+            _unavailable(state, "POST /activity/call/ (the data set has no calls)")
     finally:
         engine.dispose()
+    if count > seed:
+        log(f"  replicating {seed} seed leads of {org_key} to {count} in SQL")
+        grown = replicate.replicate(db, org.organization_id, count, org.schema.lead_fields, log)
+        state.timings.setdefault(org_key, {})["replicate"] = grown["seconds"]
+        state.counts.setdefault(org_key, {})["replicate"] = count - seed
+        state.notes.append(
+            f"{org_key}: {seed} leads through the bulk path, then {grown['copies']} SQL copies to {count} "
+            f"in {grown['seconds']:.0f} s; rows added: "
+            + ", ".join(f"{n} {t}" for t, n in grown["rows"].items())
+        )
 
 
 def state_file(db: Database, workdir: Path) -> Path:
@@ -314,7 +402,14 @@ def state_file(db: Database, workdir: Path) -> Path:
 
 
 def prepare(
-    db: Database, leads: int, small: int, workdir: Path, log: Callable[[str], None], *, rebuild: bool = False
+    db: Database,
+    leads: int,
+    small: int,
+    workdir: Path,
+    log: Callable[[str], None],
+    *,
+    rebuild: bool = False,
+    seed_leads: int = SEED_LEADS,
 ) -> State:
     """The prepared database: reused when it matches, built (and bulk-loaded) otherwise."""
     load_all()
@@ -323,7 +418,12 @@ def prepare(
     if api is not None and path.exists() and not rebuild:
         state = State.from_json(json.loads(path.read_text()))
         caps = capabilities(api)
-        if (state.version, state.leads, state.small) == (DATASET_VERSION, leads, small):
+        if (state.version, state.leads, state.small, state.seed) == (
+            DATASET_VERSION,
+            leads,
+            small,
+            seed_leads,
+        ):
             api.close()
             _migrate_only(db)
             log(f"  reusing {db.label} data set ({leads} + {small} leads)")
@@ -339,10 +439,11 @@ def prepare(
     if api is not None:
         api.close()
     log(f"  building the {db.label} data set: {leads} + {small} leads (this takes a while at full size)")
+    build_started = time.perf_counter()
     db.create()
     api = InProcessApi(db.url)
     try:
-        state = State(leads=leads, small=small, capabilities=capabilities(api))
+        state = State(leads=leads, small=small, capabilities=capabilities(api), seed=seed_leads)
         engine = db.engine(pool_size=1)
         try:
             for key in ("big", "small", "writes"):
@@ -355,8 +456,13 @@ def prepare(
         api.close()
     for key, count in (("big", leads), ("small", small), ("writes", WRITES_ORG_LEADS)):
         log(f"  loading {count} leads into {key}")
-        populate(db, key, state.orgs[key], count, state, log)
+        populate(db, key, state.orgs[key], count, state, log, seed_leads)
     analyze(db)
+    total = leads + small + WRITES_ORG_LEADS
+    state.timings["all"] = {
+        "leads built (whole data set, statistics included)": time.perf_counter() - build_started
+    }
+    state.counts["all"] = {"leads built (whole data set, statistics included)": total}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(state.to_json(), indent=2))
     return state

@@ -12,7 +12,8 @@ from bench.stats import Figure, Result
 TITLES = {
     "api_overhead": "API overhead: GET /lead/{id}/ against a FastAPI async def route and bare ASGI",
     "workers": "Scaling out: GET /lead/{id}/ with --workers 1 and 2",
-    "list_page": "List page: GET /lead/?_limit=100 and a lead's activity feed at full size",
+    "list_page": "List page: GET /lead/?_limit=100 at full size",
+    "feed": "Activity feed (issue 10): GET /activity/?lead_id= against hand-written SQL at full size",
     "writes": "Writes: POST /lead/ and POST /custom_object/ on one worker",
     "bulk": "Bulk load: leadbase's bulk path against raw inserts of the same rows",
     "search": "Search: the standard query set against hand-written SQL",

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from bench import dataset, rawcopy, rawsql, servers, wrk
 from bench.databases import Database
@@ -34,6 +33,7 @@ class Config:
     workers: int
     bulk_sample: int
     raw_full: bool
+    seed_leads: int = 10_000
 
 
 @dataclass
@@ -220,10 +220,6 @@ def list_page(ctx: Ctx) -> Result:
         )
     )
     api_runs = []
-    feed_runs = []
-    # A lead's activity feed (GET /activity/?lead_id=): its Created activity, notes where the data set
-    # has them, whatever types the page mixes.
-    feed_paths = [f"/api/v1/activity/?lead_id={lead_id}" for lead_id in _sample_lead_ids(ctx, org, 50)]
     raw_p50: list[float] = []
     raw_p95: list[float] = []
     raw_rows_p95: list[float] = []
@@ -234,11 +230,6 @@ def list_page(ctx: Ctx) -> Result:
             for _ in range(cfg.repeats):
                 api_runs.append(
                     wrk.run(lb.base_url, paths, seconds=cfg.seconds, connections=1, authorization=org.auth)
-                )
-                feed_runs.append(
-                    wrk.run(
-                        lb.base_url, feed_paths, seconds=cfg.seconds, connections=1, authorization=org.auth
-                    )
                 )
                 turn = iter(range(10**9))
 
@@ -264,10 +255,6 @@ def list_page(ctx: Ctx) -> Result:
     res.add(Figure("raw SQL page (count + leads + contacts) p95", "ms", raw_p95))
     res.add(Figure("raw SQL page without the total count p95", "ms", raw_rows_p95))
     res.add(Figure("API p95 / raw p95", "x", ratios(p95, raw_p95)))
-    for r in feed_runs:
-        _ok(r, "feed", res)
-    res.add(Figure("GET /activity/?lead_id= (a lead's feed) p50", "ms", [r.p50_ms for r in feed_runs]))
-    res.add(Figure("GET /activity/?lead_id= (a lead's feed) p95", "ms", [r.p95_ms for r in feed_runs]))
     res.notes.append(
         f"{ctx.state.leads} leads in the organization; pages _skip=0..900, one connection "
         f"(wrk -c1 -d{cfg.seconds:g}s), so latency is service time, not queueing"
@@ -483,360 +470,6 @@ def bulk(ctx: Ctx) -> Result:
     return res
 
 
-# ---- search -------------------------------------------------------------------------------
-
-
-@dataclass
-class Query:
-    name: str
-    raw_where: str
-    raw_params: list[Any]
-    raw_order: str
-    # (method, path, body) forms of the same query leadbase might answer, tried in order.
-    api_forms: list[tuple[str, str, dict[str, Any] | None]]
-    missing: str = ""
-    # Compare sort keys rather than ids (ties in a custom sort may order differently).
-    sort_key: str | None = None
-
-
-def _search_body(
-    condition: dict[str, Any] | None, sort: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    queries: list[dict[str, Any]] = [{"type": "object_type", "object_type": "lead"}]
-    if condition is not None:
-        queries.append(condition)
-    return {
-        "query": {"type": "and", "queries": queries},
-        "_limit": 100,
-        "sort": sort
-        or [
-            {
-                "direction": "asc",
-                "field": {"type": "regular_field", "object_type": "lead", "field_name": "date_created"},
-            }
-        ],
-    }
-
-
-def _custom_condition(field_id: str, condition: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "field_condition",
-        "field": {"type": "custom_field", "custom_field_id": field_id},
-        "condition": condition,
-    }
-
-
-def queries(ctx: Ctx, org: Org) -> list[Query]:
-    db = ctx.db
-    p = db.param
-    fields = org.schema.lead_fields
-    statuses = _status_ids(ctx, org)
-    qualified = statuses.get("Qualified", "")
-    out: list[Query] = []
-    like = "LIKE" if db.kind == "sqlite" else "ILIKE"
-    out.append(
-        Query(
-            'name prefix (name:"Ac")',
-            f"AND l.name {like} {p}",
-            ["Ac%"],
-            "l.date_created, l.id",
-            [
-                ("GET", "/api/v1/lead/?_limit=100&query=" + quote('name:"Ac"'), None),
-                (
-                    "POST",
-                    "/api/v1/data/search/",
-                    _search_body(
-                        {
-                            "type": "field_condition",
-                            "field": {"type": "regular_field", "object_type": "lead", "field_name": "name"},
-                            "condition": {"type": "text", "mode": "beginning_of_words", "value": "Ac"},
-                        }
-                    ),
-                ),
-            ],
-        )
-    )
-    start, end = "2024-01-01T00:00:00+00:00", "2024-04-01T00:00:00+00:00"
-    start_value: Any = start if db.kind == "postgres" else "2024-01-01 00:00:00.000000"
-    end_value: Any = end if db.kind == "postgres" else "2024-04-01 00:00:00.000000"
-    if db.kind == "postgres":
-        start_value, end_value = datetime.fromisoformat(start), datetime.fromisoformat(end)
-    out.append(
-        Query(
-            "status + date range",
-            f"AND l.status_id = {p} AND l.date_created >= {p} AND l.date_created < {p}",
-            [qualified, start_value, end_value],
-            "l.date_created, l.id",
-            [
-                (
-                    "GET",
-                    f"/api/v1/lead/?_limit=100&status_id={qualified}&date_created__gte={quote(start)}"
-                    f"&date_created__lt={quote(end)}",
-                    None,
-                )
-            ],
-        )
-    )
-    revenue, industry, founded = fields.get("Revenue"), fields.get("Industry"), fields.get("Founded")
-    if revenue:
-        out.append(
-            Query(
-                "custom number range (Revenue in [1M, 1.1M))",
-                f"AND {rawsql.json_number(db, 'l.custom', revenue)} >= {p} "
-                f"AND {rawsql.json_number(db, 'l.custom', revenue)} < {p}",
-                [1_000_000, 1_100_000],
-                "l.date_created, l.id",
-                [
-                    (
-                        "GET",
-                        f"/api/v1/lead/?_limit=100&custom.{revenue}__gte=1000000&custom.{revenue}__lt=1100000",
-                        None,
-                    ),
-                    (
-                        "POST",
-                        "/api/v1/data/search/",
-                        _search_body(
-                            _custom_condition(
-                                revenue, {"type": "number_range", "gte": 1_000_000, "lt": 1_100_000}
-                            )
-                        ),
-                    ),
-                ],
-            )
-        )
-    else:
-        out.append(
-            Query("custom number range", "", [], "", [], missing="custom fields (POST /custom_field/lead/)")
-        )
-    if industry:
-        out.append(
-            Query(
-                "choices term (Industry = Fintech)",
-                f"AND {rawsql.json_field(db, 'l.custom', industry)} = {p}",
-                ["Fintech"],
-                "l.date_created, l.id",
-                [
-                    ("GET", f"/api/v1/lead/?_limit=100&custom.{industry}=Fintech", None),
-                    (
-                        "POST",
-                        "/api/v1/data/search/",
-                        _search_body(_custom_condition(industry, {"type": "term", "values": ["Fintech"]})),
-                    ),
-                ],
-            )
-        )
-    else:
-        out.append(Query("choices term", "", [], "", [], missing="custom fields (POST /custom_field/lead/)"))
-    domain = dataset.SHARED_DOMAINS[7]
-    out.append(
-        Query(
-            f"has a contact with an email @{domain}",
-            f"AND l.id IN (SELECT c.lead_id FROM contact c WHERE c.organization_id = {p} "
-            f"AND {rawsql.json_text(db, 'c.emails')} LIKE {p})",
-            [org.organization_id, f'%@{domain}"%'],
-            "l.date_created, l.id",
-            [
-                (
-                    "POST",
-                    "/api/v1/data/search/",
-                    _search_body(
-                        {
-                            "type": "has_related",
-                            "this_object_type": "lead",
-                            "related_object_type": "contact",
-                            "related_query": {
-                                "type": "has_related",
-                                "this_object_type": "contact",
-                                "related_object_type": "contact_email",
-                                "related_query": {
-                                    "type": "field_condition",
-                                    "field": {
-                                        "type": "regular_field",
-                                        "object_type": "contact_email",
-                                        "field_name": "email",
-                                    },
-                                    "condition": {"type": "text", "mode": "phrase", "value": f"@{domain}"},
-                                },
-                            },
-                        }
-                    ),
-                )
-            ],
-        )
-    )
-    if founded:
-        out.append(
-            Query(
-                "sort by a custom date (Founded)",
-                "",
-                [],
-                f"{rawsql.json_field(db, 'l.custom', founded)}, l.id",
-                [
-                    ("GET", f"/api/v1/lead/?_limit=100&_order_by=custom.{founded}", None),
-                    (
-                        "POST",
-                        "/api/v1/data/search/",
-                        _search_body(
-                            None,
-                            [
-                                {
-                                    "direction": "asc",
-                                    "field": {"type": "custom_field", "custom_field_id": founded},
-                                }
-                            ],
-                        ),
-                    ),
-                ],
-                sort_key=founded,
-            )
-        )
-    else:
-        out.append(
-            Query("sort by a custom date", "", [], "", [], missing="custom fields (POST /custom_field/lead/)")
-        )
-    return out
-
-
-def _api_ids(
-    port: int, org: Org, method: str, path: str, body: dict[str, Any] | None, sort_key: str | None
-) -> tuple[int, list[Any], str]:
-    headers = {"Authorization": org.auth, "Content-Type": "application/json"}
-    status, data = servers.request(
-        port, method, path, headers=headers, body=json.dumps(body).encode() if body else None
-    )
-    try:
-        decoded = json.loads(data)
-    except ValueError:
-        return status, [], data[:200].decode(errors="replace")
-    items = decoded.get("data", []) if isinstance(decoded, dict) else []
-    if sort_key:
-        return status, [i.get(f"custom.{sort_key}") for i in items], ""
-    return status, [i.get("id") for i in items], str(decoded)[:200] if status != 200 else ""
-
-
-def search(ctx: Ctx) -> Result:
-    res = Result("search", ctx.db.kind)
-    cfg = ctx.cfg
-    conn = ctx.db.connect()
-    try:
-        with servers.serve_leadbase(ctx.db.url, cfg.workers, ctx.server_log("search")) as lb:
-            for key, size in (("small", ctx.state.small), ("big", ctx.state.leads)):
-                org = ctx.org(key)
-                for q in queries(ctx, org):
-                    label = f"{q.name} @ {size} leads"
-                    if q.missing:
-                        line = f"not available yet: {q.name}: needs {q.missing}"
-                        if line not in res.unavailable:
-                            res.unavailable.append(line)
-                        continue
-                    params = [org.organization_id, *q.raw_params]
-
-                    def raw_call(q: Query = q, params: list[Any] = params) -> list[str]:
-                        return rawsql.page(ctx.db, conn, q.raw_where, params, order=q.raw_order)
-
-                    ids = raw_call()
-                    expected: list[Any] = ids
-                    if q.sort_key:
-                        expected = _sort_values(ctx, conn, ids, q.sort_key)
-                    chosen = None
-                    tried = []
-                    for method, path, body in q.api_forms:
-                        status, got, _error = _api_ids(lb.port, org, method, path, body, q.sort_key)
-                        if status == 200 and got == expected:
-                            chosen = (method, path, body)
-                            break
-                        tried.append(
-                            f"{method} {path.split('?')[0]}"
-                            + (f" ({status})" if status != 200 else " (answers other rows)")
-                        )
-                    if chosen is None:
-                        res.unavailable.append(f"not available yet: {label}: tried {', '.join(tried)}")
-                        # The raw side is still worth knowing.
-                        samples = rawsql.timed(raw_call, min(cfg.seconds, 3))
-                        res.add(
-                            Figure(
-                                f"{label}: raw SQL p95 (no API to compare)",
-                                "ms",
-                                [percentile(samples, 95)],
-                                note=f"{len(ids)} rows",
-                            )
-                        )
-                        continue
-                    method, path, body = chosen
-                    # GET /lead/ answers total_results: the same answer by hand counts too.
-                    counted = method == "GET"
-
-                    def raw_answer(
-                        q: Query = q, params: list[Any] = params, counted: bool = counted
-                    ) -> list[str]:
-                        return rawsql.page(
-                            ctx.db, conn, q.raw_where, params, order=q.raw_order, count=counted
-                        )
-
-                    api_p50, api_p95, raw_p50, raw_p95, rows_p95 = [], [], [], [], []
-                    for _ in range(cfg.repeats):
-                        run = wrk.run(
-                            lb.base_url,
-                            [path],
-                            seconds=cfg.seconds,
-                            connections=1,
-                            method=method,
-                            bodies=[json.dumps(body)] if body else None,
-                            authorization=org.auth,
-                        )
-                        _ok(run, label, res)
-                        api_p50.append(run.p50_ms)
-                        api_p95.append(run.p95_ms)
-                        samples = rawsql.timed(raw_answer, cfg.seconds)
-                        raw_p50.append(percentile(samples, 50))
-                        raw_p95.append(percentile(samples, 95))
-                        if counted:
-                            rows_p95.append(percentile(rawsql.timed(raw_call, cfg.seconds / 2), 95))
-                    res.add(Figure(f"{label}: API p50", "ms", api_p50, note=f"{method} {path.split('?')[0]}"))
-                    res.add(Figure(f"{label}: API p95", "ms", api_p95, "< 50 ms", median(api_p95) < 50))
-                    res.add(
-                        Figure(f"{label}: raw SQL p50", "ms", raw_p50, note=f"{len(ids)} rows on the page")
-                    )
-                    res.add(
-                        Figure(
-                            f"{label}: raw SQL p95",
-                            "ms",
-                            raw_p95,
-                            note="with the total count, as the API answers" if counted else "",
-                        )
-                    )
-                    if rows_p95:
-                        res.add(Figure(f"{label}: raw SQL p95 without the total count", "ms", rows_p95))
-                    rel = ratios(api_p95, raw_p95)
-                    res.add(
-                        Figure(
-                            f"{label}: API p95 / raw p95",
-                            "x",
-                            rel,
-                            "<= 3x",
-                            median(rel) <= 3 if rel else None,
-                        )
-                    )
-    finally:
-        conn.close()
-    res.notes.append(
-        "each query: first page of 100 leads with their contacts; API answers checked equal to raw rows"
-    )
-    return res
-
-
-def _sort_values(ctx: Ctx, conn: Any, ids: list[str], field_id: str) -> list[Any]:
-    if not ids:
-        return []
-    p = ctx.db.param
-    marks = ", ".join([p] * len(ids))
-    rows = conn.execute(
-        f"SELECT id, {rawsql.json_field(ctx.db, 'custom', field_id)} FROM lead WHERE id IN ({marks})", ids
-    ).fetchall()
-    by_id = dict(rows)
-    return [by_id[i] for i in ids]
-
-
 # ---- start-up and isolation ---------------------------------------------------------------
 
 
@@ -987,6 +620,18 @@ def memory(ctx: Ctx) -> Result:
     return res
 
 
+def _search(ctx: Ctx) -> Result:
+    from bench.search import search  # the search set builds on this module's helpers
+
+    return search(ctx)
+
+
+def _feed(ctx: Ctx) -> Result:
+    from bench.feed import feed  # the feed builds on this module's helpers
+
+    return feed(ctx)
+
+
 def _workers(ctx: Ctx) -> Result:
     from bench.scaling import workers  # scaling builds on this module's helpers
 
@@ -997,7 +642,8 @@ SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "api_overhead": api_overhead,
     "workers": _workers,
     "list_page": list_page,
-    "search": search,
+    "feed": _feed,
+    "search": _search,
     "memory": memory,
     "startup": startup,
     "writes": writes,

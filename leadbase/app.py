@@ -22,7 +22,11 @@ from leadbase.api.responses import JSONResponse
 from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
 from leadbase.db.engine import build_engine
+from leadbase.events.delivery import DeliverySettings
+from leadbase.events.dispatch import DispatchSettings
+from leadbase.jobs.worker import Worker, WorkerSettings
 from leadbase.resources import PACKAGES, load_all
+from leadbase.resources.enrich_field.provider import load_provider
 from leadbase.resources.files.policy import FilePolicy
 from leadbase.resources.files.storage import DirectoryStore, FileStore, S3Store
 
@@ -85,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.file_policy = file_policy(settings)
+    app.state.enrichment_provider = load_provider(settings.enrichment_provider)
     api_routes, public_routes = build_router()
     app.include_router(api_routes, prefix=API_PREFIX)
     app.include_router(public_routes)
@@ -114,3 +119,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body_read_timeout=settings.body_read_timeout_seconds,
     )
     return app
+
+
+def worker_settings(settings: Settings) -> WorkerSettings:
+    return WorkerSettings(
+        poll_seconds=settings.worker_poll_seconds,
+        dispatch=DispatchSettings(gap_seconds=settings.webhook_gap_seconds),
+        delivery=DeliverySettings(
+            timeout_seconds=settings.webhook_timeout_seconds,
+            block_private=settings.webhook_block_private_targets,
+        ),
+    )
+
+
+def start_embedded_worker(app: FastAPI) -> Worker:
+    """A worker thread in this server process, on the app's engine (see jobs/worker.py)."""
+    worker = Worker(app.state.engine, worker_settings(app.state.settings))
+    worker.start()
+    app.state.worker = worker
+    return worker

@@ -1,4 +1,4 @@
-"""The `leadbase` command: serve, bootstrap, migrate."""
+"""The `leadbase` command: serve, worker, bootstrap, migrate, webhooks listen."""
 
 from __future__ import annotations
 
@@ -421,6 +421,133 @@ def load(
     elapsed = time.monotonic() - started
     rate = report.created / elapsed if elapsed else 0.0
     click.echo(f"created {report.created} {resource} in {elapsed:.1f}s ({rate:.0f}/s)", err=True)
+
+
+@main.command()
+@click.option("--database-url", default=None, help=DATABASE_HELP)
+@click.option(
+    "--poll-seconds",
+    default=None,
+    type=float,
+    help="Idle wait between looks for work. Default: $LEADBASE_WORKER_POLL_SECONDS, else 0.2.",
+)
+@click.option("--once", is_flag=True, help="Work until nothing is due, then exit (cron, tests).")
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def worker(database_url: str | None, poll_seconds: float | None, once: bool, log_level: str) -> None:
+    """Run background work: jobs, and webhook dispatch and delivery.
+
+    `leadbase serve` already runs a worker thread in each server process; start `leadbase worker`
+    processes (and set LEADBASE_EMBEDDED_WORKER=false on the servers) to run it apart, on as many
+    machines as you like: workers on one PostgreSQL database share the work (claims are locked
+    rows with leases), and a worker stopped or killed mid-job loses nothing: its leases expire and
+    another worker takes its work up. Stop with Ctrl-C or SIGTERM.
+    """
+    import signal
+
+    from leadbase.app import worker_settings
+    from leadbase.jobs.worker import Worker
+    from leadbase.resources import load_all
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = _settings(database_url, worker_poll_seconds=poll_seconds)
+    _migrate(settings)
+    load_all()  # job kinds are declared next to the resources that enqueue them
+    # One connection is enough: a worker holds at most one at a time.
+    with _database(settings) as engine:
+        running = Worker(engine, worker_settings(settings))
+        try:
+            if once:
+                done = running.run_until_idle()
+                click.echo(f"worked through {done} item(s)", err=True)
+                return
+            signal.signal(signal.SIGTERM, lambda *_: running.stopping.set())
+            click.echo("worker running (Ctrl-C to stop)", err=True)
+            try:
+                running.run()
+            except KeyboardInterrupt:
+                running.stopping.set()
+        finally:
+            running.sender.close()
+
+
+@main.group()
+def webhooks() -> None:
+    """Webhook helpers for development."""
+
+
+DEFAULT_EVENTS = tuple(
+    f"{kind}:{action}"
+    for kind in ("lead", "contact", "opportunity")
+    for action in ("created", "updated", "deleted")
+)
+
+
+@webhooks.command("listen")
+@click.option(
+    "--forward-to", default=None, help="Forward every delivery (body and signature headers) to this URL."
+)
+@click.option(
+    "--api-url",
+    default="http://127.0.0.1:8000/api/v1/",
+    show_default=True,
+    help="The leadbase server's API (whose worker delivers to this listener).",
+)
+@click.option("--api-key", required=True, envvar="LEADBASE_API_KEY", help="Whose organization to listen to.")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    metavar="OBJECT_TYPE:ACTION",
+    help="An event to subscribe to (repeat the option); default: leads, contacts and opportunities "
+    "created, updated and deleted.",
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Where the listener receives deliveries."
+)
+@click.option("--port", default=0, type=int, help="Port of the listener (default: any free port).")
+def webhooks_listen(
+    forward_to: str | None, api_url: str, api_key: str, events: tuple[str, ...], host: str, port: int
+) -> None:
+    """Subscribe a local receiver, print each delivery as it arrives and forward it.
+
+    Like `stripe listen`: the subscription lasts while the command runs (Ctrl-C deletes it).
+    Signatures are checked with the subscription's key and shown as ok or BAD; the forward's
+    answer is passed back, so leadbase retries what your app refuses.
+
+    Example: leadbase webhooks listen --api-key KEY --forward-to http://localhost:3000/hooks/close
+    """
+    from leadbase.events.listen import Listener
+
+    pairs = []
+    for item in events or DEFAULT_EVENTS:
+        object_type, _, action = item.partition(":")
+        if not object_type or not action:
+            raise click.BadParameter(
+                f"{item!r}: write OBJECT_TYPE:ACTION, as lead:created", param_hint="--event"
+            )
+        pairs.append((object_type, action))
+    listener = Listener(
+        api_url=api_url, api_key=api_key, events=pairs, forward_to=forward_to, host=host, port=port
+    )
+    try:
+        made = listener.subscribe()
+    except (RuntimeError, OSError) as exc:
+        listener.close()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"listening at {listener.url} as {made['id']} for {', '.join(f'{o}:{a}' for o, a in pairs)}")
+    click.echo(f"signature key {made['signature_key']}  (Ctrl-C to stop and unsubscribe)")
+    try:
+        listener.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.close()
 
 
 if __name__ == "__main__":

@@ -44,10 +44,29 @@ class Settings(BaseSettings):
     files_s3_bucket: str | None = None
     files_s3_endpoint_url: str | None = None
     files_s3_region: str | None = None
+    # AI field enrichment (POST /enrich_field/): the import path of a provider,
+    # `package.module:attribute` (see resources/enrich_field/provider.py). Unset: the endpoint
+    # answers 400 saying no provider is configured; leadbase never invents values.
+    enrichment_provider: str | None = None
 
     # Close caps a search's cursor chain at 10,000 results and expires its cursors after 30
     # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
     search_close_limits: bool = False
+
+    # Background work (jobs, webhook delivery). `leadbase serve` runs a worker thread in each
+    # server process unless this is off (then run `leadbase worker` processes).
+    embedded_worker: bool = True
+    # How long an idle worker waits before looking for work again (a commit in the same process
+    # wakes it at once; other processes' commits are seen at the next poll).
+    worker_poll_seconds: float = Field(default=0.2, gt=0)
+    # One webhook attempt may take this long before it counts as failed.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Refuse webhook targets that resolve to private, loopback, link-local or reserved addresses
+    # (checked at delivery time). Off by default: local receivers are the development case.
+    webhook_block_private_targets: bool = False
+    # PostgreSQL: how long a hole in the event log's sequence is watched for a transaction still
+    # committing before it is taken for rolled back. Longer than any transaction writing events.
+    webhook_gap_seconds: float = Field(default=300.0, ge=0)
 
     @field_validator("rate_limit")
     @classmethod

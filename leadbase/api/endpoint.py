@@ -33,6 +33,8 @@ class Endpoint:
     summary_name: str = ""
     # The plural in summaries ("List Activities"); the name and an "s" when empty.
     summary_plural: str = ""
+    # OpenAPI parameters of list filters a service reads itself (`list_filter`), to describe them.
+    list_parameters: tuple[dict[str, Any], ...] = ()
 
     def __getattr__(self, name: str) -> Any:
         # The storage facts (path, model_name, filters...) read through to the spec.

@@ -34,6 +34,9 @@ from leadbase.core.ids import SHORT, new_id
 from leadbase.db.engine import Cancellation
 
 API_PREFIX = "/api/v1"
+# leadbase's own endpoints beside Close's (the webhook delivery log): same keys, same conventions.
+EXTRA_PREFIX = "/api/leadbase"
+AUTHENTICATED = (API_PREFIX + "/", EXTRA_PREFIX + "/")
 PUBLIC_PATHS = frozenset({API_PREFIX + "/openapi.json", API_PREFIX + "/docs"})
 _SLASHES = re.compile(r"/{2,}")
 
@@ -138,7 +141,7 @@ class CloseConventions:
             return
         path = normalize_path(scope["path"])
         scope = {**scope, "path": path, "raw_path": path.encode()}
-        if not path.startswith(API_PREFIX + "/") or path in PUBLIC_PATHS:
+        if not path.startswith(AUTHENTICATED) or path in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}

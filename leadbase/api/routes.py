@@ -74,6 +74,7 @@ def list_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
         params.append({"name": f.name, "in": "query", "required": False, "schema": schema})
         for op in sorted(f.operators - {"eq"}):
             params.append({"name": f"{f.name}__{op}", "in": "query", "required": False, "schema": schema})
+    params.extend(endpoint.list_parameters)
     return params
 
 

@@ -59,4 +59,6 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
             result = work(ctx)
             # Whatever a write registered outside an operation is recorded before the commit.
             ctx.flush()
-            return result
+        for callback in ctx.after_commit:
+            callback()
+        return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,8 @@ class Context:
     # shown needs (a page of leads asked for `id,name` loads no contacts). Never set on a
     # write, whose renders are also its events.
     shown: frozenset[str] | None = None
+    # Run once the transaction committed (a worker's wake-up: db/signals.py); dropped on rollback.
+    after_commit: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _unit: UnitOfWork | None = field(default=None, repr=False)
 
     @property

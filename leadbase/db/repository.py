@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, s
 from leadbase.core import clock
 from leadbase.core.errors import NotFound
 from leadbase.core.ids import SHORT, new_id
+from leadbase.db import signals
 from leadbase.db.context import Context
 from leadbase.db.filters import compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
@@ -348,6 +349,8 @@ class Repository:
         """Write event rows made by event_row in one executemany, in list order."""
         if rows:
             self.ctx.conn.execute(insert(event), rows)
+            # The webhook dispatcher of this process looks at the log as soon as they commit.
+            signals.after_commit(self.ctx)
 
 
 def diff(before: Row, after: Row) -> list[str]:

@@ -33,8 +33,21 @@ PACKAGES = [
     "activity_note",
     "activity_call",
     "activity_meeting",
+    "email_template",
+    "sms_template",
+    "unsubscribe",
+    "blocked_phone_number",
+    "send_as",
+    "phone_number",
+    "connected_account",
+    "dialer",
     "data",
     "saved_search",
+    "report",
+    "scheduling_link",
+    "playbook",
+    "enrich_field",
+    "webhook",
 ]
 
 

@@ -14,12 +14,12 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 
 from leadbase.db.context import Context
 from leadbase.db.models import integration_link
 from leadbase.db.orgcache import cached
+from leadbase.resources.sandbox import sandboxed
 
 LINK_TYPES = ("lead", "contact", "opportunity")
 
@@ -30,7 +30,7 @@ def _encode(value: Any) -> str:
     return quote(str(value), safe="")
 
 
-_ENVIRONMENT = SandboxedEnvironment(autoescape=False, finalize=_encode)
+_ENVIRONMENT = sandboxed(finalize=_encode)
 
 
 class TemplateError(ValueError):

@@ -27,6 +27,10 @@ EXTRAS = {
 }
 
 
+# POSTs that take no body in Close's own description (an action on the object the path names).
+NO_REQUEST_BODY = {"POST /playbook/{id}/archive/", "POST /playbook/{id}/unarchive/"}
+
+
 def served_operations(api: Api) -> set[str]:
     paths = api.client.get("/api/v1/openapi.json").json()["paths"]
     return {f"{method.upper()} {path}" for path, operations in paths.items() for method in operations}
@@ -74,7 +78,7 @@ def _operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
 def test_every_request_and_response_body_is_described(api: Api) -> None:
     undescribed = []
     for method, path, op in _operations(api):
-        if method in ("post", "put"):
+        if method in ("post", "put") and f"{method.upper()} {path}" not in NO_REQUEST_BODY:
             schema = (
                 op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
             )

@@ -80,8 +80,14 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextmanager
-def running_server(database_url: str, log_dir: Path, *options: str) -> Iterator[LiveServer]:
-    """`leadbase serve` on a free port of 127.0.0.1 against `database_url`, until the block ends."""
+def running_server(
+    database_url: str, log_dir: Path, *options: str, worker: bool = False
+) -> Iterator[LiveServer]:
+    """`leadbase serve` on a free port of 127.0.0.1 against `database_url`, until the block ends.
+
+    Without `worker`, the server runs no background worker: the session's servers outlive the
+    tests that use them, and a worker of theirs would race the webhook tests' own workers.
+    """
     port = free_port()
     log = log_dir / f"leadbase-{port}.log"
     command = [
@@ -100,6 +106,7 @@ def running_server(database_url: str, log_dir: Path, *options: str) -> Iterator[
     env = _environment()
     # Uploaded files of this server go beside its log, not into the working directory.
     env["LEADBASE_FILES_DIR"] = str(log_dir / f"files-{port}")
+    env["LEADBASE_EMBEDDED_WORKER"] = "true" if worker else "false"
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
         try:

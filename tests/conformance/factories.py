@@ -61,6 +61,9 @@ class Factory:
     filter_values: dict[str, Callable[[Obj], Any]] = field(default_factory=dict)
     # Query parameters every list request needs (GET /custom_object/ requires lead_id).
     list_params: Callable[[World], dict[str, str]] | None = None
+    # The key that tells objects of a list apart: `id`, or what Close shows instead
+    # (an unsubscribed email is its address).
+    identity: str = "id"
 
     def value_for(self, filter_name: str, obj: Obj) -> Any:
         reader = self.filter_values.get(filter_name)
@@ -390,6 +393,102 @@ def _opportunity_body(world: World, n: int) -> Obj:
     }
 
 
+def _make_unsubscribed_email(world: World, n: int) -> Obj:
+    made: Obj = world.api.ok(
+        "POST", "unsubscribe/email/", 201, json={"email": f"gone-{n}-{uuid.uuid4().hex[:6]}@acme.test"}
+    )
+    return made
+
+
+def _make_phone_number(world: World, n: int) -> Obj:
+    """Personal numbers of the admin, and a group number for n == 1 (so `user_id` varies)."""
+    body = {"country": "US", "sharing": "group" if n == 1 else "personal", "with_sms": n == 2}
+    made: Obj = world.api.ok("POST", "phone_number/request/internal/", 201, json=body)
+    return made
+
+
+def _send_as_body(world: World, n: int) -> Obj:
+    member = world.member()
+    return {"allowing_user_id": world.api.org.user_id, "allowed_user_id": member.org.user_id}
+
+
+def _loaded(path: str, body: Callable[[World, int], Obj]) -> Callable[[World, int], Obj]:
+    """Objects the API only reads (connected accounts, dialer sessions): recorded through
+    `leadbase load`, as a sync would, then read back."""
+
+    def make_one(world: World, n: int) -> Obj:
+        from leadbase.db.context import Actor
+        from leadbase.resources.bulk import load
+
+        org = world.api.org
+        before = {o["id"] for o in world.api.ok("GET", f"{path}/", params={"_limit": 200})["data"]}
+        load(world.api.engine, Actor(org.organization_id, org.user_id, None, "admin"), path, [body(world, n)])
+        after = world.api.ok("GET", f"{path}/", params={"_limit": 200})["data"]
+        (made,) = [o for o in after if o["id"] not in before]
+        return made
+
+    return make_one
+
+
+def _connected_account_body(world: World, n: int) -> Obj:
+    user_id = world.api.org.user_id if n == 0 else world.member().org.user_id
+    return {
+        "_type": ("google", "custom_email", "microsoft")[n % 3],
+        "user_id": user_id,
+        "email": f"account{n}@acme.test",
+        "identities": [{"email": f"account{n}@acme.test", "name": f"Account {n}"}],
+        "smtp": {
+            "host": "smtp.acme.test",
+            "port": 587,
+            "use_ssl": True,
+            "username": "u",
+            "password": "secret",
+        },
+        "send_status": "ok",
+    }
+
+
+def _dialer_body(world: World, n: int) -> Obj:
+    return {
+        "type": ("power", "predictive")[n % 2],
+        "status": ("active", "inactive", "paused")[n % 3],
+        "source_type": ("saved-search", "shared-entry")[n % 2],
+        "source_value": f"save_{n}",
+        "user_id": world.api.org.user_id if n != 1 else None,
+        "users": [{"user_id": world.api.org.user_id, "is_active": True, "state": "ready"}],
+        "ring_mode": "more-voicemails",
+    }
+
+
+def _playbook_body(world: World, n: int) -> Obj:
+    outcome = world.api.ok("POST", "outcome/", expected=201, json={"name": f"Outcome of playbook {n}"})
+    return {
+        "name": f"Playbook {n}",
+        "description": f"Playbook number {n}",
+        "summary_guidance": "Summarize the next steps.",
+        "outcome_ids": [outcome["id"]],
+    }
+
+
+def _make_link_map(world: World, n: int) -> Obj:
+    """A member's mapping of a shared link: POST /shared_scheduling_link_association/ echoes it."""
+    shared = world.api.ok("POST", "shared_scheduling_link/", expected=201, json={"name": f"Demo {n}"})
+    mine = world.api.ok(
+        "POST", "scheduling_link/", expected=201, json={"name": f"Mine {n}", "url": "cal.example"}
+    )
+    mapping: Obj = world.api.ok(
+        "POST",
+        "shared_scheduling_link_association/",
+        expected=201,
+        json={
+            "shared_scheduling_link_id": shared["id"],
+            "user_id": world.api.org.user_id,
+            "user_scheduling_link_id": mine["id"],
+        },
+    )
+    return mapping
+
+
 FACTORIES: dict[str, Factory] = {
     "pipeline": Factory(
         body=lambda _w, n: {"name": f"Pipeline {n}"},
@@ -504,6 +603,18 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"name": "No URL", "type": "lead"}, "url"),
         invalid_update=({"type": "account"}, "type"),
     ),
+    "webhook": Factory(
+        body=lambda _w, n: {
+            "url": f"http://127.0.0.1:9/hook{n}",
+            "events": [{"object_type": "lead", "action": "created"}],
+        },
+        update=lambda _w, obj: {"url": f"{obj['url']}/moved"},
+        invalid_create=(
+            {"url": "ftp://nowhere", "events": [{"object_type": "lead", "action": "created"}]},
+            "url",
+        ),
+        invalid_update=({"status": "sleeping"}, "status"),
+    ),
     "comment": Factory(
         body=lambda world, n: {"object_id": _shared_lead(world), "body": f"<body>Comment {n}</body>"},
         update=lambda _w, obj: {"body": "<body>Edited</body>"},
@@ -579,6 +690,50 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"direction": "sideways"}, "direction"),
         invalid_update=({"remote_phone": "not a phone"}, "remote_phone"),
     ),
+    "email_template": Factory(
+        body=lambda _w, n: {
+            "name": f"Template {n}",
+            "subject": f"Hello {{{{ contact.first_name }}}} {n}",
+            "body": f"<p>{{{{ lead.display_name }}}} {n}</p>",
+            "is_shared": n % 2 == 0,
+        },
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed"},
+        invalid_create=({"subject": "No name"}, "name"),
+        invalid_update=({"body": "{{ nobody.name }}"}, "body"),
+    ),
+    "sms_template": Factory(
+        body=lambda _w, n: {
+            "name": f"SMS {n}",
+            "text": f"Hi {{{{ contact.first_name }}}} {n}",
+            "status": "archived" if n == 1 else "active",
+        },
+        update=lambda _w, obj: {"text": f"{obj['text']} again"},
+        invalid_create=({"name": "Bad", "text": "{{ contact.first_name "}, "text"),
+        invalid_update=({"status": "deleted"}, "status"),
+    ),
+    "unsubscribe/email": Factory(make=_make_unsubscribed_email, identity="email"),
+    "blocked_phone_number": Factory(
+        body=lambda _w, n: {"phone": f"+1415555{n:04d}", "reason": f"Spam {n}"},
+        update=lambda _w, obj: {"reason": f"{obj['reason']} again"},
+        invalid_create=({"phone": "not a number", "reason": "x"}, "phone"),
+        invalid_update=({"reason": None}, "reason"),
+    ),
+    "blocked_phone_number/settings": Factory(
+        make=lambda world, n: world.api.ok(
+            "PUT", "blocked_phone_number/settings/", json={"reject_anonymous_inbound_calls": n % 2 == 0}
+        )
+    ),
+    "send_as": Factory(
+        body=_send_as_body, invalid_create=({"allowing_user_id": "user_nope"}, "allowed_user_id")
+    ),
+    "phone_number": Factory(
+        make=_make_phone_number,
+        update=lambda _w, obj: {"label": f"Line {obj['number']}"},
+        invalid_update=({"forward_to": "nowhere"}, "forward_to"),
+        filter_values={"user_id": lambda obj: obj["user_id"]},
+    ),
+    "connected_account": Factory(make=_loaded("connected_account", _connected_account_body)),
+    "dialer": Factory(make=_loaded("dialer", _dialer_body)),
     "saved_search": Factory(
         body=lambda _w, n: {
             "name": f"View {n}",
@@ -593,6 +748,25 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"name": "X", "s_query": {"query": {"type": "nope"}}}, "query.type"),
         invalid_update=({"name": ""}, "name"),
     ),
+    "scheduling_link": Factory(
+        body=lambda _w, n: {"name": f"Link {n}", "url": f"cal{n}.example/meet", "description": f"Link {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "url": "https://cal.example/new"},
+        invalid_create=({"name": "No URL"}, "url"),
+        invalid_update=({"url": "ftp://files.example/"}, "url"),
+    ),
+    "shared_scheduling_link": Factory(
+        body=lambda _w, n: {"name": f"Shared link {n}", "description": f"Shared link number {n}"},
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "description": "changed"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"name": None}, "name"),
+    ),
+    "shared_scheduling_link_association": Factory(make=_make_link_map),
+    "playbook": Factory(
+        body=_playbook_body,
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "summary_guidance": "changed"},
+        invalid_create=({"name": ""}, "name"),
+        invalid_update=({"outcome_ids": ["outcome_doesnotexist"]}, "outcome_ids"),
+    ),
 }
 
 
@@ -601,6 +775,12 @@ def factory_for(spec: ResourceSpec) -> Factory:
     if factory is None:
         pytest.fail(f"no factory for the resource {spec.path!r}: add one to tests/conformance/factories.py")
     return factory
+
+
+def identity(spec: ResourceSpec) -> str:
+    """The key naming an object of `spec` in a list (see Factory.identity)."""
+    factory = FACTORIES.get(spec.path)
+    return factory.identity if factory is not None else "id"
 
 
 def list_params(world: World, spec: ResourceSpec) -> dict[str, str]:

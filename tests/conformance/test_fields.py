@@ -8,7 +8,7 @@ import pytest
 
 from leadbase.db.resource import ResourceSpec
 from leadbase.resources.lead.service import SMART_NAMES
-from tests.conformance.factories import World, list_params, make
+from tests.conformance.factories import World, identity, list_params, make
 from tests.conformance.specs import with_verbs
 
 # Fields shown only when `_fields` names them or says `_all`.
@@ -53,13 +53,14 @@ def test_fields_on_a_list(world: World, spec: ResourceSpec) -> None:
     full = world.api.ok("GET", f"{spec.path}/", params=list_params(world, spec))
     assert len(full["data"]) >= 2
     other = _other_field(full["data"][0])
-    names = {"id", other, "custom", "no_such_field"}
+    key = identity(spec)
+    names = {key, other, "custom", "no_such_field"}
     page = world.api.ok(
         "GET", f"{spec.path}/", params={"_fields": ",".join(sorted(names)), **list_params(world, spec)}
     )
     # The envelope is never projected, only the objects in it.
     assert set(page) == set(full)
-    assert [o["id"] for o in page["data"]] == [o["id"] for o in full["data"]]
+    assert [o[key] for o in page["data"]] == [o[key] for o in full["data"]]
     for got, whole in zip(page["data"], full["data"], strict=True):
         assert set(got) == _expected(whole, names)
 

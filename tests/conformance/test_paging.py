@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from leadbase.db.resource import ResourceSpec
-from tests.conformance.factories import World, list_params, make
+from tests.conformance.factories import World, identity, list_params, make
 from tests.conformance.specs import with_verbs
 from tests.support import validation_errors
 
@@ -39,14 +39,15 @@ def test_limit_one_walks_the_whole_list_in_order(
     world: World, spec: ResourceSpec, three: list[dict[str, Any]]
 ) -> None:
     everything = _everything(world, spec)
-    ids = [o["id"] for o in everything]
-    assert {o["id"] for o in three} <= set(ids)
+    key = identity(spec)
+    ids = [o[key] for o in everything]
+    assert {o[key] for o in three} <= set(ids)
     assert len(set(ids)) == len(ids)
     walked: list[str] = []
     for skip in range(len(ids)):
         page = _page(world, spec, _skip=skip, _limit=1)
         assert len(page["data"]) == 1
-        walked.append(page["data"][0]["id"])
+        walked.append(page["data"][0][key])
         if spec.has_more:
             assert page["has_more"] is (skip < len(ids) - 1)
         if spec.total_results:

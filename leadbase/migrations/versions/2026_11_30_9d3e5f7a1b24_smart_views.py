@@ -4,7 +4,7 @@ Close's saved searches (`/saved_search/`): a named Advanced Filtering query, sha
 organization or kept by its owner, usable wherever a query or a smart view id is accepted.
 
 Revision ID: 9d3e5f7a1b24
-Revises: c4e8a2f61b93
+Revises: 24217e0eba41
 Create Date: 2026-11-30 20:00:00
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from leadbase.db.types import UTCDateTime
 
 revision = "9d3e5f7a1b24"
-down_revision = "c4e8a2f61b93"
+down_revision = "24217e0eba41"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from leadbase.db.service import Service
 from leadbase.resources.common import recent_calls, user_names
 from leadbase.resources.contact.channels import clean_phones, phones_zone
 from leadbase.resources.links import render_links
+from leadbase.resources.outreach import unsubscribed_among
 
 
 def contact_display_name(row: Row) -> str:
@@ -51,6 +52,10 @@ class ContactService(Service):
                 self.ctx, "contact_id", [r["id"] for r in rows], lead_ids=[r["lead_id"] for r in rows]
             )
         links = self.ctx.shown is None or "integration_links" in self.ctx.shown
+        # `is_unsubscribed` of each email: the page's addresses against /unsubscribe/email/, one query.
+        unsubscribed: set[str] = set()
+        if shown is None or "emails" in shown or "contacts" in shown:
+            unsubscribed = unsubscribed_among(self.ctx, (e["email"] for r in rows for e in r["emails"] or ()))
         out = []
         now = clock.now()
         for r in rows:
@@ -67,6 +72,10 @@ class ContactService(Service):
             }
             data = render(r, computed)
             data.update(custom.render(r["custom"] or {}))
+            if unsubscribed and data.get("emails"):
+                data["emails"] = [
+                    {**e, "is_unsubscribed": e["email"].lower() in unsubscribed} for e in data["emails"]
+                ]
             if links:
                 # Contact-type integration links, filled from the contact's own representation.
                 data["integration_links"] = render_links(self.ctx, "contact", data)

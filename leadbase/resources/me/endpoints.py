@@ -19,6 +19,9 @@ from leadbase.resources import load_all
 
 load_all()
 USERS, ORGANIZATIONS = "user", "organization"
+ACCOUNTS, PHONE_NUMBERS = "connected_account", "phone_number"
+# What /me/ shows of each of the user's phone numbers (Close's `phone_numbers` entries).
+PHONE_KEYS = ("id", "number", "organization_id", "date_created", "date_updated")
 
 router = APIRouter()
 
@@ -42,10 +45,21 @@ def me(ctx: Context) -> dict[str, Any]:
         **data,
         "organizations": [org],
         "memberships": members,
-        "email_accounts": [],
-        "phone_numbers": [],
+        "email_accounts": _owned(ctx, ACCOUNTS, user_row["id"]),
+        "phone_numbers": [
+            {key: number[key] for key in PHONE_KEYS} for number in _owned(ctx, PHONE_NUMBERS, user_row["id"])
+        ],
         "last_used_timezone": None,
     }
+
+
+def _owned(ctx: Context, path: str, user_id: str) -> list[dict[str, Any]]:
+    """The user's objects of a resource with a `user_id` (connected accounts, personal phone
+    numbers), rendered by the resource's own service: one query."""
+    spec = resources.get(path)
+    service = spec.service(ctx, spec)
+    rows = service.repo.children(spec, "user_id", [user_id])
+    return service.render(rows) if rows else []
 
 
 LIST = {"type": "array", "items": {"type": "object"}}

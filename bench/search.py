@@ -1,0 +1,169 @@
+"""The search scenario: issue 11's query set through every API form against hand-written SQL.
+
+For each query and organization size, the raw SQL page is measured, then each API form
+(`GET /lead/` with filters, `POST /data/search/` with Close's JSON) that answers the same rows:
+p50/p95 and p95 over the raw p95, runs alternating with the raw side. A form whose route is not
+served (404) is reported as "not served yet", one that answers other rows as such; neither
+stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench import machine, rawsql, servers, wrk
+from bench.prepare import Org
+from bench.search_queries import Query, queries
+from bench.stats import Figure, Result, median, percentile, ratios
+
+
+def _status_ids(ctx: Any, org: Org) -> dict[str, str]:
+    conn = ctx.db.connect()
+    try:
+        rows = conn.execute(
+            ctx.db.sql("SELECT label, id FROM lead_status WHERE organization_id = ?"), [org.organization_id]
+        ).fetchall()
+    finally:
+        conn.close()
+    return {r[0]: r[1] for r in rows}
+
+
+def _api_ids(
+    port: int, org: Org, method: str, path: str, body: dict[str, Any] | None, sort_key: str | None
+) -> tuple[int, list[Any]]:
+    headers = {"Authorization": org.auth, "Content-Type": "application/json"}
+    status, data = servers.request(
+        port, method, path, headers=headers, body=json.dumps(body).encode() if body else None
+    )
+    try:
+        decoded = json.loads(data)
+    except ValueError:
+        return status, []
+    items = decoded.get("data", []) if isinstance(decoded, dict) else []
+    if sort_key:
+        return status, [i.get(f"custom.{sort_key}") for i in items]
+    return status, [i.get("id") for i in items]
+
+
+def _sort_values(ctx: Any, conn: Any, ids: list[str], field_id: str) -> list[Any]:
+    if not ids:
+        return []
+    p = ctx.db.param
+    marks = ", ".join([p] * len(ids))
+    rows = conn.execute(
+        f"SELECT id, {rawsql.json_field(ctx.db, 'custom', field_id)} FROM lead WHERE id IN ({marks})", ids
+    ).fetchall()
+    by_id = dict(rows)
+    return [by_id[i] for i in ids]
+
+
+def _form(method: str, path: str) -> str:
+    return f"{method} {path.removeprefix('/api/v1').split('?')[0]}"
+
+
+def search(ctx: Any) -> Result:
+    from bench.scenarios import _ok
+
+    res = Result("search", ctx.db.kind)
+    cfg = ctx.cfg
+    conn = ctx.db.connect()
+    try:
+        with servers.serve_leadbase(ctx.db.url, cfg.workers, ctx.server_log("search")) as lb:
+            for key, size in (("small", ctx.state.small), ("big", ctx.state.leads)):
+                org = ctx.org(key)
+                for q in queries(ctx, org, _status_ids(ctx, org)):
+                    _one(ctx, res, conn, lb, org, q, f"{q.name} @ {size} leads", _ok)
+    finally:
+        conn.close()
+    res.notes.append(
+        "each query: first page of 100 leads with their contacts; API answers checked equal to raw rows; "
+        "1-min load average noted on each raw p50 figure"
+    )
+    return res
+
+
+def _one(ctx: Any, res: Result, conn: Any, lb: Any, org: Org, q: Query, label: str, _ok: Any) -> None:
+    cfg = ctx.cfg
+    if q.missing:
+        line = f"not available yet: {q.name}: needs {q.missing}"
+        if line not in res.unavailable:
+            res.unavailable.append(line)
+        return
+    params = [org.organization_id, *q.raw_params]
+
+    def raw_call() -> list[str]:
+        return rawsql.page(ctx.db, conn, q.raw_where, params, order=q.raw_order)
+
+    ids = raw_call()
+    expected: list[Any] = _sort_values(ctx, conn, ids, q.sort_key) if q.sort_key else ids
+    measured = False
+    for method, path, body in q.api_forms:
+        form = _form(method, path)
+        status, got = _api_ids(lb.port, org, method, path, body, q.sort_key)
+        if status == 404:
+            res.unavailable.append(f"not served yet: {label} via {form} (404)")
+            continue
+        if status != 200 or got != expected:
+            answer = f"answered {status}" if status != 200 else "answers other rows than the SQL"
+            res.unavailable.append(f"not comparable: {label} via {form} {answer}")
+            continue
+        measured = True
+        # GET /lead/ answers total_results: the same answer by hand counts too.
+        counted = method == "GET"
+
+        def raw_answer(counted: bool = counted) -> list[str]:
+            return rawsql.page(ctx.db, conn, q.raw_where, params, order=q.raw_order, count=counted)
+
+        api_p50, api_p95, raw_p50, raw_p95, loads = [], [], [], [], []
+        for _ in range(cfg.repeats):
+            run = wrk.run(
+                lb.base_url,
+                [path],
+                seconds=cfg.seconds,
+                connections=1,
+                method=method,
+                bodies=[json.dumps(body)] if body else None,
+                authorization=org.auth,
+            )
+            _ok(run, label, res)
+            api_p50.append(run.p50_ms)
+            api_p95.append(run.p95_ms)
+            samples = rawsql.timed(raw_answer, cfg.seconds)
+            raw_p50.append(percentile(samples, 50))
+            raw_p95.append(percentile(samples, 95))
+            loads.append(machine.load_1min())
+        name = f"{label} via {form}"
+        if min(api_p50) <= 0:
+            # wrk reports latencies of completed requests only: none completed in a run.
+            res.unavailable.append(
+                f"too slow to measure: {name}: no request completed within a {cfg.seconds:g} s run "
+                f"(raw SQL p50 {median(raw_p50):.0f} ms)"
+            )
+            continue
+        res.add(Figure(f"{name}: API p50", "ms", api_p50))
+        res.add(Figure(f"{name}: API p95", "ms", api_p95, "< 50 ms", median(api_p95) < 50))
+        counted_note = "with the total count, as the API answers; " if counted else ""
+        res.add(
+            Figure(
+                f"{name}: raw SQL p50",
+                "ms",
+                raw_p50,
+                note=f"{counted_note}{len(ids)} rows; load " + ", ".join(f"{x:.1f}" for x in loads),
+            )
+        )
+        res.add(Figure(f"{name}: raw SQL p95", "ms", raw_p95))
+        rel = ratios(api_p95, raw_p95)
+        res.add(Figure(f"{name}: API p95 / raw p95", "x", rel, "<= 3x", median(rel) <= 3 if rel else None))
+    if not measured:
+        # The raw side is still worth knowing: the floor an engine starts from.
+        samples = rawsql.timed(raw_call, min(cfg.seconds, 3))
+        res.add(
+            Figure(
+                f"{label}: raw SQL p50 (no API form to compare yet)",
+                "ms",
+                [percentile(samples, 50)],
+                note=f"{len(ids)} rows; load {machine.load_1min():.1f}",
+            )
+        )
+        res.add(Figure(f"{label}: raw SQL p95 (no API form to compare yet)", "ms", [percentile(samples, 95)]))

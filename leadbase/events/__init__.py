@@ -1,0 +1,1 @@
+"""Webhooks on the event log: the filter language, the payload, signing, dispatch and delivery."""

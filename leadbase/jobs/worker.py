@@ -1,0 +1,140 @@
+"""The worker: runs due jobs, dispatches committed events to webhooks and sends deliveries.
+
+It runs as a thread inside `leadbase serve` (one command for embedded use) and as `leadbase
+worker` processes; any number of them can share one database. Everything it does starts from
+the database (claims with leases, the dispatcher's cursor), so a worker that dies loses
+nothing: its leases expire and another worker, or itself restarted, takes the work up.
+It polls; a commit in the same process wakes it at once (db/signals.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from leadbase.core import clock
+from leadbase.db import jobs, signals
+from leadbase.events.delivery import DeliverySettings, Sender
+from leadbase.events.dispatch import DispatchSettings, dispatch
+from leadbase.jobs.registry import JobContext, JobLost, kinds
+
+log = logging.getLogger("leadbase.worker")
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    # Idle wait between polls; a commit in this process wakes the worker sooner.
+    poll_seconds: float = 0.2
+    dispatch: DispatchSettings = field(default_factory=DispatchSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+
+
+class Worker:
+    def __init__(self, engine: Engine, settings: WorkerSettings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or WorkerSettings()
+        self.sender = Sender(engine, self.settings.delivery)
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- one round of everything ---------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Dispatch new events, send due deliveries, run due jobs; how much work was done."""
+        done = dispatch(self.engine, self.settings.dispatch)
+        done += self.sender.run_once()
+        done += self.run_jobs_once()
+        return done
+
+    def run_until_idle(self, limit: int = 1000) -> int:
+        """Rounds until one finds nothing due (tests, `leadbase worker --once`)."""
+        total = 0
+        for _ in range(limit):
+            done = self.run_once()
+            total += done
+            if not done:
+                break
+        return total
+
+    def run_jobs_once(self) -> int:
+        if not kinds:
+            return 0
+        lease = max(kind.lease for kind in kinds.values())
+        with self.engine.connect() as conn:
+            with conn.begin():
+                if not jobs.any_due(conn, sorted(kinds)):
+                    return 0
+            conn.execution_options(writes=True)
+            with conn.begin():
+                claimed = jobs.claim(conn, sorted(kinds), lease=lease, limit=1)
+        for row in claimed:
+            self._run_job(row)
+        return len(claimed)
+
+    def _run_job(self, row: dict[str, Any]) -> None:
+        kind = kinds[row["kind"]]
+        token = row["claim"]
+        outcome: tuple[str, Any]
+        if row["attempts"] > kind.max_attempts:
+            # Claimed again after its workers kept dying: give up rather than loop forever.
+            outcome = ("fail", "the job's workers stopped before finishing it, every attempt")
+        else:
+            try:
+                outcome = ("ok", kind.handler(JobContext(self.engine, row, kind.lease)))
+            except JobLost:
+                return
+            except Exception:
+                log.exception("job %s (%s) failed", row["id"], row["kind"])
+                outcome = ("retry", traceback.format_exc(limit=5))
+        with self.engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                if outcome[0] == "ok":
+                    jobs.succeed(conn, row["id"], token, outcome[1])
+                elif outcome[0] == "retry" and row["attempts"] < kind.max_attempts:
+                    retry_at = clock.now() + kind.retry_delay(row["attempts"])
+                    jobs.fail(conn, row["id"], token, outcome[1], retry_at=retry_at)
+                else:
+                    jobs.fail(conn, row["id"], token, str(outcome[1]), retry_at=None)
+
+    # ---- the loop ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Work until `stop()`; waits `poll_seconds` (or a wake-up) when nothing is due."""
+        signals.listen(self.wake)
+        failures = 0
+        try:
+            while not self.stopping.is_set():
+                self.wake.clear()
+                try:
+                    done = self.run_once()
+                    failures = 0
+                except Exception:
+                    # The database may be down or restarting: say so, wait longer each time.
+                    failures += 1
+                    log.exception("worker round failed (%d in a row)", failures)
+                    self.stopping.wait(min(30.0, self.settings.poll_seconds * 2**failures))
+                    continue
+                if not done:
+                    self.wake.wait(self.settings.poll_seconds)
+        finally:
+            signals.unlisten(self.wake)
+            self.sender.close()
+
+    def start(self) -> threading.Thread:
+        """Run in a daemon thread (inside a server process)."""
+        self._thread = threading.Thread(target=self.run, name="leadbase-worker", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

@@ -1,0 +1,1 @@
+"""Close's reports (/report/...): aggregations in SQL over leads, activities and opportunities."""

@@ -1,0 +1,1 @@
+"""Reports have no table and no generic routes: every route lives in endpoints.py."""
