@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Table, and_, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, FromClause, Table, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy import literal as sql_literal
 
 from leadbase.core import clock
@@ -106,7 +106,12 @@ class Compiler:
 
     def node(self, node: n.Node, on: Target, table: FromClause | None) -> ColumnElement[bool]:
         condition = self._node(node, on, table)
-        return not_(condition) if node.negate else condition
+        if not node.negate:
+            return condition
+        # SQL's NOT of an unknown (NULL: a lead without the custom value, compared on
+        # PostgreSQL) is still unknown and would drop the row; a negated node matches every
+        # row the node does not match, so an unknown counts as false before the NOT.
+        return not_(func.coalesce(condition, false()))
 
     def _node(self, node: n.Node, on: Target, table: FromClause | None) -> ColumnElement[bool]:
         if isinstance(node, n.And):

@@ -86,6 +86,7 @@ _LEAD: dict[str, FieldSpec] = {
     "lead_status": FieldSpec("status_id", "status", "status.lead"),
     "status_id": FieldSpec("status_id", "reference", "status.lead"),
     "last_lead_status_change_date": _date("last_lead_status_change_date"),
+    "last_activity_date": _date("last_activity_date"),
     **_DATES,
     **_AUTHORS,
     **{name: _number(name) for name in _ACTIVITY_COUNTS.values()},

@@ -226,6 +226,35 @@ def _activity_count(type_name: str, count: bool) -> Extra:
     return value
 
 
+def _last_activity(ctx: Context, table: FromClause) -> Value:
+    # The latest moment of any of the lead's activities, from the per-type counters.
+    t = lead_activity_count
+    inner = select(func.max(t.c.last_at)).where(t.c.lead_id == table.c.id).correlate(table).scalar_subquery()
+    return Value(inner, "datetime")
+
+
+def _children_count(spec_path: str) -> Extra:
+    """How many rows of a child resource (a lead's contacts) point at the row: one correlated COUNT."""
+
+    def value(ctx: Context, table: FromClause) -> Value:
+        child = resources.get(spec_path).table
+        inner = (
+            select(func.count())
+            .select_from(child)
+            .where(child.c.organization_id == ctx.organization_id, child.c.lead_id == table.c.id)
+            .correlate(table)
+            .scalar_subquery()
+        )
+        return Value(inner, "number")
+
+    return value
+
+
+def _payload(name: str, kind: Kind) -> Extra:
+    """A key of an activity type's `payload` its declaration marks computed (a status change's ids)."""
+    return lambda ctx, table: Value(payload_value(ctx, table, name, kind), kind)
+
+
 def _status(column: str, kind: Kind) -> Extra:
     def value(ctx: Context, table: FromClause) -> Value:
         s = opportunity_status
@@ -239,6 +268,25 @@ LEAD_EXTRAS: dict[str, Extra] = {
     "display_name": _same_column("name", "text"),
     "addresses_count": _count_of("addresses"),
     **{name: _activity_count(t, count) for name, (t, count) in ACTIVITY_COUNTS.items()},
+    "last_activity_date": _last_activity,
+    "last_lead_status_change_date": _activity_count("LeadStatusChange", False),
+    "contacts_count": _children_count("contact"),
+    "opportunities_count": _children_count("opportunity"),
+    "tasks_count": _children_count("task"),
+}
+# The old and new status of a status change, kept in the activity's payload.
+STATUS_CHANGE_EXTRAS: dict[str, Extra] = {
+    f"{side}_status_{part}": _payload(f"{side}_status_{part}", kind)
+    for side in ("old", "new")
+    for part, kind in (("id", "id"), ("label", "text"))
+}
+OPPORTUNITY_STATUS_CHANGE_EXTRAS: dict[str, Extra] = {
+    **STATUS_CHANGE_EXTRAS,
+    **{f"{side}_status_type": _payload(f"{side}_status_type", "text") for side in ("old", "new")},
+}
+ACTIVITY_EXTRAS = {
+    "lead_status_change": STATUS_CHANGE_EXTRAS,
+    "opportunity_status_change": OPPORTUNITY_STATUS_CHANGE_EXTRAS,
 }
 CONTACT_EXTRAS: dict[str, Extra] = {
     "display_name": _same_column("name", "text"),
@@ -276,7 +324,9 @@ TARGETS: dict[str, Target] = {
         "address", parent="lead", column="addresses", element_fields=dict.fromkeys(ADDRESS_FIELDS, TEXT_KIND)
     ),
     **{
-        f"activity.{name}": Target(f"activity.{name}", "activity", type_value=value)
+        f"activity.{name}": Target(
+            f"activity.{name}", "activity", type_value=value, extras=ACTIVITY_EXTRAS.get(name, {})
+        )
         for name, value in ACTIVITY_TYPES.items()
     },
 }
