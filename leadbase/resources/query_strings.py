@@ -25,6 +25,7 @@ from leadbase.db.query import Ordering
 from leadbase.db.resource import ResourceSpec
 from leadbase.resources.query_names import OrganizationNames
 from leadbase.search import query_filter
+from leadbase.search.compiler import register_string_translator
 from leadbase.search.engine import order_by, parse_sort, searchable
 from leadbase.search.query_string import translate
 
@@ -88,3 +89,11 @@ def related_lead_query(ctx: Context, text: str, object_type: str) -> Filter:
         ],
     }
     return _clause(text, object_type, query)
+
+
+def _view_query(ctx: Context, text: str, object_type: str) -> dict[str, Any]:
+    # A smart view kept as a legacy query string, used inside another query (`in:"view"`).
+    return translate(text, object_type, OrganizationNames(ctx), ctx.tz_offset).query
+
+
+register_string_translator(_view_query)

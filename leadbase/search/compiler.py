@@ -9,7 +9,7 @@ which search does not import.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import literal as sql_literal
 
 from leadbase.core import clock
 from leadbase.core.dates import tz_from_offset
-from leadbase.core.errors import Invalid, NotFound
+from leadbase.core.errors import BadRequest, Invalid, NotFound
 from leadbase.db.context import Context
 from leadbase.db.filters import EXTENSIONS, Operator, text_match
 from leadbase.db.models import saved_search
@@ -65,15 +65,35 @@ def visible_view(ctx: Context, view_id: str) -> dict[str, Any] | None:
     return None
 
 
+# Turns a smart view's legacy query string into Close's JSON query for objects of a type:
+# (ctx, text, object_type) -> query. The query-string language resolves names (statuses,
+# custom fields, users) through the resources layer, which search does not import, so
+# resources registers it here when imported (as custom_fields registers db/filters extensions).
+StringTranslator = Callable[[Context, str, str], Mapping[str, Any]]
+_string_translators: list[StringTranslator] = []
+
+
+def register_string_translator(translator: StringTranslator) -> None:
+    """Let smart views stored with only a `query` string be used as nodes (the latest wins)."""
+    _string_translators.append(translator)
+
+
 def view_query(ctx: Context, view_id: str, path: str) -> tuple[dict[str, Any], n.Node]:
     """A smart view and its parsed query, or a 404 (another organization's, or not shared)."""
     view = visible_view(ctx, view_id)
     if view is None:
         raise NotFound("Smart view not found.")
     s_query = view.get("s_query")
-    if not isinstance(s_query, dict) or "query" not in s_query:
+    if isinstance(s_query, dict) and "query" in s_query:
+        return view, n.parse(s_query["query"], f"{path}<{view_id}>")
+    text = view.get("query")
+    if not isinstance(text, str) or not text.strip() or not _string_translators:
         raise bad(path, f"The smart view {view_id} has no structured query (s_query).")
-    return view, n.parse(s_query["query"], f"{path}<{view_id}>")
+    try:
+        query = _string_translators[-1](ctx, text, str(view.get("type") or "lead"))
+    except (BadRequest, Invalid) as problem:
+        raise bad(path, f"The query string of the smart view {view_id} cannot be used: {problem}") from None
+    return view, n.parse(query, f"{path}<{view_id}>")
 
 
 class Compiler:

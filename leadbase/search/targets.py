@@ -275,10 +275,11 @@ LEAD_EXTRAS: dict[str, Extra] = {
     "tasks_count": _children_count("task"),
 }
 # The old and new status of a status change, kept in the activity's payload.
+_STATUS_PARTS: tuple[tuple[str, Kind], ...] = (("id", "id"), ("label", "text"))
 STATUS_CHANGE_EXTRAS: dict[str, Extra] = {
     f"{side}_status_{part}": _payload(f"{side}_status_{part}", kind)
     for side in ("old", "new")
-    for part, kind in (("id", "id"), ("label", "text"))
+    for part, kind in _STATUS_PARTS
 }
 OPPORTUNITY_STATUS_CHANGE_EXTRAS: dict[str, Extra] = {
     **STATUS_CHANGE_EXTRAS,

@@ -3,7 +3,6 @@ Advanced Filtering engine (search/query_string.py translates, the engine compile
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -355,3 +354,23 @@ def test_lead_status_change_by_new_and_old_status(api: Api, world: dict[str, Obj
     assert _names(api, "lead_status_change(old_status:Customer)") == ["Globex"]
     assert _names(api, "lead_status_change(new_status:Customer)") == []
     assert _names(api, 'last_lead_status_change_date > "2020-01-01"') == ["Globex"]
+
+
+def test_a_view_kept_as_a_query_string_runs_as_a_node(api: Api, world: dict[str, Obj]) -> None:
+    legacy = api.ok(
+        "POST", "saved_search/", json={"name": "Big", "query": 'custom.Size > 10 or status:"Customer"'}
+    )
+    assert legacy["s_query"] is None
+    assert _sorted(api, 'in:"Big"') == ["Acme Rockets", "Globex"]
+    assert _names(api, 'not in:"Big"') == ["Initech"]
+    found = api.ok(
+        "POST", "data/search/", json={"query": {"type": "saved_search", "saved_search_id": legacy["id"]}}
+    )
+    assert sorted(row["id"] for row in found["data"]) == sorted([world["acme"]["id"], world["globex"]["id"]])
+    # A stored string the translator refuses is a 400 naming the view, not a 500.
+    broken = api.ok("POST", "saved_search/", json={"name": "Broken", "query": "colour:red"})
+    body = error_of(api.get("lead/", params={"query": 'in:"Broken"'}), 400)
+    assert broken["id"] in str(body) and "colour" in str(body)
+    # A view whose string refers to itself is a loop, refused.
+    api.ok("POST", "saved_search/", json={"name": "Self", "query": 'in:"Self"'})
+    assert "loop" in str(error_of(api.get("lead/", params={"query": 'in:"Self"'}), 400))
