@@ -294,6 +294,15 @@ def test_a_query_is_one_page_statement(api: Api, world: dict[str, Obj]) -> None:
     assert "EXISTS" in pages[0]
 
 
+def test_counts_and_last_activity_are_part_of_the_page_statement(api: Api, world: dict[str, Obj]) -> None:
+    with count_statements(api.engine) as counter:
+        page = api.ok("GET", "lead/", params={"query": "contacts > 1 opportunities > 0 sort:-activities"})
+    assert [lead["name"] for lead in page["data"]] == ["Acme Rockets"]
+    pages = [s for s in counter.statements if "FROM lead" in s and "ORDER BY" in s]
+    assert len(pages) == 1
+    assert "count(" in pages[0].lower() and "lead_activity_count" in pages[0]
+
+
 QUERY_PIECES = st.sampled_from(
     [
         *list("()\"' :<>=*-ab1"),
