@@ -23,7 +23,8 @@ meetings).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -216,7 +217,7 @@ class ActivityBase(Service):
         names = user_names(self.ctx, [r[k] for r in rows for k in ("user_id", "created_by", "updated_by")])
         shown_names = {f.name for f in fields.shown()}
         summaries = (
-            comment_summaries(self.ctx, [r["id"] for r in rows]) if "comment_summary" in shown_names else {}
+            _summaries_of(self.ctx, [r["id"] for r in rows]) if "comment_summary" in shown_names else {}
         )
         model = self.spec.model_name
 
@@ -466,3 +467,26 @@ def comment_summaries(ctx: Context, object_ids: list[str]) -> dict[str, dict[str
         .group_by(comment_thread.c.object_id, comment_thread.c.id)
     )
     return {r[0]: {"comment_count": int(r[2]), "thread_id": r[1]} for r in rows}
+
+
+# The request memo's key for the summaries of a whole family page (see page_comment_summaries).
+_PAGE_SUMMARIES = "activity_page_comment_summaries"
+
+
+@contextmanager
+def page_comment_summaries(ctx: Context, object_ids: list[str]) -> Iterator[None]:
+    """Read the comment summaries of a whole page once, for each type's batch to reuse."""
+    ctx.memo[_PAGE_SUMMARIES] = {"ids": set(object_ids), "summaries": comment_summaries(ctx, object_ids)}
+    try:
+        yield
+    finally:
+        ctx.memo.pop(_PAGE_SUMMARIES, None)
+
+
+def _summaries_of(ctx: Context, object_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The page's summaries when the family read them, else one query for these rows."""
+    page: dict[str, Any] | None = ctx.memo.get(_PAGE_SUMMARIES)
+    if page is not None and set(object_ids) <= page["ids"]:
+        found: dict[str, dict[str, Any]] = page["summaries"]
+        return {i: found[i] for i in object_ids if i in found}
+    return comment_summaries(ctx, object_ids)

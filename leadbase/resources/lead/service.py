@@ -19,7 +19,13 @@ from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import forget_recent_calls, recent_calls, record_activity, user_names
+from leadbase.resources.common import (
+    forget_recent_calls,
+    recent_calls,
+    record_activity,
+    record_status_change,
+    user_names,
+)
 from leadbase.resources.links import render_links
 from leadbase.resources.query_strings import string_query
 
@@ -307,9 +313,10 @@ class LeadService(Service):
     def after_update(self, before: Row, after: Row) -> None:
         if before["status_id"] != after["status_id"]:
             labels = {s["id"]: s["label"] for s in ordered_statuses(self.ctx)}
-            record_activity(
+            record_status_change(
                 self.ctx,
                 "activity/status_change/lead",
+                "lead_id",
                 {
                     "lead_id": after["id"],
                     "source": "api",

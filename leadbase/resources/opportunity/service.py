@@ -25,7 +25,7 @@ from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service
-from leadbase.resources.common import record_activity, user_names
+from leadbase.resources.common import record_status_change, user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
 from leadbase.resources.links import render_links
 from leadbase.resources.query_strings import related_lead_query, string_query
@@ -426,9 +426,10 @@ class OpportunityService(Service):
                 found.status(before["status_id"]),
                 found.status(after["status_id"]),
             )
-            record_activity(
+            record_status_change(
                 self.ctx,
                 "activity/status_change/opportunity",
+                "opportunity_id",
                 {
                     "lead_id": after["lead_id"],
                     "contact_id": after["contact_id"],

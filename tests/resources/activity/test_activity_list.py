@@ -130,6 +130,19 @@ def test_a_page_is_one_query_whatever_its_types(api: Api, clock: Clock) -> None:
     assert sum("FROM activity" in s for s in many.statements) == 1
 
 
+def test_a_mixed_page_reads_its_comment_summaries_once(api: Api, clock: Clock) -> None:
+    acme = _world(api, clock)[2]
+    api.ok("POST", "activity/note/", json={"lead_id": acme["id"], "note": "Called back"})
+    api.ok("GET", "activity/")  # warms the organization's cached data
+    with count_statements(api.engine) as seen:
+        page = api.ok("GET", "activity/")["data"]
+    # Two types that both show `comment_summary` share the page.
+    assert {a["_type"] for a in page} == {"Note", "CustomActivity"}
+    assert all("comment_summary" in a for a in page)
+    # One summary query for the whole page, not one per type on it.
+    assert sum("FROM comment_thread" in s for s in seen.statements) == 1
+
+
 def test_the_family_is_listed_not_written(api: Api) -> None:
     assert api.post("activity/", json={"lead_id": "lead_x"}).status_code == 405
     load_all()
