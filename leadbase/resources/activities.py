@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from sqlalchemy import and_, func, select
@@ -53,10 +53,10 @@ from leadbase.db.models import activity, comment, comment_thread
 from leadbase.db.permissions import DELETE_OWN_ACTIVITIES, MANAGE_OTHERS_ACTIVITIES, require_for_object
 from leadbase.db.query import FilterSpec
 from leadbase.db.repository import Row
-from leadbase.db.resource import Parent, ResourceSpec
+from leadbase.db.resource import Parent, ResourceSpec, resources
 from leadbase.db.service import Service
 from leadbase.resources.activity_values import DOES_NOT_EXIST, Cleaner, unchanged
-from leadbase.resources.common import user_names
+from leadbase.resources.common import record_activity, user_names
 from leadbase.resources.richtext import NotProse, mention_spans, paired
 
 # The filters every activity list takes (comma lists of ids, as Close's clients send them).
@@ -490,3 +490,51 @@ def _summaries_of(ctx: Context, object_ids: list[str]) -> dict[str, dict[str, An
         found: dict[str, dict[str, Any]] = page["summaries"]
         return {i: found[i] for i in object_ids if i in found}
     return comment_summaries(ctx, object_ids)
+
+
+# Close folds rapid successive status changes of one lead (or opportunity) into one activity.
+# Its window is not documented: a change by the same user within this long of the last one
+# is folded into it.
+STATUS_CHANGE_FOLD_WINDOW = timedelta(seconds=60)
+
+
+def record_status_change(
+    ctx: Context, path: str, column: str, values: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Record a status change of the lead or opportunity `values[column]` names, folded into the
+    latest one when that was the same user's, within STATUS_CHANGE_FOLD_WINDOW, and ended in this
+    change's old status: it moves to the new status (its `updated` event), or is deleted when this
+    change reverts it (its `deleted` event). Otherwise a new activity is recorded."""
+    spec = resources.get(path)
+    assert spec.discriminator is not None
+    kind_column, kind = spec.discriminator
+    payload = values["payload"]
+    now = clock.now()
+    latest = ctx.conn.execute(
+        select(activity.c.id, activity.c.user_id, activity.c.date_created, activity.c.payload)
+        .where(
+            activity.c.organization_id == ctx.organization_id,
+            activity.c[kind_column] == kind,
+            activity.c[column] == values[column],
+        )
+        .order_by(activity.c.date_created.desc(), activity.c.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None:
+        before = latest.payload or {}
+        folds = (
+            latest.user_id == ctx.actor.user_id
+            and now - latest.date_created <= STATUS_CHANGE_FOLD_WINDOW
+            and before.get("new_status_id") == payload.get("old_status_id")
+        )
+        if folds:
+            service = spec.service(ctx, spec)
+            with ctx.unit.operation():
+                row = ctx.unit.changing(spec, service.get(latest.id, lock=True))
+                if before.get("old_status_id") == payload.get("new_status_id"):
+                    service.remove(row)
+                    return None
+                moved = {k: v for k, v in payload.items() if not k.startswith("old_")}
+                assert isinstance(service, ActivityBase)
+                return service.change(row, service.split({**moved, "date_updated": now}, row))
+    return record_activity(ctx, path, values)

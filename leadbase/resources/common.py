@@ -191,55 +191,6 @@ def record_activity(ctx: Context, path: str, values: dict[str, Any]) -> dict[str
         return spec.service(ctx, spec).insert(row)
 
 
-# Close folds rapid successive status changes of one lead (or opportunity) into one activity.
-# Its window is not documented: a change by the same user within this long of the last one
-# is folded into it.
-STATUS_CHANGE_FOLD_WINDOW = timedelta(seconds=60)
-
-
-def record_status_change(
-    ctx: Context, path: str, column: str, values: dict[str, Any]
-) -> dict[str, Any] | None:
-    """Record a status change of the lead or opportunity `values[column]` names, folded into the
-    latest one when that was the same user's, within STATUS_CHANGE_FOLD_WINDOW, and ended in this
-    change's old status: it moves to the new status (its `updated` event), or is deleted when this
-    change reverts it (its `deleted` event). Otherwise a new activity is recorded."""
-    spec = resources.get(path)
-    assert spec.discriminator is not None
-    kind_column, kind = spec.discriminator
-    payload = values["payload"]
-    now = clock.now()
-    latest = ctx.conn.execute(
-        select(activity.c.id, activity.c.user_id, activity.c.date_created, activity.c.payload)
-        .where(
-            activity.c.organization_id == ctx.organization_id,
-            activity.c[kind_column] == kind,
-            activity.c[column] == values[column],
-        )
-        .order_by(activity.c.date_created.desc(), activity.c.id.desc())
-        .limit(1)
-    ).first()
-    if latest is not None:
-        before = latest.payload or {}
-        folds = (
-            latest.user_id == ctx.actor.user_id
-            and now - latest.date_created <= STATUS_CHANGE_FOLD_WINDOW
-            and before.get("new_status_id") == payload.get("old_status_id")
-        )
-        if folds:
-            service = spec.service(ctx, spec)
-            with ctx.unit.operation():
-                row = ctx.unit.changing(spec, service.get(latest.id, lock=True))
-                if before.get("old_status_id") == payload.get("new_status_id"):
-                    service.remove(row)
-                    return None
-                moved = {k: v for k, v in payload.items() if not k.startswith("old_")}
-                # Activity services keep the type's fields in `payload` (ActivityBase.split).
-                split = getattr(service, "split")  # noqa: B009
-                return service.change(row, split({**moved, "date_updated": now}, row))
-    return record_activity(ctx, path, values)
-
-
 def record_lead_merge(
     ctx: Context,
     *,

@@ -19,13 +19,8 @@ from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
-from leadbase.resources.common import (
-    forget_recent_calls,
-    recent_calls,
-    record_activity,
-    record_status_change,
-    user_names,
-)
+from leadbase.resources.activities import record_status_change
+from leadbase.resources.common import forget_recent_calls, recent_calls, record_activity, user_names
 from leadbase.resources.links import render_links
 from leadbase.resources.query_strings import string_query
 

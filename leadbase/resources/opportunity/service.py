@@ -25,7 +25,8 @@ from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.resource import ResourceSpec
 from leadbase.db.service import Service
-from leadbase.resources.common import record_status_change, user_names
+from leadbase.resources.activities import record_status_change
+from leadbase.resources.common import user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
 from leadbase.resources.links import render_links
 from leadbase.resources.query_strings import related_lead_query, string_query

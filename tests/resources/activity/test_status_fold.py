@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from leadbase.resources.common import STATUS_CHANGE_FOLD_WINDOW
+from leadbase.resources.activities import STATUS_CHANGE_FOLD_WINDOW
 from tests.custom_data import lead
 from tests.support import Api, Clock
 
