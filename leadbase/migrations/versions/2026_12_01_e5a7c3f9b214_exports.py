@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column(
             "organization_id",
             sa.String(64),
-            sa.ForeignKey("organization.id", ondelete="CASCADE", name="fk_export_organization_id_organization"),
+            sa.ForeignKey(
+                "organization.id", ondelete="CASCADE", name="fk_export_organization_id_organization"
+            ),
             nullable=False,
         ),
         sa.Column("kind", sa.String(16), nullable=False),

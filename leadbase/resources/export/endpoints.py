@@ -32,7 +32,7 @@ router = APIRouter()
 # Mounted at the server's root, beside /api/v1/.
 public_router = APIRouter()
 
-COMMON = {
+COMMON: dict[str, dict[str, Any]] = {
     "format": {"type": "string", "enum": ["csv", "json"]},
     "date_format": {"type": "string", "enum": ["original", "iso8601", "excel"]},
     "fields": {"type": "array", "items": {"type": "string"}},

@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
 from leadbase.core import clock
 from leadbase.core.errors import LeadbaseError
@@ -46,7 +46,9 @@ EXPIRE_KIND = "export.expire"
 MAX_ATTEMPTS = 3
 
 
-def _context(conn: Connection, row: Row, payload: dict[str, Any], params: dict[str, str] | None = None) -> Context:
+def _context(
+    conn: Connection, row: Row, payload: dict[str, Any], params: dict[str, str] | None = None
+) -> Context:
     actor = Actor(row["organization_id"], row["created_by"], None, payload.get("role_id") or "admin")
     ctx = Context(
         conn=conn,
@@ -147,7 +149,7 @@ class Render:
 class JsonFile:
     """A JSON array, one record a line, written as records arrive."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: gzip.GzipFile) -> None:
         self.stream = stream
         self.first = True
         stream.write(b"[")
@@ -165,7 +167,7 @@ class JsonFile:
 class CsvFile:
     """CSV with a header fixed by the first batch (see shapes.columns)."""
 
-    def __init__(self, stream: IO[bytes], row: Row, ctx_of: Any, declared: frozenset[str]) -> None:
+    def __init__(self, stream: gzip.GzipFile, row: Row, ctx_of: Any, declared: frozenset[str]) -> None:
         self.text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
         self.out = csv.writer(self.text)
         self.row = row

@@ -39,7 +39,9 @@ def lead_ids(ctx: Context, row: Row) -> Select[Any]:
 def opportunity_ids(ctx: Context, params: Mapping[str, str]) -> Select[Any]:
     spec = resources.get("opportunity")
     service = spec.service(ctx, spec)
-    query = ListQuery(where=parse_filters(spec.filters, params, ctx.tz_offset), order_by=parse_order(spec, params))
+    query = ListQuery(
+        where=parse_filters(spec.filters, params, ctx.tz_offset), order_by=parse_order(spec, params)
+    )
     extra = service.list_filter(query, params)
     where = all_of([t for t in (query.where, extra) if t is not None])
     base = service.scope()

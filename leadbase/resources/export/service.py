@@ -178,9 +178,8 @@ class ExportService(Service):
             translation = translate(text, "lead", OrganizationNames(self.ctx), self.ctx.tz_offset)
             s_query, sort = translation.query, sort if sort is not None else translation.sort
         try:
-            if s_query is not None:
-                if object_type_of(nodes.parse(s_query, "s_query")) != "lead":
-                    errors.add("s_query", "An export selects leads: the query's object_type must be lead.")
+            if s_query is not None and object_type_of(nodes.parse(s_query, "s_query")) != "lead":
+                errors.add("s_query", "An export selects leads: the query's object_type must be lead.")
             parse_sort(sort)
         except Invalid as exc:
             for name, message in exc.field_errors.items():

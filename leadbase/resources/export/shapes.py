@@ -126,9 +126,7 @@ def project(record: Record, fields: list[str] | None) -> Record:
         return record
     wanted = set(fields)
     keep_custom = "custom" in wanted
-    return {
-        k: v for k, v in record.items() if k in wanted or (keep_custom and k.startswith("custom."))
-    }
+    return {k: v for k, v in record.items() if k in wanted or (keep_custom and k.startswith("custom."))}
 
 
 # ---- dates -----------------------------------------------------------------------------------

@@ -48,6 +48,4 @@ EXPORT = register(
     )
 )
 # Created by POST /export/lead/ and /export/opportunity/ (endpoints.py); listed and read here.
-EXPORT_ENDPOINT = expose(
-    EXPORT, verbs=frozenset({"list", "get"}), summary_name="Export", tag="exports"
-)
+EXPORT_ENDPOINT = expose(EXPORT, verbs=frozenset({"list", "get"}), summary_name="Export", tag="exports")

@@ -18,7 +18,9 @@ from tests.support import Api, Clock, validation_errors
 
 
 def test_create_answers_the_new_export_as_close_does(api: Api) -> None:
-    made = api.ok("POST", "export/lead/", json={"format": "csv", "type": "contacts", "send_done_email": False})
+    made = api.ok(
+        "POST", "export/lead/", json={"format": "csv", "type": "contacts", "send_done_email": False}
+    )
     assert made["id"].startswith("expo_") and len(made["id"]) == len("expo_") + 43
     assert made["status"] == "created"
     assert made["n_docs"] is None and made["n_docs_processed"] == 0 and made["download_url"] is None

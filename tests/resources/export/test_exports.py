@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -121,7 +120,9 @@ def test_s_query_sort_and_results_limit_select_the_leads(api: Api, worker: Worke
             },
         ],
     }
-    sort = [{"direction": "asc", "field": {"type": "regular_field", "object_type": "lead", "field_name": "name"}}]
+    sort = [
+        {"direction": "asc", "field": {"type": "regular_field", "object_type": "lead", "field_name": "name"}}
+    ]
     body = {"format": "json", "type": "leads", "s_query": s_query, "sort": sort, "fields": ["id", "name"]}
     done = export_done(api, worker, "export/lead/", body)
     exported = orjson.loads(file_bytes(api, done["download_url"]))
@@ -135,17 +136,14 @@ def test_s_query_sort_and_results_limit_select_the_leads(api: Api, worker: Worke
 
 def test_a_query_string_selects_too(api: Api, worker: Worker) -> None:
     load_leads(api, 50, lambda n: {"name": f"{'Big' if n < 3 else 'Small'} Co {n}"})
-    done = export_done(api, worker, "export/lead/", {"format": "json", "type": "leads", "query": 'name:"Big"'})
+    done = export_done(
+        api, worker, "export/lead/", {"format": "json", "type": "leads", "query": 'name:"Big"'}
+    )
     assert sorted(lead["name"] for lead in orjson.loads(file_bytes(api, done["download_url"]))) == [
         "Big Co 0",
         "Big Co 1",
         "Big Co 2",
     ]
-
-
-def _pipeline_status(api: Api, label: str) -> str:
-    statuses = api.ok("GET", "status/opportunity/")["data"]
-    return next(s["id"] for s in statuses if s["label"] == label)
 
 
 def test_opportunities_by_list_filters_and_lead_opps(api: Api, worker: Worker) -> None:
@@ -154,7 +152,11 @@ def test_opportunities_by_list_filters_and_lead_opps(api: Api, worker: Worker) -
     statuses = api.ok("GET", "status/opportunity/")["data"]
     won, other = statuses[0]["id"], statuses[1]["id"]
     for i, lead in enumerate(leads):
-        api.ok("POST", "opportunity/", json={"lead_id": lead["id"], "status_id": won if i < 10 else other, "value": 100 * i})
+        api.ok(
+            "POST",
+            "opportunity/",
+            json={"lead_id": lead["id"], "status_id": won if i < 10 else other, "value": 100 * i},
+        )
     done = export_done(api, worker, "export/opportunity/", {"format": "json", "params": {"status_id": won}})
     assert done["type"] == "opps" and done["params"] == {"status_id": won}
     opps = orjson.loads(file_bytes(api, done["download_url"]))
@@ -222,7 +224,9 @@ def test_a_job_that_dies_mid_file_is_written_whole_by_the_next_attempt(
     assert len(ids) == len(set(ids)) == 700
 
 
-def test_no_per_row_queries(api: Api, worker: Worker, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_per_row_queries(
+    api: Api, worker: Worker, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.support import count_statements
 
     def statements(count: int) -> int:
@@ -236,4 +240,3 @@ def test_no_per_row_queries(api: Api, worker: Worker, engine: Engine, monkeypatc
     small = statements(100)
     large = statements(900)  # one batch either way (the second export reads 1000 leads)
     assert large == small
-
