@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -83,12 +84,15 @@ def test_another_organizations_export_is_a_404(api: Api, make_api: Callable[...,
     assert other.ok("GET", "export/")["data"] == []
 
 
-def test_members_see_their_own_exports_admins_all(api: Api, make_api: Callable[..., Api]) -> None:
-    from tests.support import new_organization  # noqa: F401
-
-    made = api.ok("POST", "export/lead/", json={"format": "json", "type": "leads"})
-    member = make_api(role="user")
-    assert member.get(f"export/{made['id']}/").status_code == 404
+def test_members_see_their_own_exports_admins_all(make_api: Callable[..., Api]) -> None:
+    name = f"Exports {uuid.uuid4().hex[:8]}"
+    admin = make_api(organization_name=name)
+    member = make_api(organization_name=name, role="superuser")
+    theirs = admin.ok("POST", "export/lead/", json={"format": "json", "type": "leads"})
+    mine = member.ok("POST", "export/lead/", json={"format": "csv", "type": "leads"})
+    assert [e["id"] for e in member.ok("GET", "export/")["data"]] == [mine["id"]]
+    assert member.get(f"export/{theirs['id']}/").status_code == 404
+    assert {e["id"] for e in admin.ok("GET", "export/")["data"]} == {theirs["id"], mine["id"]}
 
 
 def test_the_link_works_for_a_minute_then_answers_410(api: Api, worker: Worker, clock: Clock) -> None:
@@ -132,3 +136,12 @@ def test_the_file_is_deleted_when_its_lifetime_ends(api: Api, worker: Worker, cl
     assert not path.exists()
     after = api.ok("GET", f"export/{done['id']}/")
     assert after["status"] == "done" and after["download_url"] is None
+
+
+def test_asking_for_an_export_needs_the_export_permission(make_api: Callable[..., Api]) -> None:
+    name = f"Exports {uuid.uuid4().hex[:8]}"
+    admin = make_api(organization_name=name)
+    member = make_api(organization_name=name, role="user")  # Close's "User" role does not export
+    response = member.post("export/lead/", json={"format": "csv", "type": "leads"})
+    assert response.status_code == 403 and "error" in response.json()
+    assert admin.ok("GET", "export/")["data"] == []
