@@ -43,19 +43,16 @@ def progress(conn: Connection, export_id: str, processed: int) -> None:
     _set(conn, export_id, status=IN_PROGRESS, n_docs_processed=processed)
 
 
-def finish(
-    conn: Connection, export_id: str, *, processed: int, file_name: str, size: int, expires_at: datetime
-) -> None:
-    _set(
-        conn,
-        export_id,
-        status=DONE,
-        n_docs_processed=processed,
-        file_name=file_name,
-        file_size=size,
-        date_done=clock.now(),
-        expires_at=expires_at,
-    )
+def finished(*, processed: int, file_name: str, size: int, expires_at: datetime) -> Row:
+    """The column values of a finished export (written by its service, which records the events)."""
+    return {
+        "status": DONE,
+        "n_docs_processed": processed,
+        "file_name": file_name,
+        "file_size": size,
+        "date_done": clock.now(),
+        "expires_at": expires_at,
+    }
 
 
 def fail(conn: Connection, export_id: str, error: str) -> None:

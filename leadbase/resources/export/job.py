@@ -234,15 +234,15 @@ def write_file(job: JobContext, row: Row, directory: Path) -> dict[str, Any]:
         os.replace(partial, final)
         expires_at = clock.now() + timedelta(seconds=float(payload.get("keep_seconds") or 7 * 86400))
         with _writing(engine) as conn:
-            exports.finish(
-                conn,
+            ctx = _context(conn, row, payload)
+            _complete(
+                ctx,
                 row["id"],
                 processed=processed,
                 file_name=f"{row['id']}.{row['format']}",
                 size=final.stat().st_size,
                 expires_at=expires_at,
             )
-            ctx = _context(conn, row, payload)
             jobs.enqueue(
                 ctx, EXPIRE_KIND, {"export_id": row["id"], "path": os.fspath(final)}, run_at=expires_at
             )
@@ -251,6 +251,17 @@ def write_file(job: JobContext, row: Row, directory: Path) -> dict[str, Any]:
         for leftover in (spool, partial):
             with suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _complete(ctx: Context, export_id: str, **done: Any) -> None:
+    """Record the finished export through its service: Close's `updated` and `completed` events."""
+    spec = resources.get("export")
+    service = spec.service(ctx, spec)
+    with ctx.unit.operation():
+        current = ctx.unit.changing(spec, service.get(export_id))
+        finished = service.change(current, exports.finished(**done))
+        ctx.unit.announce(spec, finished, "completed", first=False)
+    ctx.flush()
 
 
 def run_export(job: JobContext) -> dict[str, Any]:

@@ -145,3 +145,20 @@ def test_asking_for_an_export_needs_the_export_permission(make_api: Callable[...
     response = member.post("export/lead/", json={"format": "csv", "type": "leads"})
     assert response.status_code == 403 and "error" in response.json()
     assert admin.ok("GET", "export/")["data"] == []
+
+
+def test_a_finished_export_records_updated_then_completed(api: Api, worker: Worker) -> None:
+    load_leads(api, 3)
+    done = export_done(api, worker, "export/lead/", {"format": "json", "type": "leads"})
+    events = api.events(object_id=done["id"])
+    assert [(e["object_type"], e["action"]) for e in reversed(events)] == [
+        ("export.lead", "created"),
+        ("export.lead", "updated"),
+        ("export.lead", "completed"),
+    ]
+    updated = next(e for e in events if e["action"] == "updated")
+    assert updated["data"]["status"] == "done" and updated["previous_data"]["status"] in (
+        "started",
+        "in_progress",
+    )
+    assert "status" in updated["changed_fields"]
