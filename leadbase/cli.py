@@ -146,6 +146,7 @@ def serve(
     _migrate(settings)
     if demo:
         _print_demo_key(settings, host, port)
+    click.echo(f"  Console: http://{host}:{port}/console/  (sign in with an API key)")
     # Workers (and the reloader-free single process) read their settings from the environment.
     os.environ["LEADBASE_DATABASE_URL"] = settings.database_url
     os.environ["LEADBASE_RATE_LIMIT"] = settings.rate_limit
@@ -185,6 +186,7 @@ def _print_demo_key(settings: Settings, host: str, port: int) -> None:
     click.echo(f"  organization_id: {made.organization_id}")
     click.echo(f"  API key:         {made.api_key}   (shown once; make more with `leadbase bootstrap`)")
     click.echo(f"  Try it:          curl -u {made.api_key}: {base}/me/")
+    click.echo(f"  Or in a browser: http://{host}:{port}/console/ (sign in with the key)")
     click.echo("")
 
 
