@@ -35,7 +35,9 @@ def test_a_wrong_key_is_refused_and_a_good_one_signs_in(browser: Browser, api: A
 
 def test_sign_in_never_redirects_outside_the_console(browser: Browser, api: Api) -> None:
     browser.get("/console/sign-in/")
-    response = browser.post("/console/sign-in/", {"api_key": api.org.api_key, "next": "https://evil.example.com/"})
+    response = browser.post(
+        "/console/sign-in/", {"api_key": api.org.api_key, "next": "https://evil.example.com/"}
+    )
     assert response.headers["location"] == "/console/leads/"
 
 
@@ -92,7 +94,9 @@ def test_create_a_lead_and_see_the_api_s_validation_messages(signed_in: Browser,
 def test_another_organizations_ids_are_a_404(signed_in: Browser, make_api: Callable[..., Api]) -> None:
     other = make_api()
     lead = other.ok("POST", "lead/", json={"name": "Theirs", "contacts": [{"name": "Ann"}]})
-    cotype = other.ok("POST", "custom_object_type/", json={"name": "Policy", "name_plural": "Policies"}, expected=201)
+    cotype = other.ok(
+        "POST", "custom_object_type/", json={"name": "Policy", "name_plural": "Policies"}, expected=201
+    )
     for path in (
         f"/console/lead/{lead['id']}/",
         f"/console/lead/{lead['id']}/edit/",
@@ -145,6 +149,8 @@ def test_a_revoked_key_ends_the_session(signed_in: Browser, api: Api) -> None:
 
 def test_the_cookie_key_is_generated_once_and_kept_in_the_database(signed_in: Browser, api: Api) -> None:
     with api.engine.connect() as conn:
-        rows = conn.execute(select(server_secret.c.value).where(server_secret.c.name == "console_session")).all()
+        rows = conn.execute(
+            select(server_secret.c.value).where(server_secret.c.name == "console_session")
+        ).all()
     assert len(rows) == 1
     assert len(rows[0].value) == 64

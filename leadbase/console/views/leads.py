@@ -121,7 +121,9 @@ def register(console: Console) -> None:
                 body = {k: v for k, v in body.items() if v is not None}
             try:
                 saved = await (
-                    page.api.post("lead/", body) if lead is None else page.api.put(f"lead/{lead['id']}/", body)
+                    page.api.post("lead/", body)
+                    if lead is None
+                    else page.api.put(f"lead/{lead['id']}/", body)
                 )
                 return redirect(f"/lead/{saved['id']}/")
             except ApiError as exc:

@@ -53,6 +53,15 @@ def _field_body(page: Page, kind: str) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+async def _refused(page: Page, exc: ApiError) -> Response:
+    """The model page again, with the API's reasons for refusing the form (or its other errors)."""
+    if exc.status != 400:
+        raise exc
+    return page.render(
+        "model.html", status_code=400, field_types=FIELD_TYPES, errors=exc.messages, **await _model(page.api)
+    )
+
+
 def register(console: Console) -> None:
     @console.route("/model/")
     async def model(page: Page) -> Response:
@@ -66,13 +75,11 @@ def register(console: Console) -> None:
             "description": page.field("description") or None,
         }
         try:
-            made = await page.api.post("custom_object_type/", {k: v for k, v in body.items() if v is not None})
-        except ApiError as exc:
-            if exc.status != 400:
-                raise
-            return page.render(
-                "model.html", status_code=400, field_types=FIELD_TYPES, errors=exc.messages, **await _model(page.api)
+            made = await page.api.post(
+                "custom_object_type/", {k: v for k, v in body.items() if v is not None}
             )
+        except ApiError as exc:
+            return await _refused(page, exc)
         return redirect(f"/model/custom_object_type/{made['id']}/")
 
     @console.route("/model/custom_activity_types/new/", methods=("POST",))
@@ -81,11 +88,7 @@ def register(console: Console) -> None:
         try:
             await page.api.post("custom_activity/", {k: v for k, v in body.items() if v is not None})
         except ApiError as exc:
-            if exc.status != 400:
-                raise
-            return page.render(
-                "model.html", status_code=400, field_types=FIELD_TYPES, errors=exc.messages, **await _model(page.api)
-            )
+            return await _refused(page, exc)
         return redirect("/model/")
 
     @console.route("/model/custom_object_type/{type_id}/")
@@ -120,7 +123,5 @@ def register(console: Console) -> None:
                     object_types=await page.api.all("custom_object_type/"),
                     errors=exc.messages,
                 )
-            return page.render(
-                "model.html", status_code=400, field_types=FIELD_TYPES, errors=exc.messages, **await _model(page.api)
-            )
+            return await _refused(page, exc)
         return redirect(back)

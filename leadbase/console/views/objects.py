@@ -50,7 +50,9 @@ def register(console: Console) -> None:
                 if exc.status != 400:
                     raise
                 errors, field_errors = exc.messages, exc.field_errors
-                current.update(body, emails_text=page.field("emails_text"), phones_text=page.field("phones_text"))
+                current.update(
+                    body, emails_text=page.field("emails_text"), phones_text=page.field("phones_text")
+                )
         return page.render(
             "contact_form.html",
             status_code=400 if errors else 200,
