@@ -186,7 +186,6 @@ def _print_demo_key(settings: Settings, host: str, port: int) -> None:
     click.echo(f"  organization_id: {made.organization_id}")
     click.echo(f"  API key:         {made.api_key}   (shown once; make more with `leadbase bootstrap`)")
     click.echo(f"  Try it:          curl -u {made.api_key}: {base}/me/")
-    click.echo(f"  Or in a browser: http://{host}:{port}/console/ (sign in with the key)")
     click.echo("")
 
 
