@@ -91,3 +91,48 @@ def test_webhooks_show_their_deliveries_and_redeliver(signed_in: Browser, api: A
         worker.run_until_idle()
         assert len(receiver.received) == 2
         assert receiver.received[1].json == receiver.received[0].json
+
+
+def test_each_field_type_gets_its_input(signed_in: Browser, api: Api) -> None:
+    lead = api.ok("POST", "lead/", json={"name": "Acme", "contacts": [{"name": "Ann Lee"}]})
+    target = api.ok("POST", "custom_object_type/", 201, json={"name": "Site", "name_plural": "Sites"})
+    api.ok(
+        "POST",
+        "custom_object/",
+        201,
+        json={"custom_object_type_id": target["id"], "lead_id": lead["id"], "name": "HQ"},
+    )
+    cotype = api.ok("POST", "custom_object_type/", 201, json={"name": "Policy", "name_plural": "Policies"})
+    kinds = {
+        "Owner": {"type": "user"},
+        "Signer": {"type": "contact"},
+        "Site": {"type": "custom_object", "referenced_custom_type_id": target["id"]},
+        "Tier": {"type": "choices", "choices": ["Gold", "Silver"], "accepts_multiple_values": True},
+        "Starts": {"type": "date"},
+        "Renews": {"type": "datetime"},
+        "Notes": {"type": "textarea"},
+    }
+    ids = {}
+    for name, body in kinds.items():
+        made = api.ok(
+            "POST",
+            "custom_field/custom_object_type/",
+            201,
+            json={"name": name, "custom_object_type_id": cotype["id"], **body},
+        )
+        ids[name] = made["id"]
+    page = signed_in.get(f"/console/lead/{lead['id']}/custom_objects/new/?type={cotype['id']}").text
+
+    def control(name: str) -> str:
+        start = page.index(f'name="custom.{ids[name]}"')
+        return page[page.rindex("<", 0, start) : page.index(">", start)]
+
+    assert control("Owner").startswith("<select")
+    assert ">Ann Lee</option>" in page
+    assert ">HQ</option>" in page
+    assert control("Tier").startswith("<select") and "multiple" in control("Tier")
+    assert 'type="date"' in control("Starts")
+    assert 'type="datetime-local"' in control("Renews")
+    assert control("Notes").startswith("<textarea")
+    for name in kinds:
+        assert f'for="f-custom-{ids[name]}"' in page  # every input has its label
