@@ -4,7 +4,7 @@ One row per export (POST /export/lead/, /export/opportunity/): what was asked, p
 file written under the exports directory with the secret that signs its download links.
 
 Revision ID: e5a7c3f9b214
-Revises: 9d4e6b1a3c57
+Revises: c0a5e1f7b9d2
 Create Date: 2026-12-01 00:15:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "e5a7c3f9b214"
-down_revision = "9d4e6b1a3c57"
+down_revision = "c0a5e1f7b9d2"
 branch_labels = None
 depends_on = None
 
