@@ -48,6 +48,7 @@ PACKAGES = [
     "playbook",
     "enrich_field",
     "webhook",
+    "bulk_action",
 ]
 
 
