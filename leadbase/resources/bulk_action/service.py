@@ -20,6 +20,9 @@ from leadbase.resources.bulk_action.runner import CREATED, JOB_KIND, job_payload
 from leadbase.resources.bulk_action.targeting import clean_targeting
 
 
+AUDIT = ("id", "organization_id", "kind", "date_created", "date_updated", "created_by", "updated_by")
+
+
 class BulkActionService(Service):
     KIND = ""
     PERMISSION = ""
@@ -38,6 +41,10 @@ class BulkActionService(Service):
             n_objects_processed=0,
             n_objects_skipped=0,
         )
+        # The other kinds' columns, empty: the new row is rendered (and recorded) from these.
+        for column in self.spec.table.c.keys():
+            if column not in AUDIT:
+                values.setdefault(column, None)
         return values
 
     def clean_kind(self, body: dict[str, Any]) -> Row:
