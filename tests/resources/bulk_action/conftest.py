@@ -37,7 +37,12 @@ def load_leads(api: Api, engine: Engine, bodies: list[dict[str, Any]]) -> None:
 
 
 def run_jobs(engine: Engine) -> None:
-    Worker(engine).run_until_idle(limit=10_000)
+    """Run the worker until nothing is due: the bulk action's job, then webhook deliveries."""
+    worker = Worker(engine)
+    try:
+        worker.run_until_idle(limit=10_000)
+    finally:
+        worker.sender.close()
 
 
 def count_events(engine: Engine, organization_id: str, object_type: str, action: str) -> int:
