@@ -27,9 +27,9 @@ def store(
     """Write the ids of `table`'s rows matching `condition` (in `order`, at most `limit`); how many."""
     t = bulk_action_lead
     ctx.conn.execute(delete(t).where(t.c.bulk_action_id == action_id))
-    ranked = select(table.c.id.label("lead_id"), func.row_number().over(order_by=order).label("position")).where(
-        condition
-    )
+    ranked = select(
+        table.c.id.label("lead_id"), func.row_number().over(order_by=order).label("position")
+    ).where(condition)
     if limit is not None:
         ranked = ranked.order_by(*order).limit(limit)
     chosen = ranked.subquery()
@@ -51,7 +51,9 @@ def batch(ctx: Context, action_id: str, after: int, size: int) -> list[tuple[int
     t = bulk_action_lead
     rows = ctx.conn.execute(
         select(t.c.position, t.c.lead_id)
-        .where(t.c.bulk_action_id == action_id, t.c.organization_id == ctx.organization_id, t.c.position > after)
+        .where(
+            t.c.bulk_action_id == action_id, t.c.organization_id == ctx.organization_id, t.c.position > after
+        )
         .order_by(t.c.position)
         .limit(size)
     )
@@ -61,4 +63,6 @@ def batch(ctx: Context, action_id: str, after: int, size: int) -> list[tuple[int
 def clear(ctx: Context, action_id: str) -> None:
     """Forget a finished action's selection (its counts stay on the action)."""
     t = bulk_action_lead
-    ctx.conn.execute(delete(t).where(t.c.bulk_action_id == action_id, t.c.organization_id == ctx.organization_id))
+    ctx.conn.execute(
+        delete(t).where(t.c.bulk_action_id == action_id, t.c.organization_id == ctx.organization_id)
+    )

@@ -107,7 +107,9 @@ def _change(ctx: Context, spec: ResourceSpec, row: Row, values: Row) -> Row:
 
 def _start(ctx: Context, spec: ResourceSpec, row: Row) -> Row:
     selection = resolve(ctx, row)
-    n_leads = selections.store(ctx, row["id"], selection.table, selection.condition, selection.order, selection.limit)
+    n_leads = selections.store(
+        ctx, row["id"], selection.table, selection.condition, selection.order, selection.limit
+    )
     values: Row = {"status": PROCESSING, "n_leads": n_leads}
     if appliers[row["kind"]].objects_are_leads(row):
         values["n_objects"] = n_leads
@@ -162,10 +164,9 @@ def run(job: JobContext) -> dict[str, Any]:
                 assert row is not None
                 if row["status"] in (*FINISHED, PAUSED):
                     break
-                if row["n_leads"] is None:
-                    row = _start(ctx, spec, row)
-                else:
-                    row = _batch(ctx, spec, row)
+                # The selection is made by the job's first transaction, as Close resolves it
+                # when the action starts; every later transaction applies one batch.
+                row = _start(ctx, spec, row) if row["n_leads"] is None else _batch(ctx, spec, row)
             if row is None:
                 break
             batches += 1

@@ -19,7 +19,6 @@ from leadbase.db.service import Service
 from leadbase.resources.bulk_action.runner import CREATED, JOB_KIND, job_payload
 from leadbase.resources.bulk_action.targeting import clean_targeting
 
-
 AUDIT = ("id", "organization_id", "kind", "date_created", "date_updated", "created_by", "updated_by")
 
 
@@ -42,7 +41,7 @@ class BulkActionService(Service):
             n_objects_skipped=0,
         )
         # The other kinds' columns, empty: the new row is rendered (and recorded) from these.
-        for column in self.spec.table.c.keys():
+        for column in (c.name for c in self.spec.table.c):
             if column not in AUDIT:
                 values.setdefault(column, None)
         return values

@@ -5,7 +5,19 @@ its own. A fourth kind (sequence_subscription) is a spec here, a `clean_kind`, a
 """
 
 from leadbase.api.endpoint import expose
-from leadbase.db.fields import BOOL, EQUAL, INT, OBJECT, OBJECTS, TEXT, Field, Fields, Structured, audit, shown
+from leadbase.db.fields import (
+    BOOL,
+    EQUAL,
+    INT,
+    OBJECT,
+    OBJECTS,
+    TEXT,
+    Field,
+    Fields,
+    Structured,
+    audit,
+    shown,
+)
 from leadbase.db.models import bulk_action
 from leadbase.db.resource import ResourceSpec, register
 from leadbase.resources.bulk_action import delete, edit, email  # noqa: F401  (register the appliers)
@@ -38,7 +50,9 @@ def _common(*own: Field) -> Fields:
     )
 
 
-def _spec(kind: str, prefix: str, model_name: str, service: type[BulkActionService], fields: Fields) -> ResourceSpec:
+def _spec(
+    kind: str, prefix: str, model_name: str, service: type[BulkActionService], fields: Fields
+) -> ResourceSpec:
     return register(
         ResourceSpec(
             path=f"bulk_action/{kind}",
@@ -89,5 +103,9 @@ BULK_EMAIL = _spec(
     ),
 )
 
-for _spec_of_kind, _name in ((BULK_DELETE, "Bulk Delete"), (BULK_EDIT, "Bulk Edit"), (BULK_EMAIL, "Bulk Email")):
+for _spec_of_kind, _name in (
+    (BULK_DELETE, "Bulk Delete"),
+    (BULK_EDIT, "Bulk Edit"),
+    (BULK_EMAIL, "Bulk Email"),
+):
     expose(_spec_of_kind, verbs=VERBS, summary_name=_name, tag="bulk actions")

@@ -114,4 +114,6 @@ def resolve(ctx: Context, row: Mapping[str, Any]) -> Selection:
         query, _ = _string_query(ctx, row["query"])
     on = searchable("lead")
     condition = compile_query(ctx, "lead", query)
-    return Selection(on.table, condition, order_by(ctx, on, parse_sort(row["sort"] or [])), row["results_limit"])
+    return Selection(
+        on.table, condition, order_by(ctx, on, parse_sort(row["sort"] or [])), row["results_limit"]
+    )

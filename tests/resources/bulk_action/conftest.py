@@ -52,7 +52,11 @@ def count_events(engine: Engine, organization_id: str, object_type: str, action:
             conn.execute(
                 select(func.count())
                 .select_from(e)
-                .where(e.c.organization_id == organization_id, e.c.object_type == object_type, e.c.action == action)
+                .where(
+                    e.c.organization_id == organization_id,
+                    e.c.object_type == object_type,
+                    e.c.action == action,
+                )
             ).scalar_one()
         )
 

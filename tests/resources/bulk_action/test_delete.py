@@ -33,11 +33,19 @@ def _bodies(n: int, prefix: str) -> list[dict[str, Any]]:
     return [{"name": f"{prefix} {i}", "contacts": [{"name": f"Person {i}"}]} for i in range(n)]
 
 
-def test_delete_thousands_of_leads_with_their_contacts(api: Api, engine: Engine, jobs: Callable[[], None]) -> None:
+def test_delete_thousands_of_leads_with_their_contacts(
+    api: Api, engine: Engine, jobs: Callable[[], None]
+) -> None:
     load_leads(api, engine, _bodies(N, "Gone") + _bodies(50, "Kept"))
-    action = api.ok("POST", "bulk_action/delete/", json={"s_query": leads_named("Gone"), "send_done_email": False})
+    action = api.ok(
+        "POST", "bulk_action/delete/", json={"s_query": leads_named("Gone"), "send_done_email": False}
+    )
     assert action["id"].startswith("bulkdelete_")
-    assert (action["bulk_object_type"], action["send_done_email"], action["status"]) == ("lead", False, "created")
+    assert (action["bulk_object_type"], action["send_done_email"], action["status"]) == (
+        "lead",
+        False,
+        "created",
+    )
 
     jobs()
 
@@ -107,7 +115,10 @@ def test_another_organizations_smart_view_is_404(
         "POST", "saved_search/", json={"name": "Theirs", "is_shared": True, "s_query": {"query": LEADS_QUERY}}
     )
     load_leads(api, engine, _bodies(3, "Mine"))
-    for body in ({"saved_search_id": view["id"]}, {"s_query": {"type": "saved_search", "saved_search_id": view["id"]}}):
+    for body in (
+        {"saved_search_id": view["id"]},
+        {"s_query": {"type": "saved_search", "saved_search_id": view["id"]}},
+    ):
         assert "error" in error_of(api.post("bulk_action/delete/", json=body), 404)
     assert "error" in error_of(api.get(f"bulk_action/delete/{'bulkdelete_' + 'x' * 22}/"), 404)
     jobs()
@@ -128,7 +139,9 @@ def test_a_smart_view_selects_and_another_org_cannot_read_the_action(
     assert api.ok("GET", "lead/", params={"_limit": 1})["total_results"] == 5
 
 
-def test_the_selection_is_made_when_the_job_starts(api: Api, engine: Engine, jobs: Callable[[], None]) -> None:
+def test_the_selection_is_made_when_the_job_starts(
+    api: Api, engine: Engine, jobs: Callable[[], None]
+) -> None:
     load_leads(api, engine, _bodies(4, "Early"))
     action = api.ok("POST", "bulk_action/delete/", json={"s_query": leads_named("Early")})
     load_leads(api, engine, _bodies(2, "Early late"))

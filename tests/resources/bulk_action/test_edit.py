@@ -97,10 +97,16 @@ def test_a_multi_value_field_takes_add_and_remove(api: Api, engine: Engine, jobs
     body = {"type": "set_custom_field", "custom_field_id": tags["id"], "s_query": LEADS_QUERY}
     api.ok("POST", "bulk_action/edit/", json={**body, "custom_field_values": ["a", "b"]})
     jobs()
-    api.ok("POST", "bulk_action/edit/", json={**body, "custom_field_values": ["c"], "custom_field_operation": "add"})
+    api.ok(
+        "POST",
+        "bulk_action/edit/",
+        json={**body, "custom_field_values": ["c"], "custom_field_operation": "add"},
+    )
     jobs()
     api.ok(
-        "POST", "bulk_action/edit/", json={**body, "custom_field_values": ["a"], "custom_field_operation": "remove"}
+        "POST",
+        "bulk_action/edit/",
+        json={**body, "custom_field_values": ["a"], "custom_field_operation": "remove"},
     )
     jobs()
     (lead,) = api.ok("GET", "lead/")["data"]
@@ -110,7 +116,9 @@ def test_a_multi_value_field_takes_add_and_remove(api: Api, engine: Engine, jobs
 def test_a_contact_field_is_set_on_every_contact_of_the_leads(
     api: Api, engine: Engine, jobs: Callable[[], None]
 ) -> None:
-    load_leads(api, engine, [{"name": f"Two {i}", "contacts": [{"name": "A"}, {"name": "B"}]} for i in range(30)])
+    load_leads(
+        api, engine, [{"name": f"Two {i}", "contacts": [{"name": "A"}, {"name": "B"}]} for i in range(30)]
+    )
     role = api.ok("POST", "custom_field/contact/", json={"name": "Role", "type": "text"})
     action = api.ok(
         "POST",
@@ -133,36 +141,39 @@ def test_a_contact_field_is_set_on_every_contact_of_the_leads(
 def test_bad_edits_are_400s_and_queue_nothing(api: Api, engine: Engine, jobs: Callable[[], None]) -> None:
     number = api.ok("POST", "custom_field/lead/", json={"name": "Size", "type": "number"})
     base = {"s_query": LEADS_QUERY}
+    size = {"type": "set_custom_field", "custom_field_id": number["id"]}
+    value = "custom_field_value"
     cases: list[tuple[dict[str, Any], str]] = [
         ({"type": "paint_it_blue"}, "type"),
         ({"type": "set_lead_status", "lead_status_id": "stat_missing"}, "lead_status_id"),
-        ({"type": "set_custom_field", "custom_field_id": "cf_missing", "custom_field_value": 1}, "custom_field_id"),
-        ({"type": "set_custom_field", "custom_field_id": number["id"], "custom_field_value": "lots"}, "custom_field_value"),
-        ({"type": "set_custom_field", "custom_field_id": number["id"]}, "custom_field_value"),
-        (
-            {"type": "set_custom_field", "custom_field_id": number["id"], "custom_field_value": 1, "custom_field_operation": "add"},
-            "custom_field_value",
-        ),
+        ({**size, "custom_field_id": "cf_missing", value: 1}, "custom_field_id"),
+        ({**size, value: "lots"}, value),
+        (size, value),
+        ({**size, value: 1, "custom_field_operation": "add"}, value),
+        ({**size, value: 1, "custom_field_operation": "swap"}, "custom_field_operation"),
         ({"type": "set_activity_custom_field", "custom_field_id": number["id"]}, "type"),
-    ]  # fmt: skip
+    ]
     for body, key in cases:
         assert key in validation_errors(api.post("bulk_action/edit/", json={**base, **body})), body
     status_id = api.ok("GET", "status/lead/")["data"][0]["id"]
     ok = {"type": "set_lead_status", "lead_status_id": status_id}
+    nope = {"type": "regular_field", "object_type": "lead", "field_name": "nope"}
     targeting: list[tuple[dict[str, Any], str]] = [
         ({}, "s_query"),
         ({"s_query": {"type": "nonsense"}}, "s_query.type"),
         ({"s_query": {"type": "object_type", "object_type": "contact"}}, "s_query"),
         ({"s_query": LEADS_QUERY, "results_limit": -1}, "results_limit"),
-        ({"s_query": LEADS_QUERY, "sort": [{"field": {"type": "regular_field", "object_type": "lead", "field_name": "nope"}}]}, "sort[0].field.field_name"),
+        ({"s_query": LEADS_QUERY, "sort": [{"field": nope}]}, "sort[0].field.field_name"),
         ({"query": "nosuchfield:1"}, "query"),
-    ]  # fmt: skip
+    ]
     for body, key in targeting:
         assert key in validation_errors(api.post("bulk_action/edit/", json={**ok, **body})), body
     assert api.ok("GET", "bulk_action/edit/")["data"] == []
 
 
-def test_a_query_that_matches_nothing_is_done_with_zero(api: Api, engine: Engine, jobs: Callable[[], None]) -> None:
+def test_a_query_that_matches_nothing_is_done_with_zero(
+    api: Api, engine: Engine, jobs: Callable[[], None]
+) -> None:
     load_leads(api, engine, _leads(5))
     status_id = api.ok("GET", "status/lead/")["data"][0]["id"]
     action = api.ok(

@@ -45,7 +45,9 @@ def test_one_outbox_email_per_lead_skipping_the_unsubscribed(
     for i in range(5):
         api.ok("POST", "unsubscribe/email/", 201, json={"email": f"ann{i}@acme.test"})
     template = _template(api)
-    action = api.ok("POST", "bulk_action/email/", json={"template_id": template["id"], "s_query": LEADS_QUERY})
+    action = api.ok(
+        "POST", "bulk_action/email/", json={"template_id": template["id"], "s_query": LEADS_QUERY}
+    )
     assert action["id"].startswith("bulkemail_")
     assert (action["contact_preference"], action["template_id"]) == ("lead", template["id"])
     assert action["sender"] and "@" in action["sender"]
