@@ -638,6 +638,12 @@ def _workers(ctx: Ctx) -> Result:
     return workers(ctx)
 
 
+def _bulk_edit(ctx: Ctx) -> Result:
+    from bench.bulk_actions import bulk_edit  # builds on this module's Ctx
+
+    return bulk_edit(ctx)
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "api_overhead": api_overhead,
     "workers": _workers,
@@ -648,6 +654,7 @@ SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "startup": startup,
     "writes": writes,
     "bulk": bulk,
+    "bulk_edit": _bulk_edit,
 }
 
 

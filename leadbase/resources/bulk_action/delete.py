@@ -12,6 +12,10 @@ class DeleteApplier(Applier):
     def apply(self, ctx: Context, action: Row, leads: list[Row]) -> Progress:
         spec = resources.get("lead")
         service = spec.service(ctx, spec)
+        # The leads' last representations, rendered for the batch at once (their events' data).
+        ctx.shown = None
+        for lead, before in zip(leads, service.render(leads), strict=True):
+            ctx.unit.seen(spec, lead, before)
         for lead in leads:
             # `delete` asks the caller's delete_leads permission, as a DELETE /lead/ would.
             service.delete(lead)

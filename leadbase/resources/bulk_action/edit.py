@@ -129,8 +129,13 @@ class EditApplier(Applier):
         else:
             # The leads' contacts (or opportunities): one query for the batch.
             objects = Repository(ctx).children(spec, "lead_id", [lead["id"] for lead in leads])
+        # Their representations before the edit, rendered for the whole batch at once (the
+        # unit would otherwise render each object alone as it changes).
+        ctx.shown = None
+        for row, before in zip(objects, service.render(objects), strict=True):
+            ctx.unit.seen(spec, row, before)
         for row in objects:
-            service.update(row, body)
+            service.apply_update(row, body)
         return Progress(objects=len(objects), processed=len(objects))
 
 
