@@ -4,7 +4,7 @@ One table for every kind of bulk action (delete, edit, email, sequence subscript
 leads each one selected, in processing order.
 
 Revision ID: b5a1c7e2d904
-Revises: 9d4e6b1a3c57
+Revises: c0a5e1f7b9d2
 Create Date: 2026-12-01 00:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "b5a1c7e2d904"
-down_revision = "9d4e6b1a3c57"
+down_revision = "c0a5e1f7b9d2"
 branch_labels = None
 depends_on = None
 
