@@ -651,6 +651,12 @@ def _webhooks(ctx: Ctx) -> Result:
     return result
 
 
+def _bulk_edit(ctx: Ctx) -> Result:
+    from bench.bulk_actions import bulk_edit  # builds on this module's Ctx
+
+    return bulk_edit(ctx)
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "api_overhead": api_overhead,
     "workers": _workers,
@@ -663,6 +669,7 @@ SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "bulk": bulk,
     "exports": _exports,
     "webhooks": _webhooks,
+    "bulk_edit": _bulk_edit,
 }
 
 

@@ -49,6 +49,7 @@ PACKAGES = [
     "enrich_field",
     "export",
     "webhook",
+    "bulk_action",
 ]
 
 

@@ -3,6 +3,7 @@
 from leadbase.db.models.activity import activity, lead_activity_count
 from leadbase.db.models.background import job, webhook_cursor, webhook_delivery, webhook_subscription
 from leadbase.db.models.base import metadata
+from leadbase.db.models.bulk import bulk_action, bulk_action_lead
 from leadbase.db.models.configuration import playbook, scheduling_link, scheduling_link_map
 from leadbase.db.models.counts import COUNTED_TABLES, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
@@ -41,6 +42,8 @@ __all__ = [
     "api_key",
     "blocked_phone_number",
     "blocked_phone_setting",
+    "bulk_action",
+    "bulk_action_lead",
     "comment",
     "comment_thread",
     "connected_account",
