@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     # answers 400 saying no provider is configured; leadbase never invents values.
     enrichment_provider: str | None = None
 
+    # Outgoing email (activities put in outbox or scheduled): unset, every message is kept in the
+    # captured outbox (/api/leadbase/outbox/) and nothing leaves; set, emails go through this SMTP
+    # server: smtp://user:pass@host:port (plain; ?starttls=true to upgrade), smtps://... (TLS).
+    # SMS always stay in the captured outbox.
+    smtp_url: str | None = None
+
     # Close caps a search's cursor chain at 10,000 results and expires its cursors after 30
     # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
     search_close_limits: bool = False
