@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     # committing before it is taken for rolled back. Longer than any transaction writing events.
     webhook_gap_seconds: float = Field(default=300.0, ge=0)
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp(cls, value: str | None) -> str | None:
+        from leadbase.resources.messages.smtp import SmtpServer
+
+        if value:
+            SmtpServer.parse(value)
+        return value
+
     @field_validator("rate_limit")
     @classmethod
     def _check_rate(cls, value: str) -> str:

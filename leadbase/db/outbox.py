@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, delete, insert, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, update
 
 from leadbase.core import clock
 from leadbase.core.ids import SHORT, new_id
@@ -46,7 +46,9 @@ def finish(
     conn: Connection, organization_id: str, message_id: str, *, error: str | None, when: datetime
 ) -> None:
     """A message the SMTP server took (`error` None) or refused."""
-    values: dict[str, Any] = {"status": ERROR, "error": error} if error else {"status": SENT, "date_sent": when}
+    values: dict[str, Any] = (
+        {"status": ERROR, "error": error} if error else {"status": SENT, "date_sent": when}
+    )
     conn.execute(
         update(outbox_message)
         .where(outbox_message.c.organization_id == organization_id, outbox_message.c.id == message_id)

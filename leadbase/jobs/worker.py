@@ -88,7 +88,10 @@ class Worker:
             outcome = ("fail", "the job's workers stopped before finishing it, every attempt")
         else:
             try:
-                outcome = ("ok", kind.handler(JobContext(self.engine, row, kind.lease, self.settings.job_settings)))
+                outcome = (
+                    "ok",
+                    kind.handler(JobContext(self.engine, row, kind.lease, self.settings.job_settings)),
+                )
             except JobLost:
                 return
             except Exception:

@@ -42,7 +42,9 @@ class MessageService(ActivityBase):
 
     # ---- planning a send (validation) ----------------------------------------------------
 
-    def plan_send(self, values: Row, status: Any, *, changing_from: Any = None, row: Row | None = None) -> None:
+    def plan_send(
+        self, values: Row, status: Any, *, changing_from: Any = None, row: Row | None = None
+    ) -> None:
         """Set `send_at` in `values` when the message starts waiting to go out, clear it when it
         goes back to draft. Going back to draft is refused while the message is on the wire."""
         if not self.SENDS or status == changing_from:
@@ -56,7 +58,9 @@ class MessageService(ActivityBase):
         elif changing_from in WAITING:
             if row is not None and self.being_sent(row["id"]):
                 errors = FieldErrors()
-                errors.add("status", f"This {self.spec.model_name} is being sent and can no longer be canceled.")
+                errors.add(
+                    "status", f"This {self.spec.model_name} is being sent and can no longer be canceled."
+                )
                 errors.raise_if_any()
             values["send_at"] = None
 
@@ -103,7 +107,13 @@ class MessageService(ActivityBase):
         if not self.SENDS or row["status"] not in self.SENDABLE:
             raise Invalid({"status": f"A {self.spec.model_name} with status {row['status']} is not sent."})
         moment = when or clock.now()
-        values = {"status": "sent", "date_sent": moment, "activity_at": moment, "send_at": None, **(extra or {})}
+        values = {
+            "status": "sent",
+            "date_sent": moment,
+            "activity_at": moment,
+            "send_at": None,
+            **(extra or {}),
+        }
         with self.unit.operation():
             row = self.unit.changing(self.spec, row)
             new_row = self.change(row, self.split(values, row))
@@ -114,7 +124,9 @@ class MessageService(ActivityBase):
         """A failed attempt: kept in the message's payload (`send_attempts`, and an SMS's
         `error_message`); `final` ends the message in `error`, otherwise it waits for a retry."""
         attempts = list(self.merged(row).get("send_attempts") or [])
-        attempts.append({"date": clock.iso(clock.now()), "error_class": error_class, "error_message": message})
+        attempts.append(
+            {"date": clock.iso(clock.now()), "error_class": error_class, "error_message": message}
+        )
         values: Row = {"send_attempts": attempts, "error_message": message}
         if final:
             values.update(status="error", send_at=None)

@@ -97,7 +97,9 @@ def _replied_email(ctx: Context, service: MessageService, body: dict[str, Any]) 
             return service.repo.find(spec, target)
         found = ctx.conn.execute(
             select(outbox_message.c.activity_id)
-            .where(outbox_message.c.organization_id == ctx.organization_id, outbox_message.c.message_id == target)
+            .where(
+                outbox_message.c.organization_id == ctx.organization_id, outbox_message.c.message_id == target
+            )
             .order_by(outbox_message.c.date_created.desc())
             .limit(1)
         ).first()
@@ -197,12 +199,18 @@ def receive_sms(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         .limit(1)
     ).first()
     holder = contact_holding(ctx, "phones", "phone", numbers["from"])
-    if last_sent is not None and last_sent.lead_id and service.repo.find(spec.parent("lead_id"), last_sent.lead_id):
+    if (
+        last_sent is not None
+        and last_sent.lead_id
+        and service.repo.find(spec.parent("lead_id"), last_sent.lead_id)
+    ):
         lead_id, contact_id = last_sent.lead_id, last_sent.contact_id
     elif holder is not None:
         lead_id, contact_id = holder["lead_id"], holder["id"]
     else:
-        raise Invalid.field("from", f"No contact has the number {numbers['from']}: add it to a contact first.")
+        raise Invalid.field(
+            "from", f"No contact has the number {numbers['from']}: add it to a contact first."
+        )
     create: dict[str, Any] = {
         "lead_id": lead_id,
         "contact_id": contact_id,

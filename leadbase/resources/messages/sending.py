@@ -127,12 +127,19 @@ def compose(service: MessageService, row: Row) -> Outgoing:
     if replied is not None:
         original = service.merged(replied)
         out.in_reply_to = original.get("message_id")
-        out.references = [*(original.get("references") or []), *([out.in_reply_to] if out.in_reply_to else [])]
+        out.references = [
+            *(original.get("references") or []),
+            *([out.in_reply_to] if out.in_reply_to else []),
+        ]
     headers = {"From": sender, "To": ", ".join(out.to)}
     if out.cc:
         headers["Cc"] = ", ".join(out.cc)
     headers.update(
-        {"Subject": out.subject or "", "Date": format_datetime(clock.now()), "Message-ID": out.message_id or ""}
+        {
+            "Subject": out.subject or "",
+            "Date": format_datetime(clock.now()),
+            "Message-ID": out.message_id or "",
+        }
     )
     if out.in_reply_to:
         headers["In-Reply-To"] = out.in_reply_to
@@ -219,7 +226,11 @@ def send_message(job: JobContext) -> dict[str, Any]:
     final = failure is not None and (not failure.temporary or job.attempt >= MAX_ATTEMPTS)
     with _unit(job) as ctx:
         ledger.finish(
-            ctx.conn, ctx.organization_id, record["id"], error=failure.message if failure else None, when=clock.now()
+            ctx.conn,
+            ctx.organization_id,
+            record["id"],
+            error=failure.message if failure else None,
+            when=clock.now(),
         )
         found = _waiting(ctx, job)
         if found is None:
@@ -236,6 +247,4 @@ def send_message(job: JobContext) -> dict[str, Any]:
     return {"error": failure.message}
 
 
-SEND = register(
-    JobKind(SEND_JOB, send_message, max_attempts=MAX_ATTEMPTS, first_retry=timedelta(seconds=30))
-)
+SEND = register(JobKind(SEND_JOB, send_message, max_attempts=MAX_ATTEMPTS, first_retry=timedelta(seconds=30)))

@@ -73,6 +73,15 @@ class SmtpServer:
             context.verify_mode = ssl.CERT_NONE
         return context
 
+    def _login(self, client: smtplib.SMTP) -> None:
+        """PLAIN when offered (one exchange, so a refusal is final), else smtplib's choice."""
+        client.ehlo_or_helo_if_needed()
+        if "plain" in client.esmtp_features.get("auth", "").lower().split():
+            client.user, client.password = self.username or "", self.password or ""
+            client.auth("PLAIN", client.auth_plain)
+        else:
+            client.login(self.username or "", self.password or "")
+
     def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> str | None:
         """Hand one message over, or raise SendFailure; the recipients the server refused while
         taking it for the others (None when it took them all)."""
@@ -86,15 +95,21 @@ class SmtpServer:
                 if self.starttls:
                     client.starttls(context=self._tls())
                 if self.username is not None:
-                    client.login(self.username, self.password or "")
+                    self._login(client)
                 refused = client.send_message(message, from_addr=sender, to_addrs=recipients)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise SendFailure(
-                "SMTPRecipientsRefused", _refusals(exc.recipients), temporary=all(400 <= c < 500 for c in codes)
+                "SMTPRecipientsRefused",
+                _refusals(exc.recipients),
+                temporary=all(400 <= c < 500 for c in codes),
             ) from exc
         except smtplib.SMTPResponseException as exc:
-            text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+            text = (
+                exc.smtp_error.decode("utf-8", "replace")
+                if isinstance(exc.smtp_error, bytes)
+                else str(exc.smtp_error)
+            )
             raise SendFailure(
                 type(exc).__name__, f"{exc.smtp_code} {text}".strip(), temporary=400 <= exc.smtp_code < 500
             ) from exc

@@ -20,7 +20,12 @@ T0 = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
 def test_an_outbox_email_goes_into_the_captured_outbox(api: Api) -> None:
     lead = lead_with_contact(api)
     queued = email(
-        api, lead, status="outbox", cc=["cy@acme.test"], bcc=["audit@example.com"], body_html="<p>Hello <b>Ann</b></p>"
+        api,
+        lead,
+        status="outbox",
+        cc=["cy@acme.test"],
+        bcc=["audit@example.com"],
+        body_html="<p>Hello <b>Ann</b></p>",
     )
     assert queued["status"] == "outbox" and outbox(api) == []
     run_worker(api)
@@ -30,7 +35,9 @@ def test_an_outbox_email_goes_into_the_captured_outbox(api: Api) -> None:
     (message,) = outbox(api)
     assert sent["message_ids"] == [message["message_id"]] == [sent["envelope"]["message_id"]]
     assert message["message_id"].endswith("@example.com>")
-    assert {k: message[k] for k in ("channel", "transport", "status", "activity_id", "lead_id", "contact_id")} == {
+    assert {
+        k: message[k] for k in ("channel", "transport", "status", "activity_id", "lead_id", "contact_id")
+    } == {
         "channel": "email",
         "transport": "captured",
         "status": "sent",
@@ -228,7 +235,9 @@ def test_an_email_being_sent_can_no_longer_go_back_to_draft(api: Api) -> None:
             },
         )
     response = api.put(f"activity/email/{queued['id']}/", json={"status": "draft"})
-    assert validation_errors(response) == {"status": "This Email is being sent and can no longer be canceled."}
+    assert validation_errors(response) == {
+        "status": "This Email is being sent and can no longer be canceled."
+    }
     assert api.ok("GET", f"activity/email/{queued['id']}/")["status"] == "outbox"
 
 
@@ -240,7 +249,12 @@ def test_the_outbox_filters_shows_one_and_clears(api: Api, make_api: Callable[..
     api.ok(
         "POST",
         "activity/sms/",
-        json={"lead_id": lead["id"], "status": "outbox", "local_phone": "+14155550100", "remote_phone": "+14155550123"},
+        json={
+            "lead_id": lead["id"],
+            "status": "outbox",
+            "local_phone": "+14155550100",
+            "remote_phone": "+14155550123",
+        },
     )
     run_worker(api)
     assert len(outbox(api)) == 3
@@ -260,7 +274,9 @@ def test_the_outbox_filters_shows_one_and_clears(api: Api, make_api: Callable[..
     assert leadbase_api(api, "GET", f"{OUTBOX}{one['id']}/").json() == one
     # Another organization sees none of it.
     other = make_api()
-    assert error_of(leadbase_api(other, "GET", f"{OUTBOX}{one['id']}/"), 404) == {"error": "Message not found."}
+    assert error_of(leadbase_api(other, "GET", f"{OUTBOX}{one['id']}/"), 404) == {
+        "error": "Message not found."
+    }
     assert leadbase_api(other, "DELETE", OUTBOX).json() == {"deleted": 0}
     assert len(outbox(api)) == 3
     assert api.client.get(OUTBOX).status_code == 401
