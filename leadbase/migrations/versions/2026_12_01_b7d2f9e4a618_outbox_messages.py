@@ -4,7 +4,7 @@ What leadbase sent, or tried to send: the captured outbox (/api/leadbase/outbox/
 ledger of emails and SMS on their way out.
 
 Revision ID: b7d2f9e4a618
-Revises: 9d4e6b1a3c57
+Revises: c0a5e1f7b9d2
 Create Date: 2026-12-01 00:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "b7d2f9e4a618"
-down_revision = "9d4e6b1a3c57"
+down_revision = "c0a5e1f7b9d2"
 branch_labels = None
 depends_on = None
 
