@@ -4,7 +4,7 @@ What leadbase sent, or tried to send: the captured outbox (/api/leadbase/outbox/
 ledger of emails and SMS on their way out.
 
 Revision ID: b7d2f9e4a618
-Revises: c0a5e1f7b9d2
+Revises: e5a7c3f9b214
 Create Date: 2026-12-01 00:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "b7d2f9e4a618"
-down_revision = "c0a5e1f7b9d2"
+down_revision = "e5a7c3f9b214"
 branch_labels = None
 depends_on = None
 
