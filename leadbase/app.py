@@ -141,6 +141,7 @@ def worker_settings(settings: Settings) -> WorkerSettings:
             timeout_seconds=settings.webhook_timeout_seconds,
             block_private=settings.webhook_block_private_targets,
         ),
+        job_settings=settings,
     )
 
 

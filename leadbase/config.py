@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # answers 400 saying no provider is configured; leadbase never invents values.
     enrichment_provider: str | None = None
 
+    # Outgoing email (activities put in outbox or scheduled): unset, every message is kept in the
+    # captured outbox (/api/leadbase/outbox/) and nothing leaves; set, emails go through this SMTP
+    # server: smtp://user:pass@host:port (plain; ?starttls=true to upgrade), smtps://... (TLS).
+    # SMS always stay in the captured outbox.
+    smtp_url: str | None = None
     # Exports (POST /export/lead/, /export/opportunity/) are written here as gzip files. Unset: a
     # `leadbase-exports` directory beside the SQLite database file, or in the system's temporary
     # directory on PostgreSQL. Servers and `leadbase worker` processes must see the same directory.
@@ -81,6 +86,15 @@ class Settings(BaseSettings):
     # PostgreSQL: how long a hole in the event log's sequence is watched for a transaction still
     # committing before it is taken for rolled back. Longer than any transaction writing events.
     webhook_gap_seconds: float = Field(default=300.0, ge=0)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp(cls, value: str | None) -> str | None:
+        from leadbase.resources.messages.smtp import SmtpServer
+
+        if value:
+            SmtpServer.parse(value)
+        return value
 
     @field_validator("rate_limit")
     @classmethod
