@@ -35,6 +35,15 @@ def create_organization(
 ) -> None:
     """An organization with the settings every organization starts with."""
     conn.execute(insert(organization).values(**row))
+    create_settings(
+        conn, lead_statuses=lead_statuses, pipelines=pipelines, opportunity_statuses=opportunity_statuses
+    )
+
+
+def create_settings(
+    conn: Connection, *, lead_statuses: list[Row], pipelines: list[Row], opportunity_statuses: list[Row]
+) -> None:
+    """The lead statuses and pipelines an organization starts with (also after a reset)."""
     conn.execute(insert(lead_status), lead_statuses)
     conn.execute(insert(pipeline), pipelines)
     conn.execute(insert(opportunity_status), opportunity_statuses)
