@@ -78,3 +78,8 @@ def create_api_key(conn: Connection, row: Row) -> None:
 
 def delete_api_key(conn: Connection, key_id: str) -> None:
     conn.execute(delete(api_key).where(api_key.c.id == key_id))
+
+
+def create_organization_row(conn: Connection, row: Row) -> None:
+    """An organization's own row only (a fork brings its settings with it)."""
+    conn.execute(insert(organization).values(**row))

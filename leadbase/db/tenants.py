@@ -225,7 +225,8 @@ def _encode(value: Any) -> Any:
 
 
 def pack(doc: dict[str, Any]) -> bytes:
-    return zlib.compress(orjson.dumps(doc, default=_encode), 6)
+    # Column names are quoted_name (a str subclass), which orjson takes as keys only with this option.
+    return zlib.compress(orjson.dumps(doc, default=_encode, option=orjson.OPT_NON_STR_KEYS), 6)
 
 
 def _decoder(table: Table) -> dict[str, Any]:
