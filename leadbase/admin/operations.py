@@ -148,7 +148,7 @@ def reset(conn: Connection, organization_id: str) -> int:
     roles and keys stay; it gets the default statuses and pipeline of a new one. Rows removed."""
     find(conn, organization_id)
     kept = {name for name, role in tenants.ROLES.items() if role == tenants.ACCOUNT}
-    removed = tenants.clear(conn, organization_id, keep=kept)
+    removed = tenants.empty(conn, organization_id, keep=kept)
     accounts.create_settings(conn, **default_settings(organization_id, clock.now()))
     tenants.refresh_settings(conn, organization_id)
     return removed
@@ -262,10 +262,20 @@ def fork(
                 "api_key": secret,
             }
         )
-    emails = dict(conn.execute(select(user.c.id, user.c.email).where(user.c.id.in_([u["user_id"] for u in users]))).all())
+    emails = dict(
+        conn.execute(
+            select(user.c.id, user.c.email).where(user.c.id.in_([u["user_id"] for u in users]))
+        ).all()
+    )
     for entry in users:
         entry["email"] = emails.get(entry["user_id"])
-    return {"id": new_org, "name": forked_name, "forked_from": organization_id, "with_data": with_data, "users": users}
+    return {
+        "id": new_org,
+        "name": forked_name,
+        "forked_from": organization_id,
+        "with_data": with_data,
+        "users": users,
+    }
 
 
 def delete(conn: Connection, organization_id: str) -> None:

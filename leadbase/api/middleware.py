@@ -23,6 +23,7 @@ from leadbase.api.journal import BODY_LIMIT, Entry, Journal, clip
 from leadbase.api.logs import redact
 from leadbase.api.ratelimit import Quota, RateLimiter
 from leadbase.api.responses import error_response
+from leadbase.core import clock
 from leadbase.core.errors import (
     BadRequest,
     Invalid,
@@ -32,7 +33,6 @@ from leadbase.core.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from leadbase.core import clock
 from leadbase.core.ids import SHORT, new_id
 from leadbase.db.engine import Cancellation
 

@@ -22,10 +22,11 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Date, Table, delete, insert, select, update
+from sqlalchemy import Connection, Date, Table, delete, func, insert, select, update
 
 from leadbase.core.ids import new_id
-from leadbase.db.models import metadata, org_snapshot, organization
+from leadbase.db import webhooks
+from leadbase.db.models import event, metadata, org_snapshot, organization, webhook_cursor
 from leadbase.db.types import UTCDateTime
 
 Rows = list[dict[str, Any]]
@@ -87,9 +88,7 @@ ROLES: dict[str, str] = {
 def tenant_tables() -> list[Table]:
     """Every table holding an organization's rows, parents before children."""
     return [
-        t
-        for t in metadata.sorted_tables
-        if "organization_id" in t.c and t.info.get("tenancy") != "outside"
+        t for t in metadata.sorted_tables if "organization_id" in t.c and t.info.get("tenancy") != "outside"
     ]
 
 
@@ -157,17 +156,53 @@ def refresh_settings(conn: Connection, organization_id: str, **values: Any) -> N
     )
 
 
+def _event_cursor(conn: Connection) -> int | None:
+    high: int | None = conn.execute(
+        select(webhook_cursor.c.high).where(webhook_cursor.c.id == webhooks.CURSOR_ID)
+    ).scalar()
+    return high
+
+
+def settle_event_cursor(conn: Connection, before: int | None) -> None:
+    """Keep the webhook dispatcher's cursor at or below the log's end after events were deleted.
+
+    SQLite hands out `seq` as max + 1 (a rowid, not a sequence): once the newest events are
+    deleted, new events reuse their numbers, and a cursor left past them would never see those.
+    Every event above the log's new end was deleted, so lowering the cursor to it skips nothing;
+    restored events, at or below where the cursor was (`before`), were matched when first written.
+    PostgreSQL's sequence never goes back, so its cursor stays.
+    """
+    if before is None or conn.dialect.name != "sqlite":
+        return
+    newest = conn.execute(select(func.coalesce(func.max(event.c.seq), 0))).scalar_one()
+    if newest < before:
+        conn.execute(
+            update(webhook_cursor).where(webhook_cursor.c.id == webhooks.CURSOR_ID).values(high=newest)
+        )
+
+
+def empty(conn: Connection, organization_id: str, *, keep: Iterable[str] = ()) -> int:
+    """`clear`, with the event cursor settled (a reset)."""
+    before = _event_cursor(conn)
+    removed = clear(conn, organization_id, keep=keep)
+    settle_event_cursor(conn, before)
+    return removed
+
+
 def restore(conn: Connection, organization_id: str, doc: dict[str, Any]) -> int:
     """Make the organization's rows exactly those of a snapshot of it."""
+    before = _event_cursor(conn)
     clear(conn, organization_id)
     org = {k: v for k, v in doc["organization"].items() if k not in ("id", "settings_version")}
     refresh_settings(conn, organization_id, **org)
-    return load(conn, organization_id, doc["tables"])
+    written = load(conn, organization_id, doc["tables"])
+    settle_event_cursor(conn, before)
+    return written
 
 
 def delete_organization(conn: Connection, organization_id: str) -> None:
     """The organization, its rows and its snapshots (users stay: they are global)."""
-    clear(conn, organization_id)
+    empty(conn, organization_id)
     conn.execute(delete(org_snapshot).where(org_snapshot.c.organization_id == organization_id))
     conn.execute(delete(organization).where(organization.c.id == organization_id))
 

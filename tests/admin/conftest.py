@@ -55,8 +55,15 @@ class Admin:
         from leadbase.resources.organization.provision import Provisioned
 
         user = made["users"][index]
-        org = Provisioned(made["id"], user["user_id"], user["membership_id"], user["api_key_id"],
-                          user["api_key"], True, False)
+        org = Provisioned(
+            made["id"],
+            user["user_id"],
+            user["membership_id"],
+            user["api_key_id"],
+            user["api_key"],
+            True,
+            False,
+        )
         return Api(self.client, org)
 
 

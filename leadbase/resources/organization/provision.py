@@ -13,8 +13,8 @@ from leadbase.core import clock
 from leadbase.core.ids import BASE62, LONG, SHORT, new_id
 from leadbase.core.names import name_key
 from leadbase.db import accounts
-from leadbase.db.repository import Row
 from leadbase.db.models import membership, organization, user
+from leadbase.db.repository import Row
 from leadbase.resources.common import DEFAULT_LEAD_STATUSES, ROLES
 from leadbase.resources.deals import default_pipeline_rows
 
@@ -100,9 +100,7 @@ def default_settings(organization_id: str, now: datetime) -> dict[str, list[Row]
     return {"lead_statuses": statuses, "pipelines": [pipeline], "opportunity_statuses": opportunity_statuses}
 
 
-def create_default_organization(
-    conn: Connection, name: str, now: datetime, *, currency: str = "USD"
-) -> str:
+def create_default_organization(conn: Connection, name: str, now: datetime, *, currency: str = "USD") -> str:
     """A new organization with the default statuses and pipeline; its id."""
     org_id = new_id("orga")
     accounts.create_organization(
