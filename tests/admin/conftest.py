@@ -38,7 +38,8 @@ class Admin:
         self.headers = {"Authorization": f"Bearer {TOKEN}"}
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return self.client.request(method, f"{ADMIN}/{path.lstrip('/')}", headers=self.headers, **kwargs)
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.request(method, f"{ADMIN}/{path.lstrip('/')}", headers=headers, **kwargs)
 
     def ok(self, method: str, path: str, expected: int = 200, **kwargs: Any) -> Any:
         response = self.request(method, path, **kwargs)
