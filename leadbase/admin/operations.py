@@ -116,7 +116,7 @@ def _render(row: Any, members: int) -> dict[str, Any]:
 
 def list_all(conn: Connection) -> list[dict[str, Any]]:
     """Every organization, oldest first, with its number of active members (two queries)."""
-    counts = dict(
+    counts: dict[str, int] = dict(
         conn.execute(
             select(membership.c.organization_id, func.count())
             .where(membership.c.is_active)
