@@ -122,38 +122,55 @@ def _is_admin(path: str) -> bool:
 
 
 class _Recorder:
-    """Passes a response on while keeping what the journal shows of it."""
+    """Passes a response on while keeping what the journal shows of it.
 
-    def __init__(self, send: Send) -> None:
+    The entry is written before the response's last chunk goes out, so a client that reads the
+    journal right after an answer finds that answer there.
+    """
+
+    def __init__(self, send: Send, journal: Journal, organization_id: str, scope: Scope, body: bytes) -> None:
         self._send = send
+        self.journal = journal
+        self.organization_id = organization_id
+        self.scope = scope
+        self.body = body
         self.status = 0
         self.chunks: list[bytes] = []
         self.size = 0
         self.started = time.perf_counter()
         self.moment = clock.now()
+        self.recorded = False
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
-        elif message["type"] == "http.response.body" and self.size <= BODY_LIMIT:
-            chunk = message.get("body", b"")
-            self.chunks.append(chunk)
-            self.size += len(chunk)
+        elif message["type"] == "http.response.body":
+            if self.size <= BODY_LIMIT:
+                chunk = message.get("body", b"")
+                self.chunks.append(chunk)
+                self.size += len(chunk)
+            if not message.get("more_body", False):
+                self.record()
         await self._send(message)
 
-    def entry(self, scope: Scope, body: bytes, request_id: str) -> Entry:
-        return Entry(
-            method=scope["method"],
-            path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
-            request_body=clip(body),
+    def record(self) -> None:
+        if self.recorded:
+            return
+        self.recorded = True
+        state = self.scope.get("state", {})
+        entry = Entry(
+            method=self.scope["method"],
+            path=self.scope["path"],
+            query=self.scope.get("query_string", b"").decode("latin-1"),
+            request_body=clip(self.body),
             # A client that left before the answer is shown as 499, as nginx logs it.
             status=self.status or 499,
             response_body=clip(b"".join(self.chunks)),
             time=clock.iso(self.moment) or "",
             duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
-            request_id=request_id,
+            request_id=state.get("request_id"),
         )
+        self.journal.record(self.organization_id, entry)
 
 
 def _is_json(content_type: str) -> bool:
@@ -231,11 +248,11 @@ class CloseConventions:
         if self.journal is None:
             await _run_watching_the_client(self.app, scope, receive, send_with_quota, cancellation)
             return
-        recorder = _Recorder(send_with_quota)
+        recorder = _Recorder(send_with_quota, self.journal, actor.organization_id, scope, body)
         try:
             await _run_watching_the_client(self.app, scope, receive, recorder.send, cancellation)
         finally:
-            self.journal.record(actor.organization_id, recorder.entry(scope, body, state["request_id"]))
+            recorder.record()
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
         declared = headers.get("content-length")
