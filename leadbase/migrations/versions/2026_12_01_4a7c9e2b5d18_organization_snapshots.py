@@ -3,7 +3,7 @@
 The admin API's snapshots: every tenant row of an organization, compressed, in one row.
 
 Revision ID: 4a7c9e2b5d18
-Revises: 9d4e6b1a3c57
+Revises: c0a5e1f7b9d2
 Create Date: 2026-12-01 00:20:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from leadbase.db.types import UTCDateTime
 
 revision = "4a7c9e2b5d18"
-down_revision = "9d4e6b1a3c57"
+down_revision = "c0a5e1f7b9d2"
 branch_labels = None
 depends_on = None
 
