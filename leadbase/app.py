@@ -10,11 +10,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from leadbase import __version__
+from leadbase.admin.routes import router as admin_router
 from leadbase.api.auth import KeyResolver
 from leadbase.api.dispatch import Dispatcher, SegmentIndex
 from leadbase.api.docs import add_docs_routes
 from leadbase.api.endpoint import endpoints
 from leadbase.api.errors import install_error_handlers
+from leadbase.api.journal import Journal
 from leadbase.api.middleware import API_PREFIX, CloseConventions
 from leadbase.api.openapi import build_openapi
 from leadbase.api.ratelimit import RateLimiter, parse_rate
@@ -93,9 +95,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.file_policy = file_policy(settings)
     app.state.enrichment_provider = load_provider(settings.enrichment_provider)
+    app.state.admin_token = settings.admin_token or None
+    app.state.journal = Journal(settings.journal_size) if settings.journal_size else None
     api_routes, public_routes = build_router()
     app.include_router(api_routes, prefix=API_PREFIX)
     app.include_router(public_routes)
+    app.include_router(admin_router)
 
     openapi_cache: dict[str, Any] = {}
     add_docs_routes(app, API_PREFIX)
@@ -129,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         statement_timeout=settings.statement_timeout_seconds,
         body_read_timeout=settings.body_read_timeout_seconds,
+        journal=app.state.journal,
     )
     return app
 

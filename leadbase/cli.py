@@ -1,4 +1,4 @@
-"""The `leadbase` command: serve, worker, bootstrap, migrate, webhooks listen."""
+"""The `leadbase` command: serve, worker, bootstrap, migrate, org, webhooks listen."""
 
 from __future__ import annotations
 
@@ -15,12 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from leadbase import __version__
-from leadbase.config import DEFAULT_DATABASE_URL, Settings
-
-DATABASE_HELP = (
-    "sqlite:///FILE or postgresql://USER@HOST:PORT/DB. Defaults to $LEADBASE_DATABASE_URL, "
-    f"else {DEFAULT_DATABASE_URL} in the working directory."
-)
+from leadbase.cli_org import DATABASE_HELP, org
+from leadbase.config import Settings
 
 
 def _settings(database_url: str | None, **overrides: object) -> Settings:
@@ -550,6 +546,8 @@ def webhooks_listen(
     finally:
         listener.close()
 
+
+main.add_command(org)
 
 if __name__ == "__main__":
     sys.exit(main())

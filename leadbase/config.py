@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     # committing before it is taken for rolled back. Longer than any transaction writing events.
     webhook_gap_seconds: float = Field(default=300.0, ge=0)
 
+    # The admin API (/api/leadbase/admin/: organizations, snapshots, the clock, the journal) is
+    # on only when this is set; requests carry it as `Authorization: Bearer <token>`.
+    admin_token: str | None = None
+    # Requests and responses kept per organization in each server process's journal (0: none).
+    journal_size: int = Field(default=100, ge=0)
+
     @field_validator("smtp_url")
     @classmethod
     def _check_smtp(cls, value: str | None) -> str | None:

@@ -34,6 +34,7 @@ from leadbase.db.models.outreach import (
 )
 from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.secrets import server_secret
+from leadbase.db.models.snapshots import org_snapshot
 from leadbase.db.models.views import saved_search, text_index
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
@@ -70,6 +71,7 @@ __all__ = [
     "object_count",
     "opportunity",
     "opportunity_status",
+    "org_snapshot",
     "organization",
     "outbox_message",
     "outcome",
