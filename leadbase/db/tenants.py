@@ -35,13 +35,16 @@ Rows = list[dict[str, Any]]
 # - account: who may use it (kept by a reset; a fork copies memberships and roles, issues new keys);
 # - configuration: how it is set up (a fork copies it);
 # - data: its records (a fork copies them when asked);
-# - history: what happened (the event log, jobs, deliveries, uploads: never forked);
+# - history: what happened (the event log, jobs, deliveries, uploads, bulk actions, exports,
+#   the captured outbox: never forked);
 # - derived: kept by triggers from other tables (never copied: the triggers rebuild them).
 ACCOUNT, CONFIGURATION, DATA, HISTORY, DERIVED = "account", "configuration", "data", "history", "derived"
 ROLES: dict[str, str] = {
     "activity": DATA,
     "api_key": ACCOUNT,
     "blocked_phone_number": DATA,
+    "bulk_action": HISTORY,
+    "bulk_action_lead": HISTORY,
     "blocked_phone_setting": CONFIGURATION,
     "comment": DATA,
     "comment_thread": DATA,
@@ -55,6 +58,7 @@ ROLES: dict[str, str] = {
     "dialer_session": DATA,
     "email_template": CONFIGURATION,
     "event": HISTORY,
+    "export": HISTORY,
     "file_upload": HISTORY,
     "group_member": CONFIGURATION,
     "integration_link": CONFIGURATION,
@@ -66,6 +70,7 @@ ROLES: dict[str, str] = {
     "object_count": DERIVED,
     "opportunity": DATA,
     "opportunity_status": CONFIGURATION,
+    "outbox_message": HISTORY,
     "outcome": CONFIGURATION,
     "phone_number": CONFIGURATION,
     "pipeline": CONFIGURATION,
