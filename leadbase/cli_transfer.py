@@ -21,7 +21,12 @@ def local_api(settings: Settings, api_key: str) -> Iterator[Any]:
     The seed and export commands go through the same routes, services and event log a
     request does, so what they write is what the API would have written.
     """
-    from starlette.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():
+        # Starlette's nudge towards another httpx package; this client is the one it ships.
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
 
     from leadbase.app import create_app
     from leadbase.transfer.client import CloseApi
