@@ -442,7 +442,8 @@ def load(
                 raise click.ClickException(reader.stopped(exc.line, exc.reason)) from exc
             except BulkInvalid as exc:
                 line = reader.line_of(exc.index)
-                raise click.ClickException(reader.stopped(line, exc.message, exc.index)) from exc
+                reason = exc.message.removeprefix(f"item {exc.index}: ")
+                raise click.ClickException(reader.stopped(line, reason, exc.index)) from exc
             except LeadbaseError as exc:
                 raise click.ClickException(exc.message) from exc
     elapsed = time.monotonic() - started
