@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,12 +24,20 @@ class ApiError(Exception):
 
 
 def retry_after(response: httpx.Response) -> float:
-    """Seconds to wait before retrying a 429: Retry-After, else the RateLimit header's reset."""
-    for value in (response.headers.get("retry-after"), response.headers.get("ratelimit-reset")):
-        try:
-            return max(0.0, float(value)) if value is not None else DEFAULT_RETRY_SECONDS
-        except ValueError:
+    """Seconds to wait before retrying a 429: Retry-After, else the reset of the RateLimit headers."""
+    combined = re.search(r"reset=([\d.]+)", response.headers.get("ratelimit", ""))
+    candidates = (
+        response.headers.get("retry-after"),
+        response.headers.get("ratelimit-reset"),
+        combined.group(1) if combined else None,
+    )
+    for value in candidates:
+        if value is None:
             continue
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            continue  # an HTTP date, or garbage: try the next header
     return DEFAULT_RETRY_SECONDS
 
 

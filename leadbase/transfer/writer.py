@@ -38,6 +38,10 @@ class Target:
             self.fields[kind] = {f["name"]: f for f in api.pages(f"custom_field/{kind}/")}
         for raw in api.pages("custom_field/custom_object_type/"):
             self.fields.setdefault(raw["custom_object_type_id"], {})[raw["name"]] = raw
+        self.shared = {raw["name"]: raw for raw in api.pages("custom_field/shared/")}
+        for raw in self.shared.values():
+            for association in raw.get("associations") or []:
+                self.fields.setdefault(association.get("object_type", ""), {})[raw["name"]] = raw
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -106,7 +110,9 @@ class Target:
             placed = [k for k in field.get("associations") or [] if field["name"] not in self.fields.get(k, {})]
             if not placed:
                 continue
-            made = self.api.post("custom_field/shared/", self._field_body(field))
+            made = self.shared.get(field["name"])
+            if made is None:
+                made = self.shared[field["name"]] = self.api.post("custom_field/shared/", self._field_body(field))
             for kind in placed:
                 self.api.post(f"custom_field/shared/{made['id']}/association/", {"object_type": kind})
                 self.fields[kind][field["name"]] = made
