@@ -64,7 +64,9 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def register(main: click.Group, settings_of: Callable[..., Settings], migrate: Callable[[Settings], None]) -> None:
+def register(
+    main: click.Group, settings_of: Callable[..., Settings], migrate: Callable[[Settings], None]
+) -> None:
     database = click.option("--database-url", default=None, help="The database (as for `leadbase serve`).")
     api_key = click.option("--api-key", required=True, envvar="LEADBASE_API_KEY", help=API_KEY_HELP)
     progress = click.option(
@@ -98,7 +100,9 @@ def register(main: click.Group, settings_of: Callable[..., Settings], migrate: C
         if (source is None) == (generate is None):
             raise click.UsageError("give a FILE or --generate N (one of them)")
         try:
-            document = load_document(source) if source is not None else generate_document(generate or 0, random_seed)
+            document = (
+                load_document(source) if source is not None else generate_document(generate or 0, random_seed)
+            )
         except (OSError, DocumentError) as exc:
             raise _fail(exc) from exc
         settings = settings_of(database_url)
@@ -112,12 +116,19 @@ def register(main: click.Group, settings_of: Callable[..., Settings], migrate: C
         click.echo(f"seeded {written} lead(s) and the configuration they use", err=True)
 
     @main.command("export-org")
-    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Write here (.json for JSON, else YAML); default: standard output.")
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write here (.json for JSON, else YAML); default: standard output.",
+    )
     @database
     @api_key
     @progress
-    def export_org(output: Path | None, database_url: str | None, api_key: str, progress: bool | None) -> None:
+    def export_org(
+        output: Path | None, database_url: str | None, api_key: str, progress: bool | None
+    ) -> None:
         """Write the API key's organization as a fixture file `leadbase seed` reads back."""
         from leadbase.transfer.document import dump_document
         from leadbase.transfer.importing import lead_count
@@ -133,13 +144,30 @@ def register(main: click.Group, settings_of: Callable[..., Settings], migrate: C
 
     @main.command("import")
     @click.option("--from", "source_url", required=True, help="The source API, e.g. https://api.close.com/")
-    @click.option("--source-api-key", "--api-key", "source_key", required=True, envvar="CLOSE_API_KEY",
-                  help="An API key of the source organization.")
-    @click.option("--to-api-key", "--org-api-key", "target_key", required=True, envvar="LEADBASE_API_KEY",
-                  help="An API key of the leadbase organization to fill.")
-    @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
-                  default=Path("leadbase-import.json"), show_default=True,
-                  help="Where progress is kept; run again with it to resume.")
+    @click.option(
+        "--source-api-key",
+        "--api-key",
+        "source_key",
+        required=True,
+        envvar="CLOSE_API_KEY",
+        help="An API key of the source organization.",
+    )
+    @click.option(
+        "--to-api-key",
+        "--org-api-key",
+        "target_key",
+        required=True,
+        envvar="LEADBASE_API_KEY",
+        help="An API key of the leadbase organization to fill.",
+    )
+    @click.option(
+        "--state",
+        "state_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("leadbase-import.json"),
+        show_default=True,
+        help="Where progress is kept; run again with it to resume.",
+    )
     @database
     @progress
     def import_(

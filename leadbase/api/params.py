@@ -48,9 +48,7 @@ def parse_int(
 MAX_SKIP = 10**12
 
 
-def parse_window(
-    endpoint: Endpoint, params: Mapping[str, str], max_skip: int = MAX_SKIP
-) -> tuple[int, int]:
+def parse_window(endpoint: Endpoint, params: Mapping[str, str], max_skip: int = MAX_SKIP) -> tuple[int, int]:
     """`_skip` and `_limit`; `max_skip` is lower in Close-strict mode (see config.py)."""
     skip = parse_int("_skip", params.get("_skip"), 0)
     if skip > max_skip:

@@ -38,11 +38,8 @@ def seed(value: str | None) -> None:
     """
     global _seeded
     with _lock:
-        if value is None:
-            _seeded = None
-        else:
-            # A digest, not Python's hash(): the same seed gives the same ids in every process.
-            _seeded = random.Random(hashlib.sha256(value.encode()).digest())
+        # A digest, not Python's hash(): the same seed gives the same ids in every process.
+        _seeded = None if value is None else random.Random(hashlib.sha256(value.encode()).digest())
 
 
 def seeded() -> bool:

@@ -21,7 +21,12 @@ CONFIGURATION: Document = {
     "lead_statuses": list(STATUSES),
     "custom_fields": {
         "lead": [
-            {"name": "Industry", "type": "choices", "choices": list(INDUSTRIES), "accepts_multiple_values": False},
+            {
+                "name": "Industry",
+                "type": "choices",
+                "choices": list(INDUSTRIES),
+                "accepts_multiple_values": False,
+            },
             {"name": "Employees", "type": "number", "accepts_multiple_values": False},
         ],
         "contact": [{"name": "Birthday", "type": "date", "accepts_multiple_values": False}],
@@ -40,7 +45,9 @@ def _lead(rng: random.Random, number: int) -> dict[str, Any]:
             "name": f"{first} {last}",
             "title": rng.choice(TITLES),
             "emails": [{"email": f"{first.lower()}.{last.lower()}@{domain}", "type": "office"}],
-            "custom": {"Birthday": f"19{rng.randint(60, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"},
+            "custom": {
+                "Birthday": f"19{rng.randint(60, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            },
         }
         if rng.random() < 0.5:
             contact["phones"] = [{"phone": f"+1415555{rng.randint(0, 9999):04d}", "type": "office"}]
@@ -65,7 +72,9 @@ def _lead(rng: random.Random, number: int) -> dict[str, Any]:
     if rng.random() < 0.5:
         lead["notes"] = [{"note": rng.choice(NOTES)}]
     if rng.random() < 0.3:
-        lead["tasks"] = [{"text": rng.choice(TASKS), "date": f"2027-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"}]
+        lead["tasks"] = [
+            {"text": rng.choice(TASKS), "date": f"2027-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"}
+        ]
     return lead
 
 

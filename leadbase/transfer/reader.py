@@ -176,7 +176,9 @@ def read_lead(
         for obj in api.pages("custom_object/", lead_id=lead["id"])
     ]
     out["notes"] = [{"note": n.get("note")} for n in reversed(notes.get(lead["id"], []))]
-    out["tasks"] = [_kept(t, TASK_KEYS) | {"is_complete": bool(t.get("is_complete"))} for t in tasks.get(lead["id"], [])]
+    out["tasks"] = [
+        _kept(t, TASK_KEYS) | {"is_complete": bool(t.get("is_complete"))} for t in tasks.get(lead["id"], [])
+    ]
     return out
 
 

@@ -76,7 +76,7 @@ class Target:
 
     def _type_id(self, name: str, where: str) -> str:
         try:
-            return self.object_type[name]
+            return str(self.object_type[name])
         except KeyError:
             raise DocumentError(f"{where}: no custom object type named {name!r}") from None
 
@@ -84,7 +84,9 @@ class Target:
         types = list(types)
         for kind in types:
             if kind["name"] not in self.object_type:
-                body = {k: kind[k] for k in ("name", "name_plural", "description") if k in kind}
+                body: dict[str, Any] = {
+                    k: kind[k] for k in ("name", "name_plural", "description") if k in kind
+                }
                 body.setdefault("name_plural", kind["name"] + "s")
                 self.object_type[kind["name"]] = self.api.post("custom_object_type/", body)["id"]
         # Fields after every type exists: a custom_object field may point at any of them.
@@ -107,12 +109,16 @@ class Target:
 
     def shared_custom_fields(self, fields: Iterable[dict[str, Any]]) -> None:
         for field in fields:
-            placed = [k for k in field.get("associations") or [] if field["name"] not in self.fields.get(k, {})]
+            placed = [
+                k for k in field.get("associations") or [] if field["name"] not in self.fields.get(k, {})
+            ]
             if not placed:
                 continue
             made = self.shared.get(field["name"])
             if made is None:
-                made = self.shared[field["name"]] = self.api.post("custom_field/shared/", self._field_body(field))
+                made = self.shared[field["name"]] = self.api.post(
+                    "custom_field/shared/", self._field_body(field)
+                )
             for kind in placed:
                 self.api.post(f"custom_field/shared/{made['id']}/association/", {"object_type": kind})
                 self.fields[kind][field["name"]] = made
@@ -160,7 +166,9 @@ class Target:
         for obj in lead.get("custom_objects") or []:
             type_id = self._type_id(obj.get("type", ""), where)
             body = {"lead_id": lead_id, "custom_object_type_id": type_id, "name": obj.get("name")}
-            body.update(self.custom(type_id, obj.get("custom"), f"{where}, {obj.get('type')} {obj.get('name')!r}"))
+            body.update(
+                self.custom(type_id, obj.get("custom"), f"{where}, {obj.get('type')} {obj.get('name')!r}")
+            )
             self.api.post("custom_object/", body)
         for note in lead.get("notes") or []:
             self.api.post("activity/note/", {"lead_id": lead_id, "note": note.get("note", "")})

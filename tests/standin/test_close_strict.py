@@ -40,7 +40,9 @@ def test_strict_implies_the_search_limits_and_a_rate_limit() -> None:
     assert (plain.rate_limit, plain.search_close_limits, plain.max_skip) == ("off", False, 10**12)
 
 
-def test_strict_rate_limits_requests(strict: Callable[..., Api], api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_strict_rate_limits_requests(
+    strict: Callable[..., Api], api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Close's 20 a second made 3 an hour, so that the test cannot cross a window's edge.
     monkeypatch.setattr(config, "CLOSE_RATE_LIMIT", "3/hour")
     limited = strict()
@@ -72,16 +74,22 @@ def test_strict_refuses_pages_over_closes_maximum_as_default_mode_does(
         assert client.get("event/", params={"_limit": 51}).status_code == 400
 
 
-def test_strict_caps_search_and_expires_its_cursors(strict: Callable[..., Api], api: Api, clock: Clock) -> None:
+def test_strict_caps_search_and_expires_its_cursors(
+    strict: Callable[..., Api], api: Api, clock: Clock
+) -> None:
     limited = strict()
     query = {"type": "object_type", "object_type": "lead"}
     for client in (limited, api):
         for name in ("Acme", "Globex"):
             client.ok("POST", "lead/", json={"name": name})
     clock.set(datetime(2026, 1, 1, tzinfo=UTC))
-    cursors = [c.ok("POST", "data/search/", json={"query": query, "_limit": 1})["cursor"] for c in (limited, api)]
+    cursors = [
+        c.ok("POST", "data/search/", json={"query": query, "_limit": 1})["cursor"] for c in (limited, api)
+    ]
     clock.set(datetime(2026, 1, 1, 0, 0, 31, tzinfo=UTC))
     expired = limited.post("data/search/", json={"query": query, "_limit": 1, "cursor": cursors[0]})
     assert expired.status_code == 400
     assert "expired" in expired.json()["field-errors"]["cursor"]
-    assert api.post("data/search/", json={"query": query, "_limit": 1, "cursor": cursors[1]}).status_code == 200
+    assert (
+        api.post("data/search/", json={"query": query, "_limit": 1, "cursor": cursors[1]}).status_code == 200
+    )

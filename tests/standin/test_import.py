@@ -69,7 +69,9 @@ def test_import_from_a_second_server_resumes_and_compares_equal(
     target = new_organization(engine, email="ann@acme.test")
     fixture = tmp_path / "fixture.yaml"
     fixture.write_text(FIXTURE)
-    seeded = CliRunner().invoke(main, ["seed", str(fixture), "--database-url", database_url, "--api-key", source.api_key])
+    seeded = CliRunner().invoke(
+        main, ["seed", str(fixture), "--database-url", database_url, "--api-key", source.api_key]
+    )
     assert seeded.exit_code == 0, seeded.output
     state_path = tmp_path / "state.json"
 
@@ -113,7 +115,7 @@ def test_import_from_a_second_server_resumes_and_compares_equal(
 def test_a_state_file_of_another_source_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     ImportState("https://api.close.com/", configured=True, leads_done=3).save(path)
-    with pytest.raises(ValueError, match="records an import from https://api.close.com/"):
+    with pytest.raises(ValueError, match=r"records an import from https://api\.close\.com/"):
         ImportState.open(path, "http://elsewhere.example.com/")
 
 
@@ -133,7 +135,10 @@ def test_429s_are_waited_out_as_retry_after_says() -> None:
         return next(answers)
 
     slept: list[float] = []
-    api = CloseApi(httpx.Client(base_url="http://close.test/api/v1/", transport=httpx.MockTransport(answer)), slept.append)
+    api = CloseApi(
+        httpx.Client(base_url="http://close.test/api/v1/", transport=httpx.MockTransport(answer)),
+        slept.append,
+    )
     found: list[Any] = list(api.pages("lead/"))
     assert found == [{"id": "lead_1"}]
     # Retry-After, else the RateLimit header's reset, else a second.

@@ -53,7 +53,12 @@ def test_a_bad_line_says_where_and_the_load_resumes_from_there(
 def test_an_invalid_body_names_its_line_and_why(database_url: str, engine: Engine, tmp_path: Path) -> None:
     org = new_organization(engine)
     path = tmp_path / "leads.jsonl"
-    bodies = [{"name": "Acme"}, {"name": "Globex"}, {"name": "Initech"}, {"name": "Bad", "status_id": "stat_nope"}]
+    bodies = [
+        {"name": "Acme"},
+        {"name": "Globex"},
+        {"name": "Initech"},
+        {"name": "Bad", "status_id": "stat_nope"},
+    ]
     path.write_text("\n".join(json.dumps(b) for b in bodies) + "\n")
     code, output = _load(database_url, org.api_key, path)
     assert code == 1

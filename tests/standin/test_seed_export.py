@@ -145,7 +145,9 @@ def test_seed_writes_events_as_the_api_does(database_url: str, engine: Engine, t
         app.state.engine.dispose()
 
 
-def test_a_reference_to_nothing_is_refused_naming_the_lead(database_url: str, engine: Engine, tmp_path: Path) -> None:
+def test_a_reference_to_nothing_is_refused_naming_the_lead(
+    database_url: str, engine: Engine, tmp_path: Path
+) -> None:
     source = tmp_path / "bad.yaml"
     source.write_text("leads:\n  - {name: Acme, status: Nonexistent}\n")
     result = _run("seed", str(source), "--database-url", database_url, "--api-key", _org(engine))
@@ -156,7 +158,9 @@ def test_a_reference_to_nothing_is_refused_naming_the_lead(database_url: str, en
     assert result.exit_code == 1 and "unknown section(s) people" in result.output
 
 
-def test_generate_makes_realistic_reproducible_leads(database_url: str, engine: Engine, tmp_path: Path) -> None:
+def test_generate_makes_realistic_reproducible_leads(
+    database_url: str, engine: Engine, tmp_path: Path
+) -> None:
     assert generate_document(3, seed=7) == generate_document(3, seed=7)
     key = _org(engine)
     result = _run("seed", "--generate", "4", "--database-url", database_url, "--api-key", key)
