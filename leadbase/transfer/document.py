@@ -19,6 +19,7 @@ whichever organization (and ids) it came from: export then seed compares equal.
         opportunities: [{status: Won, pipeline: Sales, value: 5000, note: ...}]
         custom_objects: [{type: Project, name: Rollout, custom: {...}}]
         notes: [{note: Called Ann}]
+        calls: [{direction: outbound, duration: 120, phone: "+14155550100", note: Left a voicemail}]
         tasks: [{text: Follow up, date: "2026-12-24", is_complete: false}]
 
 A FIELD is {name, type, description, choices, accepts_multiple_values, referenced_type}.

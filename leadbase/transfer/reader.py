@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from leadbase.transfer.client import CloseApi
@@ -16,6 +17,7 @@ LEAD_KEYS = ("name", "description", "url")
 CONTACT_KEYS = ("name", "title")
 OPPORTUNITY_KEYS = ("value", "value_period", "value_currency", "confidence", "note")
 TASK_KEYS = ("text", "date", "is_complete")
+CALL_KEYS = ("direction", "status", "duration", "phone", "disposition", "note")
 
 
 class Names:
@@ -122,23 +124,30 @@ def read_leads(
     api: CloseApi, names: Names, *, skip: int = 0, each: Callable[[], None] | None = None
 ) -> Iterator[dict[str, Any]]:
     """The leads in creation order from the `skip`-th on, each with what hangs on it."""
-    opportunities = _by_lead(api, "opportunity/", _order_by="date_created")
-    notes = _by_lead(api, "activity/note/")
-    tasks = _by_lead(api, "task/", _order_by="date_created")
+    related = Related(
+        opportunities=_by_lead(api, "opportunity/", _order_by="date_created"),
+        notes=_by_lead(api, "activity/note/"),
+        calls=_by_lead(api, "activity/call/"),
+        tasks=_by_lead(api, "task/", _order_by="date_created"),
+    )
     for lead in api.pages("lead/", skip=skip, _order_by="date_created"):
-        yield read_lead(api, names, lead, opportunities, notes, tasks)
+        yield read_lead(api, names, lead, related)
         if each is not None:
             each()
 
 
-def read_lead(
-    api: CloseApi,
-    names: Names,
-    lead: dict[str, Any],
-    opportunities: dict[str, list[dict[str, Any]]],
-    notes: dict[str, list[dict[str, Any]]],
-    tasks: dict[str, list[dict[str, Any]]],
-) -> dict[str, Any]:
+@dataclass
+class Related:
+    """What hangs on leads, listed once for the whole organization and grouped by lead: one
+    paged listing per kind instead of one request per lead. Activity lists come newest first."""
+
+    opportunities: dict[str, list[dict[str, Any]]]
+    notes: dict[str, list[dict[str, Any]]]
+    calls: dict[str, list[dict[str, Any]]]
+    tasks: dict[str, list[dict[str, Any]]]
+
+
+def read_lead(api: CloseApi, names: Names, lead: dict[str, Any], related: Related) -> dict[str, Any]:
     out = _kept(lead, LEAD_KEYS)
     status = names.lead_status.get(lead.get("status_id") or "")
     if status:
@@ -157,7 +166,7 @@ def read_lead(
         for contact in lead.get("contacts") or []
     ]
     out["opportunities"] = []
-    for opportunity in opportunities.get(lead["id"], []):
+    for opportunity in related.opportunities.get(lead["id"], []):
         label, pipeline = names.opportunity_status.get(opportunity.get("status_id") or "", ("", ""))
         out["opportunities"].append(
             {
@@ -175,9 +184,11 @@ def read_lead(
         }
         for obj in api.pages("custom_object/", lead_id=lead["id"])
     ]
-    out["notes"] = [{"note": n.get("note")} for n in reversed(notes.get(lead["id"], []))]
+    out["notes"] = [{"note": n.get("note")} for n in reversed(related.notes.get(lead["id"], []))]
+    out["calls"] = [_kept(c, CALL_KEYS) for c in reversed(related.calls.get(lead["id"], []))]
     out["tasks"] = [
-        _kept(t, TASK_KEYS) | {"is_complete": bool(t.get("is_complete"))} for t in tasks.get(lead["id"], [])
+        _kept(t, TASK_KEYS) | {"is_complete": bool(t.get("is_complete"))}
+        for t in related.tasks.get(lead["id"], [])
     ]
     return out
 

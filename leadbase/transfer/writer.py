@@ -172,6 +172,8 @@ class Target:
             self.api.post("custom_object/", body)
         for note in lead.get("notes") or []:
             self.api.post("activity/note/", {"lead_id": lead_id, "note": note.get("note", "")})
+        for call in lead.get("calls") or []:
+            self.api.post("activity/call/", {"lead_id": lead_id, **call})
         for task in lead.get("tasks") or []:
             self.api.post("task/", {"lead_id": lead_id, **task})
         return lead_id

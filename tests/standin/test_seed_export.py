@@ -69,6 +69,9 @@ leads:
     custom_objects:
       - {type: Project, name: Rollout, custom: {Budget: 1200, Phase: Build}}
     notes: [{note: Called Ann about the rollout.}]
+    calls:
+      - {direction: outbound, duration: 120, phone: "+14155550100", note: Left a voicemail}
+      - {direction: inbound, duration: 30, note: Ann called back}
     tasks: [{text: Send the contract, date: "2026-12-24", is_complete: false}]
   - name: Globex
     status: Potential
@@ -113,6 +116,8 @@ def test_seed_then_export_then_seed_compares_equal(database_url: str, engine: En
         {"type": "Project", "name": "Rollout", "custom": {"Budget": 1200, "Phase": "Build"}}
     ]
     assert acme["notes"] == [{"note": "Called Ann about the rollout."}]
+    assert [(c["direction"], c["duration"]) for c in acme["calls"]] == [("outbound", 120), ("inbound", 30)]
+    assert acme["calls"][0]["phone"] == "+14155550100"
     assert acme["tasks"][0]["text"] == "Send the contract"
     assert [f["name"] for f in exported["custom_object_types"][0]["fields"]] == ["Budget", "Phase", "Follows"]
     assert exported["shared_custom_fields"][0]["associations"] == ["contact", "lead"]
