@@ -638,6 +638,19 @@ def _workers(ctx: Ctx) -> Result:
     return workers(ctx)
 
 
+def _exports(ctx: Ctx) -> Result:
+    from bench.exports import exports
+
+    return exports(ctx)
+
+
+def _webhooks(ctx: Ctx) -> Result:
+    from bench.webhooks import webhooks
+
+    result: Result = webhooks(ctx)
+    return result
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "api_overhead": api_overhead,
     "workers": _workers,
@@ -648,6 +661,8 @@ SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "startup": startup,
     "writes": writes,
     "bulk": bulk,
+    "exports": _exports,
+    "webhooks": _webhooks,
 }
 
 

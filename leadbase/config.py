@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     # answers 400 saying no provider is configured; leadbase never invents values.
     enrichment_provider: str | None = None
 
+    # Exports (POST /export/lead/, /export/opportunity/) are written here as gzip files. Unset: a
+    # `leadbase-exports` directory beside the SQLite database file, or in the system's temporary
+    # directory on PostgreSQL. Servers and `leadbase worker` processes must see the same directory.
+    exports_dir: str | None = None
+    # A download_url works for this long after the answer that showed it (Close's links: 60 s).
+    export_link_seconds: float = Field(default=60.0, gt=0)
+    # A finished export's file is kept this long, then deleted; its links then answer 410.
+    export_keep_hours: float = Field(default=168.0, gt=0)
+
     # Close caps a search's cursor chain at 10,000 results and expires its cursors after 30
     # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
     search_close_limits: bool = False

@@ -47,6 +47,7 @@ PACKAGES = [
     "scheduling_link",
     "playbook",
     "enrich_field",
+    "export",
     "webhook",
 ]
 

@@ -761,6 +761,11 @@ FACTORIES: dict[str, Factory] = {
         invalid_update=({"name": None}, "name"),
     ),
     "shared_scheduling_link_association": Factory(make=_make_link_map),
+    "export": Factory(
+        make=lambda w, n: w.api.ok(
+            "POST", "export/lead/", json={"format": "csv" if n % 2 else "json", "type": "leads"}
+        )
+    ),
     "playbook": Factory(
         body=_playbook_body,
         update=lambda _w, obj: {"name": f"{obj['name']} renamed", "summary_guidance": "changed"},

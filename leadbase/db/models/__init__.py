@@ -15,6 +15,7 @@ from leadbase.db.models.custom import (
 )
 from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
+from leadbase.db.models.exports import export
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.outcomes import outcome
@@ -52,6 +53,7 @@ __all__ = [
     "dialer_session",
     "email_template",
     "event",
+    "export",
     "file_upload",
     "group_member",
     "integration_link",
