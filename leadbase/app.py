@@ -24,6 +24,7 @@ from leadbase.api.responses import JSONResponse
 from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
 from leadbase.console import build_console
+from leadbase.core import ids
 from leadbase.core.urls import CONSOLE_PREFIX
 from leadbase.db.engine import build_engine
 from leadbase.db.secrets import shared_secret
@@ -83,6 +84,8 @@ def file_policy(settings: Settings) -> FilePolicy:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # The seeded generator restarts with each app; unset, ids go back to random.
+    ids.seed(settings.id_seed)
     engine = build_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,

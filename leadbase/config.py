@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///leadbase.db"
+
+# Close-strict mode (LEADBASE_CLOSE_STRICT): the per-key rate Close's documentation gives as its
+# example (20 requests a second per key, 60 per organization), and the deepest `_skip` Close was
+# seen to accept (max_skip = 250000, on /activity/email/). Without it leadbase lifts both.
+CLOSE_RATE_LIMIT = "20/second"
+CLOSE_MAX_SKIP = 250_000
+UNLIMITED_SKIP = 10**12
 
 
 class Settings(BaseSettings):
@@ -72,6 +79,15 @@ class Settings(BaseSettings):
     # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
     search_close_limits: bool = False
 
+    # Close-strict mode: turn on the limits Close enforces and leadbase lifts by default, for code
+    # that must survive them: a rate limit (CLOSE_RATE_LIMIT unless rate_limit is set), the search
+    # cap and cursor expiry (implies search_close_limits), and Close's deepest `_skip`.
+    close_strict: bool = False
+
+    # Seed for the id generator (core/ids.py): the same requests, made one at a time, then give
+    # the same ids on every run. One process only; unset, ids are random.
+    id_seed: str | None = None
+
     # Background work (jobs, webhook delivery). `leadbase serve` runs a worker thread in each
     # server process unless this is off (then run `leadbase worker` processes).
     embedded_worker: bool = True
@@ -101,6 +117,18 @@ class Settings(BaseSettings):
         if value:
             SmtpServer.parse(value)
         return value
+    @model_validator(mode="after")
+    def _strict_implies(self) -> Settings:
+        if self.close_strict:
+            self.search_close_limits = True
+            if "rate_limit" not in self.model_fields_set:
+                self.rate_limit = CLOSE_RATE_LIMIT
+        return self
+
+    @property
+    def max_skip(self) -> int:
+        """The deepest `_skip` a list accepts."""
+        return CLOSE_MAX_SKIP if self.close_strict else UNLIMITED_SKIP
 
     @field_validator("rate_limit")
     @classmethod
