@@ -576,6 +576,8 @@ def webhooks_listen(
 
 
 main.add_command(org)
+
+
 def _register_transfer() -> None:
     from leadbase.cli_transfer import register
 

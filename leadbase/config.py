@@ -117,6 +117,7 @@ class Settings(BaseSettings):
         if value:
             SmtpServer.parse(value)
         return value
+
     @model_validator(mode="after")
     def _strict_implies(self) -> Settings:
         if self.close_strict:
