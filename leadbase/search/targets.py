@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from leadbase.db.context import Context
+from leadbase.db.inline import organization_is
 from leadbase.db.models import lead_activity_count, opportunity_status
 from leadbase.db.resource import ResourceSpec, resources
 
@@ -123,7 +124,8 @@ class Target:
 
     def scope(self, ctx: Context, table: FromClause) -> list[ColumnElement[bool]]:
         """The conditions that keep a select of `table` to this type's rows of the caller."""
-        conditions = [table.c.organization_id == ctx.organization_id]
+        # Inline: the per-organization indexes on custom values are partial on it.
+        conditions = [organization_is(table.c.organization_id, ctx.organization_id)]
         if self.type_value is not None:
             conditions.append(table.c.type == self.type_value)
         return conditions
