@@ -31,18 +31,23 @@ MAX_LIMIT = 200
 # Close's documented ceilings, applied only under the strict setting (SearchLimits).
 CLOSE_MAX_RESULTS = 10_000
 CLOSE_CURSOR_SECONDS = 30.0
+# Close refuses a search selecting too many `_fields` (about 80 pass, about 140 do not; the
+# exact ceiling is undocumented): leadbase's strict setting refuses more than this many.
+CLOSE_MAX_SELECTORS = 100
 MAX_SORTS = 5
 
 
 @dataclass(frozen=True)
 class SearchLimits:
-    """How far a cursor chain may go and how long a cursor lives (None: no limit)."""
+    """How far a cursor chain may go, how long a cursor lives and how many `_fields` one search
+    may select (None: no limit)."""
 
     max_results: int | None = None
     cursor_seconds: float | None = None
+    max_selectors: int | None = None
 
 
-CLOSE_LIMITS = SearchLimits(CLOSE_MAX_RESULTS, CLOSE_CURSOR_SECONDS)
+CLOSE_LIMITS = SearchLimits(CLOSE_MAX_RESULTS, CLOSE_CURSOR_SECONDS, CLOSE_MAX_SELECTORS)
 
 
 def searchable(object_type: str, path: str = "query") -> Target:

@@ -46,7 +46,8 @@ def test_existing_fields_are_indexed(old_engine: Engine) -> None:
     with old_engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO organization (id, name, date_created, date_updated) VALUES ('orga_old', 'Old', :d, :d)"
+                "INSERT INTO organization (id, name, date_created, date_updated)"
+                " VALUES ('orga_old', 'Old', :d, :d)"
             ),
             {"d": now},
         )

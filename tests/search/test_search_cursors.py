@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
+import pytest
+from starlette.testclient import TestClient
 
+from leadbase.app import create_app
+from leadbase.config import Settings
 from tests.custom_data import field as make_field
 from tests.custom_data import key
 from tests.search.helpers import ids, of, search
-from tests.support import Api, Clock, validation_errors
+from tests.support import Api, Clock, new_organization, validation_errors
 
 Obj = dict[str, Any]
 
@@ -164,3 +168,24 @@ def test_edited_or_foreign_cursors_are_refused(api: Api, make_api: Callable[...,
             refused(response)
     # The untouched cursor still works, and nothing changed.
     assert len(search(api, of("lead"), sort=_by("name"), _limit=1, cursor=cursor)["data"]) == 1
+
+
+@pytest.fixture
+def strict_api(database_url: str, engine: Any) -> Iterator[Api]:
+    app = create_app(Settings(database_url=database_url, rate_limit="off", search_close_limits=True))
+    with TestClient(app) as client:
+        yield Api(client, new_organization(engine))
+    app.state.engine.dispose()
+
+
+def test_the_strict_setting_caps_the_fields_selected(strict_api: Api, api: Api) -> None:
+    _lead(strict_api, "a")
+    many = {"lead": [f"custom.cf_{i}" for i in range(90)], "contact": [f"x{i}" for i in range(11)]}
+    response = strict_api.post("data/search/", json={"query": of("lead"), "_fields": many})
+    assert "at most 100" in validation_errors(response)["_fields"]
+    many["contact"].pop()
+    assert len(search(strict_api, of("lead"), _fields=many)["data"]) == 1
+    # Without the setting there is no ceiling.
+    _lead(api, "b")
+    many["contact"].append("x10")
+    assert len(search(api, of("lead"), _fields=many)["data"]) == 1
