@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select, text
 
 from leadbase.core.ids import new_id
-from leadbase.custom_fields.indexes import existing_indexes
+from leadbase.custom_fields.indexes import apply_indexes, existing_indexes, wanted_indexes
 from leadbase.db.context import Actor, Context
 from leadbase.db.models import contact, custom_object, lead, lead_status
 from leadbase.search import compile_query
@@ -87,13 +87,20 @@ def test_multi_value_fields_get_a_gin_index_on_postgresql(api: Api) -> None:
     assert _indexes(api, tags["id"]) == {f"cfx_lead_t_{tail}"}
 
 
-def test_a_rolled_back_field_leaves_no_index(api: Api) -> None:
-    # A shared field association refused (the name is taken on leads) rolls its index back too.
-    make_field(api, "lead", "Region")
-    shared = make_field(api, "shared", "Region")
-    response = api.post(f"custom_field/shared/{shared['id']}/association/", json={"object_type": "lead"})
-    assert response.status_code == 400
-    assert _indexes(api, shared["id"]) == set()
+def test_index_changes_roll_back_with_their_transaction(api: Api) -> None:
+    # The DDL runs in the request's transaction: a request that fails after it leaves nothing.
+    size = make_field(api, "lead", "Size", "number")
+    org = api.org.organization_id
+    with api.engine.connect() as conn, conn.begin() as transaction:
+        apply_indexes(conn, size["id"], [])
+        extra = wanted_indexes(conn, org, size["id"], "text", False, ["contact"])
+        apply_indexes(conn, size["id"], extra)
+        assert existing_indexes(conn, size["id"]) == {f"cfx_cont_t_{_tail(size['id'])}"}
+        transaction.rollback()
+    assert _indexes(api, size["id"]) == {f"cfx_lead_n_{_tail(size['id'])}"}
+    # Ids leadbase did not generate are never written into SQL, so they get no index.
+    with api.engine.connect() as conn:
+        assert wanted_indexes(conn, org, "cf_x'; DROP TABLE lead; --", "text", False, ["lead"]) == []
 
 
 # ---- the plans -------------------------------------------------------------------------------
