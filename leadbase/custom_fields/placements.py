@@ -8,6 +8,7 @@ from typing import Any
 from leadbase.core.errors import Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.definitions import Placement, definitions_changed, org_definitions
+from leadbase.custom_fields.indexes import sync_field_indexes
 from leadbase.db.associations import Associations
 from leadbase.db.context import Context
 from leadbase.db.permissions import MANAGE_CUSTOMIZATIONS, require
@@ -68,6 +69,7 @@ def add_association(
         editable_with_roles=editable_with_roles,
     )
     definitions_changed(ctx)
+    sync_field_indexes(ctx, field_id)
 
 
 def change_association(ctx: Context, field_id: str, placement: Placement, values: dict[str, Any]) -> None:
@@ -84,6 +86,7 @@ def remove_associations(ctx: Context, field_id: str, placement: Placement | None
     else:
         Associations(ctx).remove(field_id, placement.object_type, placement.type_id)
     definitions_changed(ctx)
+    sync_field_indexes(ctx, field_id)
 
 
 def reorder(ctx: Context, placement: Placement, entries: Any, key: str = "fields") -> bool:

@@ -3,6 +3,10 @@
 Values are stored under the field id: a scalar, or a list for multi-value fields. These
 expressions let a condition on any field be written without knowing the dialect's JSON
 syntax; `dialect` is the connection's dialect name.
+
+The field's path and the JSON type names are written into the statement (db/inline.py) when
+the key is an id leadbase generated: `custom_fields/indexes.py` indexes exactly these
+expressions, and a planner matches an index expression only with the same constants in it.
 """
 
 from __future__ import annotations
@@ -14,17 +18,43 @@ from sqlalchemy import Float, String, case, cast, exists, func, literal, select,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
+from leadbase.db.inline import constant, is_generated_id
+
 POSTGRESQL = "postgresql"
 
 
-def _path(key: str) -> str:
-    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _path(key: str) -> ColumnElement[Any]:
+    if is_generated_id(key):
+        return constant('$."' + key + '"')
+    return literal('$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _key(key: str) -> Any:
+    return constant(key) if is_generated_id(key) else key
+
+
+def _type_is(json_type: ColumnElement[Any], *names: str) -> ColumnElement[bool]:
+    if len(names) == 1:
+        return json_type == constant(names[0])
+    return json_type.in_([constant(name) for name in names])
+
+
+def member(column: ColumnElement[Any], key: str) -> ColumnElement[Any]:
+    """PostgreSQL: the field's JSON value (`custom -> 'cf_x'`), what a multi-value index holds.
+
+    Written with the operator, not SQLAlchemy's default subscript (`custom['cf_x']`): the form
+    indexes and hand-written SQL use."""
+    return type_coerce(column, JSONB).op("->", return_type=JSONB)(_key(key))
+
+
+def _member_text(column: ColumnElement[Any], key: str) -> ColumnElement[str]:
+    return type_coerce(column, JSONB).op("->>", return_type=String)(_key(key))
 
 
 def has_key(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElement[bool]:
     """The object has a value for the field."""
     if dialect == POSTGRESQL:
-        present: ColumnElement[bool] = type_coerce(column, JSONB).has_key(key)
+        present: ColumnElement[bool] = type_coerce(column, JSONB).has_key(_key(key))
         return present
     return func.json_type(column, _path(key)).is_not(None)
 
@@ -32,10 +62,13 @@ def has_key(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElement
 def text_value(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElement[str]:
     """The field's value when it is a string (NULL otherwise), for sorting and ranges."""
     if dialect == POSTGRESQL:
-        value = type_coerce(column, JSONB)[key]
-        return case((func.jsonb_typeof(value) == "string", value.astext), else_=None)
+        value = member(column, key)
+        return case((_type_is(func.jsonb_typeof(value), "string"), _member_text(column, key)), else_=None)
     return case(
-        (func.json_type(column, _path(key)) == "text", cast(func.json_extract(column, _path(key)), String)),
+        (
+            _type_is(func.json_type(column, _path(key)), "text"),
+            cast(func.json_extract(column, _path(key)), String),
+        ),
         else_=None,
     )
 
@@ -43,11 +76,12 @@ def text_value(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElem
 def number_value(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElement[float]:
     """The field's value when it is a number (NULL otherwise)."""
     if dialect == POSTGRESQL:
-        value = type_coerce(column, JSONB)[key]
-        return case((func.jsonb_typeof(value) == "number", cast(value.astext, Float)), else_=None)
+        value = member(column, key)
+        number = cast(_member_text(column, key), Float)
+        return case((_type_is(func.jsonb_typeof(value), "number"), number), else_=None)
     return case(
         (
-            func.json_type(column, _path(key)).in_(("integer", "real")),
+            _type_is(func.json_type(column, _path(key)), "integer", "real"),
             cast(func.json_extract(column, _path(key)), Float),
         ),
         else_=None,
@@ -57,7 +91,7 @@ def number_value(column: ColumnElement[Any], key: str, dialect: str) -> ColumnEl
 def holds(column: ColumnElement[Any], key: str, value: Any, dialect: str) -> ColumnElement[bool]:
     """The field's value is `value`, or is a list that contains it."""
     if dialect == POSTGRESQL:
-        return type_coerce(column, JSONB)[key].contains(cast(literal(orjson.dumps(value).decode()), JSONB))
+        return member(column, key).contains(cast(literal(orjson.dumps(value).decode()), JSONB))
     elements = func.json_each(column, _path(key)).table_valued("value", "type")
     if isinstance(value, bool):
         wanted = elements.c.type == ("true" if value else "false")

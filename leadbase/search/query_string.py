@@ -31,6 +31,7 @@ from leadbase.search.query_fields import (
     Kind,
 )
 from leadbase.search.query_moments import moment_range
+from leadbase.search.targets import SLICE_KEYS
 
 Query = dict[str, Any]
 
@@ -97,6 +98,21 @@ def _field_ref(object_type: str, name: str) -> Query:
 
 def _condition(field: Query, condition: Query) -> Query:
     return {"type": "field_condition", "field": field, "condition": condition}
+
+
+def _slice(term: parsed.Term) -> Query:
+    """`slice:i/n` (i from 1 to n): the i-th of n disjoint parts of the leads, together all of
+    them, as scripts split an export among workers: a range of the lead's `slice_key`."""
+    number, _, parts = term.value.strip().partition("/")
+    if term.op != ":" or not (number.isdigit() and parts.isdigit()) or not 1 <= int(number) <= int(parts):
+        raise BadRequest(
+            f"slice: at character {term.position} of the query takes i/n, a whole i from 1 to n."
+        )
+    i, n = int(number), int(parts)
+    bounds = {"gte": (i - 1) * SLICE_KEYS // n}
+    if i < n:
+        bounds["lt"] = i * SLICE_KEYS // n
+    return _condition(_field_ref("lead", "slice_key"), {"type": "number_range", **bounds})
 
 
 def _related(this: str, chain: tuple[str, ...], inner: Query) -> Query:
@@ -217,11 +233,8 @@ class _Translator:
                 if inner is not None:
                     query = self.condition(_field_ref(relation, inner.name), inner, term)
                     return _related(scope, (relation,), query)
-        if name == "slice":
-            raise BadRequest(
-                f"slice: (character {term.position} of the query) is not supported; page with _skip "
-                "or split the query by date_created ranges."
-            )
+        if name == "slice" and scope == "lead":
+            return _slice(term)
         raise BadRequest(f"Unknown field {name!r} at character {term.position} of the query.")
 
     def has(self, term: parsed.Term, scope: str) -> Query:

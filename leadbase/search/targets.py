@@ -20,6 +20,7 @@ from sqlalchemy import (
     FromClause,
     Integer,
     Table,
+    case,
     cast,
     func,
     literal,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from leadbase.db.context import Context
+from leadbase.db.inline import organization_is
 from leadbase.db.models import lead_activity_count, opportunity_status
 from leadbase.db.resource import ResourceSpec, resources
 
@@ -123,7 +125,8 @@ class Target:
 
     def scope(self, ctx: Context, table: FromClause) -> list[ColumnElement[bool]]:
         """The conditions that keep a select of `table` to this type's rows of the caller."""
-        conditions = [table.c.organization_id == ctx.organization_id]
+        # Inline: the per-organization indexes on custom values are partial on it.
+        conditions = [organization_is(table.c.organization_id, ctx.organization_id)]
         if self.type_value is not None:
             conditions.append(table.c.type == self.type_value)
         return conditions
@@ -250,6 +253,38 @@ def _children_count(spec_path: str) -> Extra:
     return value
 
 
+def _all_urls_count(ctx: Context, table: FromClause) -> Value:
+    """Close's `all_urls_count`: the lead's own URL (when it has one) and its contacts' URLs."""
+    contact = resources.get("contact").table
+    of_contacts = (
+        select(func.coalesce(func.sum(list_length(ctx, contact.c.urls)), 0))
+        .where(contact.c.organization_id == ctx.organization_id, contact.c.lead_id == table.c.id)
+        .correlate(table)
+        .scalar_subquery()
+    )
+    own = case((func.coalesce(table.c.url, "") != "", 1), else_=0)
+    return Value(own + of_contacts, "number")
+
+
+# The characters of generated ids, in the order `slice_key` numbers them.
+_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+SLICE_KEY_CHARS = 3
+SLICE_KEYS = len(_ID_ALPHABET) ** SLICE_KEY_CHARS
+
+
+def _slice_key(ctx: Context, table: FromClause) -> Value:
+    """A number from 0 to SLICE_KEYS - 1 read from the last characters of the (random) id, so
+    ranges of it split the rows evenly: what the query string's `slice:i/n` selects on."""
+    position = func.strpos if ctx.conn.dialect.name == "postgresql" else func.instr
+    key: ColumnElement[Any] = literal(0)
+    for i in range(SLICE_KEY_CHARS, 0, -1):
+        char = func.substr(table.c.id, func.length(table.c.id) - i + 1, 1)
+        found = position(literal(_ID_ALPHABET), char)
+        # A character outside the alphabet (an imported id) counts as the first one.
+        key = key * len(_ID_ALPHABET) + case((found > 0, found - 1), else_=0)
+    return Value(key, "number", sortable=False)
+
+
 def _payload(name: str, kind: Kind) -> Extra:
     """A key of an activity type's `payload` its declaration marks computed (a status change's ids)."""
     return lambda ctx, table: Value(payload_value(ctx, table, name, kind), kind)
@@ -267,6 +302,8 @@ def _status(column: str, kind: Kind) -> Extra:
 LEAD_EXTRAS: dict[str, Extra] = {
     "display_name": _same_column("name", "text"),
     "addresses_count": _count_of("addresses"),
+    "all_urls_count": _all_urls_count,
+    "slice_key": _slice_key,
     **{name: _activity_count(t, count) for name, (t, count) in ACTIVITY_COUNTS.items()},
     "last_activity_date": _last_activity,
     "last_lead_status_change_date": _activity_count("LeadStatusChange", False),

@@ -491,11 +491,12 @@ def test_not_or_and_parentheses() -> None:
     assert one("not not name:a") == cond("name", {"type": "text", "mode": "beginning_of_words", "value": "a"})
 
 
-def test_unknown_field_and_slice_are_400_with_positions() -> None:
+def test_unknown_field_and_bad_slices_are_400_with_positions() -> None:
     with pytest.raises(BadRequest, match=r"'colour' at character 8"):
         tr("name:a colour:red")
-    with pytest.raises(BadRequest, match="slice"):
-        tr("slice:1/4")
+    for wrong in ("slice:0/4", "slice:5/4", "slice:a/4", "slice:1", "slice>1/4"):
+        with pytest.raises(BadRequest, match="slice"):
+            tr(wrong)
 
 
 def test_parse_errors_name_the_position() -> None:

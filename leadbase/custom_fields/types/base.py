@@ -127,7 +127,7 @@ class FieldType:
         if operator in ("eq", "in"):
             values = list(operand) if operator == "in" else [operand]
             wanted = [self.filter_value(definition, v) for v in values]
-            return or_(*(sql.holds(column, key, v, dialect) for v in wanted))
+            return or_(*(self._equals(definition, column, v, dialect) for v in wanted))
         if operator not in OPERATORS:
             raise ValueProblem(f"Unknown operator {operator!r}.")
         if operator == "text":
@@ -145,6 +145,19 @@ class FieldType:
             "lte": expression <= bound,
         }
         return and_(expression.is_not(None), comparisons[operator])
+
+    @staticmethod
+    def _equals(
+        definition: FieldDefinition, column: ColumnElement[Any], value: Any, dialect: str
+    ) -> ColumnElement[bool]:
+        # A single value is compared through the expression its field's index holds
+        # (custom_fields/indexes.py); a list's elements are searched (a GIN index on PostgreSQL).
+        if not definition.accepts_multiple_values:
+            if isinstance(value, str):
+                return sql.text_value(column, definition.id, dialect) == value
+            if is_number(value):
+                return sql.number_value(column, definition.id, dialect) == float(value)
+        return sql.holds(column, definition.id, value, dialect)
 
 
 def is_number(value: Any) -> bool:

@@ -21,6 +21,7 @@ from leadbase.custom_fields.definitions import (
     org_definitions,
 )
 from leadbase.custom_fields.deletion import placements_of
+from leadbase.custom_fields.indexes import sync_field_indexes
 from leadbase.custom_fields.kinds import KIND_BY_EVENT, MULTI_VALUE_TYPES, FieldKind
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.custom_fields.placements import (
@@ -237,6 +238,8 @@ class CustomFieldService(Service):
             with violations_as(self.violations):
                 rekey_associations(self.ctx, after["id"], after["name_key"])
         definitions_changed(self.ctx)
+        # A new type or cardinality indexes another expression (one catalog query otherwise).
+        sync_field_indexes(self.ctx, after["id"])
         if self._rewrite is not None:
             env = WriteEnv(lookups=DatabaseLookups(self.ctx))
             convert = converter(definition_of(before, None), definition_of(after, None), env)

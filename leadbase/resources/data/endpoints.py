@@ -53,7 +53,7 @@ def limits_of(ctx: Context) -> SearchLimits:
     return CLOSE_LIMITS if strict else SearchLimits()
 
 
-def selections(raw: Any) -> dict[str, FieldSelection]:
+def selections(raw: Any, limits: SearchLimits | None = None) -> dict[str, FieldSelection]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -63,6 +63,9 @@ def selections(raw: Any) -> dict[str, FieldSelection]:
         if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
             raise Invalid({f"_fields.{object_type}": "Expected a list of field names."})
         out[object_type] = FieldSelection(frozenset(names), everything="_all" in names)
+    selected = sum(len(names) for names in raw.values())
+    if limits is not None and limits.max_selectors is not None and selected > limits.max_selectors:
+        raise Invalid({"_fields": f"Too many fields selected ({selected}): at most {limits.max_selectors}."})
     return out
 
 
@@ -78,8 +81,9 @@ def hits(ctx: Context, page: SearchPage, selection: FieldSelection | None) -> li
 
 
 def answer_search(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    fields = selections(body.get("_fields"))
-    page = search(ctx, body, limits_of(ctx))
+    limits = limits_of(ctx)
+    fields = selections(body.get("_fields"), limits)
+    page = search(ctx, body, limits)
     out: dict[str, Any] = {"data": hits(ctx, page, fields.get(page.object_type)), "cursor": page.cursor}
     if page.total is not None:
         out["count"] = {"total": page.total, "limited": page.limited}

@@ -1,0 +1,176 @@
+"""One index per custom field and kind of object it applies to, so that search does not scan.
+
+A field's values live in the `custom` JSON of its objects' table. For each table a field is
+placed on, it gets an expression index on the very expression search compiles (custom_fields/
+sql.py, paths inline), restricted to its organization by a partial-index predicate:
+
+- single values: a b-tree on the value as a number (number fields) or as text (the others),
+  descending with nulls last, then the id: ranges, equality and the usual "latest first" sort
+  with its id tie-breaker come from the index on both databases;
+- multiple values (PostgreSQL): a GIN index on the field's JSON value, which answers the `@>`
+  containment a term compiles to; SQLite has no such index, and searches the lists.
+
+The predicate `organization_id = '<id>'` keeps each index to the rows of the field's
+organization: a server with many organizations gets many small indexes instead of many
+indexes over every row (and a row's insert only evaluates the predicates of others). The
+search compiler writes the organization id inline for the planner to prove it.
+
+Indexes follow the definitions: `sync_field_indexes` after a field is created, placed,
+unplaced, changes type or is deleted (in the request's transaction: DDL is transactional on
+both databases). Names are `cfx_<table>_<variant>_<field id without cf_>`, at most 63 characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from leadbase.custom_fields import sql
+from leadbase.custom_fields.definitions import (
+    ACTIVITY_TYPE,
+    CONTACT,
+    LEAD,
+    OBJECT_TYPE,
+    OPPORTUNITY,
+    org_definitions,
+)
+from leadbase.custom_fields.types import field_type
+from leadbase.db.context import Context
+from leadbase.db.inline import constant, is_generated_id
+from leadbase.db.models import activity, contact, custom_object, lead, opportunity
+
+# Where each association object_type keeps its values, with a short code for index names.
+TABLES: dict[str, tuple[Table, str]] = {
+    LEAD: (lead, "lead"),
+    CONTACT: (contact, "cont"),
+    OPPORTUNITY: (opportunity, "oppo"),
+    ACTIVITY_TYPE: (activity, "acti"),
+    OBJECT_TYPE: (custom_object, "cobj"),
+}
+VARIANTS = ("n", "t", "m")
+PREFIX = "cfx_"
+
+
+@dataclass(frozen=True)
+class FieldIndex:
+    """The index one field needs on one table."""
+
+    organization_id: str
+    field_id: str
+    table: Table
+    code: str
+    # n: number value, t: text value, m: the JSON value (multi-value fields, PostgreSQL only).
+    variant: str
+
+    @property
+    def name(self) -> str:
+        return index_name(self.code, self.variant, self.field_id)
+
+    def create(self, conn: Connection) -> None:
+        dialect = conn.dialect.name
+        column = self.table.c.custom
+        where = _sql(conn, self.table.c.organization_id == constant(self.organization_id))
+        if self.variant == "m":
+            columns = f"({_sql(conn, sql.member(column, self.field_id))}) jsonb_path_ops"
+            using = " USING gin"
+        else:
+            value = (
+                sql.number_value(column, self.field_id, dialect)
+                if self.variant == "n"
+                else sql.text_value(column, self.field_id, dialect)
+            )
+            # Search orders by `value DESC NULLS LAST, id` for a descending sort; PostgreSQL's
+            # default (ASC NULLS LAST) would serve only ascending ones; SQLite's NULLs are the
+            # smallest values, so DESC puts them last.
+            nulls = " NULLS LAST" if dialect == sql.POSTGRESQL else ""
+            columns = f"({_sql(conn, value)}) DESC{nulls}, id"
+            using = ""
+        # Every constant in it is a checked id or a fixed word (db/inline.py).
+        conn.execute(
+            text(f'CREATE INDEX "{self.name}" ON {self.table.name}{using} ({columns}) WHERE {where}')
+        )
+
+
+def _sql(conn: Connection, expression: ColumnElement[Any]) -> str:
+    """An expression as index DDL writes it: constants inline, columns without their table."""
+    compiled = expression.compile(conn, compile_kwargs={"literal_binds": True, "include_table": False})
+    return str(compiled)
+
+
+def index_name(code: str, variant: str, field_id: str) -> str:
+    return f"{PREFIX}{code}_{variant}_{field_id.removeprefix('cf_')}"
+
+
+def wanted_indexes(
+    conn: Connection,
+    organization_id: str,
+    field_id: str,
+    field_type_name: str,
+    multiple: bool,
+    object_types: Iterable[str],
+) -> list[FieldIndex]:
+    """The indexes a field needs where it is placed (none for ids leadbase did not generate,
+    which are never written into SQL)."""
+    if not (is_generated_id(organization_id) and is_generated_id(field_id)):
+        return []
+    if multiple:
+        if conn.dialect.name != sql.POSTGRESQL:
+            return []
+        variant = "m"
+    else:
+        variant = "n" if field_type(field_type_name).ordering == "number" else "t"
+    found = []
+    for object_type in sorted(set(object_types)):
+        if object_type in TABLES:
+            table, code = TABLES[object_type]
+            found.append(FieldIndex(organization_id, field_id, table, code, variant))
+    return found
+
+
+def existing_indexes(conn: Connection, field_id: str) -> set[str]:
+    """Which of the names a field's indexes could have exist now (one catalog query)."""
+    names = [index_name(code, v, field_id) for _, code in TABLES.values() for v in VARIANTS]
+    if conn.dialect.name == sql.POSTGRESQL:
+        catalog = text(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN :names"
+        )
+    else:
+        catalog = text("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN :names")
+    stmt = catalog.bindparams(bindparam("names", expanding=True))
+    return {row[0] for row in conn.execute(stmt, {"names": names})}
+
+
+def apply_indexes(conn: Connection, field_id: str, wanted: list[FieldIndex]) -> None:
+    """Create the wanted indexes that are missing; drop the field's others."""
+    present = existing_indexes(conn, field_id)
+    keep = {index.name for index in wanted}
+    for name in sorted(present - keep):
+        # Quoted: ids are mixed case; built from a checked id (letters, digits, underscores).
+        conn.execute(text(f'DROP INDEX "{name}"'))
+    for index in wanted:
+        if index.name not in present:
+            index.create(conn)
+
+
+def sync_field_indexes(ctx: Context, field_id: str) -> None:
+    """Bring a field's indexes in line with its current definition and associations (a deleted
+    or unplaced field keeps none)."""
+    if not is_generated_id(field_id):
+        return
+    definitions = org_definitions(ctx)
+    row = definitions.rows.get(field_id)
+    wanted: list[FieldIndex] = []
+    if row is not None:
+        wanted = wanted_indexes(
+            ctx.conn,
+            ctx.organization_id,
+            field_id,
+            row["type"],
+            bool(row["accepts_multiple_values"]),
+            (a.placement.object_type for a in definitions.associations_of(field_id)),
+        )
+    apply_indexes(ctx.conn, field_id, wanted)

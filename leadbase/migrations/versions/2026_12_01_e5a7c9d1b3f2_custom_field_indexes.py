@@ -1,0 +1,48 @@
+"""custom field indexes
+
+Every custom field already placed on a kind of object gets the index a new one gets
+(custom_fields/indexes.py): an expression index on its value, partial on its organization.
+
+Revision ID: e5a7c9d1b3f2
+Revises: 9d4e6b1a3c57
+Create Date: 2026-12-01 00:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from leadbase.custom_fields.indexes import PREFIX, apply_indexes, wanted_indexes
+
+revision = "e5a7c9d1b3f2"
+down_revision = "9d4e6b1a3c57"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    fields = conn.execute(
+        sa.text("SELECT id, organization_id, type, accepts_multiple_values FROM custom_field ORDER BY id")
+    ).all()
+    placed: dict[str, list[str]] = {}
+    for field_id, object_type in conn.execute(
+        sa.text("SELECT field_id, object_type FROM custom_field_association")
+    ):
+        placed.setdefault(field_id, []).append(object_type)
+    for field_id, organization_id, type_name, multiple in fields:
+        wanted = wanted_indexes(
+            conn, organization_id, field_id, type_name, bool(multiple), placed.get(field_id, [])
+        )
+        apply_indexes(conn, field_id, wanted)
+
+
+def downgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        catalog = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE :p"
+    else:
+        catalog = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE :p"
+    for (name,) in conn.execute(sa.text(catalog), {"p": PREFIX + "%"}).all():
+        op.execute(sa.text(f'DROP INDEX "{name}"'))

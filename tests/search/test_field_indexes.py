@@ -1,0 +1,212 @@
+"""Indexes on custom fields: they follow the definitions, and the compiled searches use them."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select, text
+
+from leadbase.core.ids import new_id
+from leadbase.custom_fields.indexes import apply_indexes, existing_indexes, wanted_indexes
+from leadbase.db.context import Actor, Context
+from leadbase.db.models import contact, custom_object, lead, lead_status
+from leadbase.search import compile_query
+from leadbase.search.engine import Sort, order_by
+from leadbase.search.nodes import CustomField
+from leadbase.search.targets import target
+from tests.custom_data import field as make_field
+from tests.custom_data import key, object_type
+from tests.search.helpers import custom, id_set, ids, of
+from tests.support import Api
+
+Obj = dict[str, Any]
+
+
+def _indexes(api: Api, field_id: str) -> set[str]:
+    with api.engine.connect() as conn:
+        return existing_indexes(conn, field_id)
+
+
+def _tail(field_id: str) -> str:
+    return field_id.removeprefix("cf_")
+
+
+def _postgres(api: Api) -> bool:
+    return api.engine.dialect.name == "postgresql"
+
+
+def test_creating_a_field_indexes_it_and_deleting_drops_it(api: Api) -> None:
+    size = make_field(api, "lead", "Size", "number")
+    notes = make_field(api, "contact", "Notes")
+    assert _indexes(api, size["id"]) == {f"cfx_lead_n_{_tail(size['id'])}"}
+    assert _indexes(api, notes["id"]) == {f"cfx_cont_t_{_tail(notes['id'])}"}
+    api.ok("DELETE", f"custom_field/lead/{size['id']}/")
+    assert _indexes(api, size["id"]) == set()
+    assert _indexes(api, notes["id"]) == {f"cfx_cont_t_{_tail(notes['id'])}"}
+
+
+def test_custom_object_fields_and_shared_fields(api: Api) -> None:
+    kind = object_type(api)
+    seats = make_field(api, "custom_object_type", "Seats", "number", custom_object_type_id=kind["id"])
+    assert _indexes(api, seats["id"]) == {f"cfx_cobj_n_{_tail(seats['id'])}"}
+    api.ok("DELETE", f"custom_field/custom_object_type/{seats['id']}/", 204)
+    assert _indexes(api, seats["id"]) == set()
+
+    shared = make_field(api, "shared", "Region")
+    assert _indexes(api, shared["id"]) == set()
+    for object_type_name in ("lead", "opportunity"):
+        api.ok(
+            "POST",
+            f"custom_field/shared/{shared['id']}/association/",
+            201,
+            json={"object_type": object_type_name},
+        )
+    tail = _tail(shared["id"])
+    assert _indexes(api, shared["id"]) == {f"cfx_lead_t_{tail}", f"cfx_oppo_t_{tail}"}
+    api.ok("DELETE", f"custom_field/shared/{shared['id']}/association/lead/", 204)
+    assert _indexes(api, shared["id"]) == {f"cfx_oppo_t_{tail}"}
+
+
+def test_a_type_change_indexes_the_new_expression(api: Api) -> None:
+    score = make_field(api, "lead", "Score")
+    a = api.ok("POST", "lead/", json={"name": "A", key(score): "12"})
+    api.ok("POST", "lead/", json={"name": "B", key(score): "3"})
+    api.ok("PUT", f"custom_field/lead/{score['id']}/", json={"type": "number"})
+    assert _indexes(api, score["id"]) == {f"cfx_lead_n_{_tail(score['id'])}"}
+    # Converted values answer through the new expression: as numbers, 12 > 3.
+    assert id_set(api, of("lead", custom(score["id"], {"type": "number_range", "gt": 5}))) == {a["id"]}
+
+
+def test_multi_value_fields_get_a_gin_index_on_postgresql(api: Api) -> None:
+    tags = make_field(api, "lead", "Tags", "choices", choices=["a", "b"], accepts_multiple_values=True)
+    tail = _tail(tags["id"])
+    assert _indexes(api, tags["id"]) == ({f"cfx_lead_m_{tail}"} if _postgres(api) else set())
+    api.ok("PUT", f"custom_field/lead/{tags['id']}/", json={"accepts_multiple_values": False})
+    assert _indexes(api, tags["id"]) == {f"cfx_lead_t_{tail}"}
+
+
+def test_index_changes_roll_back_with_their_transaction(api: Api) -> None:
+    # The DDL runs in the request's transaction: a request that fails after it leaves nothing.
+    size = make_field(api, "lead", "Size", "number")
+    org = api.org.organization_id
+    with api.engine.connect() as conn, conn.begin() as transaction:
+        apply_indexes(conn, size["id"], [])
+        extra = wanted_indexes(conn, org, size["id"], "text", False, ["contact"])
+        apply_indexes(conn, size["id"], extra)
+        assert existing_indexes(conn, size["id"]) == {f"cfx_cont_t_{_tail(size['id'])}"}
+        transaction.rollback()
+    assert _indexes(api, size["id"]) == {f"cfx_lead_n_{_tail(size['id'])}"}
+    # Ids leadbase did not generate are never written into SQL, so they get no index.
+    with api.engine.connect() as conn:
+        assert wanted_indexes(conn, org, "cf_x'; DROP TABLE lead; --", "text", False, ["lead"]) == []
+
+
+# ---- the plans -------------------------------------------------------------------------------
+
+ROWS = 3000
+TIERS = ["Gold", "Silver", "Bronze", "Iron", "Tin"]
+
+
+def _load(api: Api, fields: dict[str, str]) -> None:
+    """ROWS leads with values, written straight to the table (plans need rows, not events)."""
+    rng = random.Random(7)
+    org = api.org.organization_id
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    with api.engine.begin() as conn:
+        status = conn.execute(
+            select(lead_status.c.id).where(lead_status.c.organization_id == org).limit(1)
+        ).scalar_one()
+        rows = []
+        for i in range(ROWS):
+            when = start + timedelta(minutes=i)
+            values: dict[str, Any] = {
+                fields["size"]: rng.randint(1, 100_000),
+                fields["tier"]: rng.choice(TIERS),
+            }
+            if i % 3:
+                values[fields["renewal"]] = (start + timedelta(days=rng.randint(0, 3000))).date().isoformat()
+            rows.append(
+                {
+                    "organization_id": org,
+                    "id": new_id("lead"),
+                    "name": f"Lead {i}",
+                    "status_id": status,
+                    "addresses": [],
+                    "custom": values,
+                    "date_created": when,
+                    "date_updated": when,
+                }
+            )
+        conn.execute(lead.insert(), rows)
+        conn.execute(text("ANALYZE lead" if _postgres(api) else "ANALYZE"))
+
+
+def _plan(conn: Connection, stmt: Select[Any]) -> str:
+    compiled = stmt.compile(conn, compile_kwargs={"render_postcompile": True})
+    prefix = "EXPLAIN " if conn.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    params = compiled.params if conn.dialect.name == "postgresql" else compiled.positiontup
+    if conn.dialect.name != "postgresql":
+        assert params is not None
+        params = tuple(compiled.params[name] for name in params)
+    return "\n".join(str(row) for row in conn.exec_driver_sql(prefix + str(compiled), params))
+
+
+def test_searches_on_custom_values_use_their_indexes(api: Api) -> None:
+    size = make_field(api, "lead", "Size", "number")
+    tier = make_field(api, "lead", "Tier", "choices", choices=TIERS)
+    renewal = make_field(api, "lead", "Renewal", "date")
+    _load(api, {"size": size["id"], "tier": tier["id"], "renewal": renewal["id"]})
+    org = api.org.organization_id
+    on = target("lead")
+    assert on is not None
+    with api.engine.connect() as conn:
+        ctx = Context(conn=conn, actor=Actor(org, api.org.user_id, None, "admin"))
+
+        def where(field_id: str, condition: Obj) -> Any:
+            return compile_query(ctx, "lead", custom(field_id, condition))
+
+        narrow = where(size["id"], {"type": "number_range", "gte": 100, "lt": 300})
+        plan = _plan(conn, select(func.count()).select_from(lead).where(narrow))
+        assert f"cfx_lead_n_{_tail(size['id'])}" in plan, plan
+
+        rare = where(tier["id"], {"type": "term", "values": ["Tin"]})
+        # A fifth of the rows: the planner may still prefer the index for a page in its order.
+        sorted_by_tier = select(lead.c.id).where(rare).order_by(lead.c.id).limit(5)
+        plan = _plan(conn, select(func.count()).select_from(lead).where(rare))
+        assert f"cfx_lead_t_{_tail(tier['id'])}" in plan or "Seq Scan" not in plan, plan
+        assert len(conn.execute(sorted_by_tier).all()) == 5
+
+        latest = order_by(ctx, on, (Sort(CustomField(renewal["id"]), True),))
+        page = select(lead.c.id).where(compile_query(ctx, "lead", of("lead"))).order_by(*latest).limit(50)
+        plan = _plan(conn, page)
+        assert f"cfx_lead_t_{_tail(renewal['id'])}" in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_an_indexed_sort_keeps_close_order(api: Api) -> None:
+    # Descending, leads without a value last, ties by id: the order the index is built in.
+    renewal = make_field(api, "lead", "Renewal", "date")
+    made = [
+        api.ok("POST", "lead/", json={"name": name, key(renewal): day} if day else {"name": name})
+        for name, day in (("A", "2024-01-02"), ("B", None), ("C", "2024-03-01"), ("D", "2024-01-02"))
+    ]
+    sort = [{"direction": "desc", "field": {"type": "custom_field", "custom_field_id": renewal["id"]}}]
+    tied = sorted([made[0]["id"], made[3]["id"]])
+    assert ids(api, of("lead"), sort=sort, _limit=1) == [made[2]["id"], *tied, made[1]["id"]]
+
+
+def test_contact_and_custom_object_conditions_compile_with_inline_paths(api: Api) -> None:
+    title = make_field(api, "contact", "Badge")
+    with api.engine.connect() as conn:
+        ctx = Context(conn=conn, actor=Actor(api.org.organization_id, api.org.user_id, None, "admin"))
+        condition = compile_query(
+            ctx, "contact", of("contact", custom(title["id"], {"type": "term", "values": ["x"]}))
+        )
+        sql = str(
+            select(contact.c.id).where(condition).compile(conn, compile_kwargs={"render_postcompile": True})
+        )
+    assert title["id"] in sql
+    assert api.org.organization_id in sql
+    assert custom_object.name == "custom_object"

@@ -1,0 +1,77 @@
+"""Migration e5a7c9d1b3f2 indexes the custom fields that existed before it, and its downgrade
+drops them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, text
+
+from leadbase.core import clock
+from leadbase.custom_fields.indexes import existing_indexes
+from leadbase.db.engine import build_engine
+from leadbase.db.migrate import alembic_config, upgrade
+from tests.support import requested_database_url, scratch_database
+
+BEFORE = "9d4e6b1a3c57"
+FIELD = "cf_Renewal0Date0Field0000000000000000000000"
+UNPLACED = "cf_Shared0Unused000000000000000000000000000"
+
+
+def _migrate(engine: Engine, action: str, revision: str) -> None:
+    config = alembic_config()
+    with engine.connect() as conn:
+        conn.execution_options(writes=True)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, revision)
+
+
+@pytest.fixture
+def old_engine(tmp_path: Path) -> Iterator[Engine]:
+    with scratch_database(requested_database_url(str(tmp_path))) as url:
+        engine = build_engine(url, pool_size=1)
+        _migrate(engine, "upgrade", BEFORE)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def test_existing_fields_are_indexed(old_engine: Engine) -> None:
+    now = clock.now()
+    with old_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organization (id, name, date_created, date_updated)"
+                " VALUES ('orga_old', 'Old', :d, :d)"
+            ),
+            {"d": now},
+        )
+        for field_id, kind, name in ((FIELD, "lead", "Renewal"), (UNPLACED, "shared", "Unused")):
+            conn.execute(
+                text(
+                    "INSERT INTO custom_field (organization_id, id, name, name_key, type, kind,"
+                    " accepts_multiple_values, date_created, date_updated)"
+                    " VALUES ('orga_old', :i, :n, :k, 'date', :kind, false, :d, :d)"
+                ),
+                {"i": field_id, "n": name, "k": name.lower(), "kind": kind, "d": now},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO custom_field_association (organization_id, id, field_id, object_type, type_id,"
+                " name_key, required, editable_with_roles, position, date_created, date_updated)"
+                " VALUES ('orga_old', 'cfa_one', :f, 'lead', '', 'renewal', false, '[]', 0, :d, :d)"
+            ),
+            {"f": FIELD, "d": now},
+        )
+    upgrade(old_engine)
+    with old_engine.connect() as conn:
+        assert existing_indexes(conn, FIELD) == {"cfx_lead_t_" + FIELD.removeprefix("cf_")}
+        assert existing_indexes(conn, UNPLACED) == set()
+    _migrate(old_engine, "downgrade", BEFORE)
+    with old_engine.connect() as conn:
+        assert existing_indexes(conn, FIELD) == set()
