@@ -4,7 +4,7 @@ Every custom field already placed on a kind of object gets the index a new one g
 (custom_fields/indexes.py): an expression index on its value, partial on its organization.
 
 Revision ID: e5a7c9d1b3f2
-Revises: 9d4e6b1a3c57
+Revises: 4a7c9e2b5d18
 Create Date: 2026-12-01 00:20:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from leadbase.custom_fields.indexes import PREFIX, apply_indexes, wanted_indexes
 
 revision = "e5a7c9d1b3f2"
-down_revision = "9d4e6b1a3c57"
+down_revision = "4a7c9e2b5d18"
 branch_labels = None
 depends_on = None
 
