@@ -16,6 +16,7 @@ from leadbase.core import clock
 from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import Invalid, NotFound
 from leadbase.core.ids import SHORT, new_id
+from leadbase.custom_fields.indexes import sync_organization_indexes
 from leadbase.db import accounts, tenants
 from leadbase.db.models import membership, org_snapshot, organization, user
 from leadbase.resources.common import ROLES
@@ -149,6 +150,7 @@ def reset(conn: Connection, organization_id: str) -> int:
     find(conn, organization_id)
     kept = {name for name, role in tenants.ROLES.items() if role == tenants.ACCOUNT}
     removed = tenants.empty(conn, organization_id, keep=kept)
+    sync_organization_indexes(conn, organization_id)
     accounts.create_settings(conn, **default_settings(organization_id, clock.now()))
     tenants.refresh_settings(conn, organization_id)
     return removed
@@ -208,7 +210,9 @@ def _snapshot_doc(conn: Connection, organization_id: str, snapshot_id: Any) -> d
 def restore(conn: Connection, organization_id: str, snapshot_id: Any) -> int:
     """Make the organization exactly what the snapshot holds (members and keys included)."""
     find(conn, organization_id)
-    return tenants.restore(conn, organization_id, _snapshot_doc(conn, organization_id, snapshot_id))
+    restored = tenants.restore(conn, organization_id, _snapshot_doc(conn, organization_id, snapshot_id))
+    sync_organization_indexes(conn, organization_id)
+    return restored
 
 
 def delete_snapshot(conn: Connection, organization_id: str, snapshot_id: str) -> None:
@@ -248,6 +252,7 @@ def fork(
         },
     )
     tenants.load(conn, new_org, rows)
+    sync_organization_indexes(conn, new_org)
     users = []
     for member in rows.get("membership", []):
         if not member["is_active"]:
@@ -281,3 +286,4 @@ def fork(
 def delete(conn: Connection, organization_id: str) -> None:
     find(conn, organization_id)
     tenants.delete_organization(conn, organization_id)
+    sync_organization_indexes(conn, organization_id)

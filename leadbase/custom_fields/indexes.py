@@ -174,3 +174,45 @@ def sync_field_indexes(ctx: Context, field_id: str) -> None:
             (a.placement.object_type for a in definitions.associations_of(field_id)),
         )
     apply_indexes(ctx.conn, field_id, wanted)
+
+
+def _organization_indexes(conn: Connection, organization_id: str) -> set[str]:
+    """The names of every field index whose predicate is this organization (one catalog query)."""
+    if conn.dialect.name == sql.POSTGRESQL:
+        catalog = text(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND indexname LIKE :prefix AND indexdef LIKE :org"
+        )
+    else:
+        catalog = text(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE :prefix AND sql LIKE :org"
+        )
+    params = {"prefix": PREFIX + "%", "org": f"%'{organization_id}'%"}
+    return {row[0] for row in conn.execute(catalog, params)}
+
+
+def sync_organization_indexes(conn: Connection, organization_id: str | None = None) -> None:
+    """Every field of the organization (of all organizations with None) gets the indexes its
+    definition wants, and an organization's indexes of fields it no longer has are dropped:
+    for the writes that replace an organization's fields wholesale without the field service
+    (the migration that introduced these indexes; admin reset, restore, fork and delete)."""
+    field_query = "SELECT id, organization_id, type, accepts_multiple_values FROM custom_field"
+    placed_query = "SELECT field_id, object_type FROM custom_field_association"
+    params: dict[str, str] = {}
+    if organization_id is not None:
+        field_query += " WHERE organization_id = :org"
+        placed_query += " WHERE field_id IN (SELECT id FROM custom_field WHERE organization_id = :org)"
+        params["org"] = organization_id
+    fields = conn.execute(text(field_query + " ORDER BY id"), params).all()
+    placed: dict[str, list[str]] = {}
+    for field_id, object_type in conn.execute(text(placed_query), params):
+        placed.setdefault(field_id, []).append(object_type)
+    wanted_names: set[str] = set()
+    for field_id, org_id, type_name, multiple in fields:
+        wanted = wanted_indexes(conn, org_id, field_id, type_name, bool(multiple), placed.get(field_id, []))
+        wanted_names.update(index.name for index in wanted)
+        apply_indexes(conn, field_id, wanted)
+    if organization_id is not None and is_generated_id(organization_id):
+        for name in sorted(_organization_indexes(conn, organization_id) - wanted_names):
+            # Quoted: ids are mixed case; the name came from the catalog under our prefix.
+            conn.execute(text(f'DROP INDEX "{name}"'))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from leadbase.custom_fields.indexes import PREFIX, apply_indexes, wanted_indexes
+from leadbase.custom_fields.indexes import PREFIX, sync_organization_indexes
 
 revision = "e5a7c9d1b3f2"
 down_revision = "4a7c9e2b5d18"
@@ -22,20 +22,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    fields = conn.execute(
-        sa.text("SELECT id, organization_id, type, accepts_multiple_values FROM custom_field ORDER BY id")
-    ).all()
-    placed: dict[str, list[str]] = {}
-    for field_id, object_type in conn.execute(
-        sa.text("SELECT field_id, object_type FROM custom_field_association")
-    ):
-        placed.setdefault(field_id, []).append(object_type)
-    for field_id, organization_id, type_name, multiple in fields:
-        wanted = wanted_indexes(
-            conn, organization_id, field_id, type_name, bool(multiple), placed.get(field_id, [])
-        )
-        apply_indexes(conn, field_id, wanted)
+    sync_organization_indexes(op.get_bind())
 
 
 def downgrade() -> None:
