@@ -46,9 +46,13 @@ def _seconds(value: Any, *, nullable: bool) -> int | None:
     return value
 
 
-def _templates(ctx: Context, bodies: list[Any]) -> dict[str, Row]:
-    """The templates the steps name, with whether each is shared: one query per kind."""
+def _templates(ctx: Context, bodies: list[Any], known: dict[str, Row]) -> dict[str, Row]:
+    """The templates the steps name (or keep), with whether each is shared: one query per kind."""
     found: dict[str, Row] = {}
+    bodies = [
+        {**known.get(b.get("id"), {}), **b} if isinstance(b, dict) and isinstance(b.get("id"), str) else b
+        for b in bodies
+    ]
     for kind, (key, table) in TEMPLATES.items():
         ids = [b.get(key) for b in bodies if isinstance(b, dict) and b.get("step_type") == kind]
         wanted = [i for i in ids if isinstance(i, str)]
@@ -72,7 +76,7 @@ def steps_cleaner(ctx: Context, current: list[Row]) -> Callable[[Any], list[Row]
             raise Problem("Expected a list of steps.")
         if not value:
             raise Problem("A sequence needs at least one step.")
-        templates = _templates(ctx, value)
+        templates = _templates(ctx, value, known)
         problems: dict[str, Any] = {}
         not_shared: list[str] = []
         out: list[Row] = []
