@@ -7,7 +7,7 @@ reactions to replies, unsubscribes and bounces.
 
 from leadbase.api.endpoint import expose
 from leadbase.core.ids import SHORT
-from leadbase.db.fields import BOOL, EQUAL, IDS, OBJECT, TEXT, Field, Fields, Structured, list_of, obj, shown
+from leadbase.db.fields import BOOL, IDS, OBJECT, TEXT, Field, Fields, Structured, list_of, obj, shown
 from leadbase.db.models import sequence, sequence_subscription
 from leadbase.db.resource import Parent, ResourceSpec, register
 from leadbase.resources.activity_values import choice
@@ -111,9 +111,9 @@ SEQUENCE_SUBSCRIPTION = register(
         fields=Fields(
             (
                 shown("id"),
-                Field("sequence_id", required=True, filter_operators=EQUAL),
-                Field("contact_id", required=True, filter_operators=EQUAL),
-                shown("lead_id", filter_operators=EQUAL),
+                Field("sequence_id", required=True),
+                Field("contact_id", required=True),
+                shown("lead_id"),
                 Field("contact_email", TEXT, description="one of the contact's emails; its first by default"),
                 Field("sender_account_id", nullable=True, description="a connected account's id"),
                 Field("sender_name", TEXT),
@@ -123,7 +123,6 @@ SEQUENCE_SUBSCRIPTION = register(
                 Field(
                     "status",
                     TEXT,
-                    filter_operators=EQUAL,
                     description="active, paused, finished, goal or error; a PUT pauses, resumes or finishes",
                 ),
                 shown("status_reason", TEXT, nullable=True),
@@ -139,5 +138,15 @@ SEQUENCE_SUBSCRIPTION_ENDPOINT = expose(
     verbs=frozenset({"list", "create", "get", "update"}),
     create_status=201,
     summary_name="Sequence Subscription",
+    # Read by SubscriptionService.list_filter: at least one of the first three is required.
+    list_parameters=tuple(
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+        for name, text in (
+            ("sequence_id", "The subscriptions of this sequence."),
+            ("contact_id", "The subscriptions of this contact."),
+            ("lead_id", "The subscriptions of this lead's contacts."),
+            ("status", "Only those in this status (active, paused, finished, goal, error)."),
+        )
+    ),
     tag="sequences",
 )

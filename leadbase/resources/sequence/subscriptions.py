@@ -19,7 +19,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.lookups import DatabaseLookups
 from leadbase.db.context import Context
 from leadbase.db.fields import REQUIRED, Problem
-from leadbase.db.filters import Filter
+from leadbase.db.filters import Filter, Term, all_of
 from leadbase.db.models import connected_account, phone_number, sequence_subscription
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
@@ -35,6 +35,7 @@ RUNNING = ("active", "paused")
 # What a PUT may set the status to.
 SETTABLE = ("active", "paused", "finished")
 MANUAL = "manual"
+LIST_KEYS = ("sequence_id", "contact_id", "lead_id")
 NEEDS_ONE_OF = "At least one of sequence_id, contact_id or lead_id is required."
 ALREADY = "This contact is already subscribed to this workflow."
 # Fields a PUT may change besides the status (the sequence and the contact stay).
@@ -92,9 +93,14 @@ class SubscriptionService(Service):
         return [fields.render(r, computed) for r in rows]
 
     def list_filter(self, query: ListQuery, params: Mapping[str, str]) -> Filter | None:
-        if not any(params.get(key) for key in ("sequence_id", "contact_id", "lead_id")):
+        """Close lists the subscriptions of a sequence, a contact or a lead (one at least), and
+        clients narrow them by `status`."""
+        terms: list[Filter] = [Term(key, "eq", params[key]) for key in LIST_KEYS if params.get(key)]
+        if not terms:
             raise Invalid(errors=[NEEDS_ONE_OF])
-        return None
+        if params.get("status"):
+            terms.append(Term("status", "eq", params["status"]))
+        return all_of(terms)
 
     # ---- cleaning -------------------------------------------------------------------------
 
