@@ -506,7 +506,11 @@ def _subscription_body(world: World, n: int) -> Obj:
     contact = world.api.ok(
         "POST",
         "contact/",
-        json={"lead_id": _subscribed_lead(world), "name": f"Contact {n}", "emails": [{"email": f"c{n}@example.com"}]},
+        json={
+            "lead_id": _subscribed_lead(world),
+            "name": f"Contact {n}",
+            "emails": [{"email": f"c{n}@example.com"}],
+        },
     )
     return {"sequence_id": sequence["id"], "contact_id": contact["id"], "sender_name": f"Sender {n}"}
 

@@ -47,7 +47,9 @@ def upgrade() -> None:
         *_audit(),
         sa.PrimaryKeyConstraint("id", name="pk_sequence"),
     )
-    op.create_index("ix_sequence_organization_id_date_created", "sequence", ["organization_id", "date_created"])
+    op.create_index(
+        "ix_sequence_organization_id_date_created", "sequence", ["organization_id", "date_created"]
+    )
 
     op.create_table(
         "sequence_subscription",
@@ -76,7 +78,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["sequence_id"], ["sequence.id"], name="fk_sequence_subscription_sequence_id_sequence"
         ),
-        sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], name="fk_sequence_subscription_contact_id_contact"),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contact.id"], name="fk_sequence_subscription_contact_id_contact"
+        ),
         sa.ForeignKeyConstraint(["lead_id"], ["lead.id"], name="fk_sequence_subscription_lead_id_lead"),
         sa.PrimaryKeyConstraint("id", name="pk_sequence_subscription"),
     )

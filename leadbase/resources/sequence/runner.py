@@ -117,7 +117,9 @@ def _in_transaction(job: JobContext, author: Any, work: Any) -> Any:
             if found is None:
                 return None
             organization_id, user_id = found
-            ctx = Context(conn=conn, actor=_actor(conn, organization_id, user_id), request_id=new_id("req", SHORT))
+            ctx = Context(
+                conn=conn, actor=_actor(conn, organization_id, user_id), request_id=new_id("req", SHORT)
+            )
             ctx.meta = dict(META)
             result = work(ctx)
             ctx.flush()
@@ -251,9 +253,15 @@ class StepMaker:
         }
 
     def _template(self, table: Any, template_id: str | None) -> Row:
-        found = self.ctx.conn.execute(
-            select(table).where(table.c.organization_id == self.ctx.organization_id, table.c.id == template_id)
-        ).mappings().first()
+        found = (
+            self.ctx.conn.execute(
+                select(table).where(
+                    table.c.organization_id == self.ctx.organization_id, table.c.id == template_id
+                )
+            )
+            .mappings()
+            .first()
+        )
         if found is None:
             raise StepStopped("error", "template_missing", f"The template {template_id} no longer exists.")
         return dict(found)
@@ -342,10 +350,11 @@ class StepMaker:
             query = query.where(table.c.id == wanted)
         numbers = list(self.ctx.conn.execute(query.order_by(table.c.date_created)))
         mine = [n for n in numbers if n.user_id == self.row["created_by"]]
-        chosen = (mine or numbers or [None])[0]
-        if chosen is None:
-            raise StepStopped("error", "no_phone_number", "The organization has no phone number to text from.")
-        return str(chosen.number)
+        if not numbers:
+            raise StepStopped(
+                "error", "no_phone_number", "The organization has no phone number to text from."
+            )
+        return str((mine or numbers)[0].number)
 
     def _call(self, step: Row) -> str:
         assignees = list(self.row["calls_assigned_to"] or ())

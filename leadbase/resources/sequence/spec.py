@@ -72,7 +72,8 @@ SEQUENCE = register(
                     "schedule",
                     OBJECT,
                     cleaner=clean_schedule,
-                    description='null (any time) or {"ranges": [{"weekday": 1-7, "start": "HH:MM", "end": "HH:MM"}]}',
+                    description='null (any time) or {"ranges": [{"weekday": 1-7, "start": "HH:MM", '
+                    '"end": "HH:MM"}]}',
                 ),
                 shown("schedule_id", nullable=True, computed=True),
                 shown("trigger_query", OBJECT, nullable=True, computed=True),
@@ -118,7 +119,9 @@ SEQUENCE_SUBSCRIPTION = register(
                 Field("sender_account_id", nullable=True, description="a connected account's id"),
                 Field("sender_name", TEXT),
                 Field("sender_email", TEXT),
-                Field("calls_assigned_to", IDS, default=list, description="users who get the call steps' tasks"),
+                Field(
+                    "calls_assigned_to", IDS, default=list, description="users who get the call steps' tasks"
+                ),
                 Field("from_phone_number_id", nullable=True, description="the number SMS steps go from"),
                 Field(
                     "status",

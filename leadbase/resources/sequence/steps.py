@@ -50,7 +50,7 @@ def _templates(ctx: Context, bodies: list[Any], known: dict[str, Row]) -> dict[s
     """The templates the steps name (or keep), with whether each is shared: one query per kind."""
     found: dict[str, Row] = {}
     bodies = [
-        {**known.get(b.get("id"), {}), **b} if isinstance(b, dict) and isinstance(b.get("id"), str) else b
+        {**known.get(str(b["id"]), {}), **b} if isinstance(b, dict) and isinstance(b.get("id"), str) else b
         for b in bodies
     ]
     for kind, (key, table) in TEMPLATES.items():
@@ -174,7 +174,9 @@ def steps_cleaner(ctx: Context, current: list[Row]) -> Callable[[Any], list[Row]
             "date_updated": now,
         }
         if previous is not None:
-            unchanged = all(previous.get(k) == step[k] for k in step if k not in ("updated_by_id", "date_updated"))
+            unchanged = all(
+                previous.get(k) == step[k] for k in step if k not in ("updated_by_id", "date_updated")
+            )
             if unchanged:
                 return dict(previous)
         return step

@@ -134,7 +134,9 @@ class SubscriptionService(Service):
             return None
         found = (
             self.ctx.conn.execute(
-                select(table.c.id).where(table.c.organization_id == self.ctx.organization_id, table.c.id == value)
+                select(table.c.id).where(
+                    table.c.organization_id == self.ctx.organization_id, table.c.id == value
+                )
             ).first()
             if isinstance(value, str)
             else None
@@ -189,9 +191,13 @@ class SubscriptionService(Service):
             errors.add("contact_email", "Not one of the contact's email addresses.")
         if EMAIL in step_types:
             if values.get("contact_email") is None:
-                errors.add("contact_email", "The contact has no email address to send this workflow's emails to.")
+                errors.add(
+                    "contact_email", "The contact has no email address to send this workflow's emails to."
+                )
             elif unsubscribed_among(self.ctx, [values["contact_email"]]):
-                errors.add("contact_email", "This email address has unsubscribed: it gets no workflow emails.")
+                errors.add(
+                    "contact_email", "This email address has unsubscribed: it gets no workflow emails."
+                )
             if values.get("sender_email") is None:
                 errors.add("sender_email", REQUIRED)
         if CALL in step_types and not values.get("calls_assigned_to") and self.ctx.actor.user_id:
@@ -217,7 +223,11 @@ class SubscriptionService(Service):
     def _sequence(self, sequence_id: Any, errors: FieldErrors) -> Row | None:
         if sequence_id is None or "sequence_id" in errors.errors:
             return None
-        found = self.repo.find(resources.get(SEQUENCE_PATH), sequence_id) if isinstance(sequence_id, str) else None
+        found = (
+            self.repo.find(resources.get(SEQUENCE_PATH), sequence_id)
+            if isinstance(sequence_id, str)
+            else None
+        )
         if found is None:
             errors.add("sequence_id", "Object does not exist.")
         elif found["status"] != "active":
@@ -260,7 +270,7 @@ class SubscriptionService(Service):
         allowed = {k: v for k, v in body.items() if k in (*SENDER_FIELDS, "status")}
         values = self._fields().clean(allowed, creating=False, cleaners=self._cleaners())
         status = values.get("status", row["status"])
-        if status != row["status"]:
+        if isinstance(status, str) and status != row["status"]:
             values.update(self._moved(row, status))
         return values
 
@@ -298,4 +308,6 @@ class SubscriptionService(Service):
 
     def keep(self, row: Row, values: Row) -> Row:
         """Change where the run stands (columns no one sees): no event, no new date_updated."""
-        return self.change(row, {**values, "date_updated": row["date_updated"], "updated_by": row["updated_by"]})
+        return self.change(
+            row, {**values, "date_updated": row["date_updated"], "updated_by": row["updated_by"]}
+        )

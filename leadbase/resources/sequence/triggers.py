@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from leadbase.db.context import Context
 from leadbase.db.models import sequence_subscription
@@ -31,7 +31,9 @@ def _stop_where(ctx: Context, condition: Any, status: str, reason: str) -> None:
     """Stop the organization's running subscriptions matching `condition`: one query to find them."""
     table = sequence_subscription
     rows = ctx.conn.execute(
-        select(table).where(table.c.organization_id == ctx.organization_id, table.c.status.in_(RUNNING), condition)
+        select(table).where(
+            table.c.organization_id == ctx.organization_id, table.c.status.in_(RUNNING), condition
+        )
     ).mappings()
     found = [dict(r) for r in rows]
     if not found:
@@ -66,9 +68,10 @@ def replied(ctx: Context, events: list[Event]) -> None:
     if not contacts and not addresses:
         return
     table = sequence_subscription
-    conditions = [table.c.contact_id.in_(contacts)] if contacts else []
+    conditions: list[ColumnElement[bool]] = [table.c.contact_id.in_(contacts)] if contacts else []
     conditions += [
-        (table.c.lead_id == lead_id) & (func.lower(table.c.contact_email) == address) for lead_id, address in addresses
+        (table.c.lead_id == lead_id) & (func.lower(table.c.contact_email) == address)
+        for lead_id, address in addresses
     ]
     _stop_where(ctx, or_(*conditions), "finished", REPLIED)
 
@@ -77,7 +80,9 @@ def unsubscribed(ctx: Context, events: list[Event]) -> None:
     emails = {str((e.get("data") or {}).get("email", "")).lower() for e in events}
     emails.discard("")
     if emails:
-        _stop_where(ctx, func.lower(sequence_subscription.c.contact_email).in_(emails), "finished", UNSUBSCRIBED)
+        _stop_where(
+            ctx, func.lower(sequence_subscription.c.contact_email).in_(emails), "finished", UNSUBSCRIBED
+        )
 
 
 def bounced(ctx: Context, events: list[Event]) -> None:

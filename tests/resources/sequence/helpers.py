@@ -25,7 +25,10 @@ def email_template(api: Api, *, shared: bool = True, n: int = 0) -> Obj:
 
 def sms_template(api: Api, *, shared: bool = True) -> Obj:
     made: Obj = api.ok(
-        "POST", "sms_template/", 201, json={"name": "Ping", "text": "Hi {{ contact.first_name }}!", "is_shared": shared}
+        "POST",
+        "sms_template/",
+        201,
+        json={"name": "Ping", "text": "Hi {{ contact.first_name }}!", "is_shared": shared},
     )
     return made
 

@@ -31,7 +31,12 @@ def _subscription(api: Api, subscription: dict[str, object]) -> dict[str, object
 def test_a_sequence_runs_email_sms_and_call_steps_then_finishes(api: Api, clock: Clock) -> None:
     clock.set(MONDAY)
     intro, ping = email_template(api), sms_template(api)
-    api.ok("POST", "phone_number/request/internal/", 201, json={"country": "US", "sharing": "personal", "with_sms": True})
+    api.ok(
+        "POST",
+        "phone_number/request/internal/",
+        201,
+        json={"country": "US", "sharing": "personal", "with_sms": True},
+    )
     lead, contact = lead_with_contact(api, phone="+14155550123")
     sequence = new_sequence(
         api,
@@ -113,7 +118,11 @@ def test_a_reply_stops_the_sequence(api: Api, clock: Clock) -> None:
         },
     )
     stopped = _subscription(api, subscription)
-    assert (stopped["status"], stopped["status_reason"], stopped["pause_reason"]) == ("finished", "replied", None)
+    assert (stopped["status"], stopped["status_reason"], stopped["pause_reason"]) == (
+        "finished",
+        "replied",
+        None,
+    )
     advance(api, clock, MONDAY, 3 * DAY)
     assert len(sequence_activities(api, lead, "email")) == 1
 
@@ -146,7 +155,11 @@ def test_pause_and_resume(api: Api, clock: Clock) -> None:
     )
     subscription = subscribe(api, sequence, contact)
     paused = api.ok("PUT", f"sequence_subscription/{subscription['id']}/", json={"status": "paused"})
-    assert (paused["status"], paused["status_reason"], paused["pause_reason"]) == ("paused", "manual", "manual")
+    assert (paused["status"], paused["status_reason"], paused["pause_reason"]) == (
+        "paused",
+        "manual",
+        "manual",
+    )
     now = advance(api, clock, MONDAY, 3 * DAY)
     assert sequence_activities(api, lead, "email") == []
     resumed = api.ok("PUT", f"sequence_subscription/{subscription['id']}/", json={"status": "active"})

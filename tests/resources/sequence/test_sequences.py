@@ -112,8 +112,11 @@ def test_bad_bodies(api: Api) -> None:
         )
     )
     assert set(errors) == {"timezone", "schedule", "steps"}
-    assert errors["schedule"] == {"ranges": {"0": {"weekday": errors["schedule"]["ranges"]["0"]["weekday"],
-                                                   "start": "A time of day as HH:MM."}}}
+    assert errors["schedule"] == {
+        "ranges": {
+            "0": {"weekday": errors["schedule"]["ranges"]["0"]["weekday"], "start": "A time of day as HH:MM."}
+        }
+    }
     assert set(errors["steps"]) == {"0", "1", "2", "3"}
     assert errors["steps"]["0"] == {"email_template_id": "This field is required."}
     assert set(errors["steps"]["1"]) == {"step_type", "delay"}
@@ -132,11 +135,17 @@ def test_templates_must_be_shared(api: Api) -> None:
     private = email_template(api, shared=False)
     response = api.post(
         "sequence/",
-        json={"name": "X", "timezone": "UTC", "steps": [{"step_type": "email", "email_template_id": private["id"]}]},
+        json={
+            "name": "X",
+            "timezone": "UTC",
+            "steps": [{"step_type": "email", "email_template_id": private["id"]}],
+        },
     )
     assert response.status_code == 400
     body = response.json()
-    assert body["errors"] == [f'Template "{private["id"]}" cannot be used in Workflows because it is not shared.']
+    assert body["errors"] == [
+        f'Template "{private["id"]}" cannot be used in Workflows because it is not shared.'
+    ]
     assert body["field-errors"] == {}
     assert api.ok("GET", "sequence/")["data"] == []
 
@@ -165,6 +174,8 @@ def test_other_organizations_see_nothing(api: Api, make_api: Callable[..., Api])
     assert stranger.ok("GET", "sequence/")["data"] == []
     _lead, contact = lead_with_contact(stranger)
     errors = validation_errors(
-        stranger.post("sequence_subscription/", json={"sequence_id": sequence["id"], "contact_id": contact["id"]})
+        stranger.post(
+            "sequence_subscription/", json={"sequence_id": sequence["id"], "contact_id": contact["id"]}
+        )
     )
     assert errors == {"sequence_id": "Object does not exist."}
