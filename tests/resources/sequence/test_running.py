@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from leadbase.db.context import Actor, Context
+from leadbase.db.resource import resources
 from leadbase.jobs.worker import Worker
 from tests.resources.sequence.helpers import (
     DAY,
@@ -251,3 +253,34 @@ def test_deleting_the_contact_deletes_its_subscriptions(api: Api, clock: Clock) 
     (deleted,) = [e for e in api.events(object_id=subscription["id"]) if e["action"] == "deleted"]
     assert deleted["previous_data"]["contact_id"] == contact["id"]
     advance(api, clock, MONDAY, 2 * DAY)
+
+
+def test_a_sequence_email_that_fails_stops_the_subscription(api: Api, clock: Clock) -> None:
+    """What the sender does when an email bounces (status `error`): the subscription stops."""
+    clock.set(MONDAY)
+    lead, contact = lead_with_contact(api)
+    template = email_template(api)
+    sequence = new_sequence(
+        api,
+        [
+            {"step_type": "email", "delay": 0, "email_template_id": template["id"]},
+            {"step_type": "email", "delay": DAY, "email_template_id": template["id"]},
+        ],
+    )
+    subscription = subscribe(api, sequence, contact)
+    Worker(api.engine).run_until_idle()
+    (email,) = sequence_activities(api, lead, "email")
+    org = api.org
+    with api.engine.connect() as conn:
+        conn.execution_options(writes=True)
+        with conn.begin():
+            ctx = Context(conn=conn, actor=Actor(org.organization_id, org.user_id, None, "admin"))
+            spec = resources.get("activity/email")
+            service = spec.service(ctx, spec)
+            with ctx.unit.operation():
+                row = ctx.unit.changing(spec, service.get(email["id"]))
+                service.change(row, {"status": "error"})
+    failed = _subscription(api, subscription)
+    assert (failed["status"], failed["status_reason"]) == ("error", "bounced")
+    advance(api, clock, MONDAY, 2 * DAY)
+    assert len(sequence_activities(api, lead, "email")) == 1
