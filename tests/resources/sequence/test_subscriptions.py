@@ -10,6 +10,7 @@ import pytest
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Actor, Context
 from leadbase.resources.sequence.subscriptions import subscribe as subscribe_contact
+from tests.api.test_openapi import CLOSE_OPERATIONS, served_operations
 from tests.resources.sequence.helpers import email_template, lead_with_contact, new_sequence, subscribe
 from tests.support import Api, error_of, validation_errors
 
@@ -188,3 +189,13 @@ def test_the_subscribe_function_answers_as_the_endpoint(api: Api) -> None:
                 sender_email="bob@example.com",
             )
     assert raised.value.errors == ["This contact is already subscribed to this workflow."]
+
+
+def test_the_nine_operations_of_closes_openapi_are_served(api: Api) -> None:
+    sequence_ops = {
+        op
+        for op in CLOSE_OPERATIONS
+        if op.split(" ")[1].startswith(("/sequence/", "/sequence_subscription/"))
+    }
+    assert len(sequence_ops) == 9
+    assert sequence_ops <= served_operations(api)
