@@ -21,7 +21,10 @@ from leadbase.api.ratelimit import RateLimiter, parse_rate
 from leadbase.api.responses import JSONResponse
 from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
+from leadbase.console import build_console
+from leadbase.core.urls import CONSOLE_PREFIX
 from leadbase.db.engine import build_engine
+from leadbase.db.secrets import shared_secret
 from leadbase.events.delivery import DeliverySettings
 from leadbase.events.dispatch import DispatchSettings
 from leadbase.jobs.worker import Worker, WorkerSettings
@@ -104,6 +107,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(openapi_cache["doc"])
 
     install_error_handlers(app, timeout_seconds=settings.statement_timeout_seconds)
+
+    # The console calls the API through `app` itself, middleware included (console/client.py).
+    # Its cookie key: the configured one, else one generated once and kept in the database, asked
+    # for on the first console request (the database may not be migrated yet at this point).
+    configured_secret = settings.console_secret
+    app.mount(
+        CONSOLE_PREFIX,
+        build_console(app, lambda: configured_secret or shared_secret(engine, "console_session")),
+    )
 
     rate = parse_rate(settings.rate_limit)
     limiter = RateLimiter(rate, settings.redis_url) if rate is not None else None

@@ -146,6 +146,7 @@ def serve(
     _migrate(settings)
     if demo:
         _print_demo_key(settings, host, port)
+    click.echo(f"  Console: http://{host}:{port}/console/  (sign in with an API key)")
     # Workers (and the reloader-free single process) read their settings from the environment.
     os.environ["LEADBASE_DATABASE_URL"] = settings.database_url
     os.environ["LEADBASE_RATE_LIMIT"] = settings.rate_limit

@@ -22,9 +22,14 @@ class Settings(BaseSettings):
     body_read_timeout_seconds: float = Field(default=30.0, gt=0)
     # An idle keep-alive connection is closed after this long (uvicorn's timeout_keep_alive).
     keep_alive_seconds: int = Field(default=5, ge=1)
-    # Where html_url links point (`{html_base_url}/lead/{id}/`). Unset: the base URL of the request
-    # being answered (leadbase's own address as the client reached it), never Close's site.
+    # Where html_url links point (`{html_base_url}/console/lead/{id}/`, the console's page). Unset:
+    # the base URL of the request being answered (leadbase's own address as the client reached it),
+    # never Close's site.
     html_base_url: str | None = None
+    # Signs the web console's session cookies. Unset: a random key generated on first use and
+    # kept in the database (table server_secret), shared by every process using it. Changing it
+    # signs everyone out of the console.
+    console_secret: str | None = None
     api_key_cache_seconds: float = 30.0
     # NORMAL in WAL mode survives a crash of the process; FULL also survives power loss.
     sqlite_synchronous: str = "NORMAL"

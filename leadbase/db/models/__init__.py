@@ -30,6 +30,7 @@ from leadbase.db.models.outreach import (
     unsubscribed_email,
 )
 from leadbase.db.models.people import group_member, role, user_group
+from leadbase.db.models.secrets import server_secret
 from leadbase.db.models.sequences import sequence, sequence_subscription
 from leadbase.db.models.views import saved_search, text_index
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
@@ -76,6 +77,7 @@ __all__ = [
     "send_as",
     "sequence",
     "sequence_subscription",
+    "server_secret",
     "sms_template",
     "task",
     "text_index",

@@ -11,6 +11,7 @@ from leadbase.core.clock import iso
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.core.timezones import address_zones, agreed_zone, local_time
+from leadbase.core.urls import console_lead_path
 from leadbase.custom_fields.values import CustomValues
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
@@ -146,7 +147,7 @@ class LeadService(Service):
                 "integration_links": [],
                 "primary_email": emails[0] if emails else None,
                 "primary_phone": phones[0] if phones else None,
-                "html_url": f"{base_url}/lead/{r['id']}/",
+                "html_url": base_url + console_lead_path(r["id"]),
                 "recent_calls": calls.get(r["id"], []),
                 "contacts_summary": contacts_summary(contacts),
                 "primary_address_summary": address_summary(r["addresses"][0]) if r["addresses"] else None,

@@ -13,7 +13,7 @@ from tests.support import Api, new_organization
 
 def test_html_url_defaults_to_the_servers_own_address(api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme"})
-    assert lead["html_url"] == f"http://testserver/lead/{lead['id']}/"
+    assert lead["html_url"] == f"http://testserver/console/lead/{lead['id']}/"
     assert "close.com" not in lead["html_url"]
 
 
@@ -24,7 +24,7 @@ def test_html_url_follows_the_configured_base_url(database_url: str, engine: Eng
         with TestClient(app) as client:
             api = Api(client, new_organization(engine))
             lead = api.ok("POST", "lead/", json={"name": "Acme"})
-            assert lead["html_url"] == f"https://crm.example.org/lead/{lead['id']}/"
+            assert lead["html_url"] == f"https://crm.example.org/console/lead/{lead['id']}/"
             assert api.ok("GET", f"lead/{lead['id']}/")["html_url"] == lead["html_url"]
     finally:
         app.state.engine.dispose()

@@ -46,7 +46,7 @@ def test_create_with_nested_contacts_and_addresses(api: Api) -> None:
     assert lead["status_label"] == "Qualified"
     assert lead["status_id"] == _status_ids(api)["Qualified"]
     # leadbase's own address (the test client's), never Close's site.
-    assert lead["html_url"] == f"http://testserver/lead/{lead['id']}/"
+    assert lead["html_url"] == f"http://testserver/console/lead/{lead['id']}/"
     assert lead["organization_id"] == api.org.organization_id
     assert lead["created_by"] == lead["updated_by"] == api.org.user_id
     address = lead["addresses"][0]

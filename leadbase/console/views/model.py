@@ -1,0 +1,127 @@
+"""The custom data model as a whole: custom object types and their fields and back references,
+custom activity types, the custom fields of leads, contacts and opportunities, shared fields and
+what they are associated with; new types and fields of every type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from leadbase.console.client import Api, ApiError
+from leadbase.console.inputs import WIDGETS
+from leadbase.console.pages import Console, Page, redirect
+
+# Field kinds as /custom_field/<segment>/ names them, and the body key naming their type.
+KINDS = {
+    "lead": None,
+    "contact": None,
+    "opportunity": None,
+    "activity": "custom_activity_type_id",
+    "custom_object_type": "custom_object_type_id",
+    "shared": None,
+}
+FIELD_TYPES = sorted(WIDGETS)
+
+
+async def _model(api: Api) -> dict[str, Any]:
+    return {
+        "object_types": await api.all("custom_object_type/"),
+        "activity_types": await api.all("custom_activity/"),
+        "lead_fields": await api.all("custom_field/lead/"),
+        "contact_fields": await api.all("custom_field/contact/"),
+        "opportunity_fields": await api.all("custom_field/opportunity/"),
+        "shared_fields": await api.all("custom_field/shared/"),
+    }
+
+
+def _field_body(page: Page, kind: str) -> dict[str, Any]:
+    kind_type = page.field("type")
+    body: dict[str, Any] = {
+        "name": page.field("name"),
+        "type": kind_type,
+        "description": page.field("description") or None,
+        "accepts_multiple_values": page.field("accepts_multiple_values") == "on",
+    }
+    if kind_type == "choices":
+        body["choices"] = [c.strip() for c in page.field("choices").splitlines() if c.strip()]
+    if kind_type == "custom_object":
+        body["referenced_custom_type_id"] = page.field("referenced_custom_type_id") or None
+    parent_key = KINDS.get(kind)
+    if parent_key:
+        body[parent_key] = page.field("parent_id")
+    return {k: v for k, v in body.items() if v is not None}
+
+
+async def _refused(page: Page, exc: ApiError) -> Response:
+    """The model page again, with the API's reasons for refusing the form (or its other errors)."""
+    if exc.status != 400:
+        raise exc
+    return page.render(
+        "model.html", status_code=400, field_types=FIELD_TYPES, errors=exc.messages, **await _model(page.api)
+    )
+
+
+def register(console: Console) -> None:
+    @console.route("/model/")
+    async def model(page: Page) -> Response:
+        return page.render("model.html", field_types=FIELD_TYPES, errors=[], **await _model(page.api))
+
+    @console.route("/model/custom_object_types/new/", methods=("POST",))
+    async def object_type_new(page: Page) -> Response:
+        body = {
+            "name": page.field("name"),
+            "name_plural": page.field("name_plural") or page.field("name") + "s",
+            "description": page.field("description") or None,
+        }
+        try:
+            made = await page.api.post(
+                "custom_object_type/", {k: v for k, v in body.items() if v is not None}
+            )
+        except ApiError as exc:
+            return await _refused(page, exc)
+        return redirect(f"/model/custom_object_type/{made['id']}/")
+
+    @console.route("/model/custom_activity_types/new/", methods=("POST",))
+    async def activity_type_new(page: Page) -> Response:
+        body = {"name": page.field("name"), "description": page.field("description") or None}
+        try:
+            await page.api.post("custom_activity/", {k: v for k, v in body.items() if v is not None})
+        except ApiError as exc:
+            return await _refused(page, exc)
+        return redirect("/model/")
+
+    @console.route("/model/custom_object_type/{type_id}/")
+    async def object_type(page: Page) -> Response:
+        cotype = await page.api.get(f"custom_object_type/{page.path_params['type_id']}/")
+        return page.render(
+            "object_type.html",
+            cotype=cotype,
+            field_types=FIELD_TYPES,
+            object_types=await page.api.all("custom_object_type/"),
+            errors=[],
+        )
+
+    @console.route("/model/fields/new/", methods=("POST",))
+    async def field_new(page: Page) -> Response:
+        kind = page.field("kind")
+        back = page.field("back") or "/model/"
+        if kind not in KINDS or not back.startswith("/model/"):
+            return page.render("error.html", status_code=400, error=None, message="Unknown field kind.")
+        try:
+            await page.api.post(f"custom_field/{kind}/", _field_body(page, kind))
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            if kind == "custom_object_type":
+                cotype = await page.api.get(f"custom_object_type/{page.field('parent_id')}/")
+                return page.render(
+                    "object_type.html",
+                    status_code=400,
+                    cotype=cotype,
+                    field_types=FIELD_TYPES,
+                    object_types=await page.api.all("custom_object_type/"),
+                    errors=exc.messages,
+                )
+            return await _refused(page, exc)
+        return redirect(back)

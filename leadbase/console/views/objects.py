@@ -1,0 +1,116 @@
+"""Contacts and custom objects of a lead: create and edit, with the API's own messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from leadbase.console.client import ApiError
+from leadbase.console.inputs import form_values, inputs
+from leadbase.console.pages import Console, Page, redirect
+from leadbase.console.views.leads import choices_for
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+async def _save(page: Page, path: str, body: dict[str, Any], existing: str | None) -> Any:
+    """POST a new object or PUT an existing one; a 400 comes back as the API's error."""
+    if existing is None:
+        return await page.api.post(path, {k: v for k, v in body.items() if v is not None})
+    return await page.api.put(f"{path}{existing}/", body)
+
+
+def register(console: Console) -> None:
+    async def contact_form(page: Page, lead_id: str, contact: dict[str, Any] | None) -> Response:
+        lead = await page.api.get(f"lead/{lead_id}/")
+        fields = await page.api.all("custom_field/contact/")
+        choices = await choices_for(page.api, lead)
+        current: dict[str, Any] = dict(contact or {})
+        current["emails_text"] = "\n".join(e["email"] for e in current.get("emails") or [])
+        current["phones_text"] = "\n".join(p["phone"] for p in current.get("phones") or [])
+        errors: list[str] = []
+        field_errors: dict[str, str] = {}
+        if page.form is not None:
+            body: dict[str, Any] = {
+                "name": page.field("name"),
+                "title": page.field("title"),
+                "emails": [{"email": e, "type": "office"} for e in _lines(page.field("emails_text"))],
+                "phones": [{"phone": p, "type": "office"} for p in _lines(page.field("phones_text"))],
+            }
+            body.update(form_values(fields, page.fields))
+            if contact is None:
+                body["lead_id"] = lead_id
+            try:
+                await _save(page, "contact/", body, contact["id"] if contact else None)
+                return redirect(f"/lead/{lead_id}/")
+            except ApiError as exc:
+                if exc.status != 400:
+                    raise
+                errors, field_errors = exc.messages, exc.field_errors
+                current.update(
+                    body, emails_text=page.field("emails_text"), phones_text=page.field("phones_text")
+                )
+        return page.render(
+            "contact_form.html",
+            status_code=400 if errors else 200,
+            lead=lead,
+            contact=contact,
+            current=current,
+            inputs=inputs(fields, current, choices, field_errors),
+            errors=errors,
+            field_errors=field_errors,
+        )
+
+    @console.route("/lead/{lead_id}/contacts/new/", methods=("GET", "POST"))
+    async def contact_new(page: Page) -> Response:
+        return await contact_form(page, page.path_params["lead_id"], None)
+
+    @console.route("/contact/{contact_id}/edit/", methods=("GET", "POST"))
+    async def contact_edit(page: Page) -> Response:
+        contact = await page.api.get(f"contact/{page.path_params['contact_id']}/")
+        return await contact_form(page, contact["lead_id"], contact)
+
+    async def object_form(page: Page, lead_id: str, type_id: str, obj: dict[str, Any] | None) -> Response:
+        lead = await page.api.get(f"lead/{lead_id}/")
+        cotype = await page.api.get(f"custom_object_type/{type_id}/")
+        fields = list(cotype.get("fields") or [])
+        choices = await choices_for(page.api, lead)
+        current: dict[str, Any] = dict(obj or {})
+        errors: list[str] = []
+        field_errors: dict[str, str] = {}
+        if page.form is not None:
+            body: dict[str, Any] = {"name": page.field("name")}
+            body.update(form_values(fields, page.fields))
+            if obj is None:
+                body.update(custom_object_type_id=type_id, lead_id=lead_id)
+            try:
+                await _save(page, "custom_object/", body, obj["id"] if obj else None)
+                return redirect(f"/lead/{lead_id}/")
+            except ApiError as exc:
+                if exc.status != 400:
+                    raise
+                errors, field_errors = exc.messages, exc.field_errors
+                current.update(body)
+        return page.render(
+            "object_form.html",
+            status_code=400 if errors else 200,
+            lead=lead,
+            cotype=cotype,
+            obj=obj,
+            current=current,
+            inputs=inputs(fields, current, choices, field_errors),
+            errors=errors,
+            field_errors=field_errors,
+        )
+
+    @console.route("/lead/{lead_id}/custom_objects/new/", methods=("GET", "POST"))
+    async def object_new(page: Page) -> Response:
+        return await object_form(page, page.path_params["lead_id"], page.arg("type"), None)
+
+    @console.route("/custom_object/{object_id}/edit/", methods=("GET", "POST"))
+    async def object_edit(page: Page) -> Response:
+        obj = await page.api.get(f"custom_object/{page.path_params['object_id']}/")
+        return await object_form(page, obj["lead_id"], obj["custom_object_type_id"], obj)
