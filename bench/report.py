@@ -16,6 +16,7 @@ TITLES = {
     "feed": "Activity feed (issue 10): GET /activity/?lead_id= against hand-written SQL at full size",
     "writes": "Writes: POST /lead/ and POST /custom_object/ on one worker",
     "bulk": "Bulk load: leadbase's bulk path against raw inserts of the same rows",
+    "bulk_edit": "Bulk edit: POST /bulk_action/edit/ worked through by one worker",
     "search": "Search: the standard query set against hand-written SQL",
     "startup": "Start-up and isolation",
     "memory": "Memory: resident set of one worker",

@@ -638,6 +638,25 @@ def _workers(ctx: Ctx) -> Result:
     return workers(ctx)
 
 
+def _exports(ctx: Ctx) -> Result:
+    from bench.exports import exports
+
+    return exports(ctx)
+
+
+def _webhooks(ctx: Ctx) -> Result:
+    from bench.webhooks import webhooks
+
+    result: Result = webhooks(ctx)
+    return result
+
+
+def _bulk_edit(ctx: Ctx) -> Result:
+    from bench.bulk_actions import bulk_edit  # builds on this module's Ctx
+
+    return bulk_edit(ctx)
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "api_overhead": api_overhead,
     "workers": _workers,
@@ -648,6 +667,9 @@ SCENARIOS: dict[str, Callable[[Ctx], Result]] = {
     "startup": startup,
     "writes": writes,
     "bulk": bulk,
+    "exports": _exports,
+    "webhooks": _webhooks,
+    "bulk_edit": _bulk_edit,
 }
 
 

@@ -127,3 +127,30 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def webhooks(ctx: Any) -> Any:
+    """The `webhooks` scenario of `python -m bench`: the figures above, with the load average."""
+    from bench.stats import Figure, Result
+
+    res = Result("webhooks", ctx.db.kind)
+    samples, backlog = (40, 40) if ctx.cfg.quick else (200, 200)
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    figures = run(ctx.db.url, samples, backlog)
+    p95 = figures["latency_p95_ms"]
+    res.add(Figure("commit-to-delivery p50 (idle server, 1 subscription)", "ms", [figures["latency_p50_ms"]]))
+    res.add(
+        Figure("commit-to-delivery p95 (idle server, 1 subscription)", "ms", [p95], "< 100 ms", p95 < 100)
+    )
+    res.add(
+        Figure(
+            "deliveries per second (10 subscriptions, one worker)",
+            "deliveries/s",
+            [figures["deliveries_per_second"]],
+        )
+    )
+    res.notes.append(
+        f"load average at the start: {load} ({samples} latency samples, {backlog * 10} deliveries)"
+    )
+    return res

@@ -10,11 +10,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from leadbase import __version__
+from leadbase.admin.routes import router as admin_router
 from leadbase.api.auth import KeyResolver
 from leadbase.api.dispatch import Dispatcher, SegmentIndex
 from leadbase.api.docs import add_docs_routes
 from leadbase.api.endpoint import endpoints
 from leadbase.api.errors import install_error_handlers
+from leadbase.api.journal import Journal
 from leadbase.api.middleware import API_PREFIX, CloseConventions
 from leadbase.api.openapi import build_openapi
 from leadbase.api.ratelimit import RateLimiter, parse_rate
@@ -22,6 +24,7 @@ from leadbase.api.responses import JSONResponse
 from leadbase.api.routes import add_resource_routes
 from leadbase.config import Settings
 from leadbase.console import build_console
+from leadbase.core import ids
 from leadbase.core.urls import CONSOLE_PREFIX
 from leadbase.db.engine import build_engine
 from leadbase.db.secrets import shared_secret
@@ -81,6 +84,8 @@ def file_policy(settings: Settings) -> FilePolicy:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # The seeded generator restarts with each app; unset, ids go back to random.
+    ids.seed(settings.id_seed)
     engine = build_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
@@ -93,9 +98,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.file_policy = file_policy(settings)
     app.state.enrichment_provider = load_provider(settings.enrichment_provider)
+    app.state.admin_token = settings.admin_token or None
+    app.state.journal = Journal(settings.journal_size) if settings.journal_size else None
     api_routes, public_routes = build_router()
     app.include_router(api_routes, prefix=API_PREFIX)
     app.include_router(public_routes)
+    app.include_router(admin_router)
 
     openapi_cache: dict[str, Any] = {}
     add_docs_routes(app, API_PREFIX)
@@ -129,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         statement_timeout=settings.statement_timeout_seconds,
         body_read_timeout=settings.body_read_timeout_seconds,
+        journal=app.state.journal,
     )
     return app
 
@@ -141,6 +150,7 @@ def worker_settings(settings: Settings) -> WorkerSettings:
             timeout_seconds=settings.webhook_timeout_seconds,
             block_private=settings.webhook_block_private_targets,
         ),
+        job_settings=settings,
     )
 
 

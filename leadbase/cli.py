@@ -1,4 +1,4 @@
-"""The `leadbase` command: serve, worker, bootstrap, migrate, webhooks listen."""
+"""The `leadbase` command: serve, worker, bootstrap, migrate, org, webhooks listen."""
 
 from __future__ import annotations
 
@@ -15,12 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from leadbase import __version__
-from leadbase.config import DEFAULT_DATABASE_URL, Settings
-
-DATABASE_HELP = (
-    "sqlite:///FILE or postgresql://USER@HOST:PORT/DB. Defaults to $LEADBASE_DATABASE_URL, "
-    f"else {DEFAULT_DATABASE_URL} in the working directory."
-)
+from leadbase.cli_org import DATABASE_HELP, org
+from leadbase.config import Settings
 
 
 def _settings(database_url: str | None, **overrides: object) -> Settings:
@@ -138,6 +134,9 @@ def serve(
             f"--workers {workers} with a rate limit needs shared counters: "
             "pass --redis-url, or use one worker."
         )
+    if workers > 1 and settings.id_seed:
+        # Every process would draw the same ids from the same seed (see core/ids.py).
+        raise click.UsageError(f"--workers {workers} with LEADBASE_ID_SEED: seeded ids need one worker.")
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
@@ -370,21 +369,38 @@ def migrate(database_url: str | None) -> None:
 @click.option(
     "--keep-dates", is_flag=True, help="Keep each body's date_created (an import of historical data)."
 )
+@click.option(
+    "--skip",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Start after line N of FILE: resume a load that stopped (it says which N).",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 def load(
-    resource: str, source: Any, database_url: str | None, api_key: str, batch_size: int, keep_dates: bool
+    resource: str,
+    source: Any,
+    database_url: str | None,
+    api_key: str,
+    batch_size: int,
+    keep_dates: bool,
+    skip: int,
+    progress: bool | None,
 ) -> None:
     """Create many objects fast: FILE (default stdin) holds one POST /RESOURCE/ body per line.
 
     RESOURCE is a URL segment such as `lead` (with nested contacts) or `custom_object`. Rows
-    and events are those the API would write; each batch is one transaction.
+    and events are those the API would write; each batch is one transaction. On a bad line the
+    load stops, says which line and why, and how to resume once it is fixed (--skip N).
     """
-    import orjson
-
     from leadbase.api.auth import KeyResolver
     from leadbase.core.errors import LeadbaseError
     from leadbase.db.resource import resources
     from leadbase.resources import load_all
+    from leadbase.resources.bulk import BulkInvalid
     from leadbase.resources.bulk import load as bulk_load
+    from leadbase.transfer.lines import BadLine, LineReader, count_lines
 
     settings = _settings(database_url)
     _migrate(settings)
@@ -392,33 +408,41 @@ def load(
     if resource.strip("/") not in resources:
         raise click.UsageError(f"Unknown resource {resource!r}.")
     started = time.monotonic()
+    from leadbase.cli_transfer import progress_bar
 
-    def bodies() -> Iterator[Any]:
-        for number, line in enumerate(source, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise click.ClickException(f"line {number} of {source.name} is not JSON: {exc}") from exc
+    reader = LineReader(source, skip, batch_size)
+    total = count_lines(source, skip)
+    shown = [0]
+
+    def advance(tick: Any, created: int) -> None:
+        tick(created - shown[0])
+        shown[0] = created
 
     with _database(settings) as engine:
         try:
             actor = KeyResolver(engine, 0).resolve(api_key)
         except LeadbaseError as exc:
             raise click.BadParameter("no active API key matches", param_hint="--api-key") from exc
-        try:
-            report = bulk_load(
-                engine,
-                actor,
-                resource.strip("/"),
-                bodies(),
-                batch_size=batch_size,
-                keep_dates=keep_dates,
-                settings=settings,
-            )
-        except LeadbaseError as exc:
-            raise click.ClickException(exc.message) from exc
+        with progress_bar(total, resource.strip("/"), progress) as tick:
+            try:
+                report = bulk_load(
+                    engine,
+                    actor,
+                    resource.strip("/"),
+                    reader.bodies(),
+                    batch_size=batch_size,
+                    keep_dates=keep_dates,
+                    settings=settings,
+                    progress=lambda report: advance(tick, report.created),
+                )
+            except BadLine as exc:
+                raise click.ClickException(reader.stopped(exc.line, exc.reason)) from exc
+            except BulkInvalid as exc:
+                line = reader.line_of(exc.index)
+                reason = exc.message.removeprefix(f"item {exc.index}: ")
+                raise click.ClickException(reader.stopped(line, reason, exc.index)) from exc
+            except LeadbaseError as exc:
+                raise click.ClickException(exc.message) from exc
     elapsed = time.monotonic() - started
     rate = report.created / elapsed if elapsed else 0.0
     click.echo(f"created {report.created} {resource} in {elapsed:.1f}s ({rate:.0f}/s)", err=True)
@@ -550,6 +574,17 @@ def webhooks_listen(
     finally:
         listener.close()
 
+
+main.add_command(org)
+
+
+def _register_transfer() -> None:
+    from leadbase.cli_transfer import register
+
+    register(main, _settings, _migrate)
+
+
+_register_transfer()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///leadbase.db"
+
+# Close-strict mode (LEADBASE_CLOSE_STRICT): the per-key rate Close's documentation gives as its
+# example (20 requests a second per key, 60 per organization), and the deepest `_skip` Close was
+# seen to accept (max_skip = 250000, on /activity/email/). Without it leadbase lifts both.
+CLOSE_RATE_LIMIT = "20/second"
+CLOSE_MAX_SKIP = 250_000
+UNLIMITED_SKIP = 10**12
 
 
 class Settings(BaseSettings):
@@ -54,9 +61,32 @@ class Settings(BaseSettings):
     # answers 400 saying no provider is configured; leadbase never invents values.
     enrichment_provider: str | None = None
 
+    # Outgoing email (activities put in outbox or scheduled): unset, every message is kept in the
+    # captured outbox (/api/leadbase/outbox/) and nothing leaves; set, emails go through this SMTP
+    # server: smtp://user:pass@host:port (plain; ?starttls=true to upgrade), smtps://... (TLS).
+    # SMS always stay in the captured outbox.
+    smtp_url: str | None = None
+    # Exports (POST /export/lead/, /export/opportunity/) are written here as gzip files. Unset: a
+    # `leadbase-exports` directory beside the SQLite database file, or in the system's temporary
+    # directory on PostgreSQL. Servers and `leadbase worker` processes must see the same directory.
+    exports_dir: str | None = None
+    # A download_url works for this long after the answer that showed it (Close's links: 60 s).
+    export_link_seconds: float = Field(default=60.0, gt=0)
+    # A finished export's file is kept this long, then deleted; its links then answer 410.
+    export_keep_hours: float = Field(default=168.0, gt=0)
+
     # Close caps a search's cursor chain at 10,000 results and expires its cursors after 30
     # seconds; leadbase lifts both unless this is set, for testing code that must survive them.
     search_close_limits: bool = False
+
+    # Close-strict mode: turn on the limits Close enforces and leadbase lifts by default, for code
+    # that must survive them: a rate limit (CLOSE_RATE_LIMIT unless rate_limit is set), the search
+    # cap and cursor expiry (implies search_close_limits), and Close's deepest `_skip`.
+    close_strict: bool = False
+
+    # Seed for the id generator (core/ids.py): the same requests, made one at a time, then give
+    # the same ids on every run. One process only; unset, ids are random.
+    id_seed: str | None = None
 
     # Background work (jobs, webhook delivery). `leadbase serve` runs a worker thread in each
     # server process unless this is off (then run `leadbase worker` processes).
@@ -72,6 +102,34 @@ class Settings(BaseSettings):
     # PostgreSQL: how long a hole in the event log's sequence is watched for a transaction still
     # committing before it is taken for rolled back. Longer than any transaction writing events.
     webhook_gap_seconds: float = Field(default=300.0, ge=0)
+
+    # The admin API (/api/leadbase/admin/: organizations, snapshots, the clock, the journal) is
+    # on only when this is set; requests carry it as `Authorization: Bearer <token>`.
+    admin_token: str | None = None
+    # Requests and responses kept per organization in each server process's journal (0: none).
+    journal_size: int = Field(default=100, ge=0)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp(cls, value: str | None) -> str | None:
+        from leadbase.resources.messages.smtp import SmtpServer
+
+        if value:
+            SmtpServer.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _strict_implies(self) -> Settings:
+        if self.close_strict:
+            self.search_close_limits = True
+            if "rate_limit" not in self.model_fields_set:
+                self.rate_limit = CLOSE_RATE_LIMIT
+        return self
+
+    @property
+    def max_skip(self) -> int:
+        """The deepest `_skip` a list accepts."""
+        return CLOSE_MAX_SKIP if self.close_strict else UNLIMITED_SKIP
 
     @field_validator("rate_limit")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -18,9 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadbase.api.auth import DUPLICATE_CREDENTIALS, KeyResolver, key_from_header
 from leadbase.api.errors import database_error_response
+from leadbase.api.journal import BODY_LIMIT, Entry, Journal, clip
 from leadbase.api.logs import redact
 from leadbase.api.ratelimit import Quota, RateLimiter
 from leadbase.api.responses import error_response
+from leadbase.core import clock
 from leadbase.core.errors import (
     BadRequest,
     Invalid,
@@ -37,6 +40,8 @@ API_PREFIX = "/api/v1"
 # leadbase's own endpoints beside Close's (the webhook delivery log): same keys, same conventions.
 EXTRA_PREFIX = "/api/leadbase"
 AUTHENTICATED = (API_PREFIX + "/", EXTRA_PREFIX + "/")
+# The admin API has a credential of its own (api/admin_auth.py), never an organization's key.
+ADMIN_PREFIX = EXTRA_PREFIX + "/admin"
 PUBLIC_PATHS = frozenset({API_PREFIX + "/openapi.json", API_PREFIX + "/docs"})
 _SLASHES = re.compile(r"/{2,}")
 
@@ -112,6 +117,62 @@ def _url_carries_nul(scope: Scope) -> bool:
     return "\x00" in scope["path"] or b"%00" in query or b"\x00" in query
 
 
+def _is_admin(path: str) -> bool:
+    return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+
+
+class _Recorder:
+    """Passes a response on while keeping what the journal shows of it.
+
+    The entry is written before the response's last chunk goes out, so a client that reads the
+    journal right after an answer finds that answer there.
+    """
+
+    def __init__(self, send: Send, journal: Journal, organization_id: str, scope: Scope, body: bytes) -> None:
+        self._send = send
+        self.journal = journal
+        self.organization_id = organization_id
+        self.scope = scope
+        self.body = body
+        self.status = 0
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.started = time.perf_counter()
+        self.moment = clock.now()
+        self.recorded = False
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body":
+            if self.size <= BODY_LIMIT:
+                chunk = message.get("body", b"")
+                self.chunks.append(chunk)
+                self.size += len(chunk)
+            if not message.get("more_body", False):
+                self.record()
+        await self._send(message)
+
+    def record(self) -> None:
+        if self.recorded:
+            return
+        self.recorded = True
+        state = self.scope.get("state", {})
+        entry = Entry(
+            method=self.scope["method"],
+            path=self.scope["path"],
+            query=self.scope.get("query_string", b"").decode("latin-1"),
+            request_body=clip(self.body),
+            # A client that left before the answer is shown as 499, as nginx logs it.
+            status=self.status or 499,
+            response_body=clip(b"".join(self.chunks)),
+            time=clock.iso(self.moment) or "",
+            duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
+            request_id=state.get("request_id"),
+        )
+        self.journal.record(self.organization_id, entry)
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
@@ -127,8 +188,10 @@ class CloseConventions:
         max_body_bytes: int,
         statement_timeout: float = 0,
         body_read_timeout: float = 30,
+        journal: Journal | None = None,
     ) -> None:
         self.app = app
+        self.journal = journal
         self.resolver = resolver
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
@@ -141,7 +204,7 @@ class CloseConventions:
             return
         path = normalize_path(scope["path"])
         scope = {**scope, "path": path, "raw_path": path.encode()}
-        if not path.startswith(AUTHENTICATED) or path in PUBLIC_PATHS:
+        if not path.startswith(AUTHENTICATED) or path in PUBLIC_PATHS or _is_admin(path):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -182,7 +245,14 @@ class CloseConventions:
                 message = {**message, "headers": [*message.get("headers", []), *quota.headers()]}
             await send(message)
 
-        await _run_watching_the_client(self.app, scope, receive, send_with_quota, cancellation)
+        if self.journal is None:
+            await _run_watching_the_client(self.app, scope, receive, send_with_quota, cancellation)
+            return
+        recorder = _Recorder(send_with_quota, self.journal, actor.organization_id, scope, body)
+        try:
+            await _run_watching_the_client(self.app, scope, receive, recorder.send, cancellation)
+        finally:
+            recorder.record()
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
         declared = headers.get("content-length")

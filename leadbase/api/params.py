@@ -48,14 +48,15 @@ def parse_int(
 MAX_SKIP = 10**12
 
 
-def parse_window(endpoint: Endpoint, params: Mapping[str, str]) -> tuple[int, int]:
+def parse_window(endpoint: Endpoint, params: Mapping[str, str], max_skip: int = MAX_SKIP) -> tuple[int, int]:
+    """`_skip` and `_limit`; `max_skip` is lower in Close-strict mode (see config.py)."""
     skip = parse_int("_skip", params.get("_skip"), 0)
-    if skip > MAX_SKIP:
+    if skip > max_skip:
         # Close's wording; the Singer tap looks for "max_skip = " in it.
         raise Invalid(
             {
                 "_skip": "The skip you set is larger than the maximum skip for this resource "
-                f"(max_skip = {MAX_SKIP}). Please refine your search query."
+                f"(max_skip = {max_skip}). Please refine your search query."
             }
         )
     limit = parse_int("_limit", params.get("_limit"), endpoint.default_limit, maximum=endpoint.max_limit)
@@ -134,9 +135,11 @@ def parse_order(spec: ResourceSpec, params: Mapping[str, str]) -> list[Ordering]
     return orderings
 
 
-def parse_list_query(endpoint: Endpoint, params: Mapping[str, str], tz_offset: float | None) -> ListQuery:
+def parse_list_query(
+    endpoint: Endpoint, params: Mapping[str, str], tz_offset: float | None, max_skip: int = MAX_SKIP
+) -> ListQuery:
     spec = endpoint.spec
-    skip, limit = parse_window(endpoint, params)
+    skip, limit = parse_window(endpoint, params, max_skip)
     return ListQuery(
         where=parse_filters(spec.filters, params, tz_offset),
         order_by=parse_order(spec, params),

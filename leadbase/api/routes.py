@@ -14,7 +14,7 @@ from leadbase.api.endpoint import Endpoint
 from leadbase.api.params import FieldSelection, parse_list_query, project
 from leadbase.api.responses import json_response
 from leadbase.api.schemas import EMPTY_OBJECT, answer, envelope, of_fields, request_body
-from leadbase.api.unit import body_of, run, tz_offset_of
+from leadbase.api.unit import body_of, max_skip_of, run, tz_offset_of
 from leadbase.db.context import Context
 
 Handler = Callable[[Request], Response]
@@ -85,7 +85,7 @@ def fields_of(request: Request) -> FieldSelection | None:
 def list_response(endpoint: Endpoint, ctx: Context, request: Request) -> dict[str, Any]:
     spec = endpoint.spec
     params = request.query_params
-    query = parse_list_query(endpoint, params, tz_offset_of(request))
+    query = parse_list_query(endpoint, params, tz_offset_of(request), max_skip_of(request))
     service = spec.service(ctx, spec)
     page = service.list_page(query, params)
     selection = fields_of(request)

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
+from leadbase.api.params import MAX_SKIP
 from leadbase.core.dates import parse_offset_header
 from leadbase.core.errors import ClientGone, Invalid
 from leadbase.db.context import Actor, Context
@@ -22,6 +23,12 @@ def actor_of(request: Request) -> Actor:
 
 def tz_offset_of(request: Request) -> float | None:
     return parse_offset_header(request.state.tz_header)
+
+
+def max_skip_of(request: Request) -> int:
+    """The deepest `_skip` this server accepts (Close's in Close-strict mode)."""
+    settings = getattr(request.app.state, "settings", None)
+    return int(getattr(settings, "max_skip", MAX_SKIP))
 
 
 def body_of(request: Request) -> dict[str, Any]:

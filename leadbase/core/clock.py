@@ -1,21 +1,81 @@
-"""The one place leadbase reads the time, so tests can control it."""
+"""The one place leadbase reads the time, so tests and the admin API can control it.
+
+The clock is virtual per process: it is either the wall clock moved by an offset (`travel`,
+`advance` while running) or frozen at one moment (`freeze`, `advance` while frozen). Everything
+that dates a row, decides a job or a webhook retry is due, or expires a search cursor reads
+`now()`, so moving this clock moves all of them. Rate-limit windows are counted by the `limits`
+package on the wall clock and do not move with it.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+_lock = threading.Lock()
 _frozen: datetime | None = None
+_offset = timedelta(0)
+
+
+@dataclass(frozen=True)
+class State:
+    """What the clock says and why: frozen or running, and how far from the wall clock."""
+
+    now: datetime
+    frozen: bool
+    offset_seconds: float
 
 
 def now() -> datetime:
     """Current UTC time, timezone-aware, with microseconds."""
-    return _frozen if _frozen is not None else datetime.now(UTC)
+    frozen = _frozen
+    return frozen if frozen is not None else datetime.now(UTC) + _offset
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def freeze(moment: datetime | None) -> None:
-    """Pin the clock (tests); None unpins it."""
+    """Pin the clock at `moment`; None lets it run again (at its offset)."""
     global _frozen
-    _frozen = moment
+    with _lock:
+        _frozen = _aware(moment) if moment is not None else None
+
+
+def travel(moment: datetime) -> None:
+    """Let the clock run from `moment` on (an offset from the wall clock)."""
+    global _frozen, _offset
+    with _lock:
+        _frozen = None
+        _offset = _aware(moment) - datetime.now(UTC)
+
+
+def advance(delta: timedelta) -> datetime:
+    """Move the clock forward (or back, with a negative delta), frozen or running."""
+    global _frozen, _offset
+    with _lock:
+        if _frozen is not None:
+            _frozen = _frozen + delta
+        else:
+            _offset = _offset + delta
+    return now()
+
+
+def reset() -> None:
+    """Back to the wall clock."""
+    global _frozen, _offset
+    with _lock:
+        _frozen = None
+        _offset = timedelta(0)
+
+
+def state() -> State:
+    frozen = _frozen
+    moment = now()
+    offset = (moment - datetime.now(UTC)).total_seconds() if frozen is not None else _offset.total_seconds()
+    return State(now=moment, frozen=frozen is not None, offset_seconds=offset)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -35,6 +35,15 @@ def create_organization(
 ) -> None:
     """An organization with the settings every organization starts with."""
     conn.execute(insert(organization).values(**row))
+    create_settings(
+        conn, lead_statuses=lead_statuses, pipelines=pipelines, opportunity_statuses=opportunity_statuses
+    )
+
+
+def create_settings(
+    conn: Connection, *, lead_statuses: list[Row], pipelines: list[Row], opportunity_statuses: list[Row]
+) -> None:
+    """The lead statuses and pipelines an organization starts with (also after a reset)."""
     conn.execute(insert(lead_status), lead_statuses)
     conn.execute(insert(pipeline), pipelines)
     conn.execute(insert(opportunity_status), opportunity_statuses)
@@ -69,3 +78,8 @@ def create_api_key(conn: Connection, row: Row) -> None:
 
 def delete_api_key(conn: Connection, key_id: str) -> None:
     conn.execute(delete(api_key).where(api_key.c.id == key_id))
+
+
+def create_organization_row(conn: Connection, row: Row) -> None:
+    """An organization's own row only (a fork brings its settings with it)."""
+    conn.execute(insert(organization).values(**row))

@@ -163,6 +163,12 @@ class Service:
         return row
 
     def update(self, row: Row, body: dict[str, Any]) -> dict[str, Any]:
+        self.apply_update(row, body)
+        return self.unit.result(self.spec, row)
+
+    def apply_update(self, row: Row, body: dict[str, Any]) -> None:
+        """`update` without rendering its answer: for writes over many objects (bulk edits),
+        whose events render each object once, in batches."""
         with self.unit.operation():
             self.authorize("update", row)
             self.watch("update", row)
@@ -173,7 +179,6 @@ class Service:
             if values or outside:
                 new_row = self.change(row, values or {"updated_by": self.ctx.actor.user_id})
                 self.after_update(row, new_row)
-        return self.unit.result(self.spec, row)
 
     def change(self, row: Row, values: Row) -> Row:
         """Write changed columns of a row registered with the unit; parents it leaves or joins move."""

@@ -34,6 +34,9 @@ class JobContext:
     engine: Engine
     row: dict[str, Any]
     lease: timedelta
+    # The server's settings (leadbase.config.Settings) when the worker was given them: what a
+    # handler needs of the configuration (an SMTP server) without importing config.
+    settings: Any = None
 
     @property
     def payload(self) -> dict[str, Any]:

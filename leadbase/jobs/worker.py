@@ -32,6 +32,8 @@ class WorkerSettings:
     poll_seconds: float = 0.2
     dispatch: DispatchSettings = field(default_factory=DispatchSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    # Handed to every job handler as `JobContext.settings` (the server's Settings).
+    job_settings: Any = None
 
 
 class Worker:
@@ -86,7 +88,10 @@ class Worker:
             outcome = ("fail", "the job's workers stopped before finishing it, every attempt")
         else:
             try:
-                outcome = ("ok", kind.handler(JobContext(self.engine, row, kind.lease)))
+                outcome = (
+                    "ok",
+                    kind.handler(JobContext(self.engine, row, kind.lease, self.settings.job_settings)),
+                )
             except JobLost:
                 return
             except Exception:

@@ -48,7 +48,9 @@ PACKAGES = [
     "playbook",
     "sequence",
     "enrich_field",
+    "export",
     "webhook",
+    "bulk_action",
 ]
 
 

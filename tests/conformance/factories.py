@@ -134,6 +134,16 @@ def _make_file_upload(world: World, n: int) -> Obj:
     return rendered
 
 
+def _bulk_email_body(world: World, n: int) -> Obj:
+    template = world.api.ok(
+        "POST", "email_template/", json={"name": f"T{n}", "subject": "Hi", "body": "Hello"}
+    )
+    return {"template_id": template["id"], "s_query": _LEADS, "contact_preference": "contact"}
+
+
+_LEADS: Obj = {"type": "object_type", "object_type": "lead"}
+
+
 def _shared_lead(world: World) -> str:
     """One lead per test for objects whose lists are per lead."""
     if "lead" not in world.shared:
@@ -629,6 +639,23 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"name": "No URL", "type": "lead"}, "url"),
         invalid_update=({"type": "account"}, "type"),
     ),
+    "bulk_action/delete": Factory(
+        body=lambda _w, n: {"s_query": _LEADS, "results_limit": n},
+        invalid_create=({"s_query": {"type": "nope"}}, "s_query.type"),
+    ),
+    "bulk_action/edit": Factory(
+        body=lambda world, n: {
+            "type": "set_lead_status",
+            "lead_status_id": world.statuses()[0]["id"],
+            "s_query": _LEADS,
+            "results_limit": n,
+        },
+        invalid_create=({"type": "nope", "s_query": _LEADS}, "type"),
+    ),
+    "bulk_action/email": Factory(
+        body=_bulk_email_body,
+        invalid_create=({"s_query": _LEADS}, "template_id"),
+    ),
     "webhook": Factory(
         body=lambda _w, n: {
             "url": f"http://127.0.0.1:9/hook{n}",
@@ -799,6 +826,11 @@ FACTORIES: dict[str, Factory] = {
         invalid_create=({"sequence_id": "seq_doesnotexist", "contact_id": "cont_nope"}, "sequence_id"),
         invalid_update=({"status": "goal"}, "status"),
         list_params=lambda world: {"lead_id": _subscribed_lead(world)},
+    ),
+    "export": Factory(
+        make=lambda w, n: w.api.ok(
+            "POST", "export/lead/", json={"format": "csv" if n % 2 else "json", "type": "leads"}
+        )
     ),
     "playbook": Factory(
         body=_playbook_body,

@@ -3,6 +3,7 @@
 from leadbase.db.models.activity import activity, lead_activity_count
 from leadbase.db.models.background import job, webhook_cursor, webhook_delivery, webhook_subscription
 from leadbase.db.models.base import metadata
+from leadbase.db.models.bulk import bulk_action, bulk_action_lead
 from leadbase.db.models.configuration import playbook, scheduling_link, scheduling_link_map
 from leadbase.db.models.counts import COUNTED_TABLES, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
@@ -15,6 +16,7 @@ from leadbase.db.models.custom import (
 )
 from leadbase.db.models.deals import opportunity, opportunity_status, pipeline
 from leadbase.db.models.events import event
+from leadbase.db.models.exports import export
 from leadbase.db.models.files import file_upload
 from leadbase.db.models.identity import api_key, membership, organization, user
 from leadbase.db.models.outcomes import outcome
@@ -24,6 +26,7 @@ from leadbase.db.models.outreach import (
     connected_account,
     dialer_session,
     email_template,
+    outbox_message,
     phone_number,
     send_as,
     sms_template,
@@ -32,6 +35,7 @@ from leadbase.db.models.outreach import (
 from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.secrets import server_secret
 from leadbase.db.models.sequences import sequence, sequence_subscription
+from leadbase.db.models.snapshots import org_snapshot
 from leadbase.db.models.views import saved_search, text_index
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
 
@@ -41,6 +45,8 @@ __all__ = [
     "api_key",
     "blocked_phone_number",
     "blocked_phone_setting",
+    "bulk_action",
+    "bulk_action_lead",
     "comment",
     "comment_thread",
     "connected_account",
@@ -53,6 +59,7 @@ __all__ = [
     "dialer_session",
     "email_template",
     "event",
+    "export",
     "file_upload",
     "group_member",
     "integration_link",
@@ -65,7 +72,9 @@ __all__ = [
     "object_count",
     "opportunity",
     "opportunity_status",
+    "org_snapshot",
     "organization",
+    "outbox_message",
     "outcome",
     "phone_number",
     "pipeline",

@@ -3,10 +3,10 @@ numbers, connected accounts and dialer sessions (issue 13)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 
 from leadbase.db.models.base import ID, audit_columns, metadata
-from leadbase.db.types import JSONDoc
+from leadbase.db.types import JSONDoc, UTCDateTime
 
 email_template = Table(
     "email_template",
@@ -153,4 +153,43 @@ dialer_session = Table(
     *audit_columns(),
     Index(None, "organization_id", "date_created"),
     Index(None, "organization_id", "status"),
+)
+
+# What leadbase sent (or tried to), one row per attempt: the captured outbox that tests read
+# through /api/leadbase/outbox/, and the ledger that tells a message being sent over SMTP
+# (`sending`) from one still waiting in Close's `outbox`. Not a Close object: no events.
+outbox_message = Table(
+    "outbox_message",
+    metadata,
+    Column("organization_id", ID, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    Column("id", ID, primary_key=True),
+    # No foreign key: the record of what went out outlives the activity's deletion.
+    Column("activity_id", ID, nullable=False),
+    Column("lead_id", ID, nullable=True),
+    Column("contact_id", ID, nullable=True),
+    Column("user_id", ID, nullable=True),
+    # "email" or "sms"; "captured" (kept here only) or "smtp"; sending -> sent | error.
+    Column("channel", String(8), nullable=False),
+    Column("transport", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error", Text, nullable=True),
+    # An email's From, an SMS's local number.
+    Column("sender", Text, nullable=True),
+    # {"to": [...], "cc": [...], "bcc": [...]}; an SMS's remote number is its one `to`.
+    Column("recipients", JSONDoc, nullable=False),
+    # Every address and number of the message, lower-cased, space-separated and space-padded,
+    # so `?address=` is one LIKE on both databases.
+    Column("parties", Text, nullable=False),
+    Column("subject", Text, nullable=True),
+    Column("body_text", Text, nullable=True),
+    Column("body_html", Text, nullable=True),
+    Column("attachments", JSONDoc, nullable=False),
+    Column("headers", JSONDoc, nullable=False),
+    # The RFC 5322 Message-ID an email went out with (replies name it in In-Reply-To).
+    Column("message_id", String(998), nullable=True),
+    Column("date_created", UTCDateTime(), nullable=False),
+    Column("date_sent", UTCDateTime(), nullable=True),
+    Index(None, "organization_id", "date_created"),
+    Index(None, "organization_id", "activity_id"),
+    Index(None, "organization_id", "message_id"),
 )

@@ -5,7 +5,7 @@
 - `sequence_subscription`: a contact subscribed to a sequence, with where its run stands.
 
 Revision ID: 5e9a1c3b7d24
-Revises: c0a5e1f7b9d2
+Revises: 4a7c9e2b5d18
 Create Date: 2026-12-01 00:10:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "5e9a1c3b7d24"
-down_revision = "c0a5e1f7b9d2"
+down_revision = "4a7c9e2b5d18"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Emails (/activity/email/) and the threads that group them (/activity/emailthread/).
 
-No mail leaves leadbase yet: `outbox` and `scheduled` record the status (a later issue sends).
+`outbox` and `scheduled` emails are sent by the `message.send` job at their time (sending.py).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def envelope(row: Row) -> dict[str, Any]:
         "subject": row["subject"] or "",
         "date": sent.strftime("%a, %d %b %Y %H:%M:%S +0000") if sent is not None else None,
         "message_id": row.get("message_id"),
-        "in_reply_to": None,
+        "in_reply_to": row.get("in_reply_to"),
         "is_autoreply": False,
     }
 
@@ -116,12 +116,10 @@ def envelope(row: Row) -> dict[str, Any]:
 class EmailService(MessageService):
     SENDS = True
     EMPTY = {
-        "references": [],
         "template_name": None,
         "has_reply": False,
         "need_smtp_credentials": False,
         "send_as_id": None,
-        "send_attempts": [],
         "bulk_email_action_id": None,
         **NO_SEQUENCE,
         "agent_config_id": None,
@@ -134,6 +132,8 @@ class EmailService(MessageService):
             "envelope": envelope,
             "email_account_id": lambda row: row.get("account_id"),
             "message_ids": lambda row: [row["message_id"]] if row.get("message_id") else [],
+            "references": lambda row: list(row.get("references") or []),
+            "send_attempts": lambda row: list(row.get("send_attempts") or []),
             "opens_summary": lambda row: _opens_summary(row["opens"]),
         }
 
@@ -178,6 +178,7 @@ class EmailService(MessageService):
             or later(values.get("date_sent"), values.get("date_scheduled"))
             or values["date_created"]
         )
+        self.plan_send(values, status)
         values.pop("send_in", None)
         values["thread_id"] = self._thread_for(values)
         return self.split(values)
@@ -266,6 +267,7 @@ class EmailService(MessageService):
             service = thread_spec.service(self.ctx, thread_spec)
             thread = self.unit.changing(thread_spec, thread)
             service.change(thread, {"activity_at": row["activity_at"]})
+        super().after_create(row, body)
 
     def after_delete(self, row: Row) -> None:
         # The thread of a lone email goes with it.
@@ -301,6 +303,7 @@ class EmailService(MessageService):
         if status != current:
             self._check_status(merged, status, errors)
         errors.raise_if_any()
+        self.plan_send(values, status, changing_from=current, row=row)
         values.pop("send_in", None)
         if "subject" in values and values["subject"] is None:
             values["subject"] = ""

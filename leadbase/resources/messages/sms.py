@@ -1,4 +1,4 @@
-"""SMS and MMS (/activity/sms/): logged, drafted, scheduled or queued; none leaves leadbase yet."""
+"""SMS and MMS (/activity/sms/): logged, drafted, or sent (into the captured outbox) at their time."""
 
 from __future__ import annotations
 
@@ -94,6 +94,7 @@ class SmsService(MessageService):
             or values["date_created"]
             or clock.now()
         )
+        self.plan_send(values, status)
         values.pop("send_in", None)
         return self.split(values)
 
@@ -118,6 +119,7 @@ class SmsService(MessageService):
         if status != current:
             self._check({**row, **values}, status, errors)
         errors.raise_if_any()
+        self.plan_send(values, status, changing_from=current, row=row)
         values.pop("send_in", None)
         if status == "scheduled" and "date_scheduled" in values and "activity_at" not in body:
             values["activity_at"] = values["date_scheduled"]

@@ -31,6 +31,7 @@ from leadbase.resources.messages.email import (
     clean_opens,
     sender_value,
 )
+from leadbase.resources.messages.sending import SEND  # noqa: F401  (registers the sending job)
 from leadbase.resources.messages.sms import DIRECTIONS as SMS_DIRECTIONS
 from leadbase.resources.messages.sms import SOURCES, SmsService
 from leadbase.resources.messages.whatsapp import DIRECTIONS, WhatsAppService

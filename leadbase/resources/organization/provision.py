@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, select, text
 
@@ -13,6 +14,7 @@ from leadbase.core.ids import BASE62, LONG, SHORT, new_id
 from leadbase.core.names import name_key
 from leadbase.db import accounts
 from leadbase.db.models import membership, organization, user
+from leadbase.db.repository import Row
 from leadbase.resources.common import DEFAULT_LEAD_STATUSES, ROLES
 from leadbase.resources.deals import default_pipeline_rows
 
@@ -70,33 +72,59 @@ def provision(
     ).scalar()
     created_org = org_id is None
     if org_id is None:
-        org_id = new_id("orga")
-        statuses = [
-            {
-                "id": new_id("stat"),
-                "organization_id": org_id,
-                "label": label,
-                "label_key": name_key(label),
-                "position": i,
-                "date_created": now,
-                "date_updated": now,
-            }
-            for i, label in enumerate(DEFAULT_LEAD_STATUSES)
-        ]
-        default_pipeline, default_statuses = default_pipeline_rows(org_id, now, None)
-        accounts.create_organization(
-            conn,
-            {
-                "id": org_id,
-                "name": organization_name,
-                "currency": "USD",
-                "date_created": now,
-                "date_updated": now,
-            },
-            lead_statuses=statuses,
-            pipelines=[default_pipeline],
-            opportunity_statuses=default_statuses,
-        )
+        org_id = create_default_organization(conn, organization_name, now)
+    user_id, membership_id, created_user = add_member(
+        conn, org_id, email, role=role, first_name=first_name, last_name=last_name, now=now
+    )
+    key_id, secret = issue_key(conn, org_id, user_id, now)
+    if created_org:
+        accounts.set_organization_creator(conn, org_id, user_id)
+    return Provisioned(org_id, user_id, membership_id, key_id, secret, created_org, created_user)
+
+
+def default_settings(organization_id: str, now: datetime) -> dict[str, list[Row]]:
+    """The rows of the lead statuses and the pipeline every organization starts with."""
+    statuses = [
+        {
+            "id": new_id("stat"),
+            "organization_id": organization_id,
+            "label": label,
+            "label_key": name_key(label),
+            "position": i,
+            "date_created": now,
+            "date_updated": now,
+        }
+        for i, label in enumerate(DEFAULT_LEAD_STATUSES)
+    ]
+    pipeline, opportunity_statuses = default_pipeline_rows(organization_id, now, None)
+    return {"lead_statuses": statuses, "pipelines": [pipeline], "opportunity_statuses": opportunity_statuses}
+
+
+def create_default_organization(conn: Connection, name: str, now: datetime, *, currency: str = "USD") -> str:
+    """A new organization with the default statuses and pipeline; its id."""
+    org_id = new_id("orga")
+    accounts.create_organization(
+        conn,
+        {"id": org_id, "name": name, "currency": currency, "date_created": now, "date_updated": now},
+        **default_settings(org_id, now),
+    )
+    return org_id
+
+
+def add_member(
+    conn: Connection,
+    organization_id: str,
+    email: str,
+    *,
+    role: str,
+    now: datetime,
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> tuple[str, str, bool]:
+    """Find or create the user and make (or reactivate) its membership: user id, membership id,
+    whether the user is new."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
     normalized_email = email.strip().lower()
     user_id = conn.execute(select(user.c.id).where(user.c.email == normalized_email)).scalar()
     created_user = user_id is None
@@ -115,7 +143,9 @@ def provision(
             },
         )
     membership_id = conn.execute(
-        select(membership.c.id).where(membership.c.organization_id == org_id, membership.c.user_id == user_id)
+        select(membership.c.id).where(
+            membership.c.organization_id == organization_id, membership.c.user_id == user_id
+        )
     ).scalar()
     if membership_id is None:
         membership_id = new_id("memb")
@@ -123,7 +153,7 @@ def provision(
             conn,
             {
                 "id": membership_id,
-                "organization_id": org_id,
+                "organization_id": organization_id,
                 "user_id": user_id,
                 "role_id": role,
                 "is_active": True,
@@ -133,18 +163,21 @@ def provision(
         )
     else:
         accounts.set_membership(conn, membership_id, now=now, role_id=role, is_active=True)
+    return user_id, membership_id, created_user
+
+
+def issue_key(conn: Connection, organization_id: str, user_id: str, now: datetime) -> tuple[str, str]:
+    """A fresh API key for a member: its id and its secret (only its hash is stored)."""
     secret = new_secret()
     key_id = new_id("api", SHORT)
     accounts.create_api_key(
         conn,
         {
             "id": key_id,
-            "organization_id": org_id,
+            "organization_id": organization_id,
             "user_id": user_id,
             "key_hash": hash_key(secret),
             "date_created": now,
         },
     )
-    if created_org:
-        accounts.set_organization_creator(conn, org_id, user_id)
-    return Provisioned(org_id, user_id, membership_id, key_id, secret, created_org, created_user)
+    return key_id, secret

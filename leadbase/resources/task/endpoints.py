@@ -12,7 +12,7 @@ from leadbase.api.params import parse_list_query
 from leadbase.api.responses import json_response
 from leadbase.api.routes import list_parameters
 from leadbase.api.schemas import answer, object_schema, request_body
-from leadbase.api.unit import body_of, run, tz_offset_of
+from leadbase.api.unit import body_of, max_skip_of, run, tz_offset_of
 from leadbase.db.context import Context
 from leadbase.resources.task.service import TaskService
 from leadbase.resources.task.spec import TASK, TASK_ENDPOINT
@@ -44,7 +44,7 @@ def bulk_update(request: Request) -> Response:
     params = request.query_params
 
     def work(ctx: Context) -> dict[str, Any]:
-        query = parse_list_query(TASK_ENDPOINT, params, tz_offset_of(request))
+        query = parse_list_query(TASK_ENDPOINT, params, tz_offset_of(request), max_skip_of(request))
         service = TaskService(ctx, TASK)
         service.bulk_update(query, params, body)
         return {"ok": True}

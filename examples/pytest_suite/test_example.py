@@ -1,0 +1,77 @@
+"""How a suite tests code written for Close against leadbase, with the plugin's fixtures.
+
+`leadbase_api` is the official closeio client for a brand-new organization; `leadbase_org` is
+that organization (events, webhook deliveries, the journal, snapshots); `leadbase_clock` moves
+the server's time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def sign_up(api, company: str, email: str) -> str:
+    """The code under test: what an integration would do against Close."""
+    lead = api.post("lead", data={"name": company, "contacts": [{"emails": [{"email": email}]}]})
+    api.post("task", data={"lead_id": lead["id"], "text": "Call back", "date": "2030-01-15"})
+    return lead["id"]
+
+
+def test_the_code_writes_a_lead_and_its_events(leadbase_api, leadbase_org):
+    lead_id = sign_up(leadbase_api, "Acme", "ann@example.com")
+
+    assert leadbase_api.get(f"lead/{lead_id}")["name"] == "Acme"
+    created = {(e["object_type"], e["action"]) for e in leadbase_org.events()}
+    assert {("lead", "created"), ("contact", "created"), ("task.lead", "created")} <= created
+
+
+def test_each_test_has_its_own_organization(leadbase_api):
+    assert leadbase_api.get("lead")["data"] == []
+
+
+def test_the_clock_dates_what_is_written(leadbase_api, leadbase_clock):
+    leadbase_clock.freeze(datetime(2030, 1, 1, 9, 0, tzinfo=UTC))
+    lead = leadbase_api.post("lead", data={"name": "Frozen"})
+    assert lead["date_created"] == "2030-01-01T09:00:00.000000+00:00"
+
+    leadbase_clock.advance(days=2)
+    updated = leadbase_api.put(f"lead/{lead['id']}", data={"description": "two days later"})
+    assert updated["date_updated"] == "2030-01-03T09:00:00.000000+00:00"
+
+
+def test_a_refused_webhook_is_retried_when_the_clock_moves(
+    leadbase_api, leadbase_org, leadbase_clock, receiver
+):
+    url, state = receiver
+    state.refuse_first = 1
+    leadbase_clock.freeze()
+    leadbase_api.post("webhook", data={"url": url, "events": [{"object_type": "lead", "action": "created"}]})
+    leadbase_api.post("lead", data={"name": "Hooked"})
+
+    def refused():  # the first attempt made and its answer recorded
+        return [
+            d for d in leadbase_org.webhook_deliveries() if (d["response"] or {}).get("status_code") == 500
+        ]
+
+    first = leadbase_org.wait_for(refused)
+    assert first and first[0]["status"] == "pending" and state.received == []
+
+    leadbase_clock.advance(minutes=1)  # past the retry's due time
+    leadbase_org.wait_for(lambda: state.received)
+    assert state.received[0]["event"]["data"]["name"] == "Hooked"
+
+
+def test_snapshot_and_restore(leadbase_api, leadbase_org):
+    leadbase_api.post("lead", data={"name": "Kept"})
+    snapshot = leadbase_org.snapshot("one lead")
+    leadbase_api.post("lead", data={"name": "Dropped"})
+
+    leadbase_org.restore(snapshot)
+    assert [lead["name"] for lead in leadbase_api.get("lead")["data"]] == ["Kept"]
+
+
+def test_the_journal_shows_what_the_client_sent(leadbase_api, leadbase_org):
+    leadbase_api.post("lead", data={"name": "Journaled"})
+    sent = leadbase_org.journal()[-1]
+    assert (sent["method"], sent["path"], sent["status"]) == ("POST", "/api/v1/lead/", 200)
+    assert '"Journaled"' in sent["request_body"]

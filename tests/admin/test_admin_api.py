@@ -1,0 +1,181 @@
+"""The admin API: its credential, creating organizations, isolation, the clock and the journal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from leadbase.api.journal import BODY_LIMIT
+from leadbase.cli import main
+from leadbase.core import clock
+from tests.admin.conftest import ADMIN, TOKEN, Admin
+from tests.support import count_statements, error_of
+
+
+def test_the_admin_api_is_a_404_without_a_token(client: TestClient) -> None:
+    body = error_of(client.get(f"{ADMIN}/organizations/", headers={"Authorization": f"Bearer {TOKEN}"}), 404)
+    assert "LEADBASE_ADMIN_TOKEN" in body["error"]
+
+
+def test_a_missing_or_wrong_token_is_a_401(admin: Admin) -> None:
+    client = admin.client
+    assert "Bearer" in error_of(client.get(f"{ADMIN}/organizations/"), 401)["error"]
+    for header in (f"Bearer {TOKEN}x", f"Basic {TOKEN}", "Bearer "):
+        error_of(client.get(f"{ADMIN}/organizations/", headers={"Authorization": header}), 401)
+    error_of(
+        client.post(f"{ADMIN}/organizations/", json={"name": "X", "users": [{"email": "x@example.com"}]}), 401
+    )
+
+
+def test_an_organization_key_is_no_admin_token_and_the_token_no_key(admin: Admin) -> None:
+    made = admin.create("ann@acme.test", name="Keys apart")
+    key = made["users"][0]["api_key"]
+    error_of(admin.client.get(f"{ADMIN}/organizations/", headers={"Authorization": f"Bearer {key}"}), 401)
+    error_of(admin.client.get("/api/v1/me/", headers={"Authorization": f"Bearer {TOKEN}"}), 401)
+
+
+def test_create_makes_members_with_roles_and_working_keys(admin: Admin) -> None:
+    made = admin.ok(
+        "POST",
+        "organizations/",
+        201,
+        json={
+            "name": "Acme",
+            "users": [
+                {"email": "ann@acme.test", "first_name": "Ann"},
+                {"email": "bob@acme.test", "role": "restricteduser"},
+            ],
+        },
+    )
+    assert [(u["email"], u["role"]) for u in made["users"]] == [
+        ("ann@acme.test", "admin"),
+        ("bob@acme.test", "restricteduser"),
+    ]
+    ann, bob = admin.api(made, 0), admin.api(made, 1)
+    assert ann.ok("GET", "me/")["first_name"] == "Ann"
+    assert bob.ok("GET", "me/")["organizations"][0]["id"] == made["id"]
+    shown = admin.ok("GET", f"organizations/{made['id']}/")
+    assert shown["members"] == 2 and shown["name"] == "Acme"
+    assert made["id"] in {o["id"] for o in admin.ok("GET", "organizations/")["data"]}
+
+
+def test_create_is_a_handful_of_statements(admin: Admin) -> None:
+    engine = admin.client.app.state.engine  # type: ignore[attr-defined]
+    with count_statements(engine) as counted:
+        admin.create("ann@acme.test", "bob@acme.test", name="Counted")
+    # org + statuses + pipeline + its statuses + per member (user lookup, membership lookup,
+    # membership, key) + creator: no statement per status or per field.
+    assert len(counted) <= 20, counted.statements
+
+
+def test_bad_create_bodies_are_close_style_400s(admin: Admin) -> None:
+    for body, key in (
+        ({"users": [{"email": "ann@acme.test"}]}, "name"),
+        ({"name": "X"}, "users"),
+        ({"name": "X", "users": [{"email": "not an email"}]}, "users.0.email"),
+        ({"name": "X", "users": [{"email": "ann@acme.test", "role": "king"}]}, "users.0.role"),
+    ):
+        body_out = error_of(admin.request("POST", "organizations/", json=body), 400)
+        assert key in body_out["field-errors"], body_out
+    error_of(
+        admin.request("POST", "organizations/", content=b"{", headers={"Content-Type": "application/json"}),
+        400,
+    )
+
+
+def test_another_organizations_snapshot_is_a_404(admin: Admin) -> None:
+    one, two = admin.create(name="One"), admin.create(name="Two")
+    snap = admin.ok("POST", f"organizations/{one['id']}/snapshots/", 201)
+    error_of(
+        admin.request("POST", f"organizations/{two['id']}/restore/", json={"snapshot_id": snap["id"]}), 404
+    )
+    error_of(admin.request("POST", "organizations/orga_nothing/reset/"), 404)
+    error_of(admin.request("POST", f"organizations/{one['id']}/restore/", json={}), 400)
+
+
+def test_the_journal_keeps_each_organizations_last_requests(admin: Admin) -> None:
+    one, two = admin.create(name="Journal one"), admin.create(name="Journal two")
+    api_one, api_two = admin.api(one), admin.api(two)
+    for n in range(7):
+        api_one.ok("POST", "lead/", json={"name": f"Lead {n}"})
+    api_two.ok("GET", "lead/", params={"_limit": 1})
+    error_of(api_two.post("lead/", json={"name": 5}), 400)
+
+    entries = admin.ok("GET", f"organizations/{one['id']}/journal/")["data"]
+    assert len(entries) == 5  # the app keeps 5 per organization
+    assert [json.loads(e["request_body"])["name"] for e in entries] == [f"Lead {n}" for n in range(2, 7)]
+    assert {(e["method"], e["path"], e["status"]) for e in entries} == {("POST", "/api/v1/lead/", 200)}
+    assert json.loads(entries[-1]["response_body"])["name"] == "Lead 6"
+
+    theirs = admin.ok("GET", f"organizations/{two['id']}/journal/")["data"]
+    assert [(e["method"], e["query"], e["status"]) for e in theirs] == [
+        ("GET", "_limit=1", 200),
+        ("POST", "", 400),
+    ]
+
+    big = "x" * (BODY_LIMIT + 100)
+    error_of(api_two.post("lead/", json={"name": "Big", "description": big}), 400)
+    last = admin.ok("GET", f"organizations/{two['id']}/journal/")["data"][-1]
+    assert last["request_body"].endswith("...(truncated)") and len(last["request_body"]) < BODY_LIMIT + 20
+
+    admin.ok("POST", f"organizations/{two['id']}/reset/")
+    assert admin.ok("GET", f"organizations/{two['id']}/journal/")["data"] == []
+    assert len(admin.ok("GET", f"organizations/{one['id']}/journal/")["data"]) == 5
+
+
+def test_the_clock_drives_a_tasks_due_date(admin: Admin) -> None:
+    api = admin.api(admin.create(name="Clocked"))
+    state = admin.ok("PUT", "clock/", json={"now": "2030-01-10T12:00:00+00:00"})
+    assert state == {
+        "now": "2030-01-10T12:00:00.000000+00:00",
+        "frozen": True,
+        "offset_seconds": state["offset_seconds"],
+    }
+    lead = api.ok("POST", "lead/", json={"name": "Due"})
+    assert lead["date_created"] == "2030-01-10T12:00:00.000000+00:00"
+    task = api.ok("POST", "task/", json={"lead_id": lead["id"], "text": "Call", "date": "2030-01-15"})
+
+    def in_view(view: str) -> bool:
+        return task["id"] in {t["id"] for t in api.ok("GET", "task/", params={"view": view})["data"]}
+
+    assert in_view("future") and not in_view("inbox")
+    advanced = admin.ok("POST", "clock/advance/", json={"days": 5})
+    assert advanced["now"] == "2030-01-15T12:00:00.000000+00:00"
+    assert in_view("inbox") and not in_view("future")
+
+    running = admin.ok("PUT", "clock/", json={"now": "2031-01-01T00:00:00+00:00", "frozen": False})
+    assert running["frozen"] is False and clock.now() >= datetime(2031, 1, 1, tzinfo=UTC)
+    assert admin.ok("DELETE", "clock/")["offset_seconds"] == 0
+    error_of(admin.request("POST", "clock/advance/", json={"days": "two"}), 400)
+    error_of(admin.request("PUT", "clock/", json={"now": "yesterday"}), 400)
+
+
+def test_the_org_commands(database_url: str, engine: object) -> None:
+    runner = CliRunner()
+    base = ["--database-url", database_url]
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, [*args, *base], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    made = json.loads(
+        run("org", "create", "CLI Co", "--user", "ann@acme.test", "--user", "bob@acme.test:user", "--json")
+    )
+    org_id = made["id"]
+    assert [u["role"] for u in made["users"]] == ["admin", "user"]
+    assert org_id in run("org", "list")
+    snap = json.loads(run("org", "snapshot", org_id, "--name", "first", "--json"))
+    assert snap["name"] == "first" and snap["id"] in run("org", "snapshots", org_id)
+    assert "removed" in run("org", "reset", org_id, "--yes")
+    assert "restored" in run("org", "restore", org_id, snap["id"])
+    fork = json.loads(run("org", "fork", org_id, "--with-data", "--json"))
+    assert fork["name"] == "CLI Co (fork)" and len(fork["users"]) == 2
+    run("org", "delete", fork["id"], "--yes")
+    run("org", "delete", org_id, "--yes")
+    missing = runner.invoke(main, ["org", "reset", org_id, "--yes", *base])
+    assert missing.exit_code == 1 and "No organization" in missing.output
+    assert "ROLE" in runner.invoke(main, ["org", "create", "--help"]).output
