@@ -61,7 +61,9 @@ def test_a_sequence_runs_email_sms_and_call_steps_then_finishes(api: Api, clock:
     assert sequence_activities(api, lead, "email") == []
     Worker(api.engine).run_until_idle()
     (email,) = sequence_activities(api, lead, "email")
-    assert (email["status"], email["subject"], email["to"]) == ("outbox", "Hello Ann", ["ann@acme.test"])
+    # Made in outbox; the sending job (run by the same worker) may already have sent it.
+    assert email["status"] in ("outbox", "sent")
+    assert (email["subject"], email["to"]) == ("Hello Ann", ["ann@acme.test"])
     assert email["sender"] == '"Bob Seller" <bob@example.com>'
     assert "Hi Ann from Acme" in email["body_html"] and email["template_id"] == intro["id"]
     assert (email["sequence_id"], email["sequence_name"], email["sequence_subscription_id"]) == (
@@ -73,7 +75,8 @@ def test_a_sequence_runs_email_sms_and_call_steps_then_finishes(api: Api, clock:
     assert sequence_activities(api, lead, "sms") == []
     now = advance(api, clock, now, 60)
     (sms,) = sequence_activities(api, lead, "sms")
-    assert (sms["status"], sms["text"], sms["remote_phone"]) == ("outbox", "Hi Ann!", "+14155550123")
+    assert sms["status"] in ("outbox", "sent")
+    assert (sms["text"], sms["remote_phone"]) == ("Hi Ann!", "+14155550123")
     assert sms["local_phone"].startswith("+1")
     assert _subscription(api, subscription)["status"] == "active"
     advance(api, clock, now, DAY)
