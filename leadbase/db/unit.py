@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from leadbase.db import observers
 from leadbase.db.repository import Repository, Row, diff
 
 if TYPE_CHECKING:
@@ -197,6 +198,8 @@ class UnitOfWork:
                     if followed is not None:
                         events.append(followed)
         self.repo.record_rows(events)
+        # Features that follow these writes (db/observers.py) react in the same transaction.
+        observers.notify(self.ctx, events)
 
     def _refresh_watched(self, entries: list[Entry]) -> None:
         """Watched objects that now look different are touched; the rest drop out."""

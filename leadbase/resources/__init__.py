@@ -46,6 +46,7 @@ PACKAGES = [
     "report",
     "scheduling_link",
     "playbook",
+    "sequence",
     "enrich_field",
     "export",
     "webhook",

@@ -152,9 +152,13 @@ def _layout(spec: ResourceSpec) -> Layout:
 NO_SEQUENCE: Mapping[str, Any] = dict.fromkeys(("sequence_id", "sequence_name", "sequence_subscription_id"))
 
 
-def _constant(value: Any) -> Callable[[Row], Any]:
-    # A fresh list each time: a rendered object may be changed by whoever holds it.
-    return (lambda _row: list(value)) if isinstance(value, list) else (lambda _row: value)
+def _constant(name: str, value: Any) -> Callable[[Row], Any]:
+    """The row's own value when it holds one (a sequence's email carries its sequence_id), else
+    Close's empty value."""
+    if isinstance(value, list):
+        # A fresh list each time: a rendered object may be changed by whoever holds it.
+        return lambda row: row.get(name) if row.get(name) is not None else list(value)
+    return lambda row: row.get(name) if row.get(name) is not None else value
 
 
 class ActivityBase(Service):
@@ -232,7 +236,7 @@ class ActivityBase(Service):
             "users": lambda _row: [],
             "comment_summary": lambda row: summaries.get(row["id"]),
             "pinned": lambda row: row.get("pinned_at") is not None,
-            **{name: _constant(value) for name, value in self.EMPTY.items()},
+            **{name: _constant(name, value) for name, value in self.EMPTY.items()},
             **self.computed(merged),
         }
         out = [fields.render(r, computed) for r in merged]

@@ -499,6 +499,32 @@ def _make_link_map(world: World, n: int) -> Obj:
     return mapping
 
 
+def _sequence_body(_world: World, n: int) -> Obj:
+    return {"name": f"Sequence {n}", "timezone": "UTC", "steps": [{"step_type": "call", "delay": 60 * n}]}
+
+
+def _subscribed_lead(world: World) -> str:
+    """The lead whose contacts the subscriptions of a test belong to (lists need a lead_id)."""
+    if "subscribed_lead" not in world.shared:
+        world.shared["subscribed_lead"] = world.api.ok("POST", "lead/", json={"name": "Subscribed"})["id"]
+    lead_id: str = world.shared["subscribed_lead"]
+    return lead_id
+
+
+def _subscription_body(world: World, n: int) -> Obj:
+    sequence = world.api.ok("POST", "sequence/", json=_sequence_body(world, n))
+    contact = world.api.ok(
+        "POST",
+        "contact/",
+        json={
+            "lead_id": _subscribed_lead(world),
+            "name": f"Contact {n}",
+            "emails": [{"email": f"c{n}@example.com"}],
+        },
+    )
+    return {"sequence_id": sequence["id"], "contact_id": contact["id"], "sender_name": f"Sender {n}"}
+
+
 FACTORIES: dict[str, Factory] = {
     "pipeline": Factory(
         body=lambda _w, n: {"name": f"Pipeline {n}"},
@@ -788,6 +814,19 @@ FACTORIES: dict[str, Factory] = {
         invalid_update=({"name": None}, "name"),
     ),
     "shared_scheduling_link_association": Factory(make=_make_link_map),
+    "sequence": Factory(
+        body=_sequence_body,
+        update=lambda _w, obj: {"name": f"{obj['name']} renamed", "status": "paused"},
+        invalid_create=({"name": "No steps", "timezone": "UTC", "steps": []}, "steps"),
+        invalid_update=({"timezone": "Nowhere/Special"}, "timezone"),
+    ),
+    "sequence_subscription": Factory(
+        body=_subscription_body,
+        update=lambda _w, obj: {"sender_name": f"{obj['sender_name']} again", "status": "paused"},
+        invalid_create=({"sequence_id": "seq_doesnotexist", "contact_id": "cont_nope"}, "sequence_id"),
+        invalid_update=({"status": "goal"}, "status"),
+        list_params=lambda world: {"lead_id": _subscribed_lead(world)},
+    ),
     "export": Factory(
         make=lambda w, n: w.api.ok(
             "POST", "export/lead/", json={"format": "csv" if n % 2 else "json", "type": "leads"}

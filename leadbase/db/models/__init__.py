@@ -34,6 +34,7 @@ from leadbase.db.models.outreach import (
 )
 from leadbase.db.models.people import group_member, role, user_group
 from leadbase.db.models.secrets import server_secret
+from leadbase.db.models.sequences import sequence, sequence_subscription
 from leadbase.db.models.snapshots import org_snapshot
 from leadbase.db.models.views import saved_search, text_index
 from leadbase.db.models.work import comment, comment_thread, integration_link, task
@@ -83,6 +84,8 @@ __all__ = [
     "scheduling_link",
     "scheduling_link_map",
     "send_as",
+    "sequence",
+    "sequence_subscription",
     "server_secret",
     "sms_template",
     "task",
