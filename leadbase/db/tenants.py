@@ -80,6 +80,8 @@ ROLES: dict[str, str] = {
     "scheduling_link": CONFIGURATION,
     "scheduling_link_map": CONFIGURATION,
     "send_as": CONFIGURATION,
+    "sequence": CONFIGURATION,
+    "sequence_subscription": DATA,
     "sms_template": CONFIGURATION,
     "task": DATA,
     "text_index": DERIVED,

@@ -5,7 +5,7 @@
 - `sequence_subscription`: a contact subscribed to a sequence, with where its run stands.
 
 Revision ID: 5e9a1c3b7d24
-Revises: 4a7c9e2b5d18
+Revises: e5a7c9d1b3f2
 Create Date: 2026-12-01 00:10:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 revision = "5e9a1c3b7d24"
-down_revision = "4a7c9e2b5d18"
+down_revision = "e5a7c9d1b3f2"
 branch_labels = None
 depends_on = None
 
