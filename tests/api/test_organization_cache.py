@@ -8,6 +8,8 @@ process sees it.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import insert, update
 
 from leadbase.core import clock
@@ -66,17 +68,17 @@ def test_a_new_membership_replaces_the_version(api: Api) -> None:
     api.ok("GET", "lead/")
     before = dict(CACHE._entries)
     now = clock.now()
+    # Users are shared by every organization of the test database: a fresh id and address.
+    user_id = f"user_{uuid.uuid4().hex}"
     with api.engine.begin() as conn:
         conn.execute(
-            insert(user).values(
-                id="user_cachetest", email="bob@acme.test", date_created=now, date_updated=now
-            )
+            insert(user).values(id=user_id, email=f"{user_id}@acme.test", date_created=now, date_updated=now)
         )
         conn.execute(
             insert(membership).values(
                 organization_id=api.org.organization_id,
-                id="memb_cachetest",
-                user_id="user_cachetest",
+                id=f"memb_{uuid.uuid4().hex}",
+                user_id=user_id,
                 role_id="user",
                 date_created=now,
                 date_updated=now,
