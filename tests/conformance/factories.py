@@ -656,6 +656,10 @@ FACTORIES: dict[str, Factory] = {
         body=_bulk_email_body,
         invalid_create=({"s_query": _LEADS}, "template_id"),
     ),
+    "bulk_action/sequence_subscription": Factory(
+        body=lambda _w, n: {"action_type": "pause", "s_query": _LEADS, "results_limit": n},
+        invalid_create=({"action_type": "subscribe", "s_query": _LEADS}, "sequence_id"),
+    ),
     "webhook": Factory(
         body=lambda _w, n: {
             "url": f"http://127.0.0.1:9/hook{n}",

@@ -1,7 +1,7 @@
 """Close's bulk actions (`/bulk_action/<kind>/`): list, create, get, one resource per kind.
 
 The kinds share the `bulk_action` table (told apart by `kind`) and the fields below; each adds
-its own. A fourth kind (sequence_subscription) is a spec here, a `clean_kind`, and an Applier.
+its own. The fourth kind, sequence_subscription, is a spec here over `sequence.py`.
 """
 
 from leadbase.api.endpoint import expose
@@ -20,8 +20,9 @@ from leadbase.db.fields import (
 )
 from leadbase.db.models import bulk_action
 from leadbase.db.resource import ResourceSpec, register
-from leadbase.resources.bulk_action import delete, edit, email  # noqa: F401  (register the appliers)
+from leadbase.resources.bulk_action import delete, edit, email, sequence  # noqa: F401  (register the appliers)
 from leadbase.resources.bulk_action.edit import BulkEditService
+from leadbase.resources.bulk_action.sequence import BulkSequenceSubscriptionService
 from leadbase.resources.bulk_action.service import BulkActionService, BulkDeleteService, BulkEmailService
 
 ANY = Structured({"description": "any JSON value"})
@@ -102,10 +103,33 @@ BULK_EMAIL = _spec(
         Field("email_account_id", TEXT),
     ),
 )
+BULK_SEQUENCE_SUBSCRIPTION = _spec(
+    "sequence_subscription",
+    "bulkseqsub",
+    "BulkSequenceSubscriptionAction",
+    BulkSequenceSubscriptionService,
+    _common(
+        Field(
+            "action_type",
+            TEXT,
+            required=True,
+            nullable=False,
+            description="subscribe, resume, resume_finished or pause",
+        ),
+        Field("sequence_id", TEXT),
+        Field("sender_account_id", TEXT),
+        Field("sender_name", TEXT),
+        Field("sender_email", TEXT),
+        Field("contact_preference", TEXT, description="lead or contact"),
+        Field("calls_assigned_to", ANY),
+        Field("from_phone_number_id", TEXT),
+    ),
+)
 
 for _spec_of_kind, _name in (
     (BULK_DELETE, "Bulk Delete"),
     (BULK_EDIT, "Bulk Edit"),
     (BULK_EMAIL, "Bulk Email"),
+    (BULK_SEQUENCE_SUBSCRIPTION, "Bulk Sequence Subscription"),
 ):
     expose(_spec_of_kind, verbs=VERBS, summary_name=_name, tag="bulk actions")
