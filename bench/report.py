@@ -17,6 +17,8 @@ TITLES = {
     "writes": "Writes: POST /lead/ and POST /custom_object/ on one worker",
     "bulk": "Bulk load: leadbase's bulk path against raw inserts of the same rows",
     "bulk_edit": "Bulk edit: POST /bulk_action/edit/ worked through by one worker",
+    "exports": "Exports: POST /export/lead/ written by one worker (rows per second, peak memory)",
+    "webhooks": "Webhooks: commit-to-delivery latency and deliveries per second",
     "search": "Search: the standard query set against hand-written SQL",
     "startup": "Start-up and isolation",
     "memory": "Memory: resident set of one worker",

@@ -107,6 +107,7 @@ def run(database_url: str, latency_samples: int, backlog_leads: int) -> dict[str
         figures["deliveries"] = arrivals.count - before
         figures["deliveries_per_second"] = (arrivals.count - before) / elapsed
     server.shutdown()
+    server.server_close()
     app.state.engine.dispose()
     engine.dispose()
     return figures
