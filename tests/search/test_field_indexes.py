@@ -171,8 +171,14 @@ def test_searches_on_custom_values_use_their_indexes(api: Api) -> None:
             return compile_query(ctx, "lead", custom(field_id, condition))
 
         narrow = where(size["id"], {"type": "number_range", "gte": 100, "lt": 300})
-        plan = _plan(conn, select(func.count()).select_from(lead).where(narrow))
-        assert f"cfx_lead_n_{_tail(size['id'])}" in plan, plan
+        # On SQLite, INDEXED BY: see the sort below for why the planner's choice is not asserted.
+        name = f"cfx_lead_n_{_tail(size['id'])}"
+        plan = _plan(
+            conn,
+            select(func.count()).select_from(lead).where(narrow),
+            indexed_by=None if _postgres(api) else name,
+        )
+        assert name in plan, plan
 
         rare = where(tier["id"], {"type": "term", "values": ["Tin"]})
         # A fifth of the rows: the planner may still prefer the index for a page in its order.

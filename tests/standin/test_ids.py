@@ -68,25 +68,29 @@ def _session(database_url: str, engine: Engine) -> list[str]:
         app.state.engine.dispose()
 
 
-def test_two_apps_with_the_same_seed_give_the_same_ids(database_url: str, engine: Engine) -> None:
-    from tests.support import scratch_database
-
-    first = _session(database_url, engine)
-    # The second run needs a database of its own: its ids are the first run's again.
-    with scratch_database(_other_url(database_url)) as other_url:
-        from leadbase.db.engine import build_engine
-        from leadbase.db.migrate import upgrade
-
-        other = build_engine(other_url, pool_size=2)
-        try:
-            upgrade(other)
-            second = _session(other_url, other)
-        finally:
-            other.dispose()
+def test_two_apps_with_the_same_seed_give_the_same_ids(database_url: str) -> None:
+    # Each run gets a database of its own: in the suite's shared one, an earlier test may already
+    # have made ann@acme.test, and a user found instead of made draws one id fewer.
+    first = _fresh_session(database_url, 1)
+    second = _fresh_session(database_url, 2)
     assert second == first
     assert first[1].startswith("lead_") and first[3].startswith("acti_")
 
 
-def _other_url(url: str) -> str:
+def _fresh_session(database_url: str, n: int) -> list[str]:
+    from leadbase.db.engine import build_engine
+    from leadbase.db.migrate import upgrade
+    from tests.support import scratch_database
+
+    with scratch_database(_other_url(database_url, n)) as url:
+        engine = build_engine(url, pool_size=2)
+        try:
+            upgrade(engine)
+            return _session(url, engine)
+        finally:
+            engine.dispose()
+
+
+def _other_url(url: str, n: int) -> str:
     """Another SQLite file beside the session's; on PostgreSQL scratch_database makes a new one."""
-    return url.replace(".db", "-seeded.db") if url.startswith("sqlite") else url
+    return url.replace(".db", f"-seeded-{n}.db") if url.startswith("sqlite") else url

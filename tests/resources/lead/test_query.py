@@ -76,7 +76,7 @@ def test_query_combines_with_filters(api: Api, dated: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        "slice:1/4",
+        "slice:5/4",
         "sort:colour",
         "colour:red",
         "fax(number:1)",
