@@ -62,7 +62,7 @@ def bulk_edit(ctx: Ctx) -> Result:
                 "activity; batches of 200 leads per transaction"
             )
         finally:
-            api.client.close()
+            api.close()  # the in-process app's own engine too, not only its client
             engine.dispose()
     finally:
         db.drop()
