@@ -21,6 +21,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.db.context import Context
 from leadbase.db.repository import Repository, Row
 from leadbase.db.resource import resources
+from leadbase.resources.bulk_action.email import recipients
 from leadbase.resources.bulk_action.runner import Applier, Progress, register_applier
 from leadbase.resources.bulk_action.service import BulkActionService
 
@@ -93,13 +94,6 @@ class BulkSequenceSubscriptionService(BulkActionService):
         }
 
 
-def _first_email(contact: Row) -> str | None:
-    for entry in contact.get("emails") or ():
-        if isinstance(entry, dict) and entry.get("email"):
-            return str(entry["email"])
-    return None
-
-
 class SequenceSubscriptionApplier(Applier):
     def objects_are_leads(self, action: Row) -> bool:
         return False
@@ -120,17 +114,13 @@ class SequenceSubscriptionApplier(Applier):
 
     def _subscribe(self, action: Row, contacts: list[Row], existing: list[Row], service: Any) -> Progress:
         subscribed = {s["contact_id"] for s in existing if s["sequence_id"] == action["sequence_id"]}
-        chosen: list[tuple[Row, str]] = []
-        seen_leads: set[str] = set()
+        by_lead: dict[str, list[Row]] = {}
         for contact in contacts:
-            address = _first_email(contact)
-            if address is None:
-                continue
-            if action["contact_preference"] == "lead":
-                if contact["lead_id"] in seen_leads:
-                    continue
-                seen_leads.add(contact["lead_id"])
-            chosen.append((contact, address))
+            by_lead.setdefault(contact["lead_id"], []).append(contact)
+        # The same choice of recipients as bulk email's `lead` and `contact` preferences.
+        chosen = [
+            pair for group in by_lead.values() for pair in recipients(group, action["contact_preference"])
+        ]
         progress = Progress(objects=len(chosen))
         optional = (
             "sender_account_id",
