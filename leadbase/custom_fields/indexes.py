@@ -6,7 +6,12 @@ sql.py, paths inline), restricted to its organization by a partial-index predica
 
 - single values: a b-tree on the value as a number (number fields) or as text (the others),
   descending with nulls last, then the id: ranges, equality and the usual "latest first" sort
-  with its id tie-breaker come from the index on both databases;
+  with its id tie-breaker come from the index on both databases. PostgreSQL also gets the
+  ascending twin (variants `na`, `ta`): a sort puts rows without a value last in both
+  directions, and a backward scan of the descending index would put them first; and
+  statistics on the expression (`CREATE STATISTICS`, prefix `cfs_`), since the planner reads
+  none from a partial index: without them a filter matching most rows was planned as if it
+  matched a few (an index scan and a sort of most of the table instead of the date order);
 - multiple values (PostgreSQL): a GIN index on the field's JSON value, which answers the `@>`
   containment a term compiles to; SQLite has no such index, and searches the lists.
 
@@ -51,8 +56,9 @@ TABLES: dict[str, tuple[Table, str]] = {
     ACTIVITY_TYPE: (activity, "acti"),
     OBJECT_TYPE: (custom_object, "cobj"),
 }
-VARIANTS = ("n", "t", "m")
+VARIANTS = ("n", "t", "m", "na", "ta")
 PREFIX = "cfx_"
+STATISTICS_PREFIX = "cfs_"
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,18 @@ class FieldIndex:
     field_id: str
     table: Table
     code: str
-    # n: number value, t: text value, m: the JSON value (multi-value fields, PostgreSQL only).
+    # n: number value, t: text value, m: the JSON value (multi-value fields, PostgreSQL only);
+    # na, ta: the ascending twins of n and t (PostgreSQL only).
     variant: str
 
     @property
     def name(self) -> str:
         return index_name(self.code, self.variant, self.field_id)
+
+    @property
+    def statistics(self) -> str | None:
+        """The name of the expression statistics that go with the index (PostgreSQL, n and t)."""
+        return statistics_name(self.name) if self.variant in ("n", "t") else None
 
     def create(self, conn: Connection) -> None:
         dialect = conn.dialect.name
@@ -78,20 +90,37 @@ class FieldIndex:
             columns = f"({_sql(conn, sql.member(column, self.field_id))}) jsonb_path_ops"
             using = " USING gin"
         else:
-            value = (
-                sql.number_value(column, self.field_id, dialect)
-                if self.variant == "n"
-                else sql.text_value(column, self.field_id, dialect)
-            )
-            # Search orders by `value DESC NULLS LAST, id` for a descending sort; PostgreSQL's
-            # default (ASC NULLS LAST) would serve only ascending ones; SQLite's NULLs are the
-            # smallest values, so DESC puts them last.
-            nulls = " NULLS LAST" if dialect == sql.POSTGRESQL else ""
-            columns = f"({_sql(conn, value)}) DESC{nulls}, id"
+            value = _sql(conn, self.value(dialect))
+            # Search orders by `value DESC NULLS LAST, id` for a descending sort and by
+            # `value ASC NULLS LAST, id` (PostgreSQL's default order: the twin) for an ascending
+            # one; SQLite's NULLs are the smallest values, so DESC puts them last.
+            if self.variant in ("na", "ta"):
+                columns = f"({value}), id"
+            else:
+                nulls = " NULLS LAST" if dialect == sql.POSTGRESQL else ""
+                columns = f"({value}) DESC{nulls}, id"
             using = ""
         # Every constant in it is a checked id or a fixed word (db/inline.py).
         conn.execute(
             text(f'CREATE INDEX "{self.name}" ON {self.table.name}{using} ({columns}) WHERE {where}')
+        )
+        if self.statistics is not None and dialect == sql.POSTGRESQL:
+            self.create_statistics(conn)
+
+    def value(self, dialect: str) -> ColumnElement[Any]:
+        """The expression a single-value index holds (the one search compiles)."""
+        column = self.table.c.custom
+        if self.variant.startswith("n"):
+            return sql.number_value(column, self.field_id, dialect)
+        return sql.text_value(column, self.field_id, dialect)
+
+    def create_statistics(self, conn: Connection) -> None:
+        """Statistics on the indexed expression, filled by the next ANALYZE (autovacuum's or an
+        operator's). Over the whole table, not the organization: rows of others count as
+        without a value, which still tells a range matching most values from one matching few."""
+        value = _sql(conn, self.value(conn.dialect.name))
+        conn.execute(
+            text(f'CREATE STATISTICS IF NOT EXISTS "{self.statistics}" ON ({value}) FROM {self.table.name}')
         )
 
 
@@ -103,6 +132,18 @@ def _sql(conn: Connection, expression: ColumnElement[Any]) -> str:
 
 def index_name(code: str, variant: str, field_id: str) -> str:
     return f"{PREFIX}{code}_{variant}_{field_id.removeprefix('cf_')}"
+
+
+def statistics_name(index: str) -> str:
+    return STATISTICS_PREFIX + index.removeprefix(PREFIX)
+
+
+def drop_index(conn: Connection, name: str) -> None:
+    """Drop a field index (the name from the catalog or `index_name`) and its statistics."""
+    # Quoted: ids are mixed case; built from a checked id (letters, digits, underscores).
+    conn.execute(text(f'DROP INDEX "{name}"'))
+    if conn.dialect.name == sql.POSTGRESQL:
+        conn.execute(text(f'DROP STATISTICS IF EXISTS "{statistics_name(name)}"'))
 
 
 def wanted_indexes(
@@ -123,11 +164,14 @@ def wanted_indexes(
         variant = "m"
     else:
         variant = "n" if field_type(field_type_name).ordering == "number" else "t"
+    variants = [variant]
+    if conn.dialect.name == sql.POSTGRESQL and not multiple:
+        variants.append(variant + "a")
     found = []
     for object_type in sorted(set(object_types)):
         if object_type in TABLES:
             table, code = TABLES[object_type]
-            found.append(FieldIndex(organization_id, field_id, table, code, variant))
+            found += [FieldIndex(organization_id, field_id, table, code, v) for v in variants]
     return found
 
 
@@ -149,8 +193,7 @@ def apply_indexes(conn: Connection, field_id: str, wanted: list[FieldIndex]) -> 
     present = existing_indexes(conn, field_id)
     keep = {index.name for index in wanted}
     for name in sorted(present - keep):
-        # Quoted: ids are mixed case; built from a checked id (letters, digits, underscores).
-        conn.execute(text(f'DROP INDEX "{name}"'))
+        drop_index(conn, name)
     for index in wanted:
         if index.name not in present:
             index.create(conn)
@@ -191,11 +234,8 @@ def _organization_indexes(conn: Connection, organization_id: str) -> set[str]:
     return {row[0] for row in conn.execute(catalog, params)}
 
 
-def sync_organization_indexes(conn: Connection, organization_id: str | None = None) -> None:
-    """Every field of the organization (of all organizations with None) gets the indexes its
-    definition wants, and an organization's indexes of fields it no longer has are dropped:
-    for the writes that replace an organization's fields wholesale without the field service
-    (the migration that introduced these indexes; admin reset, restore, fork and delete)."""
+def _all_wanted(conn: Connection, organization_id: str | None) -> dict[str, list[FieldIndex]]:
+    """The indexes each field of the organization (of all with None) wants, by field id."""
     field_query = "SELECT id, organization_id, type, accepts_multiple_values FROM custom_field"
     placed_query = "SELECT field_id, object_type FROM custom_field_association"
     params: dict[str, str] = {}
@@ -207,12 +247,38 @@ def sync_organization_indexes(conn: Connection, organization_id: str | None = No
     placed: dict[str, list[str]] = {}
     for field_id, object_type in conn.execute(text(placed_query), params):
         placed.setdefault(field_id, []).append(object_type)
+    return {
+        field_id: wanted_indexes(conn, org_id, field_id, type_name, bool(multiple), placed.get(field_id, []))
+        for field_id, org_id, type_name, multiple in fields
+    }
+
+
+def sync_organization_indexes(conn: Connection, organization_id: str | None = None) -> None:
+    """Every field of the organization (of all organizations with None) gets the indexes its
+    definition wants, and an organization's indexes of fields it no longer has are dropped:
+    for the writes that replace an organization's fields wholesale without the field service
+    (the migration that introduced these indexes; admin reset, restore, fork and delete)."""
     wanted_names: set[str] = set()
-    for field_id, org_id, type_name, multiple in fields:
-        wanted = wanted_indexes(conn, org_id, field_id, type_name, bool(multiple), placed.get(field_id, []))
+    for field_id, wanted in _all_wanted(conn, organization_id).items():
         wanted_names.update(index.name for index in wanted)
         apply_indexes(conn, field_id, wanted)
     if organization_id is not None and is_generated_id(organization_id):
         for name in sorted(_organization_indexes(conn, organization_id) - wanted_names):
-            # Quoted: ids are mixed case; the name came from the catalog under our prefix.
-            conn.execute(text(f'DROP INDEX "{name}"'))
+            # The name came from the catalog under our prefix.
+            drop_index(conn, name)
+
+
+def add_statistics(conn: Connection) -> None:
+    """Expression statistics for the field indexes made before they came with one (PostgreSQL),
+    then ANALYZE of the tables that have any, so the planner has them at once."""
+    if conn.dialect.name != sql.POSTGRESQL:
+        return
+    tables: set[str] = set()
+    for wanted in _all_wanted(conn, None).values():
+        for index in wanted:
+            if index.statistics is not None:
+                index.create_statistics(conn)
+                tables.add(index.table.name)
+    for name in sorted(tables):
+        # A table name from TABLES.
+        conn.execute(text(f"ANALYZE {name}"))

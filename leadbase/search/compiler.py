@@ -23,7 +23,7 @@ from leadbase.db.context import Context
 from leadbase.db.filters import EXTENSIONS, Operator, text_match
 from leadbase.db.models import saved_search
 from leadbase.search import nodes as n
-from leadbase.search.fulltext import text_condition
+from leadbase.search.fulltext import field_prefilter, text_condition
 from leadbase.search.moments import resolve
 from leadbase.search.targets import Target, Value, elements, target
 
@@ -243,7 +243,14 @@ class Compiler:
         value = on.value(self.ctx, table, ref.field_name) if table is not None else None
         if value is None:
             raise bad(f"{node.path}.field.field_name", f"{on.name} has no field {ref.field_name!r}.")
-        return self._condition(value, node.condition, f"{node.path}.condition")
+        condition = self._condition(value, node.condition, f"{node.path}.condition")
+        if isinstance(node.condition, n.TextCondition) and table is not None and value.kind == "text":
+            # LIKE on a word start scans every row: the text index narrows them first.
+            mode, text = node.condition.mode, node.condition.value
+            candidates = field_prefilter(self.ctx, on.name, table, ref.field_name, mode, text)
+            if candidates is not None:
+                return and_(candidates, condition)
+        return condition
 
     def _condition(self, value: Value, condition: n.Condition, path: str) -> ColumnElement[bool]:
         column, kind = value.expression, value.kind

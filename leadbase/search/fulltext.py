@@ -27,6 +27,9 @@ from leadbase.db.filters import text_match
 from leadbase.db.models import text_index
 
 _WORD = re.compile(r"\w+")
+# A word the index holds whole on both databases: letters and digits only (what PostgreSQL's
+# document and FTS5's unicode61 tokenizer both keep together).
+_PLAIN = re.compile(r"[a-z0-9]+")
 # The FTS5 table (SQLite only, not in the metadata): its rowid is text_index.id.
 _FTS = table("text_index_fts", column("rowid"), column("text_index_fts"))
 _KIND = {"lead": "lead", "contact": "contact"}
@@ -63,6 +66,43 @@ def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
         return document.op("@@")(func.to_tsquery("simple", _ts_query(terms, mode)))
     hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(_fts_query(terms, mode)))
     return text_index.c.id.in_(hits)
+
+
+# The fields whose text is in an object's `text_index` row, by object type.
+INDEXED_FIELDS = {"lead": ("name", "description", "url"), "contact": ("name", "title")}
+
+
+def field_prefilter(
+    ctx: Context, object_type: str, on: FromClause, field_name: str, mode: str, value: str
+) -> ColumnElement[bool] | None:
+    """A condition the index answers that every row matching `text_match(field, mode, value)`
+    also meets, or None when the index cannot vouch for it.
+
+    `beginning_of_words` (each word starts a word of the field) and `exact_value` (the whole
+    field) need each of their words at the start of a word, or whole, in the object's
+    indexed text, which holds the field: the index finds the few candidates, and the LIKE
+    that stays beside it decides (the index also holds the object's other fields, and splits
+    words on punctuation where LIKE sees spaces only). A word with other characters than
+    letters and digits may be split otherwise by each side: no prefilter then.
+    """
+    if field_name not in INDEXED_FIELDS.get(object_type, ()) or mode not in (
+        "beginning_of_words",
+        "exact_value",
+    ):
+        return None
+    terms = value.lower().split()
+    if not terms or not all(_PLAIN.fullmatch(t) for t in terms):
+        return None
+    found = matching(
+        ctx, " ".join(terms), "beginning_of_words" if mode == "beginning_of_words" else "full_words"
+    )
+    if found is None:
+        return None
+    t = text_index
+    candidates = select(t.c.object_id).where(
+        t.c.organization_id == ctx.organization_id, t.c.kind == object_type, found
+    )
+    return on.c.id.in_(candidates)
 
 
 def text_condition(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from leadbase.core import clock
 from leadbase.custom_fields.indexes import existing_indexes
@@ -17,8 +17,15 @@ from leadbase.db.migrate import alembic_config, upgrade
 from tests.support import requested_database_url, scratch_database
 
 BEFORE = "9d4e6b1a3c57"
+TWINS_BEFORE = "5e9a1c3b7d24"
 FIELD = "cf_Renewal0Date0Field0000000000000000000000"
 UNPLACED = "cf_Shared0Unused000000000000000000000000000"
+
+
+def _statistics(conn: Connection) -> set[str]:
+    return {
+        row[0] for row in conn.execute(text("SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE 'cfs%'"))
+    }
 
 
 def _migrate(engine: Engine, action: str, revision: str) -> None:
@@ -69,9 +76,22 @@ def test_existing_fields_are_indexed(old_engine: Engine) -> None:
             {"f": FIELD, "d": now},
         )
     upgrade(old_engine)
+    tail = FIELD.removeprefix("cf_")
+    postgres = old_engine.dialect.name == "postgresql"
     with old_engine.connect() as conn:
-        assert existing_indexes(conn, FIELD) == {"cfx_lead_t_" + FIELD.removeprefix("cf_")}
+        twin = {"cfx_lead_ta_" + tail} if postgres else set()
+        assert existing_indexes(conn, FIELD) == {"cfx_lead_t_" + tail, *twin}
         assert existing_indexes(conn, UNPLACED) == set()
+    if postgres:
+        # Migration a3c8e6f1d925 gives indexes made before it their twin and statistics.
+        _migrate(old_engine, "downgrade", TWINS_BEFORE)
+        with old_engine.connect() as conn:
+            assert existing_indexes(conn, FIELD) == {"cfx_lead_t_" + tail}
+            assert _statistics(conn) == set()
+        upgrade(old_engine)
+        with old_engine.connect() as conn:
+            assert existing_indexes(conn, FIELD) == {"cfx_lead_t_" + tail, "cfx_lead_ta_" + tail}
+            assert _statistics(conn) == {"cfs_lead_t_" + tail}
     _migrate(old_engine, "downgrade", BEFORE)
     with old_engine.connect() as conn:
         assert existing_indexes(conn, FIELD) == set()

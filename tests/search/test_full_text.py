@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.search.helpers import id_set, of, text
+from sqlalchemy import select
+
+from leadbase.db.context import Actor, Context
+from leadbase.db.models import lead
+from leadbase.search import compile_query
+from tests.search.helpers import field, id_set, of, text
 from tests.support import Api
 
 Obj = dict[str, Any]
@@ -99,3 +104,49 @@ def test_another_organizations_words_are_not_found(api: Api, make_api: Callable[
 def test_a_text_without_words_matches_everything(api: Api) -> None:
     a, b = _lead(api, "A"), _lead(api, "B")
     assert _found(api, " -- ") == {a["id"], b["id"]}
+
+
+def _names(api: Api, value: str, mode: str, field_name: str = "name", object_type: str = "lead") -> set[str]:
+    found = id_set(
+        api, of(object_type, field(object_type, field_name, {"type": "text", "mode": mode, "value": value}))
+    )
+    rows = api.ok("GET", f"{object_type}/", params={"_limit": 200})["data"]
+    return {row["name"] for row in rows if row["id"] in found}
+
+
+def test_word_starts_of_a_field_through_the_index_stay_exact(api: Api) -> None:
+    # The index narrows a field's word-start search to candidates; LIKE on the field decides.
+    for name in ("Acme Labs", "Big Acorn", "Mac Group", "Zac-ac Works", "Quiet Co"):
+        _lead(api, name, description="Accurate accounting", url="https://acumen.example")
+    assert _names(api, "ac", "beginning_of_words") == {"Acme Labs", "Big Acorn"}
+    assert _names(api, "AC lab", "beginning_of_words") == {"Acme Labs"}
+    # The description's words are in the same index row but are not the name.
+    assert _names(api, "accurate", "beginning_of_words") == set()
+    assert _names(api, "accurate", "beginning_of_words", "description") == {
+        "Acme Labs",
+        "Big Acorn",
+        "Mac Group",
+        "Zac-ac Works",
+        "Quiet Co",
+    }
+    assert _names(api, "acme labs", "exact_value") == {"Acme Labs"}
+    assert _names(api, "acme", "exact_value") == set()
+    # Words the index may split otherwise go through LIKE alone, with the same answer.
+    assert _names(api, "zac-ac", "beginning_of_words") == {"Zac-ac Works"}
+    contact = api.ok("POST", "contact/", json={"name": "Ada Lovelace", "title": "Analyst"})
+    assert contact["name"] == "Ada Lovelace"
+    assert _names(api, "love", "beginning_of_words", object_type="contact") == {"Ada Lovelace"}
+    assert _names(api, "ana", "beginning_of_words", "title", "contact") == {"Ada Lovelace"}
+
+
+def test_word_starts_use_the_text_index(api: Api) -> None:
+    def sql(value: str) -> str:
+        with api.engine.connect() as conn:
+            ctx = Context(conn=conn, actor=Actor(api.org.organization_id, api.org.user_id, None, "admin"))
+            query = of(
+                "lead", field("lead", "name", {"type": "text", "mode": "beginning_of_words", "value": value})
+            )
+            return str(select(lead.c.id).where(compile_query(ctx, "lead", query)).compile(conn))
+
+    assert "text_index" in sql("Ac")
+    assert "text_index" not in sql("a-c")

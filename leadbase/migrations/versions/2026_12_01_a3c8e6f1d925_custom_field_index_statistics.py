@@ -1,0 +1,49 @@
+"""custom field index statistics and ascending twins
+
+On PostgreSQL every single-value custom field index gets its ascending twin (a sort puts rows
+without a value last both ways, which one b-tree cannot give) and statistics on its
+expression (the planner reads none from a partial index); the tables are analyzed so the
+statistics are there at once. SQLite: nothing changes.
+
+Revision ID: a3c8e6f1d925
+Revises: 5e9a1c3b7d24
+Create Date: 2026-12-01 04:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from leadbase.custom_fields.indexes import (
+    PREFIX,
+    STATISTICS_PREFIX,
+    add_statistics,
+    sync_organization_indexes,
+)
+
+revision = "a3c8e6f1d925"
+down_revision = "5e9a1c3b7d24"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name != "postgresql":
+        return
+    sync_organization_indexes(conn)
+    add_statistics(conn)
+
+
+def downgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name != "postgresql":
+        return
+    twins = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE :p"
+    for variant in ("na", "ta"):
+        for (name,) in conn.execute(sa.text(twins), {"p": f"{PREFIX}%\\_{variant}\\_%"}).all():
+            op.execute(sa.text(f'DROP INDEX "{name}"'))
+    statistics = "SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE :p"
+    for (name,) in conn.execute(sa.text(statistics), {"p": STATISTICS_PREFIX + "%"}).all():
+        op.execute(sa.text(f'DROP STATISTICS "{name}"'))
