@@ -6,9 +6,9 @@ sql.py, paths inline), restricted to its organization by a partial-index predica
 
 - single values: a b-tree on the value as a number (number fields) or as text (the others),
   descending with nulls last, then the id: ranges, equality and the usual "latest first" sort
-  with its id tie-breaker come from the index on both databases. PostgreSQL also gets the
-  ascending twin (variants `na`, `ta`): a sort puts rows without a value last in both
-  directions, and a backward scan of the descending index would put them first; and
+  with its id tie-breaker come from the index on both databases. Each has an ascending twin
+  (variants `na`, `ta`): a sort puts rows without a value last in both directions, and a
+  backward scan of the descending index would put them first. PostgreSQL also gets
   statistics on the expression (`CREATE STATISTICS`, prefix `cfs_`), since the planner reads
   none from a partial index: without them a filter matching most rows was planned as if it
   matched a few (an index scan and a sort of most of the table instead of the date order);
@@ -70,7 +70,7 @@ class FieldIndex:
     table: Table
     code: str
     # n: number value, t: text value, m: the JSON value (multi-value fields, PostgreSQL only);
-    # na, ta: the ascending twins of n and t (PostgreSQL only).
+    # na, ta: the ascending twins of n and t.
     variant: str
 
     @property
@@ -95,7 +95,11 @@ class FieldIndex:
             # `value ASC NULLS LAST, id` (PostgreSQL's default order: the twin) for an ascending
             # one; SQLite's NULLs are the smallest values, so DESC puts them last.
             if self.variant in ("na", "ta"):
-                columns = f"({value}), id"
+                # Search's ascending order: PostgreSQL's default (ASC NULLS LAST); SQLite
+                # orders by `value IS NULL` first (search/cursors.py SortKey.null_flag).
+                columns = (
+                    f"({value}), id" if dialect == sql.POSTGRESQL else f"({value}) IS NULL, ({value}), id"
+                )
             else:
                 nulls = " NULLS LAST" if dialect == sql.POSTGRESQL else ""
                 columns = f"({value}) DESC{nulls}, id"
@@ -164,9 +168,7 @@ def wanted_indexes(
         variant = "m"
     else:
         variant = "n" if field_type(field_type_name).ordering == "number" else "t"
-    variants = [variant]
-    if conn.dialect.name == sql.POSTGRESQL and not multiple:
-        variants.append(variant + "a")
+    variants = [variant] if multiple else [variant, variant + "a"]
     found = []
     for object_type in sorted(set(object_types)):
         if object_type in TABLES:

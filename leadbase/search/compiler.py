@@ -197,7 +197,9 @@ class Compiler:
                 raise unrelated
             items = elements(self.ctx, table, other.column)
             inner = self.node(node.related_query, other, items)
-            return exists(select(sql_literal(1)).select_from(items).where(inner))
+            found = exists(select(sql_literal(1)).select_from(items).where(inner))
+            candidates = self._element_prefilter(node.related_query, on, table, other)
+            return found if candidates is None else and_(candidates, found)
         related = other.table
         if related in self.tables:
             # The same table inside itself would need aliases, which the custom field conditions
@@ -228,6 +230,20 @@ class Compiler:
             scope = other.scope(self.ctx, related)
             return table.c[their_key].in_(select(related.c.id).where(*scope, inner))
         raise unrelated
+
+    def _element_prefilter(
+        self, query: n.Node, on: Target, table: FromClause, other: Target
+    ) -> ColumnElement[bool] | None:
+        """For a text condition on an element's field (a contact's email addresses), the rows
+        whose indexed text can hold it: reading every element of every row is a scan."""
+        if not isinstance(query, n.FieldCondition) or query.negate:
+            return None
+        ref, condition = query.field, query.condition
+        if isinstance(ref, n.CustomField) or not isinstance(condition, n.TextCondition):
+            return None
+        return field_prefilter(
+            self.ctx, on.name, table, ref.field_name, condition.mode, condition.value, element=other.name
+        )
 
     # ---- field conditions ---------------------------------------------------------------------
 

@@ -37,10 +37,18 @@ class SortKey:
     expression: ColumnElement[Any]
     descending: bool
     nullable: bool = True
+    # Rows without a value last through a leading `expression IS NULL` term rather than NULLS
+    # LAST: the same order, and the one SQLite reads from an index on an ascending key (its
+    # NULLs are the smallest values, so its NULLS LAST is a sort there).
+    null_flag: bool = False
 
-    def term(self) -> Any:
+    def terms(self) -> list[Any]:
         ordered = self.expression.desc() if self.descending else self.expression.asc()
-        return ordered.nulls_last() if self.nullable else ordered
+        if not self.nullable:
+            return [ordered]
+        if self.null_flag:
+            return [self.expression.is_(None).asc(), ordered]
+        return [ordered.nulls_last()]
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,10 @@ def sort_keys(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[SortKey
             if not value.sortable or value.kind in ("id", "bool"):
                 raise n.bad(f"{where}.field_name", f"{ref.field_name} cannot be sorted by.")
             expression = value.expression
-        keys.append(SortKey(expression, sort.descending))
+        # SQLite's NULLs sort first: a descending key puts them last by itself (and its index
+        # is read in that order); an ascending one sorts on whether the value is null first.
+        flag = ctx.conn.dialect.name == "sqlite" and not sort.descending
+        keys.append(SortKey(expression, sort.descending, null_flag=flag))
     if not sorts:
         # Never null: no NULLS LAST, which the (organization_id, date_created) index would not match.
         keys.append(SortKey(table.c.date_created, True, nullable=False))
@@ -166,7 +169,7 @@ def sort_keys(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[SortKey
 
 def order_by(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[Any]:
     """ORDER BY terms for the sorts (nulls last either way), then the default order, then the id."""
-    return [key.term() for key in sort_keys(ctx, on, sorts)]
+    return [term for key in sort_keys(ctx, on, sorts) for term in key.terms()]
 
 
 # ---- running a search ------------------------------------------------------------------------
@@ -228,7 +231,7 @@ def search(ctx: Context, body: Mapping[str, Any], limits: SearchLimits = SearchL
         stmt = stmt.where(condition)
         if start is not None:
             stmt = stmt.where(cursors.after(keys, start.values))
-        stmt = stmt.order_by(*(k.term() for k in keys)).limit(page_size + 1)
+        stmt = stmt.order_by(*(term for k in keys for term in k.terms())).limit(page_size + 1)
         rows = [dict(r) for r in ctx.conn.execute(stmt).mappings()]
         more = len(rows) > page_size
         rows = rows[:page_size]

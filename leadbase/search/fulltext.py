@@ -40,7 +40,13 @@ def words(value: str) -> list[str]:
     return _WORD.findall(value.lower())
 
 
+# Internal mode: the words adjacent, the last one a word start (a phrase cut inside a word).
+PHRASE_START = "phrase_start"
+
+
 def _fts_query(terms: list[str], mode: str) -> str:
+    if mode == PHRASE_START:
+        return '"' + " ".join(terms) + '"*'
     if mode in ("phrase", "exact_value"):
         return '"' + " ".join(terms) + '"'
     if mode == "beginning_of_words":
@@ -49,6 +55,8 @@ def _fts_query(terms: list[str], mode: str) -> str:
 
 
 def _ts_query(terms: list[str], mode: str) -> str:
+    if mode == PHRASE_START:
+        return " <-> ".join([*terms[:-1], terms[-1] + ":*"])
     if mode in ("phrase", "exact_value"):
         return " <-> ".join(terms)
     if mode == "beginning_of_words":
@@ -68,34 +76,58 @@ def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
     return text_index.c.id.in_(hits)
 
 
-# The fields whose text is in an object's `text_index` row, by object type.
+# The fields whose text is in an object's `text_index` row, by object type; and the fields of
+# the elements of a JSON list whose text is in their parent's row (a contact's email addresses).
 INDEXED_FIELDS = {"lead": ("name", "description", "url"), "contact": ("name", "title")}
+INDEXED_ELEMENTS = {("contact", "contact_email"): ("email",)}
+_SEPARATOR = re.compile(r"[^a-z0-9]+")
+_PRINTABLE = re.compile(r"[ -~]+")
+
+
+def _index_search(mode: str, value: str) -> tuple[str, str] | None:
+    """The words and index mode that every text matching `text_match(mode, value)` has among
+    its words, or None when the index cannot vouch for it (see `field_prefilter`)."""
+    text = value.lower()
+    if mode in ("beginning_of_words", "exact_value"):
+        terms = text.split()
+        if not terms or not all(_PLAIN.fullmatch(t) for t in terms):
+            return None
+        return " ".join(terms), "beginning_of_words" if mode == "beginning_of_words" else "full_words"
+    if mode == "phrase":
+        phrase = " ".join(text.split())
+        # A phrase is found anywhere, inside a word too: only one that starts with a separator
+        # (`@acme.com`) has its first word start a word. The last may go on (`@acme.co`).
+        if not phrase or not _PRINTABLE.fullmatch(phrase) or _PLAIN.match(phrase):
+            return None
+        terms = [t for t in _SEPARATOR.split(phrase) if t]
+        if not terms:
+            return None
+        return " ".join(terms), PHRASE_START if _PLAIN.fullmatch(phrase[-1]) else "phrase"
+    return None
 
 
 def field_prefilter(
-    ctx: Context, object_type: str, on: FromClause, field_name: str, mode: str, value: str
+    ctx: Context, object_type: str, on: FromClause, field_name: str, mode: str, value: str, element: str = ""
 ) -> ColumnElement[bool] | None:
     """A condition the index answers that every row matching `text_match(field, mode, value)`
-    also meets, or None when the index cannot vouch for it.
+    also meets, or None when the index cannot vouch for it. `element`: the field is one of the
+    elements' (`contact_email`) of the rows of `on`.
 
-    `beginning_of_words` (each word starts a word of the field) and `exact_value` (the whole
-    field) need each of their words at the start of a word, or whole, in the object's
-    indexed text, which holds the field: the index finds the few candidates, and the LIKE
-    that stays beside it decides (the index also holds the object's other fields, and splits
-    words on punctuation where LIKE sees spaces only). A word with other characters than
-    letters and digits may be split otherwise by each side: no prefilter then.
+    `beginning_of_words` (each word starts a word of the field), `exact_value` (the whole
+    field) and a `phrase` starting with a separator need their words, whole or as word starts
+    (and adjacent, for the phrase), in the object's indexed text, which holds the field: the
+    index finds the few candidates, and the LIKE that stays beside it decides (the index also
+    holds the object's other fields, and splits words on punctuation where LIKE sees spaces
+    only). ASCII letters and digits only: other characters may be split otherwise by each
+    side, and are left to LIKE alone.
     """
-    if field_name not in INDEXED_FIELDS.get(object_type, ()) or mode not in (
-        "beginning_of_words",
-        "exact_value",
-    ):
-        return None
-    terms = value.lower().split()
-    if not terms or not all(_PLAIN.fullmatch(t) for t in terms):
-        return None
-    found = matching(
-        ctx, " ".join(terms), "beginning_of_words" if mode == "beginning_of_words" else "full_words"
+    fields = (
+        INDEXED_ELEMENTS.get((object_type, element), ()) if element else INDEXED_FIELDS.get(object_type, ())
     )
+    search = _index_search(mode, value) if field_name in fields else None
+    if search is None:
+        return None
+    found = matching(ctx, *search)
     if found is None:
         return None
     t = text_index

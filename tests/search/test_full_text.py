@@ -10,7 +10,7 @@ from sqlalchemy import select
 from leadbase.db.context import Actor, Context
 from leadbase.db.models import lead
 from leadbase.search import compile_query
-from tests.search.helpers import field, id_set, of, text
+from tests.search.helpers import field, id_set, of, related, text
 from tests.support import Api
 
 Obj = dict[str, Any]
@@ -150,3 +150,31 @@ def test_word_starts_use_the_text_index(api: Api) -> None:
 
     assert "text_index" in sql("Ac")
     assert "text_index" not in sql("a-c")
+
+
+def test_an_email_phrase_through_the_index_stays_exact(api: Api) -> None:
+    # A phrase starting with a separator starts a word: the index narrows the contacts.
+    leads = {
+        email: _lead(api, f"Lead of {email}", contacts=[{"name": "C", "emails": [{"email": email}]}])["id"]
+        for email in (
+            "ada@mail7.example.com",
+            "bob@xmail7.example",
+            "cy@mail7.examples.org",
+            "di@mail70.example",
+        )
+    }
+
+    def having(value: str) -> set[str]:
+        email = field("contact_email", "email", {"type": "text", "mode": "phrase", "value": value})
+        query = of("lead", related("lead", "contact", related("contact", "contact_email", email)))
+        return {address for address, lead_id in leads.items() if lead_id in id_set(api, query)}
+
+    assert having("@mail7.example") == {"ada@mail7.example.com", "cy@mail7.examples.org"}
+    assert having("@MAIL7.EXAMPLE.") == {"ada@mail7.example.com"}
+    # Inside a word: LIKE alone, the same answer as ever.
+    assert having("mail7.example") == {"ada@mail7.example.com", "bob@xmail7.example", "cy@mail7.examples.org"}
+    with api.engine.connect() as conn:
+        ctx = Context(conn=conn, actor=Actor(api.org.organization_id, api.org.user_id, None, "admin"))
+        email = field("contact_email", "email", {"type": "text", "mode": "phrase", "value": "@mail7.example"})
+        query = of("lead", related("lead", "contact", related("contact", "contact_email", email)))
+        assert "text_index" in str(select(lead.c.id).where(compile_query(ctx, "lead", query)).compile(conn))
