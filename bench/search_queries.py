@@ -172,9 +172,12 @@ def queries(ctx: Any, org: Org, statuses: dict[str, str]) -> list[Query]:
                 [1_000_000, 1_100_000],
                 "l.date_created, l.id",
                 [
+                    # GET /lead/ filters by the query string only (as Close's): other
+                    # parameters are not filters.
                     (
                         "GET",
-                        f"/api/v1/lead/?_limit=100&custom.{revenue}__gte=1000000&custom.{revenue}__lt=1100000",
+                        "/api/v1/lead/?_limit=100&query="
+                        + quote(f"custom.{revenue} >= 1000000 custom.{revenue} < 1100000"),
                         None,
                     ),
                     (
@@ -201,7 +204,7 @@ def queries(ctx: Any, org: Org, statuses: dict[str, str]) -> list[Query]:
                 ["Fintech"],
                 "l.date_created, l.id",
                 [
-                    ("GET", f"/api/v1/lead/?_limit=100&custom.{industry}=Fintech", None),
+                    ("GET", "/api/v1/lead/?_limit=100&query=" + quote(f"custom.{industry}:Fintech"), None),
                     (
                         "POST",
                         SEARCH,
@@ -257,7 +260,12 @@ def queries(ctx: Any, org: Org, statuses: dict[str, str]) -> list[Query]:
                 [],
                 f"{rawsql.json_field(db, 'l.custom', founded)}, l.id",
                 [
-                    ("GET", f"/api/v1/lead/?_limit=100&_order_by=custom.{founded}", None),
+                    (
+                        "GET",
+                        f"/api/v1/lead/?_limit=100&_fields=id,custom.{founded}&query="
+                        + quote(f"sort:custom.{founded}"),
+                        None,
+                    ),
                     (
                         "POST",
                         SEARCH,
