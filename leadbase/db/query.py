@@ -38,8 +38,11 @@ class Ordering:
     name: str
     descending: bool = False
     # An order another layer builds (a search sort on a custom field or a computed count):
-    # `build(ctx, spec)` returns the ORDER BY term, direction included; `name` then only labels it.
-    build: Callable[[Context, ResourceSpec], ColumnElement[Any]] | None = field(default=None, compare=False)
+    # `build(ctx, spec)` returns the ORDER BY terms, direction included (more than one when
+    # nulls are ordered by a term of their own); `name` then only labels it.
+    build: Callable[[Context, ResourceSpec], list[ColumnElement[Any]]] | None = field(
+        default=None, compare=False
+    )
 
 
 @dataclass

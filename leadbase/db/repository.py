@@ -186,7 +186,7 @@ class Repository:
         order = []
         for ordering in query.order_by:
             if ordering.build is not None:
-                order.append(ordering.build(self.ctx, spec))
+                order.extend(ordering.build(self.ctx, spec))
                 continue
             column = table.c[spec.orderings.get(ordering.name, ordering.name)]
             order.append(column.desc() if ordering.descending else column.asc())

@@ -26,7 +26,7 @@ from leadbase.db.resource import ResourceSpec
 from leadbase.resources.query_names import OrganizationNames
 from leadbase.search import query_filter
 from leadbase.search.compiler import register_string_translator
-from leadbase.search.engine import order_by, parse_sort, searchable
+from leadbase.search.engine import parse_sort, searchable, sort_keys
 from leadbase.search.query_string import translate
 
 T = TypeVar("T")
@@ -55,11 +55,11 @@ def _clause(text: str, object_type: str, query: dict[str, Any]) -> Clause:
 
 
 def _ordering(text: str, object_type: str, sort: dict[str, Any]) -> Ordering:
-    def build(ctx: Context, spec: ResourceSpec) -> ColumnElement[Any]:
+    def build(ctx: Context, spec: ResourceSpec) -> list[ColumnElement[Any]]:
         # The engine's ORDER BY for this one sort (nulls last), without its tie-breakers.
-        terms = _answered(text, lambda: order_by(ctx, searchable(object_type), parse_sort([sort])))
-        term: ColumnElement[Any] = terms[0]
-        return term
+        keys = _answered(text, lambda: sort_keys(ctx, searchable(object_type), parse_sort([sort])))
+        terms: list[ColumnElement[Any]] = keys[0].terms()
+        return terms
 
     label = str(sort["field"].get("field_name") or sort["field"].get("custom_field_id"))
     return Ordering(label, sort["direction"] == "desc", build=build)

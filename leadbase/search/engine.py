@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import Column, ColumnElement, and_, func, select
 
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
@@ -156,10 +156,12 @@ def sort_keys(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[SortKey
             if not value.sortable or value.kind in ("id", "bool"):
                 raise n.bad(f"{where}.field_name", f"{ref.field_name} cannot be sorted by.")
             expression = value.expression
+        # A NOT NULL column needs no null placement, which would keep its index from the order.
+        nullable = not (isinstance(expression, Column) and not expression.nullable)
         # SQLite's NULLs sort first: a descending key puts them last by itself (and its index
         # is read in that order); an ascending one sorts on whether the value is null first.
-        flag = ctx.conn.dialect.name == "sqlite" and not sort.descending
-        keys.append(SortKey(expression, sort.descending, null_flag=flag))
+        flag = nullable and ctx.conn.dialect.name == "sqlite" and not sort.descending
+        keys.append(SortKey(expression, sort.descending, nullable=nullable, null_flag=flag))
     if not sorts:
         # Never null: no NULLS LAST, which the (organization_id, date_created) index would not match.
         keys.append(SortKey(table.c.date_created, True, nullable=False))

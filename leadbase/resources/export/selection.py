@@ -52,7 +52,7 @@ def opportunity_ids(ctx: Context, params: Mapping[str, str]) -> Select[Any]:
     terms: list[Any] = []
     for ordering in query.order_by:
         if ordering.build is not None:
-            terms.append(ordering.build(ctx, spec))
+            terms.extend(ordering.build(ctx, spec))
             continue
         column = table.c[spec.orderings.get(ordering.name, ordering.name)]
         terms.append(column.desc() if ordering.descending else column.asc())
