@@ -58,11 +58,12 @@ class Dispatched:
 
 
 def _nothing_new(conn: Connection) -> bool:
-    state = conn.execute(select(webhook_cursor.c.high, webhook_cursor.c.gaps)).first()
+    """Whether the log holds nothing past the cursor and no gap is open (one round trip)."""
+    newest = select(func.coalesce(func.max(event.c.seq), 0)).scalar_subquery()
+    state = conn.execute(select(webhook_cursor.c.high, webhook_cursor.c.gaps, newest)).first()
     if state is None:
         return False
-    newest = conn.execute(select(func.coalesce(func.max(event.c.seq), 0))).scalar_one()
-    return bool(newest <= state.high and not state.gaps)
+    return bool(state[2] <= state.high and not state.gaps)
 
 
 def dispatch(engine: Engine, settings: DispatchSettings, handoff: Handoff | None = None) -> Dispatched:
