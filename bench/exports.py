@@ -150,6 +150,13 @@ def add_figures(res: Result, fmt: str, export_type: str, runs: list[dict[str, An
         )
     )
     res.add(
+        Figure(
+            f"{fmt} {export_type} export: leads per second of the worker's own CPU time",
+            "rows/s",
+            [r["rows_per_cpu_second"] for r in runs],
+        )
+    )
+    res.add(
         Figure(f"{fmt} {export_type} export: worker peak RSS", "MiB", peaks, "< 200 MB", median(peaks) < 190)
     )
     res.add(
