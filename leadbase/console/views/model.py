@@ -9,6 +9,7 @@ from typing import Any
 from starlette.responses import Response
 
 from leadbase.console.client import Api, ApiError
+from leadbase.console.forms import Outcome, attempt, render_form
 from leadbase.console.inputs import WIDGETS
 from leadbase.console.pages import Console, Page, redirect
 
@@ -22,6 +23,22 @@ KINDS = {
     "shared": None,
 }
 FIELD_TYPES = sorted(WIDGETS)
+# An association's target as the association URLs name it: `lead`, `custom_object_type/<id>`...
+TYPED_TARGETS = {
+    "custom_object_type": "custom_object_type_id",
+    "custom_activity_type": "custom_activity_type_id",
+}
+PLAIN_TARGETS = ("lead", "contact", "opportunity")
+
+
+def _association_body(page: Page) -> dict[str, Any]:
+    """`required` and `editable_with_roles` (role ids, comma separated; none: everyone may edit)."""
+    roles = [r.strip() for r in page.field("editable_with_roles").split(",") if r.strip()]
+    return {"required": page.field("required") == "on", "editable_with_roles": roles}
+
+
+def _association_path(field_id: str, target: str) -> str:
+    return f"custom_field/shared/{field_id}/association/{target}/"
 
 
 async def _model(api: Api) -> dict[str, Any]:
@@ -53,19 +70,45 @@ def _field_body(page: Page, kind: str) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+async def _model_page(page: Page, outcome: Outcome) -> Response:
+    """The model page, with the API's reasons for refusing a form if it did."""
+    return render_form(page, "model.html", outcome, field_types=FIELD_TYPES, **await _model(page.api))
+
+
 async def _refused(page: Page, exc: ApiError) -> Response:
     """The model page again, with the API's reasons for refusing the form (or its other errors)."""
     if exc.status != 400:
         raise exc
-    return page.render(
-        "model.html", status_code=400, field_types=FIELD_TYPES, errors=exc.messages, **await _model(page.api)
-    )
+    return await _model_page(page, Outcome(errors=exc.messages, field_errors=exc.field_errors))
 
 
 def register(console: Console) -> None:
     @console.route("/model/")
     async def model(page: Page) -> Response:
-        return page.render("model.html", field_types=FIELD_TYPES, errors=[], **await _model(page.api))
+        return await _model_page(page, Outcome())
+
+    @console.route("/model/shared/{field_id}/associations/new/", methods=("POST",))
+    async def association_new(page: Page) -> Response:
+        object_type, _, type_id = page.field("target").partition("/")
+        body: dict[str, Any] = {"object_type": object_type, **_association_body(page)}
+        if object_type in TYPED_TARGETS:
+            body[TYPED_TARGETS[object_type]] = type_id
+        outcome = await attempt(
+            page.api.post(f"custom_field/shared/{page.path_params['field_id']}/association/", body)
+        )
+        return redirect("/model/#h-shared") if not outcome.refused else await _model_page(page, outcome)
+
+    @console.route("/model/shared/{field_id}/association/save/", methods=("POST",))
+    async def association_save(page: Page) -> Response:
+        path = _association_path(page.path_params["field_id"], page.field("target"))
+        outcome = await attempt(page.api.put(path, _association_body(page)))
+        return redirect("/model/#h-shared") if not outcome.refused else await _model_page(page, outcome)
+
+    @console.route("/model/shared/{field_id}/association/remove/", methods=("POST",))
+    async def association_remove(page: Page) -> Response:
+        path = _association_path(page.path_params["field_id"], page.field("target"))
+        outcome = await attempt(page.api.delete(path))
+        return redirect("/model/#h-shared") if not outcome.refused else await _model_page(page, outcome)
 
     @console.route("/model/custom_object_types/new/", methods=("POST",))
     async def object_type_new(page: Page) -> Response:
