@@ -1,7 +1,7 @@
 """The console in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
 
 Runs in both database passes: the server under test is a real uvicorn on the test database.
-LEADBASE_CONSOLE_SCREENSHOTS=<dir> saves a screenshot of each main page there (docs/console/).
+LEADBASE_CONSOLE_SCREENSHOTS=<dir> saves a screenshot of each main page there (docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ def page(chromium: Browser) -> Iterator[Page]:
 def shot(page: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+        # The visible window only: small files, the top of each page.
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
 def api(live_url: str, key: str) -> httpx.Client:
