@@ -18,10 +18,11 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from leadbase.app import create_app, worker_settings
 from leadbase.config import Settings
+from leadbase.db.models import api_key
 from leadbase.jobs.worker import Worker
 from tests.support import basic_auth, new_organization
 
@@ -338,6 +339,17 @@ def test_the_administrator_switches_between_organizations(page: Page, live_url: 
     response = page.goto(north_lead["html_url"])
     assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text("Northern Lights")
+    # The key borrowed for North was revoked on switching away; South's goes on signing out.
+    assert keys_of(engine, north.organization_id) == [north.api_key_id]
+    assert len(keys_of(engine, south.organization_id)) == 2
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in to the console")).to_be_visible()
+    assert keys_of(engine, south.organization_id) == [south.api_key_id]
+
+
+def keys_of(engine: Engine, organization_id: str) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.scalars(select(api_key.c.id).where(api_key.c.organization_id == organization_id)))
 
 
 def test_outbox_exports_and_bulk_actions_with_their_progress(
