@@ -113,7 +113,7 @@ def register(
                 written = write_organization(api, document, each=tick)
             except Exception as exc:
                 raise _fail(exc) from exc
-        click.echo(f"seeded {written} lead(s) and the configuration they use", err=True)
+        click.echo(f"seeded {len(written)} lead(s) and the configuration they use", err=True)
 
     @main.command("export-org")
     @click.option(

@@ -196,14 +196,13 @@ class Target:
 
 def write_organization(
     api: CloseApi, document: Document, each: Callable[[], None] | None = None, skip: int = 0
-) -> int:
-    """Write `document` (its leads from the `skip`-th on); the number of leads written."""
+) -> list[str]:
+    """Write `document` (its leads from the `skip`-th on); the ids of the leads written, in order."""
     target = Target(api)
     target.configure(document)
-    written = 0
+    written: list[str] = []
     for lead in (document.get("leads") or [])[skip:]:
-        target.lead(lead)
-        written += 1
+        written.append(target.lead(lead))
         if each is not None:
             each()
     return written

@@ -64,11 +64,20 @@ def test_create_makes_members_with_roles_and_working_keys(admin: Admin) -> None:
 
 def test_create_is_a_handful_of_statements(admin: Admin) -> None:
     engine = admin.client.app.state.engine  # type: ignore[attr-defined]
+    first = admin.create("ann@acme.test", name="First")
     with count_statements(engine) as counted:
-        admin.create("ann@acme.test", "bob@acme.test", name="Counted")
-    # org + statuses + pipeline + its statuses + per member (user lookup, membership lookup,
-    # membership, key) + creator: no statement per status or per field.
-    assert len(counted) <= 20, counted.statements
+        made = admin.create("ann@acme.test", "bob@acme.test", "cy@acme.test", name="Counted")
+    # One user lookup; one insert each for the new users, the organization, its statuses, its
+    # pipeline and that pipeline's statuses, the memberships and the keys: as many for three
+    # members as for one, and none per status.
+    assert len(counted) <= 9, counted.statements
+    # Ann existed (a member of First): she is the same user, a member of both.
+    assert made["users"][0]["user_id"] == first["users"][0]["user_id"]
+    assert (
+        admin.ok("GET", f"organizations/{first['id']}/")["users"][0]["user_id"] == made["users"][0]["user_id"]
+    )
+    assert admin.api(made, 0).ok("GET", "me/")["email"] == "ann@acme.test"
+    assert admin.ok("GET", f"organizations/{made['id']}/")["members"] == 3
 
 
 def test_bad_create_bodies_are_close_style_400s(admin: Admin) -> None:
