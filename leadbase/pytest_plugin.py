@@ -117,10 +117,16 @@ class Organization:
         document = source if isinstance(source, dict) else load_document(Path(source))
         api = CloseApi(httpx.Client(base_url=self.server.api_url, auth=(self.api_key, ""), timeout=30))
         try:
-            self.seeded = Seeded(document, write_organization(api, document))
+            self.seeded = Seeded(document, write_organization(api, document, add_members=self.add_members))
         finally:
             api.close()
         return self.seeded
+
+    def add_members(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Make users ({email, role?, first_name?, last_name?}) members of this organization."""
+        made = self.server.admin("POST", f"organizations/{self.id}/members/", {"users": users})
+        added: list[dict[str, Any]] = made["users"]
+        return added
 
     def client(self, index: int = 0) -> Any:
         """The official closeio client, as the member `index` (the first: an admin)."""

@@ -129,3 +129,8 @@ def test_a_seeded_organization_driven_through_time(leadbase_api, leadbase_org, l
 def test_each_seeded_test_starts_from_the_file(leadbase_api, leadbase_org):
     names = sorted(lead["name"] for lead in leadbase_api.get("lead")["data"])
     assert names == ["Acme", "Globex"] == sorted(leadbase_org.seeded.leads)
+    members = {user["email"] for user in leadbase_api.get("user")["data"]}
+    assert members == {"ann@example.com", "bob@example.com"}
+    acme = leadbase_org.seeded.lead_id("Acme")
+    emails = leadbase_api.get("activity/email", params={"lead_id": acme})["data"]
+    assert [e["subject"] for e in emails] == ["Pricing?"]

@@ -21,6 +21,7 @@ from leadbase.db import accounts, tenants
 from leadbase.db.models import membership, org_snapshot, organization, user
 from leadbase.resources.common import ROLES
 from leadbase.resources.organization.provision import (
+    add_member,
     create_default_organization,
     default_settings,
     issue_key,
@@ -106,6 +107,34 @@ def create(conn: Connection, name: str, members: list[NewMember]) -> dict[str, A
         for email, member, (key, secret) in zip(emails, memberships, keys, strict=True)
     ]
     return {"id": org_id, "name": name, "users": users}
+
+
+def add_members(conn: Connection, organization_id: str, members: list[NewMember]) -> list[dict[str, Any]]:
+    """Make each a member of the organization: the user with that email, or a new one; a member
+    already keeps their names and takes the role given. No keys are issued."""
+    find(conn, organization_id)
+    now = clock.now()
+    added = []
+    for member in members:
+        user_id, membership_id, created = add_member(
+            conn,
+            organization_id,
+            member.email,
+            role=member.role,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            now=now,
+        )
+        added.append(
+            {
+                "user_id": user_id,
+                "email": member.email.strip().lower(),
+                "role": member.role,
+                "membership_id": membership_id,
+                "created_user": created,
+            }
+        )
+    return added
 
 
 def find(conn: Connection, organization_id: str) -> dict[str, Any]:

@@ -80,6 +80,33 @@ def test_create_is_a_handful_of_statements(admin: Admin) -> None:
     assert admin.ok("GET", f"organizations/{made['id']}/")["members"] == 3
 
 
+def test_members_join_an_existing_organization(admin: Admin) -> None:
+    made = admin.create("ann@acme.test", name="Acme")
+    other = admin.create("bob@acme.test", name="Elsewhere")
+    added = admin.ok(
+        "POST",
+        f"organizations/{made['id']}/members/",
+        201,
+        json={
+            "users": [
+                {"email": "Bob@acme.test", "role": "user"},
+                {"email": "cy@acme.test", "first_name": "Cy"},
+            ]
+        },
+    )["users"]
+    # Bob exists (in another organization): the same user; Cy is new.
+    assert [(u["email"], u["role"], u["created_user"]) for u in added] == [
+        ("bob@acme.test", "user", False),
+        ("cy@acme.test", "admin", True),
+    ]
+    assert added[0]["user_id"] == other["users"][0]["user_id"]
+    shown = admin.ok("GET", f"organizations/{made['id']}/")
+    assert shown["members"] == 3
+    names = {u["email"]: u["first_name"] for u in admin.api(made).ok("GET", "user/")["data"]}
+    assert names == {"ann@acme.test": "Ann", "bob@acme.test": "Bob", "cy@acme.test": "Cy"}
+    admin.ok("POST", "organizations/orga_nothing/members/", 404, json={"users": [{"email": "d@acme.test"}]})
+
+
 def test_bad_create_bodies_are_close_style_400s(admin: Admin) -> None:
     for body, key in (
         ({"users": [{"email": "ann@acme.test"}]}, "name"),
