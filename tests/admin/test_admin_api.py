@@ -90,20 +90,20 @@ def test_members_join_an_existing_organization(admin: Admin) -> None:
         json={
             "users": [
                 {"email": "Bob@acme.test", "role": "user"},
-                {"email": "cy@acme.test", "first_name": "Cy"},
+                {"email": "new.member@members.test", "first_name": "Cy"},
             ]
         },
     )["users"]
     # Bob exists (in another organization): the same user; Cy is new.
     assert [(u["email"], u["role"], u["created_user"]) for u in added] == [
         ("bob@acme.test", "user", False),
-        ("cy@acme.test", "admin", True),
+        ("new.member@members.test", "admin", True),
     ]
     assert added[0]["user_id"] == other["users"][0]["user_id"]
     shown = admin.ok("GET", f"organizations/{made['id']}/")
     assert shown["members"] == 3
     names = {u["email"]: u["first_name"] for u in admin.api(made).ok("GET", "user/")["data"]}
-    assert names == {"ann@acme.test": "Ann", "bob@acme.test": "Bob", "cy@acme.test": "Cy"}
+    assert names == {"ann@acme.test": "Ann", "bob@acme.test": "Bob", "new.member@members.test": "Cy"}
     admin.ok("POST", "organizations/orga_nothing/members/", 404, json={"users": [{"email": "d@acme.test"}]})
 
 
