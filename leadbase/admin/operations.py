@@ -18,7 +18,7 @@ from leadbase.core.errors import Invalid, NotFound
 from leadbase.core.ids import SHORT, new_id
 from leadbase.custom_fields.indexes import sync_organization_indexes
 from leadbase.db import accounts, tenants
-from leadbase.db.models import membership, org_snapshot, organization, user
+from leadbase.db.models import api_key, membership, org_snapshot, organization, user
 from leadbase.resources.common import ROLES
 from leadbase.resources.organization.provision import (
     add_member,
@@ -181,6 +181,38 @@ def show(conn: Connection, organization_id: str) -> dict[str, Any]:
         for m in members
     ]
     return out
+
+
+def member_key(conn: Connection, organization_id: str) -> dict[str, Any]:
+    """A fresh API key of the organization's first active admin, for acting as the organization
+    (the console's organization switch). The caller revokes it when done (`revoke_key`)."""
+    find(conn, organization_id)
+    row = conn.execute(
+        select(user.c.id, user.c.email, user.c.first_name, user.c.last_name)
+        .join(membership, membership.c.user_id == user.c.id)
+        .where(
+            membership.c.organization_id == organization_id,
+            membership.c.is_active.is_(True),
+            membership.c.role_id == "admin",
+        )
+        .order_by(membership.c.date_created, membership.c.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        raise Invalid({"organization": "The organization has no active admin to act as."})
+    key_id, secret = issue_key(conn, organization_id, row.id, clock.now())
+    name = " ".join(n for n in (row.first_name, row.last_name) if n) or row.email
+    return {"id": key_id, "api_key": secret, "user_id": row.id, "user_name": name}
+
+
+def revoke_key(conn: Connection, organization_id: str, key_id: str) -> None:
+    """Delete one of the organization's API keys (a 404 for another organization's)."""
+    found = conn.execute(
+        select(api_key.c.id).where(api_key.c.id == key_id, api_key.c.organization_id == organization_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"The organization has no API key {key_id!r}.")
+    accounts.delete_api_key(conn, key_id)
 
 
 def reset(conn: Connection, organization_id: str) -> int:

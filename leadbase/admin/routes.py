@@ -170,6 +170,19 @@ async def fork_organization(request: Request, organization_id: str) -> Response:
     return json_response(made, status_code=201)
 
 
+@router.post("/organizations/{organization_id}/keys/")
+async def issue_member_key(request: Request, organization_id: str) -> Response:
+    """A new API key of the organization's first admin: how the console acts as the organization."""
+    made = await _run(request, lambda conn: operations.member_key(conn, organization_id))
+    return json_response(made, status_code=201)
+
+
+@router.delete("/organizations/{organization_id}/keys/{key_id}/")
+async def revoke_member_key(request: Request, organization_id: str, key_id: str) -> Response:
+    await _run(request, lambda conn: operations.revoke_key(conn, organization_id, key_id))
+    return json_response(None, status_code=204)
+
+
 @router.get("/organizations/{organization_id}/journal/")
 async def read_journal(request: Request, organization_id: str) -> Response:
     await _run(request, lambda conn: operations.find(conn, organization_id))

@@ -215,3 +215,28 @@ def test_the_org_commands(database_url: str, engine: object) -> None:
     missing = runner.invoke(main, ["org", "reset", org_id, "--yes", *base])
     assert missing.exit_code == 1 and "No organization" in missing.output
     assert "ROLE" in runner.invoke(main, ["org", "create", "--help"]).output
+
+
+def test_a_member_key_acts_as_the_first_admin_until_revoked(admin: Admin) -> None:
+    made = admin.ok(
+        "POST",
+        "organizations/",
+        201,
+        json={
+            "name": "Borrowed",
+            "users": [
+                {"email": "rae@acme.test", "role": "user"},
+                {"email": "ann@acme.test", "first_name": "Ann"},
+            ],
+        },
+    )
+    other = admin.create("zed@acme.test", name="Other")
+    key = admin.ok("POST", f"organizations/{made['id']}/keys/", 201)
+    assert key["user_id"] == made["users"][1]["user_id"] and key["user_name"] == "Ann"
+    me = admin.client.get("/api/v1/me/", auth=(key["api_key"], ""))
+    assert me.status_code == 200 and me.json()["organizations"][0]["id"] == made["id"]
+    # Another organization's key id is not this organization's to revoke.
+    admin.ok("DELETE", f"organizations/{other['id']}/keys/{key['id']}/", 404)
+    admin.ok("DELETE", f"organizations/{made['id']}/keys/{key['id']}/", 204)
+    assert admin.client.get("/api/v1/me/", auth=(key["api_key"], "")).status_code == 401
+    admin.ok("POST", "organizations/orga_missing/keys/", 404)
