@@ -9,8 +9,8 @@ lead and the name when they match nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from leadbase.transfer.client import CloseApi
 from leadbase.transfer.document import FIELD_KINDS, Document, DocumentError
@@ -19,6 +19,7 @@ FIELD_BODY_KEYS = ("name", "type", "description", "choices", "accepts_multiple_v
 # Adds users (by email, with first_name/last_name) as members of the organization being written.
 # Close's API cannot make members, so whoever runs the writer with access to the organization
 # supplies this (`leadbase seed` and `import`: the database; the pytest plugin: the admin API).
+K = TypeVar("K")
 AddMembers = Callable[[list[dict[str, Any]]], object]
 
 
@@ -198,11 +199,8 @@ class Target:
         for opportunity in lead.get("opportunities") or []:
             made = self.api.post("opportunity/", self._opportunity(lead_id, opportunity, where))
             for change in opportunity.get("status_changes") or []:
-                body = {"opportunity_id": made["id"], "lead_id": lead_id}
-                for side in ("old", "new"):
-                    label, pipeline = change.get(f"{side}_status"), change.get(f"{side}_pipeline")
-                    status_id = self.opportunity_status.get((pipeline or "", label or ""))
-                    body |= {f"{side}_status_id": status_id} if status_id else {f"{side}_status_label": label}
+                sides = _status_sides(change, self.opportunity_status, _opportunity_status_key)
+                body = {"opportunity_id": made["id"], "lead_id": lead_id, **sides}
                 self.api.post("activity/status_change/opportunity/", body)
         for obj in lead.get("custom_objects") or []:
             type_id = self._type_id(obj.get("type", ""), where)
@@ -235,12 +233,8 @@ class Target:
             body |= self.custom(type_id, activity.get("custom"), f"{where}, {name} activity")
             self.api.post("activity/custom/", body)
         for change in lead.get("status_changes") or []:
-            body = {"lead_id": lead_id}
-            for side in ("old", "new"):
-                label = change.get(f"{side}_status")
-                status_id = self.lead_status.get(label or "")
-                body |= {f"{side}_status_id": status_id} if status_id else {f"{side}_status_label": label}
-            self.api.post("activity/status_change/lead/", body)
+            sides = _status_sides(change, self.lead_status, _lead_status_key)
+            self.api.post("activity/status_change/lead/", {"lead_id": lead_id, **sides})
 
     def _opportunity(self, lead_id: str, opportunity: dict[str, Any], where: str) -> dict[str, Any]:
         body = {
@@ -260,6 +254,30 @@ class Target:
             body["status_id"] = status_id
         body.update(self.custom("opportunity", opportunity.get("custom"), where))
         return body
+
+
+def _lead_status_key(change: dict[str, Any], side: str) -> str:
+    return str(change.get(f"{side}_status") or "")
+
+
+def _opportunity_status_key(change: dict[str, Any], side: str) -> tuple[str, str]:
+    return str(change.get(f"{side}_pipeline") or ""), str(change.get(f"{side}_status") or "")
+
+
+def _status_sides(
+    change: dict[str, Any], status_ids: Mapping[K, str], key: Callable[[dict[str, Any], str], K]
+) -> dict[str, Any]:
+    """A status change's old and new status: the id where the status is configured here, else
+    the label it had (as Close keeps the label of a status since deleted)."""
+    body: dict[str, Any] = {}
+    for side in ("old", "new"):
+        status_id = status_ids.get(key(change, side))
+        body |= (
+            {f"{side}_status_id": status_id}
+            if status_id
+            else {f"{side}_status_label": change.get(f"{side}_status")}
+        )
+    return body
 
 
 def write_organization(

@@ -93,7 +93,9 @@ leads:
          text: Running late}
     custom_activities:
       - {type: Site visit, custom: {Rating: 4, Visitor: bob@acme.test}}
-    status_changes: [{old_status: Potential, new_status: Qualified}]
+    status_changes:
+      - {old_status: Potential, new_status: Qualified}
+      - {old_status: Retired status, new_status: Customer}
   - name: Globex
     status: Potential
 """
@@ -151,7 +153,11 @@ def test_seed_then_export_then_seed_compares_equal(database_url: str, engine: En
     assert acme["custom_activities"] == [
         {"type": "Site visit", "custom": {"Rating": 4, "Visitor": "bob@acme.test"}}
     ]
-    assert acme["status_changes"] == [{"old_status": "Potential", "new_status": "Qualified"}]
+    # A status the organization no longer has keeps its label.
+    assert acme["status_changes"] == [
+        {"old_status": "Potential", "new_status": "Qualified"},
+        {"old_status": "Retired status", "new_status": "Customer"},
+    ]
     signed = next(o for o in acme["opportunities"] if o["status"] == "Signed")
     assert signed["status_changes"] == [
         {
