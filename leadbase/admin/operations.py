@@ -25,6 +25,9 @@ from leadbase.resources.organization.provision import (
     create_default_organization,
     default_settings,
     issue_key,
+    key_row,
+    membership_row,
+    user_row,
 )
 
 
@@ -68,34 +71,70 @@ def organization_name(raw: Any) -> str:
     return raw.strip()[:255]
 
 
-def _keyed_member(conn: Connection, organization_id: str, member: NewMember) -> dict[str, Any]:
-    now = clock.now()
-    user_id, membership_id, _ = add_member(
-        conn,
-        organization_id,
-        member.email,
-        role=member.role,
-        first_name=member.first_name,
-        last_name=member.last_name,
-        now=now,
-    )
-    key_id, secret = issue_key(conn, organization_id, user_id, now)
-    return {
-        "user_id": user_id,
-        "email": member.email.strip().lower(),
-        "role": member.role,
-        "membership_id": membership_id,
-        "api_key_id": key_id,
-        "api_key": secret,
-    }
-
-
 def create(conn: Connection, name: str, members: list[NewMember]) -> dict[str, Any]:
-    """A new organization with default settings, its members and a fresh key for each."""
-    org_id = create_default_organization(conn, name, clock.now())
-    users = [_keyed_member(conn, org_id, m) for m in members]
-    accounts.set_organization_creator(conn, org_id, users[0]["user_id"])
+    """A new organization with default settings, its members and a fresh key for each.
+
+    A handful of statements whatever the number of members (one lookup of the users who
+    exist already, then one multi-row insert per table): a test suite makes one per test.
+    """
+    now = clock.now()
+    emails = [m.email.strip().lower() for m in members]
+    found = conn.execute(select(user.c.email, user.c.id).where(user.c.email.in_(emails)))
+    user_ids: dict[str, str] = {email: user_id for email, user_id in found}
+    new_users = [
+        user_row(email, now, first_name=m.first_name, last_name=m.last_name)
+        for email, m in zip(emails, members, strict=True)
+        if email not in user_ids
+    ]
+    accounts.create_users(conn, new_users)
+    user_ids.update((row["email"], row["id"]) for row in new_users)
+    org_id = create_default_organization(conn, name, now, created_by=user_ids[emails[0]])
+    memberships = [
+        membership_row(org_id, user_ids[e], m.role, now) for e, m in zip(emails, members, strict=True)
+    ]
+    keys = [key_row(org_id, user_ids[e], now) for e in emails]
+    accounts.create_memberships(conn, memberships)
+    accounts.create_api_keys(conn, [row for row, _ in keys])
+    users = [
+        {
+            "user_id": user_ids[email],
+            "email": email,
+            "role": member["role_id"],
+            "membership_id": member["id"],
+            "api_key_id": key["id"],
+            "api_key": secret,
+        }
+        for email, member, (key, secret) in zip(emails, memberships, keys, strict=True)
+    ]
     return {"id": org_id, "name": name, "users": users}
+
+
+def add_members(conn: Connection, organization_id: str, members: list[NewMember]) -> list[dict[str, Any]]:
+    """Make each a member of the organization: the user with that email, or a new one; a member
+    already keeps their names and takes the role given. No keys are issued."""
+    find(conn, organization_id)
+    now = clock.now()
+    added = []
+    for member in members:
+        user_id, membership_id, created = add_member(
+            conn,
+            organization_id,
+            member.email,
+            role=member.role,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            now=now,
+        )
+        added.append(
+            {
+                "user_id": user_id,
+                "email": member.email.strip().lower(),
+                "role": member.role,
+                "membership_id": membership_id,
+                "created_user": created,
+            }
+        )
+    return added
 
 
 def find(conn: Connection, organization_id: str) -> dict[str, Any]:

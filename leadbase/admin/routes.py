@@ -88,6 +88,15 @@ async def create_organization(request: Request) -> Response:
     return json_response(made, status_code=201)
 
 
+@router.post("/organizations/{organization_id}/members/")
+async def add_members(request: Request, organization_id: str) -> Response:
+    """{"users": [{email, role?, first_name?, last_name?}]}: members of an existing organization."""
+    _check_token(request)
+    members = operations.parse_members((await _body(request)).get("users"))
+    added = await _run(request, lambda conn: operations.add_members(conn, organization_id, members))
+    return json_response({"id": organization_id, "users": added}, status_code=201)
+
+
 @router.get("/organizations/{organization_id}/")
 async def get_organization(request: Request, organization_id: str) -> Response:
     return json_response(await _run(request, lambda conn: operations.show(conn, organization_id)))

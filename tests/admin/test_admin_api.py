@@ -64,11 +64,47 @@ def test_create_makes_members_with_roles_and_working_keys(admin: Admin) -> None:
 
 def test_create_is_a_handful_of_statements(admin: Admin) -> None:
     engine = admin.client.app.state.engine  # type: ignore[attr-defined]
+    first = admin.create("ann@acme.test", name="First")
     with count_statements(engine) as counted:
-        admin.create("ann@acme.test", "bob@acme.test", name="Counted")
-    # org + statuses + pipeline + its statuses + per member (user lookup, membership lookup,
-    # membership, key) + creator: no statement per status or per field.
-    assert len(counted) <= 20, counted.statements
+        made = admin.create("ann@acme.test", "bob@acme.test", "cy@acme.test", name="Counted")
+    # One user lookup; one insert each for the new users, the organization, its statuses, its
+    # pipeline and that pipeline's statuses, the memberships and the keys: as many for three
+    # members as for one, and none per status.
+    assert len(counted) <= 9, counted.statements
+    # Ann existed (a member of First): she is the same user, a member of both.
+    assert made["users"][0]["user_id"] == first["users"][0]["user_id"]
+    assert (
+        admin.ok("GET", f"organizations/{first['id']}/")["users"][0]["user_id"] == made["users"][0]["user_id"]
+    )
+    assert admin.api(made, 0).ok("GET", "me/")["email"] == "ann@acme.test"
+    assert admin.ok("GET", f"organizations/{made['id']}/")["members"] == 3
+
+
+def test_members_join_an_existing_organization(admin: Admin) -> None:
+    made = admin.create("ann@acme.test", name="Acme")
+    other = admin.create("bob@acme.test", name="Elsewhere")
+    added = admin.ok(
+        "POST",
+        f"organizations/{made['id']}/members/",
+        201,
+        json={
+            "users": [
+                {"email": "Bob@acme.test", "role": "user"},
+                {"email": "new.member@members.test", "first_name": "Cy"},
+            ]
+        },
+    )["users"]
+    # Bob exists (in another organization): the same user; Cy is new.
+    assert [(u["email"], u["role"], u["created_user"]) for u in added] == [
+        ("bob@acme.test", "user", False),
+        ("new.member@members.test", "admin", True),
+    ]
+    assert added[0]["user_id"] == other["users"][0]["user_id"]
+    shown = admin.ok("GET", f"organizations/{made['id']}/")
+    assert shown["members"] == 3
+    names = {u["email"]: u["first_name"] for u in admin.api(made).ok("GET", "user/")["data"]}
+    assert names == {"ann@acme.test": "Ann", "bob@acme.test": "Bob", "new.member@members.test": "Cy"}
+    admin.ok("POST", "organizations/orga_nothing/members/", 404, json={"users": [{"email": "d@acme.test"}]})
 
 
 def test_bad_create_bodies_are_close_style_400s(admin: Admin) -> None:
