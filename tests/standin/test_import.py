@@ -116,10 +116,10 @@ def test_import_from_a_second_server_resumes_and_compares_equal(
     assert copied == original
     assert [lead["name"] for lead in copied["leads"]] == ["Acme", "Globex"]
     # Users, emails, SMS, custom activities and status changes came across too.
-    assert [u["email"] for u in copied["users"]] == ["ann@acme.test", "bob@acme.test"]
+    assert [u["email"] for u in copied["users"]] == ["ann@acme.test", "bob.chen@acme.test"]
     acme = copied["leads"][0]
     assert len(acme["emails"]) == 2 and len(acme["sms"]) == 1 and acme["status_changes"]
-    assert acme["custom_activities"][0]["custom"]["Visitor"] == "bob@acme.test"
+    assert acme["custom_activities"][0]["custom"]["Visitor"] == "bob.chen@acme.test"
 
 
 def test_a_state_file_of_another_source_is_refused(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from tests.support import new_organization
 
 FIXTURE = """
 users:
-  - {email: bob@acme.test, first_name: Bob, last_name: Chen}
+  - {email: bob.chen@acme.test, first_name: Bob, last_name: Chen}
 lead_statuses: [Potential, Qualified, Customer]
 pipelines:
   - name: Enterprise
@@ -84,15 +84,15 @@ leads:
       - {direction: inbound, duration: 30, note: Ann called back}
     tasks: [{text: Send the contract, date: "2026-12-24", is_complete: false}]
     emails:
-      - {direction: outgoing, status: sent, sender: bob@acme.test, to: [ann@acme.test],
+      - {direction: outgoing, status: sent, sender: bob.chen@acme.test, to: [ann@acme.test],
          subject: The contract, body_text: Attached.}
-      - {direction: incoming, status: inbox, sender: ann@acme.test, to: [bob@acme.test],
+      - {direction: incoming, status: inbox, sender: ann@acme.test, to: [bob.chen@acme.test],
          subject: "Re: The contract", body_text: Signed.}
     sms:
       - {direction: inbound, status: inbox, local_phone: "+14155550199", remote_phone: "+14155550100",
          text: Running late}
     custom_activities:
-      - {type: Site visit, custom: {Rating: 4, Visitor: bob@acme.test}}
+      - {type: Site visit, custom: {Rating: 4, Visitor: bob.chen@acme.test}}
     status_changes:
       - {old_status: Potential, new_status: Qualified}
       - {old_status: Retired status, new_status: Customer}
@@ -151,7 +151,7 @@ def test_seed_then_export_then_seed_compares_equal(database_url: str, engine: En
         ("inbound", "Running late", "+14155550100")
     ]
     assert acme["custom_activities"] == [
-        {"type": "Site visit", "custom": {"Rating": 4, "Visitor": "bob@acme.test"}}
+        {"type": "Site visit", "custom": {"Rating": 4, "Visitor": "bob.chen@acme.test"}}
     ]
     # A status the organization no longer has keeps its label.
     assert acme["status_changes"] == [
@@ -169,7 +169,7 @@ def test_seed_then_export_then_seed_compares_equal(database_url: str, engine: En
     ]
     assert {u["email"]: u.get("last_name") for u in exported["users"]} == {
         "ann@acme.test": None,
-        "bob@acme.test": "Chen",
+        "bob.chen@acme.test": "Chen",
     }
     assert [t["name"] for t in exported["custom_activity_types"]] == ["Site visit"]
     assert [f["name"] for f in exported["custom_object_types"][0]["fields"]] == ["Budget", "Phase", "Follows"]
