@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import import_module
 from typing import Any
 
@@ -82,6 +84,20 @@ def file_policy(settings: Settings) -> FilePolicy:
     return FilePolicy(store=store, max_bytes=settings.files_max_bytes, public_url=settings.public_url)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, stop the embedded worker and close the pool's database connections.
+
+    `leadbase serve` runs without a lifespan (the process ends); an ASGI host or a test client
+    that shuts an app down and goes on living would otherwise keep its connections open.
+    """
+    yield
+    worker = getattr(app.state, "worker", None)
+    if worker is not None:
+        worker.stop()
+    app.state.engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # The seeded generator restarts with each app; unset, ids go back to random.
@@ -93,7 +109,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statement_timeout=settings.statement_timeout_seconds,
         lock_timeout=settings.lock_timeout_seconds,
     )
-    app = FastAPI(title="leadbase", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="leadbase",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_lifespan,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.file_policy = file_policy(settings)

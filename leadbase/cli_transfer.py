@@ -21,6 +21,14 @@ def local_api(settings: Settings, api_key: str) -> Iterator[Any]:
     The seed and export commands go through the same routes, services and event log a
     request does, so what they write is what the API would have written.
     """
+    with local_organization(settings, api_key) as (api, _):
+        yield api
+
+
+@contextmanager
+def local_organization(settings: Settings, api_key: str) -> Iterator[tuple[Any, Callable[..., Any]]]:
+    """`local_api`, and a way to add members to the key's organization (which Close's API
+    lacks): a fixture file's `users` are made members through the database."""
     import warnings
 
     with warnings.catch_warnings():
@@ -36,9 +44,19 @@ def local_api(settings: Settings, api_key: str) -> Iterator[Any]:
     http.auth = (api_key, "")
     api = CloseApi(http)
     try:
-        if http.get("me/").status_code == 401:
+        me = http.get("me/")
+        if me.status_code == 401:
             raise click.BadParameter("no active API key matches", param_hint="--api-key")
-        yield api
+        organization_id = me.json()["organizations"][0]["id"]
+
+        def add_members(users: list[dict[str, Any]]) -> None:
+            from leadbase.admin import operations
+
+            members = operations.parse_members(users)
+            with app.state.engine.begin() as conn:
+                operations.add_members(conn, organization_id, members)
+
+        yield api, add_members
     finally:
         http.close()
         app.state.engine.dispose()
@@ -108,12 +126,15 @@ def register(
         settings = settings_of(database_url)
         migrate(settings)
         leads = len(document.get("leads") or [])
-        with local_api(settings, api_key) as api, progress_bar(leads, "leads", progress) as tick:
+        with (
+            local_organization(settings, api_key) as (api, add),
+            progress_bar(leads, "leads", progress) as tick,
+        ):
             try:
-                written = write_organization(api, document, each=tick)
+                written = write_organization(api, document, each=tick, add_members=add)
             except Exception as exc:
                 raise _fail(exc) from exc
-        click.echo(f"seeded {written} lead(s) and the configuration they use", err=True)
+        click.echo(f"seeded {len(written)} lead(s) and the configuration they use", err=True)
 
     @main.command("export-org")
     @click.option(
@@ -195,8 +216,11 @@ def register(
             total = max(0, lead_count(source) - state.leads_done)
             if state.leads_done:
                 click.echo(f"resuming after {state.leads_done} lead(s) ({state_path})", err=True)
-            with local_api(settings, target_key) as target, progress_bar(total, "leads", progress) as tick:
-                import_organization(source, target, state, state_path, each=tick)
+            with (
+                local_organization(settings, target_key) as (target, add),
+                progress_bar(total, "leads", progress) as tick,
+            ):
+                import_organization(source, target, state, state_path, each=tick, add_members=add)
         except (ApiError, ValueError, OSError) as exc:
             raise click.ClickException(f"{exc} (progress kept in {state_path}; run again to resume)") from exc
         finally:

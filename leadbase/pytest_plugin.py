@@ -8,6 +8,9 @@ Installed with leadbase (a `pytest11` entry point), so any test suite can use th
 - `leadbase_org`: a new organization for the test (deleted after it), with an admin member.
 - `leadbase_api`: the official `closeio` client (`closeio_api.API`) for that organization.
 - `leadbase_clock`: freeze, set or advance the server's clock; back to the wall clock after.
+- `@pytest.mark.leadbase_seed("fixtures/acme.yaml")`: the test's organization starts with what
+  the fixture file holds (the `leadbase seed` format, YAML or JSON; the path is relative to the
+  test file); `leadbase_org.seeded` has the ids of the leads it made.
 
 Fixture names carry the `leadbase_` prefix so they never clash with a suite's own. Nothing heavy
 is imported until a fixture is used: the plugin costs nothing to suites that do not use it.
@@ -46,6 +49,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--leadbase-admin-token",
         default=None,
         help="The admin token (LEADBASE_ADMIN_TOKEN) of the server given by --leadbase-url.",
+    )
+
+
+SEED_MARKER = "leadbase_seed"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{SEED_MARKER}(path): seed the test's leadbase_org from a fixture file (YAML or JSON, the "
+        "`leadbase seed` format), the path relative to the test file",
     )
 
 
@@ -89,6 +103,30 @@ class Organization:
         self.name: str = made["name"]
         self.users: list[dict[str, Any]] = made["users"]
         self.api_key: str = self.users[0]["api_key"]
+        self.seeded = Seeded({}, [])
+
+    def seed(self, source: str | Path | dict[str, Any]) -> Seeded:
+        """Write a fixture document (a file's path, or the document itself) through the API, as
+        `leadbase seed` does; what it made is also kept in `self.seeded`."""
+        import httpx
+
+        from leadbase.transfer.client import CloseApi
+        from leadbase.transfer.document import load_document
+        from leadbase.transfer.writer import write_organization
+
+        document = source if isinstance(source, dict) else load_document(Path(source))
+        api = CloseApi(httpx.Client(base_url=self.server.api_url, auth=(self.api_key, ""), timeout=30))
+        try:
+            self.seeded = Seeded(document, write_organization(api, document, add_members=self.add_members))
+        finally:
+            api.close()
+        return self.seeded
+
+    def add_members(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Make users ({email, role?, first_name?, last_name?}) members of this organization."""
+        made = self.server.admin("POST", f"organizations/{self.id}/members/", {"users": users})
+        added: list[dict[str, Any]] = made["users"]
+        return added
 
     def client(self, index: int = 0) -> Any:
         """The official closeio client, as the member `index` (the first: an admin)."""
@@ -156,6 +194,27 @@ class Organization:
 
     def delete(self) -> None:
         self.server.admin("DELETE", f"organizations/{self.id}/")
+
+
+class Seeded:
+    """What a fixture document put in an organization: its leads' ids, in the file's order and by
+    name (a name given twice maps to the last such lead)."""
+
+    def __init__(self, document: dict[str, Any], lead_ids: list[str]) -> None:
+        self.document = document
+        self.lead_ids = lead_ids
+        leads = document.get("leads") or []
+        self.leads: dict[str, str] = {
+            lead.get("name"): id_ for lead, id_ in zip(leads, lead_ids, strict=True)
+        }
+
+    def lead_id(self, name: str) -> str:
+        try:
+            return self.leads[name]
+        except KeyError:
+            raise KeyError(
+                f"the fixture seeded no lead named {name!r} (it has {sorted(self.leads)})"
+            ) from None
 
 
 class Clock:
@@ -260,10 +319,23 @@ def leadbase_server(request: pytest.FixtureRequest) -> Iterator[LeadbaseServer]:
 
 @pytest.fixture
 def leadbase_org(leadbase_server: LeadbaseServer, request: pytest.FixtureRequest) -> Iterator[Organization]:
-    """A fresh organization for this test, with one admin member; deleted afterwards."""
+    """A fresh organization for this test, with one admin member; deleted afterwards. Seeded from
+    a fixture file first when the test is marked `leadbase_seed(path)`."""
     org = leadbase_server.create_organization(f"Test {request.node.name}"[:255])
-    yield org
-    org.delete()
+    try:
+        marker = request.node.get_closest_marker(SEED_MARKER)
+        if marker is not None:
+            org.seed(_fixture_path(request, marker))
+        yield org
+    finally:
+        org.delete()
+
+
+def _fixture_path(request: pytest.FixtureRequest, marker: pytest.Mark) -> Path:
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str | Path):
+        raise pytest.UsageError(f"@pytest.mark.{SEED_MARKER} takes one path, as {SEED_MARKER}('acme.yaml')")
+    path = Path(marker.args[0])
+    return path if path.is_absolute() else Path(request.node.path).parent / path
 
 
 @pytest.fixture

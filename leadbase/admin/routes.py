@@ -88,6 +88,15 @@ async def create_organization(request: Request) -> Response:
     return json_response(made, status_code=201)
 
 
+@router.post("/organizations/{organization_id}/members/")
+async def add_members(request: Request, organization_id: str) -> Response:
+    """{"users": [{email, role?, first_name?, last_name?}]}: members of an existing organization."""
+    _check_token(request)
+    members = operations.parse_members((await _body(request)).get("users"))
+    added = await _run(request, lambda conn: operations.add_members(conn, organization_id, members))
+    return json_response({"id": organization_id, "users": added}, status_code=201)
+
+
 @router.get("/organizations/{organization_id}/")
 async def get_organization(request: Request, organization_id: str) -> Response:
     return json_response(await _run(request, lambda conn: operations.show(conn, organization_id)))
@@ -159,6 +168,19 @@ async def fork_organization(request: Request, organization_id: str) -> Response:
         ),
     )
     return json_response(made, status_code=201)
+
+
+@router.post("/organizations/{organization_id}/keys/")
+async def issue_member_key(request: Request, organization_id: str) -> Response:
+    """A new API key of the organization's first admin: how the console acts as the organization."""
+    made = await _run(request, lambda conn: operations.member_key(conn, organization_id))
+    return json_response(made, status_code=201)
+
+
+@router.delete("/organizations/{organization_id}/keys/{key_id}/")
+async def revoke_member_key(request: Request, organization_id: str, key_id: str) -> Response:
+    await _run(request, lambda conn: operations.revoke_key(conn, organization_id, key_id))
+    return json_response(None, status_code=204)
 
 
 @router.get("/organizations/{organization_id}/journal/")

@@ -15,13 +15,23 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from leadbase.console.pages import HERE, Console
-from leadbase.console.views import auth, happenings, leads, model, objects
+from leadbase.console.views import (
+    auth,
+    deals,
+    deleting,
+    happenings,
+    leads,
+    model,
+    objects,
+    organizations,
+    work,
+)
 
 
 def build_console(api_app: ASGIApp, secret: Callable[[], str]) -> Starlette:
     """The console's application; `secret` gives the cookie-signing key (asked for on first use)."""
     console = Console(api_app, secret)
-    for area in (auth, leads, objects, model, happenings):
+    for area in (auth, organizations, leads, objects, deals, deleting, model, happenings, work):
         area.register(console)
     return Starlette(routes=[*console.routes, Route("/static/{name}/", static_file)])
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
-from leadbase.api.middleware import API_PREFIX, EXTRA_PREFIX
+from leadbase.api.middleware import ADMIN_PREFIX, API_PREFIX, EXTRA_PREFIX
 
 
 class ApiError(Exception):
@@ -56,12 +56,16 @@ def _flatten(errors: Any, prefix: str = "") -> list[tuple[str, str]]:
 class Api:
     """Calls /api/v1/ (and /api/leadbase/) of `app` as the holder of `key`."""
 
-    def __init__(self, app: ASGIApp, key: str, base_url: str) -> None:
+    def __init__(self, app: ASGIApp, key: str, base_url: str, *, admin: bool = False) -> None:
+        """`admin`: `key` is the admin token (a Bearer credential for /api/leadbase/admin/)."""
+        headers = {"user-agent": "leadbase-console"}
+        if admin:
+            headers["authorization"] = f"Bearer {key}"
         self._client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
             base_url=base_url,
-            auth=(key, ""),
-            headers={"user-agent": "leadbase-console"},
+            auth=None if admin else (key, ""),
+            headers=headers,
         )
 
     async def close(self) -> None:
@@ -101,3 +105,5 @@ class Api:
 
 
 DELIVERIES = EXTRA_PREFIX + "/webhook_delivery/"
+OUTBOX = EXTRA_PREFIX + "/outbox/"
+ORGANIZATIONS = ADMIN_PREFIX + "/organizations/"

@@ -102,7 +102,8 @@ def inputs(
     return out
 
 
-def _number(text: str) -> Any:
+def number(text: str) -> Any:
+    """A typed number as JSON's (int or float); anything else as typed, for the API to refuse."""
     try:
         return int(text)
     except ValueError:
@@ -120,7 +121,7 @@ def form_values(fields: list[dict[str, Any]], getlist: Any) -> dict[str, Any]:
         name = f"custom.{f['id']}"
         raw = [v.strip() for v in getlist(name) if isinstance(v, str) and v.strip()]
         if f.get("type") == "number":
-            raw_values: list[Any] = [_number(v) for v in raw]
+            raw_values: list[Any] = [number(v) for v in raw]
         else:
             raw_values = list(raw)
         if f.get("accepts_multiple_values"):

@@ -42,17 +42,29 @@ class Page:
         self._app = app
         self.form = form
         self._api: Api | None = None
+        self._admin_api: Api | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.request.url.scheme}://{self.request.url.netloc}"
 
     @cached_property
     def api(self) -> Api:
         assert self.session.api_key is not None
-        base = f"{self.request.url.scheme}://{self.request.url.netloc}"
-        self._api = Api(self._app, self.session.api_key, base)
+        self._api = Api(self._app, self.session.api_key, self.base_url)
         return self._api
 
+    @cached_property
+    def admin_api(self) -> Api:
+        """The admin API with the session's admin token (only for an admin session)."""
+        assert self.session.admin_token is not None
+        self._admin_api = Api(self._app, self.session.admin_token, self.base_url, admin=True)
+        return self._admin_api
+
     async def close(self) -> None:
-        if self._api is not None:
-            await self._api.close()
+        for client in (self._api, self._admin_api):
+            if client is not None:
+                await client.close()
 
     def arg(self, name: str, default: str = "") -> str:
         return self.request.query_params.get(name, default)
@@ -95,23 +107,36 @@ class Console:
         self._secret = secret
         self.routes: list[Route] = []
 
+    @property
+    def admin_enabled(self) -> bool:
+        """Whether the server has an admin token (the admin API, and so the admin sign-in, is on)."""
+        state = getattr(self.api_app, "state", None)
+        return bool(getattr(state, "admin_token", None))
+
     @cached_property
     def cookies(self) -> SessionCookies:
         return SessionCookies(self._secret())
 
     def route(
-        self, path: str, *, methods: tuple[str, ...] = ("GET",), public: bool = False
+        self,
+        path: str,
+        *,
+        methods: tuple[str, ...] = ("GET",),
+        public: bool = False,
+        admin: bool = False,
     ) -> Callable[[Handler], Handler]:
+        """`public`: no sign-in needed; `admin`: the admin credential is needed (no organization)."""
+
         def register(handler: Handler) -> Handler:
             async def endpoint(request: Request) -> Response:
-                return await self._serve(request, handler, public=public)
+                return await self._serve(request, handler, public=public, admin=admin)
 
             self.routes.append(Route(path, endpoint, methods=list(methods), name=handler.__name__))
             return handler
 
         return register
 
-    async def _serve(self, request: Request, handler: Handler, *, public: bool) -> Response:
+    async def _serve(self, request: Request, handler: Handler, *, public: bool, admin: bool) -> Response:
         session = self.cookies.load(request)
         form = None
         if request.method not in SAFE_METHODS:
@@ -126,9 +151,12 @@ class Console:
                 )
                 self.cookies.save(session, request, response)
                 return response
-        if not public and not session.signed_in:
+        allowed = public or (session.is_admin if admin else session.signed_in)
+        if not allowed:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            response = RedirectResponse(f"{CONSOLE_PREFIX}/sign-in/?next={quote(target)}", status_code=303)
+            # An administrator who has not picked an organization yet picks one first.
+            where = "/organizations/" if session.is_admin and not admin else f"/sign-in/?next={quote(target)}"
+            response = RedirectResponse(CONSOLE_PREFIX + where, status_code=303)
             self.cookies.save(session, request, response)
             return response
         page = Page(request, session, self.api_app, form)
@@ -144,7 +172,6 @@ class Console:
 
     def _failure(self, page: Page, exc: ApiError) -> Response:
         if exc.status == 401:
-            page.session.api_key = None
-            page.session.dirty = True
+            page.session.sign_out()
             return RedirectResponse(f"{CONSOLE_PREFIX}/sign-in/", status_code=303)
         return page.render("error.html", status_code=exc.status, error=exc)

@@ -35,12 +35,25 @@ class Session:
     organization_id: str | None = None
     organization_name: str = ""
     user_name: str = ""
+    # Signed in with the admin credential: its token, and the id of the key the console was
+    # given for the organization it acts as (revoked when switching away or signing out).
+    admin_token: str | None = None
+    admin_key_id: str | None = None
     # Set when the cookie must be written on the way out (new session, sign-in, sign-out).
     dirty: bool = False
 
     @property
     def signed_in(self) -> bool:
         return self.api_key is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.admin_token is not None
+
+    def sign_out(self) -> None:
+        self.api_key = self.organization_id = self.admin_token = self.admin_key_id = None
+        self.organization_name = self.user_name = ""
+        self.dirty = True
 
     def to_cookie(self) -> dict[str, Any]:
         return {
@@ -49,6 +62,8 @@ class Session:
             "org": self.organization_id,
             "org_name": self.organization_name,
             "user": self.user_name,
+            "admin": self.admin_token,
+            "admin_key": self.admin_key_id,
         }
 
     @classmethod
@@ -59,6 +74,8 @@ class Session:
             organization_id=data.get("org"),
             organization_name=str(data.get("org_name") or ""),
             user_name=str(data.get("user") or ""),
+            admin_token=data.get("admin"),
+            admin_key_id=data.get("admin_key"),
         )
 
 

@@ -11,9 +11,9 @@ the same wall clock at that moment (Germany's two zones do; Texas's two do not).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,14 +64,21 @@ def phone_zones(number: phonenumbers.PhoneNumber) -> list[str]:
 
 def address_zones(country: str | None, state: str | None) -> list[str]:
     """The zones of an address: its US state's, else its country's (every one of them)."""
+    return list(_address_zones(country, state))
+
+
+# Few distinct (country, state) pairs exist, and a page of leads (an export: a million) asks
+# for the same ones again and again; the state lookup costs ~0.1 ms each time.
+@lru_cache(maxsize=4096)
+def _address_zones(country: str | None, state: str | None) -> tuple[str, ...]:
     code = country_code(country)
     if code is None:
-        return []
+        return ()
     if code == "US" and state and state.strip():
         found = us.states.lookup(state.strip())
         if found is not None and found.time_zones:
-            return list(found.time_zones)
-    return list(_zones_by_country().get(code, ()))
+            return tuple(found.time_zones)
+    return _zones_by_country().get(code, ())
 
 
 @cache
@@ -82,8 +89,14 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def agreed_zone(candidates: Iterable[list[str]], moment: datetime) -> str | None:
+def agreed_zone(candidates: Iterable[Sequence[str]], moment: datetime) -> str | None:
     """The first zone of the first candidate list whose zones all show the same time at `moment`."""
+    return _agreed_zone(tuple(tuple(names) for names in candidates), moment)
+
+
+# A page renders every object at one `moment`, and its objects share few lists of zones.
+@lru_cache(maxsize=1024)
+def _agreed_zone(candidates: tuple[tuple[str, ...], ...], moment: datetime) -> str | None:
     for names in candidates:
         zones = [z for z in (_zone(n) for n in names) if z is not None]
         if zones and len({moment.astimezone(z).utcoffset() for z in zones}) == 1:

@@ -34,7 +34,7 @@ def create_organization(
     opportunity_statuses: list[Row],
 ) -> None:
     """An organization with the settings every organization starts with."""
-    conn.execute(insert(organization).values(**row))
+    conn.execute(insert(organization), row)
     create_settings(
         conn, lead_statuses=lead_statuses, pipelines=pipelines, opportunity_statuses=opportunity_statuses
     )
@@ -57,12 +57,27 @@ def set_organization_creator(conn: Connection, organization_id: str, user_id: st
     )
 
 
+# Rows go in as parameters of one cached statement (`insert(table)`, not `.values(row)`, which
+# compiles a statement per row), several at a time where the caller has several: organization
+# create is on the path of every test of a suite using the stand-in.
+
+
 def create_user(conn: Connection, row: Row) -> None:
-    conn.execute(insert(user).values(**row))
+    create_users(conn, [row])
+
+
+def create_users(conn: Connection, rows: list[Row]) -> None:
+    if rows:
+        conn.execute(insert(user), rows)
 
 
 def create_membership(conn: Connection, row: Row) -> None:
-    conn.execute(insert(membership).values(**row))
+    create_memberships(conn, [row])
+
+
+def create_memberships(conn: Connection, rows: list[Row]) -> None:
+    if rows:
+        conn.execute(insert(membership), rows)
 
 
 def set_membership(conn: Connection, membership_id: str, *, now: datetime, **values: object) -> None:
@@ -73,7 +88,12 @@ def set_membership(conn: Connection, membership_id: str, *, now: datetime, **val
 
 
 def create_api_key(conn: Connection, row: Row) -> None:
-    conn.execute(insert(api_key).values(**row))
+    create_api_keys(conn, [row])
+
+
+def create_api_keys(conn: Connection, rows: list[Row]) -> None:
+    if rows:
+        conn.execute(insert(api_key), rows)
 
 
 def delete_api_key(conn: Connection, key_id: str) -> None:

@@ -6,6 +6,7 @@ events); what the workers write here is their bookkeeping, which Close records n
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,10 +66,28 @@ def _insert_ignoring_duplicates(conn: Connection, table: Any) -> Any:
     return sqlite.insert(table).on_conflict_do_nothing()
 
 
-def add_deliveries(conn: Connection, pairs: list[tuple[Row, Row]]) -> None:
-    """A pending delivery per (subscription, event) pair; one already made is left as it is."""
+@dataclass
+class Claimed:
+    """Deliveries claimed by one worker, with the subscriptions and events they need to be sent."""
+
+    deliveries: list[Row] = field(default_factory=list)
+    subscriptions: dict[str, Row] = field(default_factory=dict)
+    events: dict[str, Row] = field(default_factory=dict)
+
+
+def add_deliveries(
+    conn: Connection, pairs: list[tuple[Row, Row]], *, lease: timedelta | None = None, claim: int = 0
+) -> list[Row]:
+    """A pending delivery per (subscription, event) pair; one already made is left as it is.
+
+    With `claim`, up to that many of the new deliveries are made already claimed by the caller
+    (attempt 1, leased for `lease`), who sends them right after the commit: no poll and no claim
+    stand between an event and its first attempt. Only the first delivery of an object to a
+    subscription with nothing of that object pending is taken, so the order per object holds.
+    The claimed rows are returned (a pair whose delivery existed already is never among them).
+    """
     if not pairs:
-        return
+        return []
     now = clock.now()
     rows = [
         {
@@ -81,11 +100,46 @@ def add_deliveries(conn: Connection, pairs: list[tuple[Row, Row]]) -> None:
             "status": PENDING,
             "attempts": 0,
             "next_attempt_at": now,
+            "lease_until": None,
+            "claim": None,
             "date_created": now,
         }
         for sub, ev in pairs
     ]
-    conn.execute(_insert_ignoring_duplicates(conn, webhook_delivery), rows)
+    taken = _first_of_each_object(conn, rows, claim) if claim and lease is not None else []
+    for row in taken:
+        row.update(attempts=1, lease_until=now + (lease or timedelta()), claim=new_id("claim", SHORT))
+    if not taken:
+        conn.execute(_insert_ignoring_duplicates(conn, webhook_delivery), rows)
+        return []
+    inserted = set(
+        conn.execute(_insert_ignoring_duplicates(conn, webhook_delivery).returning(d.c.id), rows).scalars()
+    )
+    return [row for row in taken if row["id"] in inserted]
+
+
+def _first_of_each_object(conn: Connection, rows: list[Row], limit: int) -> list[Row]:
+    """Up to `limit` of `rows` (in order) that are the first of their (subscription, object) in the
+    list and have no delivery of that object pending for that subscription already."""
+    first: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        key = (row["subscription_id"], row["object_id"])
+        if key not in first:
+            first[key] = row
+            if len(first) == limit:
+                break
+    waiting = conn.execute(
+        select(d.c.subscription_id, d.c.object_id)
+        .where(
+            d.c.status == PENDING,
+            d.c.subscription_id.in_({k[0] for k in first}),
+            d.c.object_id.in_({k[1] for k in first}),
+        )
+        .distinct()
+    )
+    for sub_id, object_id in waiting:
+        first.pop((sub_id, object_id), None)
+    return list(first.values())
 
 
 def any_due(conn: Connection) -> bool:

@@ -25,6 +25,7 @@ from leadbase.core import clock
 from leadbase.db import webhooks
 from leadbase.db.models import event, webhook_subscription
 from leadbase.events import payload, signing
+from leadbase.events.dispatch import Handoff
 from leadbase.events.targets import TargetRefused, resolve
 
 log = logging.getLogger("leadbase.webhooks")
@@ -89,19 +90,27 @@ class Sender:
             client.close()
         self._clients.clear()
 
+    @property
+    def handoff(self) -> Handoff:
+        """What the dispatcher may claim for this sender to send at once (one batch's worth)."""
+        return Handoff(lease=self.settings.lease, limit=self.settings.batch)
+
     def run_once(self) -> int:
-        """Claim and send one batch; the number of deliveries attempted."""
+        """Claim and send one batch of due deliveries; the number attempted."""
+        return self.send(self._claim())
+
+    def _claim(self) -> webhooks.Claimed:
         with self.engine.connect() as conn:
             with conn.begin():
                 if not webhooks.any_due(conn):
-                    return 0
+                    return webhooks.Claimed()
             conn.execution_options(writes=True)
             with conn.begin():
                 claimed = webhooks.claim_deliveries(
                     conn, lease=self.settings.lease, limit=self.settings.batch
                 )
                 if not claimed:
-                    return 0
+                    return webhooks.Claimed()
                 subs = {
                     r["id"]: dict(r)
                     for r in conn.execute(
@@ -116,13 +125,21 @@ class Sender:
                         select(event).where(event.c.id.in_({c["event_id"] for c in claimed}))
                     ).mappings()
                 }
+        return webhooks.Claimed(claimed, subs, events)
+
+    def send(self, batch: webhooks.Claimed) -> int:
+        """Send deliveries this worker holds the claims of and record each outcome; how many."""
+        claimed, subs, events = batch.deliveries, batch.subscriptions, batch.events
+        if not claimed:
+            return 0
 
         def outcome(delivery: Row) -> dict[str, Any]:
             sub, ev = subs.get(delivery["subscription_id"]), events.get(delivery["event_id"])
             return self._send(sub, ev, delivery) if sub is not None and ev is not None else _gone(ev)
 
-        # A batch holds at most one delivery per (subscription, object) (claim_deliveries), so
-        # its requests are independent: they go out side by side over the pooled connections.
+        # A batch holds at most one delivery per (subscription, object) (claim_deliveries and
+        # the dispatcher's handoff), so its requests are independent: they go out side by side
+        # over the pooled connections.
         many = len(claimed) > 1
         outcomes = list(self._pool().map(outcome, claimed)) if many else [outcome(claimed[0])]
         with self.engine.connect() as conn:

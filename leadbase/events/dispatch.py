@@ -16,7 +16,7 @@ back. SQLite has one writer at a time, so a hole there is never a transaction in
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,29 +42,46 @@ class DispatchSettings:
     backlog_limit: int = 100_000
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """What the caller can send right after a pass commits: up to `limit` of the deliveries it
+    makes are claimed by it in the pass (leased for `lease`) and returned with what they need."""
+
+    lease: timedelta
+    limit: int
+
+
+@dataclass
+class Dispatched:
+    matched: int = 0
+    claimed: webhooks.Claimed = field(default_factory=webhooks.Claimed)
+
+
 def _nothing_new(conn: Connection) -> bool:
-    state = conn.execute(select(webhook_cursor.c.high, webhook_cursor.c.gaps)).first()
+    """Whether the log holds nothing past the cursor and no gap is open (one round trip)."""
+    newest = select(func.coalesce(func.max(event.c.seq), 0)).scalar_subquery()
+    state = conn.execute(select(webhook_cursor.c.high, webhook_cursor.c.gaps, newest)).first()
     if state is None:
         return False
-    newest = conn.execute(select(func.coalesce(func.max(event.c.seq), 0))).scalar_one()
-    return bool(newest <= state.high and not state.gaps)
+    return bool(state[2] <= state.high and not state.gaps)
 
 
-def dispatch(engine: Engine, settings: DispatchSettings) -> int:
-    """One pass; the number of events it matched (0 when there was nothing to do)."""
+def dispatch(engine: Engine, settings: DispatchSettings, handoff: Handoff | None = None) -> Dispatched:
+    """One pass: how many events it matched (0 when there was nothing to do) and, with `handoff`,
+    the deliveries it claimed for the caller to send now."""
     with engine.connect() as conn:
         with conn.begin():
             if _nothing_new(conn):
-                return 0
+                return Dispatched()
         conn.execution_options(writes=True)
         with conn.begin():
             state = webhooks.lock_cursor(conn)
             if state is None:
-                return 0  # another worker is dispatching
-            return _pass(conn, state, settings)
+                return Dispatched()  # another worker is dispatching
+            return _pass(conn, state, settings, handoff)
 
 
-def _pass(conn: Connection, state: Row, settings: DispatchSettings) -> int:
+def _pass(conn: Connection, state: Row, settings: DispatchSettings, handoff: Handoff | None) -> Dispatched:
     now = clock.now()
     high: int = state["high"]
     gaps: list[Gap] = [(g[0], g[1], g[2]) for g in (state["gaps"] or {}).get("ranges", [])]
@@ -75,7 +92,7 @@ def _pass(conn: Connection, state: Row, settings: DispatchSettings) -> int:
         # Nobody listens: skip to the end of the log without reading it.
         newest = conn.execute(select(func.coalesce(func.max(event.c.seq), 0))).scalar_one()
         webhooks.save_cursor(conn, max(high, newest), {})
-        return 0
+        return Dispatched()
     fresh = [
         dict(r)
         for r in conn.execute(
@@ -103,9 +120,9 @@ def _pass(conn: Connection, state: Row, settings: DispatchSettings) -> int:
     window = timedelta(seconds=settings.gap_seconds)
     kept = [g for g in kept if now - datetime.fromisoformat(g[2]) < window]
     events = found + fresh
-    _match(conn, events, settings)
+    claimed = _match(conn, events, settings, handoff)
     webhooks.save_cursor(conn, high, {"ranges": [list(g) for g in kept]} if kept else {})
-    return len(events)
+    return Dispatched(len(events), claimed)
 
 
 def _still_missing(lo: int, hi: int, seen: str, present: list[int]) -> list[Gap]:
@@ -121,9 +138,11 @@ def _still_missing(lo: int, hi: int, seen: str, present: list[int]) -> list[Gap]
     return out
 
 
-def _match(conn: Connection, events: list[Row], settings: DispatchSettings) -> None:
+def _match(
+    conn: Connection, events: list[Row], settings: DispatchSettings, handoff: Handoff | None
+) -> webhooks.Claimed:
     if not events:
-        return
+        return webhooks.Claimed()
     orgs = sorted({e["organization_id"] for e in events})
     subs: dict[str, list[Row]] = {}
     stmt = select(webhook_subscription).where(
@@ -151,8 +170,20 @@ def _match(conn: Connection, events: list[Row], settings: DispatchSettings) -> N
                         continue
                 pairs.append((sub, ev))
                 break
-    webhooks.add_deliveries(conn, pairs)
+    taken = webhooks.add_deliveries(
+        conn, pairs, lease=handoff.lease if handoff else None, claim=handoff.limit if handoff else 0
+    )
+    paused = set()
     for sub_id in {sub["id"] for sub, _ in pairs}:
         if webhooks.pending_count(conn, sub_id, settings.backlog_limit) >= settings.backlog_limit:
             log.warning("webhook %s paused: %d deliveries waiting", sub_id, settings.backlog_limit)
             webhooks.pause(conn, sub_id, "backlog")
+            paused.add(sub_id)
+    taken = [row for row in taken if row["subscription_id"] not in paused]  # dropped by the pause
+    subs_by_id = {sub["id"]: sub for sub, _ in pairs}
+    events_by_id = {ev["id"]: ev for ev in events}
+    return webhooks.Claimed(
+        taken,
+        {row["subscription_id"]: subs_by_id[row["subscription_id"]] for row in taken},
+        {row["event_id"]: events_by_id[row["event_id"]] for row in taken},
+    )

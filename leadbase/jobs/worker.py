@@ -49,7 +49,10 @@ class Worker:
 
     def run_once(self) -> int:
         """Dispatch new events, send due deliveries, run due jobs; how much work was done."""
-        done = dispatch(self.engine, self.settings.dispatch)
+        # The pass claims the first deliveries it makes for this worker: they go out now, with
+        # no poll or claim between the commit and the POST.
+        passed = dispatch(self.engine, self.settings.dispatch, self.sender.handoff)
+        done = passed.matched + self.sender.send(passed.claimed)
         done += self.sender.run_once()
         done += self.run_jobs_once()
         return done

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from leadbase.transfer.client import CloseApi
 from leadbase.transfer.reader import read_configuration, read_leads
-from leadbase.transfer.writer import Target
+from leadbase.transfer.writer import AddMembers, Target
 
 
 @dataclass
@@ -50,9 +50,10 @@ def import_organization(
     state: ImportState,
     state_path: Path | None = None,
     each: Callable[[], None] | None = None,
+    add_members: AddMembers | None = None,
 ) -> ImportState:
     configuration, names = read_configuration(source)
-    writer = Target(target)
+    writer = Target(target, add_members)
     # Matched by name, so a rerun finds what an earlier run wrote and writes only what is missing.
     writer.configure(configuration)
     state.configured = True

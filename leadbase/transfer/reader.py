@@ -18,6 +18,8 @@ CONTACT_KEYS = ("name", "title")
 OPPORTUNITY_KEYS = ("value", "value_period", "value_currency", "confidence", "note")
 TASK_KEYS = ("text", "date", "is_complete")
 CALL_KEYS = ("direction", "status", "duration", "phone", "disposition", "note")
+EMAIL_KEYS = ("direction", "status", "sender", "to", "cc", "bcc", "subject", "body_text", "body_html")
+SMS_KEYS = ("direction", "status", "local_phone", "remote_phone", "text")
 
 
 class Names:
@@ -27,6 +29,7 @@ class Names:
         self.lead_status: dict[str, str] = {}
         self.opportunity_status: dict[str, tuple[str, str]] = {}
         self.object_type: dict[str, str] = {}
+        self.activity_type: dict[str, str] = {}
         self.fields: dict[str, dict[str, Any]] = {}
         self.user_email: dict[str, str] = {}
 
@@ -67,8 +70,12 @@ def _contact_points(items: list[dict[str, Any]] | None, key: str) -> list[dict[s
 def read_configuration(api: CloseApi) -> tuple[Document, Names]:
     names = Names()
     document: Document = {}
+    users = []
     for user in api.pages("user/"):
         names.user_email[user["id"]] = user.get("email") or user["id"]
+        if user.get("email"):
+            users.append(_kept(user, ("email", "first_name", "last_name")))
+    document["users"] = sorted(users, key=lambda u: str(u["email"]))
     statuses = list(api.pages("status/lead/"))
     names.lead_status = {s["id"]: s["label"] for s in statuses}
     document["lead_statuses"] = [s["label"] for s in statuses]
@@ -95,6 +102,7 @@ def read_configuration(api: CloseApi) -> tuple[Document, Names]:
         }
         for t in types
     ]
+    document["custom_activity_types"] = _custom_activity_types(api, names)
     kinds: dict[str, list[dict[str, Any]]] = {}
     for kind in FIELD_KINDS:
         own_fields = []
@@ -113,10 +121,22 @@ def read_configuration(api: CloseApi) -> tuple[Document, Names]:
     return document, names
 
 
-def _by_lead(api: CloseApi, path: str, **params: Any) -> dict[str, list[dict[str, Any]]]:
+def _custom_activity_types(api: CloseApi, names: Names) -> list[dict[str, Any]]:
+    types = list(api.pages("custom_activity/"))
+    names.activity_type = {t["id"]: t["name"] for t in types}
+    fields: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for raw in api.pages("custom_field/activity/"):
+        names.fields[raw["id"]] = raw
+        fields[raw.get("custom_activity_type_id") or ""].append(_field(raw, names))
+    return [{**_kept(t, ("name", "description")), "fields": fields.get(t["id"], [])} for t in types]
+
+
+def _by_lead(
+    api: CloseApi, path: str, key: str = "lead_id", **params: Any
+) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for obj in api.pages(path, **params):
-        grouped[obj.get("lead_id") or ""].append(obj)
+        grouped[obj.get(key) or ""].append(obj)
     return grouped
 
 
@@ -129,6 +149,11 @@ def read_leads(
         notes=_by_lead(api, "activity/note/"),
         calls=_by_lead(api, "activity/call/"),
         tasks=_by_lead(api, "task/", _order_by="date_created"),
+        emails=_by_lead(api, "activity/email/"),
+        sms=_by_lead(api, "activity/sms/"),
+        custom_activities=_by_lead(api, "activity/custom/"),
+        lead_status_changes=_by_lead(api, "activity/status_change/lead/"),
+        opportunity_status_changes=_by_lead(api, "activity/status_change/opportunity/", "opportunity_id"),
     )
     for lead in api.pages("lead/", skip=skip, _order_by="date_created"):
         yield read_lead(api, names, lead, related)
@@ -145,6 +170,11 @@ class Related:
     notes: dict[str, list[dict[str, Any]]]
     calls: dict[str, list[dict[str, Any]]]
     tasks: dict[str, list[dict[str, Any]]]
+    emails: dict[str, list[dict[str, Any]]]
+    sms: dict[str, list[dict[str, Any]]]
+    custom_activities: dict[str, list[dict[str, Any]]]
+    lead_status_changes: dict[str, list[dict[str, Any]]]
+    opportunity_status_changes: dict[str, list[dict[str, Any]]]  # by opportunity
 
 
 def read_lead(api: CloseApi, names: Names, lead: dict[str, Any], related: Related) -> dict[str, Any]:
@@ -174,6 +204,10 @@ def read_lead(api: CloseApi, names: Names, lead: dict[str, Any], related: Relate
                 "pipeline": pipeline,
                 **_kept(opportunity, OPPORTUNITY_KEYS),
                 "custom": custom_values(opportunity, names),
+                "status_changes": [
+                    _opportunity_status_change(change, names)
+                    for change in reversed(related.opportunity_status_changes.get(opportunity["id"], []))
+                ],
             }
         )
     out["custom_objects"] = [
@@ -186,10 +220,38 @@ def read_lead(api: CloseApi, names: Names, lead: dict[str, Any], related: Relate
     ]
     out["notes"] = [{"note": n.get("note")} for n in reversed(related.notes.get(lead["id"], []))]
     out["calls"] = [_kept(c, CALL_KEYS) for c in reversed(related.calls.get(lead["id"], []))]
+    out["emails"] = [_kept(e, EMAIL_KEYS) for e in reversed(related.emails.get(lead["id"], []))]
+    out["sms"] = [_kept(m, SMS_KEYS) for m in reversed(related.sms.get(lead["id"], []))]
+    out["custom_activities"] = [
+        {
+            "type": names.activity_type.get(a.get("custom_activity_type_id") or "", ""),
+            "custom": custom_values(a, names),
+        }
+        for a in reversed(related.custom_activities.get(lead["id"], []))
+    ]
+    out["status_changes"] = [
+        {
+            "old_status": names.lead_status.get(c.get("old_status_id") or "", c.get("old_status_label")),
+            "new_status": names.lead_status.get(c.get("new_status_id") or "", c.get("new_status_label")),
+        }
+        for c in reversed(related.lead_status_changes.get(lead["id"], []))
+    ]
     out["tasks"] = [
         _kept(t, TASK_KEYS) | {"is_complete": bool(t.get("is_complete"))}
         for t in related.tasks.get(lead["id"], [])
     ]
+    return out
+
+
+def _opportunity_status_change(change: dict[str, Any], names: Names) -> dict[str, Any]:
+    """Labels and pipelines by name; a status no longer configured keeps the label it had."""
+    out: dict[str, Any] = {}
+    for side in ("old", "new"):
+        label, pipeline = names.opportunity_status.get(
+            change.get(f"{side}_status_id") or "", (change.get(f"{side}_status_label"), None)
+        )
+        out[f"{side}_status"] = label
+        out[f"{side}_pipeline"] = pipeline or change.get(f"{side}_pipeline_name")
     return out
 
 

@@ -9,20 +9,26 @@ lead and the name when they match nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from leadbase.transfer.client import CloseApi
 from leadbase.transfer.document import FIELD_KINDS, Document, DocumentError
 
 FIELD_BODY_KEYS = ("name", "type", "description", "choices", "accepts_multiple_values")
+# Adds users (by email, with first_name/last_name) as members of the organization being written.
+# Close's API cannot make members, so whoever runs the writer with access to the organization
+# supplies this (`leadbase seed` and `import`: the database; the pytest plugin: the admin API).
+K = TypeVar("K")
+AddMembers = Callable[[list[dict[str, Any]]], object]
 
 
 class Target:
     """Name-to-id maps of the organization being written, filled as configuration is written."""
 
-    def __init__(self, api: CloseApi) -> None:
+    def __init__(self, api: CloseApi, add_members: AddMembers | None = None) -> None:
         self.api = api
+        self.add_members = add_members
         self.lead_status: dict[str, str] = {s["label"]: s["id"] for s in api.pages("status/lead/")}
         self.pipeline: dict[str, str] = {}
         self.opportunity_status: dict[tuple[str, str], str] = {}
@@ -38,6 +44,9 @@ class Target:
             self.fields[kind] = {f["name"]: f for f in api.pages(f"custom_field/{kind}/")}
         for raw in api.pages("custom_field/custom_object_type/"):
             self.fields.setdefault(raw["custom_object_type_id"], {})[raw["name"]] = raw
+        self.activity_type = {t["name"]: t["id"] for t in api.pages("custom_activity/")}
+        for raw in api.pages("custom_field/activity/"):
+            self.fields.setdefault(raw["custom_activity_type_id"], {})[raw["name"]] = raw
         self.shared = {raw["name"]: raw for raw in api.pages("custom_field/shared/")}
         for raw in self.shared.values():
             for association in raw.get("associations") or []:
@@ -123,12 +132,38 @@ class Target:
                 self.api.post(f"custom_field/shared/{made['id']}/association/", {"object_type": kind})
                 self.fields[kind][field["name"]] = made
 
+    def users(self, users: Iterable[dict[str, Any]]) -> None:
+        missing = [u for u in users if str(u.get("email", "")).strip().lower() not in self.user]
+        if not missing:
+            return
+        if self.add_members is None:
+            emails = ", ".join(str(u.get("email")) for u in missing)
+            raise DocumentError(
+                f"users: {emails} not member(s) of the organization, and none can be added here"
+            )
+        self.add_members(missing)
+        self.user = {u.get("email", ""): u["id"] for u in self.api.pages("user/")}
+
+    def custom_activity_types(self, types: Iterable[dict[str, Any]]) -> None:
+        for kind in types:
+            if kind["name"] not in self.activity_type:
+                body: dict[str, Any] = {k: kind[k] for k in ("name", "description") if k in kind}
+                self.activity_type[kind["name"]] = self.api.post("custom_activity/", body)["id"]
+            type_id = self.activity_type[kind["name"]]
+            own = self.fields.setdefault(type_id, {})
+            for field in kind.get("fields") or []:
+                if field["name"] not in own:
+                    field_body = {**self._field_body(field), "custom_activity_type_id": type_id}
+                    own[field["name"]] = self.api.post("custom_field/activity/", field_body)
+
     def configure(self, document: Document) -> None:
+        self.users(document.get("users") or [])
         self.lead_statuses(document.get("lead_statuses") or [])
         self.pipelines(document.get("pipelines") or [])
         self.custom_object_types(document.get("custom_object_types") or [])
         self.custom_fields(document.get("custom_fields") or {})
         self.shared_custom_fields(document.get("shared_custom_fields") or [])
+        self.custom_activity_types(document.get("custom_activity_types") or [])
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -162,7 +197,11 @@ class Target:
         ]
         lead_id: str = self.api.post("lead/", body)["id"]
         for opportunity in lead.get("opportunities") or []:
-            self.api.post("opportunity/", self._opportunity(lead_id, opportunity, where))
+            made = self.api.post("opportunity/", self._opportunity(lead_id, opportunity, where))
+            for change in opportunity.get("status_changes") or []:
+                sides = _status_sides(change, self.opportunity_status, _opportunity_status_key)
+                body = {"opportunity_id": made["id"], "lead_id": lead_id, **sides}
+                self.api.post("activity/status_change/opportunity/", body)
         for obj in lead.get("custom_objects") or []:
             type_id = self._type_id(obj.get("type", ""), where)
             body = {"lead_id": lead_id, "custom_object_type_id": type_id, "name": obj.get("name")}
@@ -174,12 +213,35 @@ class Target:
             self.api.post("activity/note/", {"lead_id": lead_id, "note": note.get("note", "")})
         for call in lead.get("calls") or []:
             self.api.post("activity/call/", {"lead_id": lead_id, **call})
+        self._activities(lead_id, lead, where)
         for task in lead.get("tasks") or []:
             self.api.post("task/", {"lead_id": lead_id, **task})
         return lead_id
 
+    def _activities(self, lead_id: str, lead: dict[str, Any], where: str) -> None:
+        """Emails, SMS, custom activities and lead status changes, in the file's order."""
+        for email in lead.get("emails") or []:
+            self.api.post("activity/email/", {"lead_id": lead_id, **email})
+        for sms in lead.get("sms") or []:
+            self.api.post("activity/sms/", {"lead_id": lead_id, **sms})
+        for activity in lead.get("custom_activities") or []:
+            name = activity.get("type", "")
+            type_id = self.activity_type.get(name)
+            if type_id is None:
+                raise DocumentError(f"{where}: no custom activity type named {name!r}")
+            body = {"lead_id": lead_id, "custom_activity_type_id": type_id}
+            body |= self.custom(type_id, activity.get("custom"), f"{where}, {name} activity")
+            self.api.post("activity/custom/", body)
+        for change in lead.get("status_changes") or []:
+            sides = _status_sides(change, self.lead_status, _lead_status_key)
+            self.api.post("activity/status_change/lead/", {"lead_id": lead_id, **sides})
+
     def _opportunity(self, lead_id: str, opportunity: dict[str, Any], where: str) -> dict[str, Any]:
-        body = {k: v for k, v in opportunity.items() if k not in ("status", "pipeline", "custom")}
+        body = {
+            k: v
+            for k, v in opportunity.items()
+            if k not in ("status", "pipeline", "custom", "status_changes")
+        }
         body["lead_id"] = lead_id
         label = opportunity.get("status")
         if label:
@@ -194,16 +256,43 @@ class Target:
         return body
 
 
+def _lead_status_key(change: dict[str, Any], side: str) -> str:
+    return str(change.get(f"{side}_status") or "")
+
+
+def _opportunity_status_key(change: dict[str, Any], side: str) -> tuple[str, str]:
+    return str(change.get(f"{side}_pipeline") or ""), str(change.get(f"{side}_status") or "")
+
+
+def _status_sides(
+    change: dict[str, Any], status_ids: Mapping[K, str], key: Callable[[dict[str, Any], str], K]
+) -> dict[str, Any]:
+    """A status change's old and new status: the id where the status is configured here, else
+    the label it had (as Close keeps the label of a status since deleted)."""
+    body: dict[str, Any] = {}
+    for side in ("old", "new"):
+        status_id = status_ids.get(key(change, side))
+        body |= (
+            {f"{side}_status_id": status_id}
+            if status_id
+            else {f"{side}_status_label": change.get(f"{side}_status")}
+        )
+    return body
+
+
 def write_organization(
-    api: CloseApi, document: Document, each: Callable[[], None] | None = None, skip: int = 0
-) -> int:
-    """Write `document` (its leads from the `skip`-th on); the number of leads written."""
-    target = Target(api)
+    api: CloseApi,
+    document: Document,
+    each: Callable[[], None] | None = None,
+    skip: int = 0,
+    add_members: AddMembers | None = None,
+) -> list[str]:
+    """Write `document` (its leads from the `skip`-th on); the ids of the leads written, in order."""
+    target = Target(api, add_members)
     target.configure(document)
-    written = 0
+    written: list[str] = []
     for lead in (document.get("leads") or [])[skip:]:
-        target.lead(lead)
-        written += 1
+        written.append(target.lead(lead))
         if each is not None:
             each()
     return written

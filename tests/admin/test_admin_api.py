@@ -64,11 +64,47 @@ def test_create_makes_members_with_roles_and_working_keys(admin: Admin) -> None:
 
 def test_create_is_a_handful_of_statements(admin: Admin) -> None:
     engine = admin.client.app.state.engine  # type: ignore[attr-defined]
+    first = admin.create("ann@acme.test", name="First")
     with count_statements(engine) as counted:
-        admin.create("ann@acme.test", "bob@acme.test", name="Counted")
-    # org + statuses + pipeline + its statuses + per member (user lookup, membership lookup,
-    # membership, key) + creator: no statement per status or per field.
-    assert len(counted) <= 20, counted.statements
+        made = admin.create("ann@acme.test", "bob@acme.test", "cy@acme.test", name="Counted")
+    # One user lookup; one insert each for the new users, the organization, its statuses, its
+    # pipeline and that pipeline's statuses, the memberships and the keys: as many for three
+    # members as for one, and none per status.
+    assert len(counted) <= 9, counted.statements
+    # Ann existed (a member of First): she is the same user, a member of both.
+    assert made["users"][0]["user_id"] == first["users"][0]["user_id"]
+    assert (
+        admin.ok("GET", f"organizations/{first['id']}/")["users"][0]["user_id"] == made["users"][0]["user_id"]
+    )
+    assert admin.api(made, 0).ok("GET", "me/")["email"] == "ann@acme.test"
+    assert admin.ok("GET", f"organizations/{made['id']}/")["members"] == 3
+
+
+def test_members_join_an_existing_organization(admin: Admin) -> None:
+    made = admin.create("ann@acme.test", name="Acme")
+    other = admin.create("bob@acme.test", name="Elsewhere")
+    added = admin.ok(
+        "POST",
+        f"organizations/{made['id']}/members/",
+        201,
+        json={
+            "users": [
+                {"email": "Bob@acme.test", "role": "user"},
+                {"email": "new.member@members.test", "first_name": "Cy"},
+            ]
+        },
+    )["users"]
+    # Bob exists (in another organization): the same user; Cy is new.
+    assert [(u["email"], u["role"], u["created_user"]) for u in added] == [
+        ("bob@acme.test", "user", False),
+        ("new.member@members.test", "admin", True),
+    ]
+    assert added[0]["user_id"] == other["users"][0]["user_id"]
+    shown = admin.ok("GET", f"organizations/{made['id']}/")
+    assert shown["members"] == 3
+    names = {u["email"]: u["first_name"] for u in admin.api(made).ok("GET", "user/")["data"]}
+    assert names == {"ann@acme.test": "Ann", "bob@acme.test": "Bob", "new.member@members.test": "Cy"}
+    admin.ok("POST", "organizations/orga_nothing/members/", 404, json={"users": [{"email": "d@acme.test"}]})
 
 
 def test_bad_create_bodies_are_close_style_400s(admin: Admin) -> None:
@@ -179,3 +215,28 @@ def test_the_org_commands(database_url: str, engine: object) -> None:
     missing = runner.invoke(main, ["org", "reset", org_id, "--yes", *base])
     assert missing.exit_code == 1 and "No organization" in missing.output
     assert "ROLE" in runner.invoke(main, ["org", "create", "--help"]).output
+
+
+def test_a_member_key_acts_as_the_first_admin_until_revoked(admin: Admin) -> None:
+    made = admin.ok(
+        "POST",
+        "organizations/",
+        201,
+        json={
+            "name": "Borrowed",
+            "users": [
+                {"email": "rae@acme.test", "role": "user"},
+                {"email": "ann@acme.test", "first_name": "Ann"},
+            ],
+        },
+    )
+    other = admin.create("zed@acme.test", name="Other")
+    key = admin.ok("POST", f"organizations/{made['id']}/keys/", 201)
+    assert key["user_id"] == made["users"][1]["user_id"] and key["user_name"] == "Ann"
+    me = admin.client.get("/api/v1/me/", auth=(key["api_key"], ""))
+    assert me.status_code == 200 and me.json()["organizations"][0]["id"] == made["id"]
+    # Another organization's key id is not this organization's to revoke.
+    admin.ok("DELETE", f"organizations/{other['id']}/keys/{key['id']}/", 404)
+    admin.ok("DELETE", f"organizations/{made['id']}/keys/{key['id']}/", 204)
+    assert admin.client.get("/api/v1/me/", auth=(key["api_key"], "")).status_code == 401
+    admin.ok("POST", "organizations/orga_missing/keys/", 404)

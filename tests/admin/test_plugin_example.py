@@ -28,4 +28,4 @@ def test_the_example_suite_passes(database_url: str) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 passed" in result.stdout, result.stdout
+    assert "8 passed" in result.stdout, result.stdout

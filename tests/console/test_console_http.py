@@ -154,3 +154,12 @@ def test_the_cookie_key_is_generated_once_and_kept_in_the_database(signed_in: Br
         ).all()
     assert len(rows) == 1
     assert len(rows[0].value) == 64
+
+
+def test_without_the_admin_api_the_admin_sign_in_is_not_offered(browser: Browser) -> None:
+    page = browser.get("/console/sign-in/")
+    assert page.status_code == 200
+    assert "Admin token" not in page.text and "/admin/sign-in/" not in page.text
+    refused = browser.post("/console/admin/sign-in/", {"admin_token": "anything"})
+    assert refused.status_code == 404
+    assert browser.get("/console/organizations/").status_code == 303

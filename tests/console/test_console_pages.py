@@ -44,6 +44,26 @@ def test_a_new_field_refused_by_the_api_shows_its_message(signed_in: Browser, ap
     assert api.ok("GET", f"custom_object_type/{cotype['id']}/")["fields"] == []
 
 
+def test_new_types_refused_by_the_api_show_its_messages_on_the_model_page(
+    signed_in: Browser, api: Api
+) -> None:
+    signed_in.get("/console/model/")
+    for path, body, api_path in (
+        ("/console/model/custom_activity_types/new/", {"name": ""}, "custom_activity/"),
+        ("/console/model/custom_object_types/new/", {"name": "", "name_plural": "x"}, "custom_object_type/"),
+    ):
+        refused = signed_in.post(path, body)
+        assert refused.status_code == 400, path
+        assert "The custom data model" in refused.text
+        expected = api.post(api_path, json=body)
+        assert expected.status_code == 400
+        for message in expected.json()["field-errors"].values():
+            assert str(message) in refused.text
+    made = signed_in.post("/console/model/custom_activity_types/new/", {"name": "Site visit"})
+    assert made.status_code == 303
+    assert [t["name"] for t in api.ok("GET", "custom_activity/")["data"]] == ["Site visit"]
+
+
 def test_the_event_log_filters_and_its_rows_fragment(signed_in: Browser, api: Api) -> None:
     lead = api.ok("POST", "lead/", json={"name": "Acme"})
     api.ok("PUT", f"lead/{lead['id']}/", json={"name": "Acme Rockets"})

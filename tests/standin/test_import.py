@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from leadbase.cli import main
-from leadbase.cli_transfer import local_api
+from leadbase.cli_transfer import local_organization
 from leadbase.config import Settings
 from leadbase.transfer.client import CloseApi
 from leadbase.transfer.importing import ImportState, import_organization
@@ -82,9 +82,14 @@ def test_import_from_a_second_server_resumes_and_compares_equal(
     def stop() -> None:
         raise Interrupted
 
-    with pytest.raises(Interrupted), local_api(Settings(database_url=database_url), target.api_key) as here:
-        import_organization(remote, here, state, state_path, each=stop)
-    remote.close()
+    try:
+        with (
+            pytest.raises(Interrupted),
+            local_organization(Settings(database_url=database_url), target.api_key) as (here, add),
+        ):
+            import_organization(remote, here, state, state_path, each=stop, add_members=add)
+    finally:
+        remote.close()
     assert ImportState.open(state_path, second_server).leads_done == 1
 
     result = CliRunner().invoke(
@@ -110,6 +115,11 @@ def test_import_from_a_second_server_resumes_and_compares_equal(
     original = _export(database_url, source.api_key, tmp_path / "original.yaml")
     assert copied == original
     assert [lead["name"] for lead in copied["leads"]] == ["Acme", "Globex"]
+    # Users, emails, SMS, custom activities and status changes came across too.
+    assert [u["email"] for u in copied["users"]] == ["ann@acme.test", "bob.chen@acme.test"]
+    acme = copied["leads"][0]
+    assert len(acme["emails"]) == 2 and len(acme["sms"]) == 1 and acme["status_changes"]
+    assert acme["custom_activities"][0]["custom"]["Visitor"] == "bob.chen@acme.test"
 
 
 def test_a_state_file_of_another_source_is_refused(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from leadbase.transfer.generate import generate_document
 from tests.support import new_organization
 
 FIXTURE = """
+users:
+  - {email: bob.chen@acme.test, first_name: Bob, last_name: Chen}
 lead_statuses: [Potential, Qualified, Customer]
 pipelines:
   - name: Enterprise
@@ -43,6 +45,12 @@ custom_fields:
     - {name: Source, type: text}
 shared_custom_fields:
   - {name: Region, type: text, associations: [contact, lead]}
+custom_activity_types:
+  - name: Site visit
+    description: A visit on site
+    fields:
+      - {name: Rating, type: number}
+      - {name: Visitor, type: user}
 leads:
   - name: Acme
     status: Qualified
@@ -64,7 +72,9 @@ leads:
       - name: Bob Chen
     opportunities:
       - {status: Signed, pipeline: Enterprise, value: 500000, value_period: annual, confidence: 90,
-         note: Three-year deal, custom: {Source: Referral}}
+         note: Three-year deal, custom: {Source: Referral},
+         status_changes: [{old_status: Discovery, old_pipeline: Enterprise,
+                           new_status: Signed, new_pipeline: Enterprise}]}
       - {status: Active, pipeline: Sales, value: 1200}
     custom_objects:
       - {type: Project, name: Rollout, custom: {Budget: 1200, Phase: Build}}
@@ -73,6 +83,19 @@ leads:
       - {direction: outbound, duration: 120, phone: "+14155550100", note: Left a voicemail}
       - {direction: inbound, duration: 30, note: Ann called back}
     tasks: [{text: Send the contract, date: "2026-12-24", is_complete: false}]
+    emails:
+      - {direction: outgoing, status: sent, sender: bob.chen@acme.test, to: [ann@acme.test],
+         subject: The contract, body_text: Attached.}
+      - {direction: incoming, status: inbox, sender: ann@acme.test, to: [bob.chen@acme.test],
+         subject: "Re: The contract", body_text: Signed.}
+    sms:
+      - {direction: inbound, status: inbox, local_phone: "+14155550199", remote_phone: "+14155550100",
+         text: Running late}
+    custom_activities:
+      - {type: Site visit, custom: {Rating: 4, Visitor: bob.chen@acme.test}}
+    status_changes:
+      - {old_status: Potential, new_status: Qualified}
+      - {old_status: Retired status, new_status: Customer}
   - name: Globex
     status: Potential
 """
@@ -119,6 +142,36 @@ def test_seed_then_export_then_seed_compares_equal(database_url: str, engine: En
     assert [(c["direction"], c["duration"]) for c in acme["calls"]] == [("outbound", 120), ("inbound", 30)]
     assert acme["calls"][0]["phone"] == "+14155550100"
     assert acme["tasks"][0]["text"] == "Send the contract"
+    assert [(e["direction"], e["status"], e["subject"]) for e in acme["emails"]] == [
+        ("outgoing", "sent", "The contract"),
+        ("incoming", "inbox", "Re: The contract"),
+    ]
+    assert acme["emails"][0]["to"] == ["ann@acme.test"] and acme["emails"][0]["body_text"] == "Attached."
+    assert [(m["direction"], m["text"], m["remote_phone"]) for m in acme["sms"]] == [
+        ("inbound", "Running late", "+14155550100")
+    ]
+    assert acme["custom_activities"] == [
+        {"type": "Site visit", "custom": {"Rating": 4, "Visitor": "bob.chen@acme.test"}}
+    ]
+    # A status the organization no longer has keeps its label.
+    assert acme["status_changes"] == [
+        {"old_status": "Potential", "new_status": "Qualified"},
+        {"old_status": "Retired status", "new_status": "Customer"},
+    ]
+    signed = next(o for o in acme["opportunities"] if o["status"] == "Signed")
+    assert signed["status_changes"] == [
+        {
+            "old_status": "Discovery",
+            "old_pipeline": "Enterprise",
+            "new_status": "Signed",
+            "new_pipeline": "Enterprise",
+        }
+    ]
+    assert {u["email"]: u.get("last_name") for u in exported["users"]} == {
+        "ann@acme.test": None,
+        "bob.chen@acme.test": "Chen",
+    }
+    assert [t["name"] for t in exported["custom_activity_types"]] == ["Site visit"]
     assert [f["name"] for f in exported["custom_object_types"][0]["fields"]] == ["Budget", "Phase", "Follows"]
     assert exported["shared_custom_fields"][0]["associations"] == ["contact", "lead"]
 

@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from leadbase.console.client import Api, ApiError
 from leadbase.console.pages import Console, Page, redirect
+from leadbase.console.views.organizations import release_key
 from leadbase.core.urls import CONSOLE_PREFIX
 
 
@@ -22,27 +23,45 @@ def _next_path(candidate: str) -> str:
 def register(console: Console) -> None:
     @console.route("/", public=True)
     async def home(page: Page) -> Response:
-        return RedirectResponse(CONSOLE_PREFIX + ("/leads/" if page.session.signed_in else "/sign-in/"))
+        if page.session.signed_in:
+            return RedirectResponse(CONSOLE_PREFIX + "/leads/")
+        return RedirectResponse(
+            CONSOLE_PREFIX + ("/organizations/" if page.session.is_admin else "/sign-in/")
+        )
 
     @console.route("/sign-in/", methods=("GET", "POST"), public=True)
     async def sign_in(page: Page) -> Response:
         next_path = _next_path(page.field("next") or page.arg("next"))
+
+        def form(error: str = "", status_code: int = 200) -> Response:
+            return page.render(
+                "sign_in.html",
+                status_code=status_code,
+                next=next_path,
+                error=error,
+                admin_error="",
+                admin_enabled=console.admin_enabled,
+            )
+
         if page.form is None:
-            return page.render("sign_in.html", next=next_path, error="")
+            return form()
         key = page.field("api_key").strip()
         if not key:
-            return page.render("sign_in.html", status_code=400, next=next_path, error="Enter an API key.")
+            return form("Enter an API key.", 400)
         base = f"{page.request.url.scheme}://{page.request.url.netloc}"
         api = Api(console.api_app, key, base)
         try:
             me = await api.get("me/")
         except ApiError as exc:
             message = "That API key was not accepted." if exc.status == 401 else "; ".join(exc.messages)
-            return page.render("sign_in.html", status_code=400, next=next_path, error=message)
+            return form(message, 400)
         finally:
             await api.close()
         organizations = me.get("organizations") or [{}]
+        # Signing in with a key ends an administrator's session (and revokes its borrowed key).
+        await release_key(page)
         session = page.session
+        session.admin_token = None
         session.api_key = key
         session.organization_id = organizations[0].get("id")
         session.organization_name = str(organizations[0].get("name") or "")
@@ -54,7 +73,6 @@ def register(console: Console) -> None:
 
     @console.route("/sign-out/", methods=("POST",), public=True)
     async def sign_out(page: Page) -> Response:
-        page.session.api_key = None
-        page.session.organization_id = None
-        page.session.dirty = True
+        await release_key(page)
+        page.session.sign_out()
         return redirect("/sign-in/")

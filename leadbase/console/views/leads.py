@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 
 from leadbase.console.client import Api, ApiError
+from leadbase.console.forms import Outcome, attempt, render_form
 from leadbase.console.inputs import Choices, form_values, inputs
 from leadbase.console.pages import Console, Page, redirect
 
@@ -107,8 +108,7 @@ def register(console: Console) -> None:
         statuses = await page.api.all("status/lead/")
         choices = await choices_for(page.api, lead)
         current: dict[str, Any] = dict(lead or {})
-        errors: list[str] = []
-        field_errors: dict[str, str] = {}
+        outcome = Outcome()
         if page.form is not None:
             body: dict[str, Any] = {
                 "name": page.field("name"),
@@ -119,27 +119,20 @@ def register(console: Console) -> None:
             body.update(form_values(fields, page.fields))
             if lead is None:
                 body = {k: v for k, v in body.items() if v is not None}
-            try:
-                saved = await (
-                    page.api.post("lead/", body)
-                    if lead is None
-                    else page.api.put(f"lead/{lead['id']}/", body)
-                )
-                return redirect(f"/lead/{saved['id']}/")
-            except ApiError as exc:
-                if exc.status != 400:
-                    raise
-                errors, field_errors = exc.messages, exc.field_errors
-                current.update(body)
-        return page.render(
+            outcome = await attempt(
+                page.api.post("lead/", body) if lead is None else page.api.put(f"lead/{lead['id']}/", body)
+            )
+            if not outcome.refused:
+                return redirect(f"/lead/{outcome.saved['id']}/")
+            current.update(body)
+        return render_form(
+            page,
             "lead_form.html",
-            status_code=400 if errors else 200,
+            outcome,
             lead=lead,
             current=current,
             statuses=statuses,
-            inputs=inputs(fields, current, choices, field_errors),
-            errors=errors,
-            field_errors=field_errors,
+            inputs=inputs(fields, current, choices, outcome.field_errors),
         )
 
     @console.route("/leads/new/", methods=("GET", "POST"))

@@ -6,21 +6,15 @@ from typing import Any
 
 from starlette.responses import Response
 
-from leadbase.console.client import ApiError
+from leadbase.console.forms import Outcome, attempt, render_form
 from leadbase.console.inputs import form_values, inputs
 from leadbase.console.pages import Console, Page, redirect
+from leadbase.console.views.deals import save
 from leadbase.console.views.leads import choices_for
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-async def _save(page: Page, path: str, body: dict[str, Any], existing: str | None) -> Any:
-    """POST a new object or PUT an existing one; a 400 comes back as the API's error."""
-    if existing is None:
-        return await page.api.post(path, {k: v for k, v in body.items() if v is not None})
-    return await page.api.put(f"{path}{existing}/", body)
 
 
 def register(console: Console) -> None:
@@ -31,8 +25,7 @@ def register(console: Console) -> None:
         current: dict[str, Any] = dict(contact or {})
         current["emails_text"] = "\n".join(e["email"] for e in current.get("emails") or [])
         current["phones_text"] = "\n".join(p["phone"] for p in current.get("phones") or [])
-        errors: list[str] = []
-        field_errors: dict[str, str] = {}
+        outcome = Outcome()
         if page.form is not None:
             body: dict[str, Any] = {
                 "name": page.field("name"),
@@ -43,25 +36,18 @@ def register(console: Console) -> None:
             body.update(form_values(fields, page.fields))
             if contact is None:
                 body["lead_id"] = lead_id
-            try:
-                await _save(page, "contact/", body, contact["id"] if contact else None)
+            outcome = await attempt(save(page, "contact/", body, contact["id"] if contact else None))
+            if not outcome.refused:
                 return redirect(f"/lead/{lead_id}/")
-            except ApiError as exc:
-                if exc.status != 400:
-                    raise
-                errors, field_errors = exc.messages, exc.field_errors
-                current.update(
-                    body, emails_text=page.field("emails_text"), phones_text=page.field("phones_text")
-                )
-        return page.render(
+            current.update(body, emails_text=page.field("emails_text"), phones_text=page.field("phones_text"))
+        return render_form(
+            page,
             "contact_form.html",
-            status_code=400 if errors else 200,
+            outcome,
             lead=lead,
             contact=contact,
             current=current,
-            inputs=inputs(fields, current, choices, field_errors),
-            errors=errors,
-            field_errors=field_errors,
+            inputs=inputs(fields, current, choices, outcome.field_errors),
         )
 
     @console.route("/lead/{lead_id}/contacts/new/", methods=("GET", "POST"))
@@ -79,31 +65,25 @@ def register(console: Console) -> None:
         fields = list(cotype.get("fields") or [])
         choices = await choices_for(page.api, lead)
         current: dict[str, Any] = dict(obj or {})
-        errors: list[str] = []
-        field_errors: dict[str, str] = {}
+        outcome = Outcome()
         if page.form is not None:
             body: dict[str, Any] = {"name": page.field("name")}
             body.update(form_values(fields, page.fields))
             if obj is None:
                 body.update(custom_object_type_id=type_id, lead_id=lead_id)
-            try:
-                await _save(page, "custom_object/", body, obj["id"] if obj else None)
+            outcome = await attempt(save(page, "custom_object/", body, obj["id"] if obj else None))
+            if not outcome.refused:
                 return redirect(f"/lead/{lead_id}/")
-            except ApiError as exc:
-                if exc.status != 400:
-                    raise
-                errors, field_errors = exc.messages, exc.field_errors
-                current.update(body)
-        return page.render(
+            current.update(body)
+        return render_form(
+            page,
             "object_form.html",
-            status_code=400 if errors else 200,
+            outcome,
             lead=lead,
             cotype=cotype,
             obj=obj,
             current=current,
-            inputs=inputs(fields, current, choices, field_errors),
-            errors=errors,
-            field_errors=field_errors,
+            inputs=inputs(fields, current, choices, outcome.field_errors),
         )
 
     @console.route("/lead/{lead_id}/custom_objects/new/", methods=("GET", "POST"))

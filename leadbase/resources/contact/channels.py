@@ -139,4 +139,4 @@ def render_phone(entry: dict[str, Any]) -> dict[str, Any]:
 
 def phones_zone(stored: list[dict[str, Any]], now: datetime) -> str | None:
     """The contact's time zone from its phones: the first whose zones agree on the time."""
-    return agreed_zone([list(_phone_details(p["phone"])[2]) for p in stored], now)
+    return agreed_zone([_phone_details(p["phone"])[2] for p in stored], now)

@@ -100,15 +100,57 @@ def default_settings(organization_id: str, now: datetime) -> dict[str, list[Row]
     return {"lead_statuses": statuses, "pipelines": [pipeline], "opportunity_statuses": opportunity_statuses}
 
 
-def create_default_organization(conn: Connection, name: str, now: datetime, *, currency: str = "USD") -> str:
+def create_default_organization(
+    conn: Connection, name: str, now: datetime, *, currency: str = "USD", created_by: str | None = None
+) -> str:
     """A new organization with the default statuses and pipeline; its id."""
     org_id = new_id("orga")
-    accounts.create_organization(
-        conn,
-        {"id": org_id, "name": name, "currency": currency, "date_created": now, "date_updated": now},
-        **default_settings(org_id, now),
-    )
+    row = {"id": org_id, "name": name, "currency": currency, "date_created": now, "date_updated": now}
+    if created_by is not None:
+        row |= {"created_by": created_by, "updated_by": created_by}
+    accounts.create_organization(conn, row, **default_settings(org_id, now))
     return org_id
+
+
+def user_row(
+    email: str, now: datetime, *, first_name: str | None = None, last_name: str | None = None
+) -> Row:
+    """A new user's row; without a first name, the email's first word stands in."""
+    normalized_email = email.strip().lower()
+    local = normalized_email.split("@")[0]
+    return {
+        "id": new_id("user"),
+        "email": normalized_email,
+        "first_name": first_name if first_name is not None else local.split(".")[0].capitalize(),
+        "last_name": last_name if last_name is not None else "",
+        "date_created": now,
+        "date_updated": now,
+    }
+
+
+def membership_row(organization_id: str, user_id: str, role: str, now: datetime) -> Row:
+    return {
+        "id": new_id("memb"),
+        "organization_id": organization_id,
+        "user_id": user_id,
+        "role_id": role,
+        "is_active": True,
+        "date_created": now,
+        "date_updated": now,
+    }
+
+
+def key_row(organization_id: str, user_id: str, now: datetime) -> tuple[Row, str]:
+    """A fresh API key's row (only the secret's hash is stored) and the secret."""
+    secret = new_secret()
+    row = {
+        "id": new_id("api", SHORT),
+        "organization_id": organization_id,
+        "user_id": user_id,
+        "key_hash": hash_key(secret),
+        "date_created": now,
+    }
+    return row, secret
 
 
 def add_member(
@@ -129,38 +171,18 @@ def add_member(
     user_id = conn.execute(select(user.c.id).where(user.c.email == normalized_email)).scalar()
     created_user = user_id is None
     if user_id is None:
-        user_id = new_id("user")
-        local = normalized_email.split("@")[0]
-        accounts.create_user(
-            conn,
-            {
-                "id": user_id,
-                "email": normalized_email,
-                "first_name": first_name if first_name is not None else local.split(".")[0].capitalize(),
-                "last_name": last_name if last_name is not None else "",
-                "date_created": now,
-                "date_updated": now,
-            },
-        )
+        row = user_row(normalized_email, now, first_name=first_name, last_name=last_name)
+        user_id = row["id"]
+        accounts.create_user(conn, row)
     membership_id = conn.execute(
         select(membership.c.id).where(
             membership.c.organization_id == organization_id, membership.c.user_id == user_id
         )
     ).scalar()
     if membership_id is None:
-        membership_id = new_id("memb")
-        accounts.create_membership(
-            conn,
-            {
-                "id": membership_id,
-                "organization_id": organization_id,
-                "user_id": user_id,
-                "role_id": role,
-                "is_active": True,
-                "date_created": now,
-                "date_updated": now,
-            },
-        )
+        member = membership_row(organization_id, user_id, role, now)
+        membership_id = member["id"]
+        accounts.create_membership(conn, member)
     else:
         accounts.set_membership(conn, membership_id, now=now, role_id=role, is_active=True)
     return user_id, membership_id, created_user
@@ -168,16 +190,6 @@ def add_member(
 
 def issue_key(conn: Connection, organization_id: str, user_id: str, now: datetime) -> tuple[str, str]:
     """A fresh API key for a member: its id and its secret (only its hash is stored)."""
-    secret = new_secret()
-    key_id = new_id("api", SHORT)
-    accounts.create_api_key(
-        conn,
-        {
-            "id": key_id,
-            "organization_id": organization_id,
-            "user_id": user_id,
-            "key_hash": hash_key(secret),
-            "date_created": now,
-        },
-    )
-    return key_id, secret
+    row, secret = key_row(organization_id, user_id, now)
+    accounts.create_api_key(conn, row)
+    return row["id"], secret

@@ -190,3 +190,13 @@ def test_a_query_that_matches_nothing_is_done_with_zero(
         0,
     )
     assert count_events(engine, api.org.organization_id, "lead", "updated") == 0
+
+
+def test_pausing_is_not_served_close_documents_no_method_for_it(api: Api) -> None:
+    status = api.ok("POST", "status/lead/", json={"label": "Never paused"})
+    body = {"type": "set_lead_status", "lead_status_id": status["id"], "s_query": leads_named("Nobody")}
+    action = api.ok("POST", "bulk_action/edit/", json=body)
+    response = api.put(f"bulk_action/edit/{action['id']}/", json={"status": "paused"})
+    assert response.status_code == 405
+    assert "PUT" not in response.headers["allow"]
+    assert api.ok("GET", f"bulk_action/edit/{action['id']}/")["status"] == "created"

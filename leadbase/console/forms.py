@@ -1,0 +1,49 @@
+"""What every console form does with the API's answer: a write that succeeds moves on, a 400
+comes back as the API's own messages (and its field errors, shown beside their inputs) on the
+same form, status 400, with what the user typed kept. Any other error is the console's error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.responses import Response
+
+from leadbase.console.client import ApiError
+from leadbase.console.pages import Page
+
+
+@dataclass
+class Outcome:
+    """A form's write: what the API made, or why it refused."""
+
+    saved: Any = None
+    errors: list[str] = field(default_factory=list)
+    field_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.errors)
+
+
+async def attempt(write: Awaitable[Any]) -> Outcome:
+    """Await an API write; a 400 becomes the refusal to show, anything else propagates."""
+    try:
+        return Outcome(saved=await write)
+    except ApiError as exc:
+        if exc.status != 400:
+            raise
+        return Outcome(errors=exc.messages, field_errors=exc.field_errors)
+
+
+def render_form(page: Page, template: str, outcome: Outcome, **context: Any) -> Response:
+    """The form page again (or for the first time), with the refusal if there is one."""
+    return page.render(
+        template,
+        status_code=400 if outcome.refused else 200,
+        errors=outcome.errors,
+        field_errors=outcome.field_errors,
+        **context,
+    )
