@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import import_module
@@ -119,6 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    # FastAPI's dependency caches keep an app alive for a while after its last user; when it is
+    # finally collected, its pooled connections are closed rather than left to the collector.
+    weakref.finalize(app, engine.dispose)
     app.state.file_policy = file_policy(settings)
     app.state.enrichment_provider = load_provider(settings.enrichment_provider)
     app.state.admin_token = settings.admin_token or None
