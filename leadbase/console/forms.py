@@ -5,14 +5,14 @@ same form, status 400, with what the user typed kept. Any other error is the con
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.responses import Response
 
 from leadbase.console.client import ApiError
-from leadbase.console.pages import Page
+from leadbase.console.pages import Console, Page
 
 
 @dataclass
@@ -47,3 +47,23 @@ def render_form(page: Page, template: str, outcome: Outcome, **context: Any) -> 
         field_errors=outcome.field_errors,
         **context,
     )
+
+
+# A form for an object that lives on a lead: (page, the lead's id, the object or None for a new one).
+LeadChildForm = Callable[[Page, str, "dict[str, Any] | None"], Awaitable[Response]]
+
+
+def lead_child_pages(console: Console, kind: str, plural: str, form: LeadChildForm) -> None:
+    """The two pages of an object on a lead: `/lead/{id}/<plural>/new/` and `/<kind>/{id}/edit/`
+    (the edit page reads the object first, for its lead)."""
+
+    async def new(page: Page) -> Response:
+        return await form(page, page.path_params["lead_id"], None)
+
+    async def edit(page: Page) -> Response:
+        obj = await page.api.get(f"{kind}/{page.path_params['object_id']}/")
+        return await form(page, obj["lead_id"], obj)
+
+    new.__name__, edit.__name__ = f"{kind}_new", f"{kind}_edit"
+    console.route(f"/lead/{{lead_id}}/{plural}/new/", methods=("GET", "POST"))(new)
+    console.route(f"/{kind}/{{object_id}}/edit/", methods=("GET", "POST"))(edit)

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from leadbase.console.forms import Outcome, attempt, render_form
+from leadbase.console.forms import Outcome, attempt, lead_child_pages, render_form
 from leadbase.console.inputs import form_values, inputs, number
 from leadbase.console.pages import Console, Page, redirect
 from leadbase.console.views.leads import choices_for
@@ -61,14 +61,7 @@ def register(console: Console) -> None:
             inputs=inputs(fields, current, choices, outcome.field_errors),
         )
 
-    @console.route("/lead/{lead_id}/opportunities/new/", methods=("GET", "POST"))
-    async def opportunity_new(page: Page) -> Response:
-        return await opportunity_form(page, page.path_params["lead_id"], None)
-
-    @console.route("/opportunity/{opportunity_id}/edit/", methods=("GET", "POST"))
-    async def opportunity_edit(page: Page) -> Response:
-        opportunity = await page.api.get(f"opportunity/{page.path_params['opportunity_id']}/")
-        return await opportunity_form(page, opportunity["lead_id"], opportunity)
+    lead_child_pages(console, "opportunity", "opportunities", opportunity_form)
 
     async def task_form(page: Page, lead_id: str, task: dict[str, Any] | None) -> Response:
         lead = await page.api.get(f"lead/{lead_id}/")
@@ -92,11 +85,4 @@ def register(console: Console) -> None:
             page, "task_form.html", outcome, lead=lead, task=task, current=current, users=choices.users
         )
 
-    @console.route("/lead/{lead_id}/tasks/new/", methods=("GET", "POST"))
-    async def task_new(page: Page) -> Response:
-        return await task_form(page, page.path_params["lead_id"], None)
-
-    @console.route("/task/{task_id}/edit/", methods=("GET", "POST"))
-    async def task_edit(page: Page) -> Response:
-        task = await page.api.get(f"task/{page.path_params['task_id']}/")
-        return await task_form(page, task["lead_id"], task)
+    lead_child_pages(console, "task", "tasks", task_form)

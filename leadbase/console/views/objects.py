@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from leadbase.console.forms import Outcome, attempt, render_form
+from leadbase.console.forms import Outcome, attempt, lead_child_pages, render_form
 from leadbase.console.inputs import form_values, inputs
 from leadbase.console.pages import Console, Page, redirect
 from leadbase.console.views.deals import save
@@ -50,16 +50,11 @@ def register(console: Console) -> None:
             inputs=inputs(fields, current, choices, outcome.field_errors),
         )
 
-    @console.route("/lead/{lead_id}/contacts/new/", methods=("GET", "POST"))
-    async def contact_new(page: Page) -> Response:
-        return await contact_form(page, page.path_params["lead_id"], None)
+    lead_child_pages(console, "contact", "contacts", contact_form)
 
-    @console.route("/contact/{contact_id}/edit/", methods=("GET", "POST"))
-    async def contact_edit(page: Page) -> Response:
-        contact = await page.api.get(f"contact/{page.path_params['contact_id']}/")
-        return await contact_form(page, contact["lead_id"], contact)
-
-    async def object_form(page: Page, lead_id: str, type_id: str, obj: dict[str, Any] | None) -> Response:
+    async def object_form(page: Page, lead_id: str, obj: dict[str, Any] | None) -> Response:
+        # A new object's type comes with the link that opened the form (`?type=`).
+        type_id = obj["custom_object_type_id"] if obj else page.arg("type")
         lead = await page.api.get(f"lead/{lead_id}/")
         cotype = await page.api.get(f"custom_object_type/{type_id}/")
         fields = list(cotype.get("fields") or [])
@@ -86,11 +81,4 @@ def register(console: Console) -> None:
             inputs=inputs(fields, current, choices, outcome.field_errors),
         )
 
-    @console.route("/lead/{lead_id}/custom_objects/new/", methods=("GET", "POST"))
-    async def object_new(page: Page) -> Response:
-        return await object_form(page, page.path_params["lead_id"], page.arg("type"), None)
-
-    @console.route("/custom_object/{object_id}/edit/", methods=("GET", "POST"))
-    async def object_edit(page: Page) -> Response:
-        obj = await page.api.get(f"custom_object/{page.path_params['object_id']}/")
-        return await object_form(page, obj["lead_id"], obj["custom_object_type_id"], obj)
+    lead_child_pages(console, "custom_object", "custom_objects", object_form)
