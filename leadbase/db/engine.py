@@ -69,12 +69,15 @@ def build_engine(
     options = [f"-c statement_timeout={int(statement_timeout * 1000)}"] if statement_timeout > 0 else []
     if lock_timeout > 0:
         options.append(f"-c lock_timeout={int(lock_timeout * 1000)}")
+    # No JIT compilation: it costs 20-30 ms per statement the planner deems large (a count of
+    # 80k matching leads), more than it saves on statements this size (bench/RESULTS.md).
+    options.append("-c jit=off")
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
-        connect_args={"options": " ".join(options)} if options else {},
+        connect_args={"options": " ".join(options)},
         **JSON_OPTIONS,
     )
 

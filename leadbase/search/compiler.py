@@ -265,6 +265,9 @@ class Compiler:
         value = on.value(self.ctx, table, ref.field_name) if table is not None else None
         if value is None:
             raise bad(f"{node.path}.field.field_name", f"{on.name} has no field {ref.field_name!r}.")
+        if value.lookup is not None:
+            looked_up = Value(value.lookup.table.c[value.lookup.column], value.kind)
+            return value.lookup.where(self._condition(looked_up, node.condition, f"{node.path}.condition"))
         condition = self._condition(value, node.condition, f"{node.path}.condition")
         if isinstance(node.condition, n.TextCondition) and table is not None and value.kind == "text":
             # LIKE on a word start scans every row: the text index narrows them first.

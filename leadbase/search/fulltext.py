@@ -16,9 +16,10 @@ custom objects) compare their text column with LIKE.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, false, func, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, FromClause, Text, cast, false, func, literal_column, or_, select, true
 from sqlalchemy.sql import column, table
 
 from leadbase.core.errors import Invalid
@@ -106,6 +107,44 @@ def _index_search(mode: str, value: str) -> tuple[str, str] | None:
     return None
 
 
+# PostgreSQL: fields with a GIN index of their own words (migration f4c1a7e9b3d5), the same
+# words `text_index.document` holds for them. A condition on the row itself: no join through
+# text_index, whose GIN index mixes every kind of object of every organization.
+_WORDS_PATTERN: ColumnElement[str] = literal_column("'[^[:alnum:]]+'")
+
+
+def _email_values(on: FromClause) -> ColumnElement[Any]:
+    return cast(func.jsonb_path_query_array(on.c.emails, literal_column("'$[*].email'")), Text)
+
+
+WORD_INDEXED: dict[tuple[str, str], Callable[[FromClause], ColumnElement[Any]]] = {
+    ("lead", "name"): lambda on: on.c.name,
+    ("contact", "name"): lambda on: on.c.name,
+    ("contact", "contact_email"): _email_values,
+}
+
+
+def words_of(text: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The words of `text` as the word indexes hold them. Constants inline, never parameters:
+    the planner matches an index's expression only against the same constants."""
+    space: ColumnElement[str] = literal_column("' '")
+    everywhere: ColumnElement[str] = literal_column("'g'")
+    spaced = func.regexp_replace(func.lower(text), _WORDS_PATTERN, space, everywhere)
+    return func.to_tsvector(literal_column("'simple'"), spaced)
+
+
+def _loose_query(terms: list[str], mode: str) -> str:
+    """A GIN-exact tsquery every match of (terms, mode) meets: the words without their order
+    (a phrase would be checked again on every row the index finds), and a phrase's unfinished
+    last word left out when whole words come before it (a word start reads many lexemes)."""
+    if mode == PHRASE_START:
+        whole = terms[:-1]
+        return " & ".join(whole) if whole else terms[-1] + ":*"
+    if mode == "beginning_of_words":
+        return " & ".join(f"{t}:*" for t in terms)
+    return " & ".join(terms)
+
+
 def field_prefilter(
     ctx: Context, object_type: str, on: FromClause, field_name: str, mode: str, value: str, element: str = ""
 ) -> ColumnElement[bool] | None:
@@ -127,6 +166,11 @@ def field_prefilter(
     search = _index_search(mode, value) if field_name in fields else None
     if search is None:
         return None
+    own_words = WORD_INDEXED.get((object_type, element or field_name))
+    if own_words is not None and ctx.conn.dialect.name == "postgresql":
+        terms, search_mode = search[0].split(), search[1]
+        query = func.to_tsquery(literal_column("'simple'"), _loose_query(terms, search_mode))
+        return words_of(own_words(on)).op("@@")(query)
     found = matching(ctx, *search)
     if found is None:
         return None

@@ -79,12 +79,29 @@ for _type, _plural, _single in (
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A field read from another row the object points to (an opportunity's status type): a
+    condition on it is written as the key among the ids of the rows that meet it."""
+
+    key: ColumnElement[Any]
+    table: Table
+    column: str
+    scope: tuple[ColumnElement[bool], ...]
+
+    def where(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        return self.key.in_(select(self.table.c.id).where(*self.scope, condition))
+
+
+@dataclass(frozen=True)
 class Value:
-    """One field of one row: its SQL expression and how it compares."""
+    """One field of one row: its SQL expression and how it compares. `lookup`: the same field
+    as a lookup, for conditions (a correlated scalar subquery per row hid the condition's
+    selectivity from the planner and ran once per row)."""
 
     expression: ColumnElement[Any]
     kind: Kind
     sortable: bool = True
+    lookup: Lookup | None = None
 
 
 Extra = Callable[[Context, FromClause], Value]
@@ -294,7 +311,8 @@ def _status(column: str, kind: Kind) -> Extra:
     def value(ctx: Context, table: FromClause) -> Value:
         s = opportunity_status
         inner = select(s.c[column]).where(s.c.id == table.c.status_id).correlate(table).scalar_subquery()
-        return Value(inner, kind, sortable=False)
+        lookup = Lookup(table.c.status_id, s, column, (s.c.organization_id == ctx.organization_id,))
+        return Value(inner, kind, sortable=False, lookup=lookup)
 
     return value
 

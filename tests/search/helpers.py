@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection, Select
+
 from tests.support import Api
 
 Q = dict[str, Any]
@@ -81,3 +83,17 @@ def ids(api: Api, query: Q, **body: Any) -> list[str]:
 
 def id_set(api: Api, query: Q, **body: Any) -> set[str]:
     return set(ids(api, query, **body))
+
+
+def plan_of(conn: Connection, stmt: Select[Any], indexed_by: str | None = None) -> str:
+    """The database's plan of `stmt` (`indexed_by`: SQLite is told which lead index to use)."""
+    compiled = stmt.compile(conn, compile_kwargs={"render_postcompile": True})
+    sql = str(compiled)
+    if indexed_by is not None:
+        sql = sql.replace("FROM lead", f'FROM lead INDEXED BY "{indexed_by}"', 1)
+    prefix = "EXPLAIN " if conn.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    params = compiled.params if conn.dialect.name == "postgresql" else compiled.positiontup
+    if conn.dialect.name != "postgresql":
+        assert params is not None
+        params = tuple(compiled.params[name] for name in params)
+    return "\n".join(str(row) for row in conn.exec_driver_sql(prefix + sql, params))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Select, func, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
@@ -27,7 +27,7 @@ from leadbase.search.nodes import CustomField
 from leadbase.search.targets import target
 from tests.custom_data import field as make_field
 from tests.custom_data import key, object_type
-from tests.search.helpers import custom, id_set, ids, of
+from tests.search.helpers import custom, id_set, ids, of, plan_of
 from tests.support import Api, new_organization, requested_database_url, scratch_database
 
 Obj = dict[str, Any]
@@ -158,19 +158,6 @@ def _load(api: Api, fields: dict[str, str]) -> None:
         conn.execute(text("ANALYZE lead" if _postgres(api) else "ANALYZE"))
 
 
-def _plan(conn: Connection, stmt: Select[Any], indexed_by: str | None = None) -> str:
-    compiled = stmt.compile(conn, compile_kwargs={"render_postcompile": True})
-    sql = str(compiled)
-    if indexed_by is not None:
-        sql = sql.replace("FROM lead", f'FROM lead INDEXED BY "{indexed_by}"', 1)
-    prefix = "EXPLAIN " if conn.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
-    params = compiled.params if conn.dialect.name == "postgresql" else compiled.positiontup
-    if conn.dialect.name != "postgresql":
-        assert params is not None
-        params = tuple(compiled.params[name] for name in params)
-    return "\n".join(str(row) for row in conn.exec_driver_sql(prefix + sql, params))
-
-
 def test_searches_on_custom_values_use_their_indexes(api: Api) -> None:
     size = make_field(api, "lead", "Size", "number")
     tier = make_field(api, "lead", "Tier", "choices", choices=TIERS)
@@ -188,7 +175,7 @@ def test_searches_on_custom_values_use_their_indexes(api: Api) -> None:
         narrow = where(size["id"], {"type": "number_range", "gte": 100, "lt": 300})
         # On SQLite, INDEXED BY: see the sort below for why the planner's choice is not asserted.
         name = f"cfx_lead_n_{_tail(size['id'])}"
-        plan = _plan(
+        plan = plan_of(
             conn,
             select(func.count()).select_from(lead).where(narrow),
             indexed_by=None if _postgres(api) else name,
@@ -199,7 +186,7 @@ def test_searches_on_custom_values_use_their_indexes(api: Api) -> None:
         rare = where(tier["id"], {"type": "term", "values": ["Tin"]})
         # A fifth of the rows: the planner may still prefer the index for a page in its order.
         sorted_by_tier = select(lead.c.id).where(rare).order_by(lead.c.id).limit(5)
-        plan = _plan(conn, select(func.count()).select_from(lead).where(rare))
+        plan = plan_of(conn, select(func.count()).select_from(lead).where(rare))
         assert "cfx_lead_t" in plan or "Seq Scan" not in plan, plan
         assert len(conn.execute(sorted_by_tier).all()) == 5
 
@@ -210,14 +197,14 @@ def test_searches_on_custom_values_use_their_indexes(api: Api) -> None:
         # after other tests made many small organizations it may prefer an organization index
         # and sort. What must hold is that the page *can* come from the field's index in its
         # order: INDEXED BY fails ("no query solution") when the index does not match.
-        plan = _plan(conn, page, indexed_by=None if _postgres(api) else name)
+        plan = plan_of(conn, page, indexed_by=None if _postgres(api) else name)
         assert name in plan, plan
         assert "TEMP B-TREE FOR ORDER BY" not in plan
         # Ascending, leads without a value still last: the twin, read in its order.
         earliest = order_by(ctx, on, (Sort(CustomField(renewal["id"]), False),))
         page = select(lead.c.id).where(compile_query(ctx, "lead", of("lead"))).order_by(*earliest).limit(50)
         twin = f"cfx_lead_ta_{_tail(renewal['id'])}"
-        plan = _plan(conn, page, indexed_by=None if _postgres(api) else twin)
+        plan = plan_of(conn, page, indexed_by=None if _postgres(api) else twin)
         assert twin in plan, plan
         assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
 
@@ -252,7 +239,7 @@ def test_postgresql_estimates_custom_ranges_from_statistics(api_of_its_own: Api)
         broad = compile_query(
             ctx, "lead", custom(size["id"], {"type": "number_range", "gte": 0, "lt": 10**9})
         )
-        plan = _plan(conn, select(lead.c.id).where(broad))
+        plan = plan_of(conn, select(lead.c.id).where(broad))
         return int(plan.split("rows=")[1].split()[0])
 
     with api.engine.connect() as conn, conn.begin() as transaction:

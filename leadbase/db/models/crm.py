@@ -40,8 +40,11 @@ lead = Table(
     *audit_columns(),
     Index(None, "organization_id", "date_created"),
     Index(None, "organization_id", "date_updated"),
-    Index(None, "organization_id", "status_id"),
+    # A status with a date range (the most common smart view) counts from this index alone.
+    Index(None, "organization_id", "status_id", "date_created"),
     Index(None, "organization_id", "name"),
+    # PostgreSQL also has GIN indexes of the words of a lead's name and a contact's name and
+    # emails (migration f4c1a7e9b3d5; leadbase/search/fulltext.py, WORD_INDEXED).
 )
 
 contact = Table(
