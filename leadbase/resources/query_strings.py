@@ -34,7 +34,8 @@ T = TypeVar("T")
 
 @dataclass
 class StringQuery:
-    where: Filter
+    # None: the text only sorts (`sort:custom.Founded`), and the list keeps its kept count.
+    where: Filter | None
     order_by: list[Ordering] = field(default_factory=list)
 
 
@@ -69,6 +70,9 @@ def string_query(ctx: Context, text: str, object_type: str) -> StringQuery:
     """`text` as a filter on objects of `object_type`, with its `sort:` terms as orderings."""
     translation = translate(text, object_type, OrganizationNames(ctx), ctx.tz_offset)
     orderings = [_ordering(text, object_type, sort) for sort in translation.sort]
+    conditions = [q for q in translation.query["queries"] if q.get("type") != "object_type"]
+    if not conditions:
+        return StringQuery(None, orderings)
     return StringQuery(_clause(text, object_type, translation.query), orderings)
 
 

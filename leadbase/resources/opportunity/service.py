@@ -193,7 +193,8 @@ class OpportunityService(Service):
             parsed = string_query(self.ctx, text, "opportunity")
             if parsed.order_by and "_order_by" not in params:
                 query.order_by = parsed.order_by
-            terms.append(parsed.where)
+            if parsed.where is not None:
+                terms.append(parsed.where)
         lead_text = params.get("lead_query")
         if lead_text and lead_text.strip():
             # Opportunities of the leads a lead query string matches.

@@ -384,3 +384,14 @@ def test_a_view_kept_as_a_query_string_runs_as_a_node(api: Api, world: dict[str,
     # A view whose string refers to itself is a loop, refused.
     api.ok("POST", "saved_search/", json={"name": "Self", "query": 'in:"Self"'})
     assert "loop" in str(error_of(api.get("lead/", params={"query": 'in:"Self"'}), 400))
+
+
+def test_a_query_that_only_sorts_counts_from_the_kept_count(api: Api, world: dict[str, Obj]) -> None:
+    # No condition: the total is the organization's kept lead count, not a count of the table.
+    with count_statements(api.engine) as counter:
+        page = api.ok("GET", "lead/", params={"query": "sort:-custom.Size"})
+    leads = api.ok("GET", "lead/")["data"]
+    assert page["total_results"] == len(leads)
+    assert sorted(lead["id"] for lead in page["data"]) == sorted(lead["id"] for lead in leads)
+    assert not [s for s in counter.statements if "count(" in s.lower() and "FROM lead" in s]
+    assert [s for s in counter.statements if "object_count" in s]
