@@ -42,12 +42,18 @@ def timeout_message(seconds: float) -> str:
     )
 
 
-def database_error_response(exc: DBAPIError, *, timeout_seconds: float, where: str) -> Response:
-    """Close's answer to a failed statement: 503 if a retry can succeed, 400 if it cannot, else 500."""
+def database_error_response(
+    exc: DBAPIError, *, timeout_seconds: float, where: str, abandoned: bool = False
+) -> Response:
+    """Close's answer to a failed statement: 503 if a retry can succeed, 400 if it cannot, else 500.
+    `abandoned`: the client went away and its statement was stopped for that, not for time."""
     failure = classify(exc)
     if failure is Failure.BUSY:
         log.warning("database unavailable on %s: %s", where, exc.orig)
         return JSONResponse({"error": BUSY}, status_code=503, headers={"Retry-After": "1"})
+    if failure is Failure.TIMEOUT and abandoned:
+        log.info("the client of %s went away: its statement was stopped", where)
+        return JSONResponse({"error": timeout_message(timeout_seconds)}, status_code=400)
     if failure is Failure.TIMEOUT:
         log.warning("statement stopped after %gs on %s", timeout_seconds, where)
         return JSONResponse({"error": timeout_message(timeout_seconds)}, status_code=400)
@@ -92,7 +98,9 @@ def install_error_handlers(app: FastAPI, *, timeout_seconds: float) -> None:
     @app.exception_handler(DBAPIError)
     def _database_error(request: Request, exc: DBAPIError) -> Response:
         where = f"{request.method} {redact(request.url.path)}"
-        return database_error_response(exc, timeout_seconds=timeout_seconds, where=where)
+        cancellation = getattr(request.state, "cancellation", None)
+        abandoned = bool(getattr(cancellation, "cancelled", False))
+        return database_error_response(exc, timeout_seconds=timeout_seconds, where=where, abandoned=abandoned)
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:

@@ -4,6 +4,7 @@ stopped from another thread, and each database failure gets the answer a client 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -153,7 +154,10 @@ def test_a_500_says_connection_close(database_url: str, engine: Engine) -> None:
     assert response.json() == {"error": "Internal server error: the request was rolled back."}
 
 
-def test_a_client_that_leaves_gets_its_running_statement_cancelled(database_url: str, engine: Engine) -> None:
+def test_a_client_that_leaves_gets_its_running_statement_cancelled(
+    database_url: str, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     org = new_organization(engine)
     # No statement timeout: only the cancel can end the endless statement.
     app = create_app(Settings(database_url=database_url, statement_timeout_seconds=0))
@@ -214,3 +218,6 @@ def test_a_client_that_leaves_gets_its_running_statement_cancelled(database_url:
     anyio.run(main)
     app.state.engine.dispose()
     assert outcome == [str(Failure.TIMEOUT)], sent
+    # The log tells a client that left from a statement that ran out of time.
+    assert any("went away" in r.getMessage() for r in caplog.records)
+    assert not any("statement stopped after" in r.getMessage() for r in caplog.records)
