@@ -133,16 +133,16 @@ def words_of(text: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.to_tsvector(literal_column("'simple'"), spaced)
 
 
-def _loose_query(terms: list[str], mode: str) -> str:
-    """A GIN-exact tsquery every match of (terms, mode) meets: the words without their order
-    (a phrase would be checked again on every row the index finds), and a phrase's unfinished
-    last word left out when whole words come before it (a word start reads many lexemes)."""
-    if mode == PHRASE_START:
-        whole = terms[:-1]
-        return " & ".join(whole) if whole else terms[-1] + ":*"
-    if mode == "beginning_of_words":
-        return " & ".join(f"{t}:*" for t in terms)
-    return " & ".join(terms)
+def _loosened(terms: list[str], mode: str) -> tuple[list[str], str]:
+    """Words and a mode every match of (terms, mode) meets and an index answers cheaply: a
+    phrase's words without their order (checking positions reads every occurrence of a common
+    word such as `example` in an email domain), and a phrase's unfinished last word left out
+    when whole words come before it (a word start reads many words)."""
+    if mode == PHRASE_START and len(terms) > 1:
+        return terms[:-1], "full_words"
+    if mode == "phrase":
+        return terms, "full_words"
+    return terms, mode
 
 
 def field_prefilter(
@@ -166,12 +166,12 @@ def field_prefilter(
     search = _index_search(mode, value) if field_name in fields else None
     if search is None:
         return None
+    terms, loose_mode = _loosened(search[0].split(), search[1])
     own_words = WORD_INDEXED.get((object_type, element or field_name))
     if own_words is not None and ctx.conn.dialect.name == "postgresql":
-        terms, search_mode = search[0].split(), search[1]
-        query = func.to_tsquery(literal_column("'simple'"), _loose_query(terms, search_mode))
+        query = func.to_tsquery(literal_column("'simple'"), _ts_query(terms, loose_mode))
         return words_of(own_words(on)).op("@@")(query)
-    found = matching(ctx, *search)
+    found = matching(ctx, " ".join(terms), loose_mode)
     if found is None:
         return None
     t = text_index
