@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,10 @@ class Context:
     # shown needs (a page of leads asked for `id,name` loads no contacts). Never set on a
     # write, whose renders are also its events.
     shown: frozenset[str] | None = None
+    # Set while a page's condition is compiled (`first_rows`): the statement reads the first rows
+    # in its order and stops, so a condition may be checked row by row in that order rather than
+    # collect every match first. Never set for counts, exports or bulk work, which read them all.
+    first_rows: bool = False
     # Run once the transaction committed (a worker's wake-up: db/signals.py); dropped on rollback.
     after_commit: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _unit: UnitOfWork | None = field(default=None, repr=False)
@@ -64,3 +69,13 @@ class Context:
     @property
     def organization_id(self) -> str:
         return self.actor.organization_id
+
+
+@contextmanager
+def first_rows(ctx: Context) -> Iterator[None]:
+    """Compile a page's condition: see `Context.first_rows`."""
+    previous, ctx.first_rows = ctx.first_rows, True
+    try:
+        yield
+    finally:
+        ctx.first_rows = previous

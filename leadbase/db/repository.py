@@ -13,7 +13,7 @@ from leadbase.core import clock
 from leadbase.core.errors import NotFound
 from leadbase.core.ids import SHORT, new_id
 from leadbase.db import signals
-from leadbase.db.context import Context
+from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.query import ListQuery
@@ -167,9 +167,15 @@ class Repository:
         return rows
 
     def list_page(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
-        stmt = base if base is not None else self.scoped(spec)
+        scoped = base if base is not None else self.scoped(spec)
+        stmt = filtered = scoped
         if query.where is not None:
-            stmt = stmt.where(compile_filter(self.ctx, spec, query.where))
+            if query.count_total or query.limit == 0:
+                filtered = scoped.where(compile_filter(self.ctx, spec, query.where))
+            if query.limit != 0:
+                # The page's own condition may be one checked row by row in the page's order.
+                with first_rows(self.ctx):
+                    stmt = scoped.where(compile_filter(self.ctx, spec, query.where))
         # The whole organization's count is kept by triggers: never a count of the table.
         whole = (
             base is None
@@ -179,9 +185,8 @@ class Repository:
         )
         if query.limit == 0:
             # No rows, yet has_more (and total_results) still describe what lies past _skip.
-            count = self._kept_count(spec) if whole else self._count(stmt)
+            count = self._kept_count(spec) if whole else self._count(filtered)
             return Page([], has_more=count > query.skip, total=count if query.count_total else None)
-        filtered = stmt
         table = spec.table
         order = []
         for ordering in query.order_by:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, and_, func, select
 
 from leadbase.core.errors import Invalid
-from leadbase.db.context import Context
+from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, value_of
 from leadbase.db.resource import ResourceSpec
 from leadbase.search import cursors
@@ -217,7 +217,8 @@ def search(ctx: Context, body: Mapping[str, Any], limits: SearchLimits = SearchL
     start = cursors.decode(body.get("cursor", body.get("_cursor")), owner, len(keys), limits.cursor_seconds)
     served = start.served if start is not None else 0
 
-    condition = compile_query(ctx, object_type, tree)
+    with first_rows(ctx):
+        condition = compile_query(ctx, object_type, tree)
     table = on.table
     reachable = results_limit
     if limits.max_results is not None:
@@ -245,7 +246,8 @@ def search(ctx: Context, body: Mapping[str, Any], limits: SearchLimits = SearchL
     cursor = cursors.encode(cursors.Position(last, next_served), owner) if more else None
     page = SearchPage(object_type, rows, cursor)
     if include_counts:
-        counting = select(func.count()).select_from(table).where(condition)
+        every = compile_query(ctx, object_type, tree)  # collects every match: not the page's form
+        counting = select(func.count()).select_from(table).where(every)
         total = int(ctx.conn.execute(counting).scalar_one())
         page.total = total
         page.limited = total if results_limit is None else min(total, results_limit)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy import text as sql_text
 
 from leadbase.db.context import Actor, Context
 from leadbase.db.models import contact, lead
-from leadbase.search import compile_query
+from leadbase.search import compile_query, fulltext
 from leadbase.search.fulltext import field_prefilter
 from tests.search.helpers import field, id_set, of, plan_of, related, text
-from tests.support import Api
+from tests.support import Api, count_statements
 
 Obj = dict[str, Any]
 
@@ -196,3 +197,41 @@ def test_an_email_phrase_through_the_index_stays_exact(api: Api) -> None:
             conn.execute(sql_text("SET LOCAL enable_indexscan = off"))
             plan = plan_of(conn, select(contact.c.id).where(narrowed))
             assert "Bitmap Index Scan on ix_contact_email_words" in plan
+
+
+def test_a_common_word_on_a_page_is_checked_lead_by_lead_with_the_same_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite checks a word most leads have lead by lead in the page's order (fulltext.py,
+    # COMMON_SHARE); the answer, its pages and its counts stay those of the list of matches.
+    for i in range(9):
+        _lead(api, f"Firm {i}", contacts=[{"name": "Ann Okafor" if i % 3 else "Bo Lee"}])
+    sort = [
+        {
+            "direction": "asc",
+            "field": {"type": "regular_field", "object_type": "lead", "field_name": "date_created"},
+        }
+    ]
+
+    def pages() -> list[str]:
+        found: list[str] = []
+        body: dict[str, Any] = {"query": of("lead", text("okafor")), "sort": sort, "_limit": 4}
+        while True:
+            page = api.ok("POST", "data/search/", json=body)
+            found += [row["id"] for row in page["data"]]
+            if not page["cursor"]:
+                return found
+            body["cursor"] = page["cursor"]
+
+    listed = pages()
+    monkeypatch.setattr(fulltext, "COMMON_MIN", 0)
+    monkeypatch.setattr(fulltext, "COMMON_SHARE", 0.0)
+    with count_statements(api.engine) as counter:
+        walked = pages()
+        page = api.ok("GET", "lead/", params={"query": "okafor", "_limit": 2})
+    assert len(listed) == 6
+    assert walked == listed
+    assert page["total_results"] == 6
+    assert [lead["id"] for lead in page["data"]] == listed[:2]
+    lead_by_lead = [s for s in counter.statements if "text_index.lead_id = lead.id" in s]
+    assert bool(lead_by_lead) == (api.engine.dialect.name == "sqlite")

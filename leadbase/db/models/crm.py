@@ -42,6 +42,9 @@ lead = Table(
     Index(None, "organization_id", "date_updated"),
     # A status with a date range (the most common smart view) counts from this index alone.
     Index(None, "organization_id", "status_id", "date_created"),
+    # Leads found through their children (thousands for an email domain) are checked against
+    # their organization and sorted by creation from this index alone.
+    Index(None, "id", "organization_id", "date_created"),
     Index(None, "organization_id", "name"),
     # PostgreSQL also has GIN indexes of the words of a lead's name and a contact's name and
     # emails (migration f4c1a7e9b3d5; leadbase/search/fulltext.py, WORD_INDEXED).
