@@ -235,3 +235,40 @@ def test_a_common_word_on_a_page_is_checked_lead_by_lead_with_the_same_answer(
     assert [lead["id"] for lead in page["data"]] == listed[:2]
     lead_by_lead = [s for s in counter.statements if "text_index.lead_id = lead.id" in s]
     assert bool(lead_by_lead) == (api.engine.dialect.name == "sqlite")
+
+
+def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite leaves the index out of a page when a field's words are common (fulltext.py,
+    # WALK_SHARE): LIKE alone, in the page's order, with the answer the index gave.
+    for name in ("Acme Labs", "Big Acorn", "Mac Group", "Zac-ac Works", "Quiet Co"):
+        _lead(api, name, description="Accurate accounting")
+
+    def answers() -> tuple[set[str], set[str], int]:
+        query = "name:ac"
+        page = api.ok("GET", "lead/", params={"query": query})
+        return (
+            _names(api, "ac", "beginning_of_words"),
+            {row["name"] for row in page["data"]},
+            page["total_results"],
+        )
+
+    with count_statements(api.engine) as indexed:
+        expected = answers()
+    monkeypatch.setattr(fulltext, "WALK_MIN", 0)
+    monkeypatch.setattr(fulltext, "WALK_SHARE", 0.0)
+    with count_statements(api.engine) as walked:
+        assert answers() == expected
+    assert expected == ({"Acme Labs", "Big Acorn"}, {"Acme Labs", "Big Acorn"}, 2)
+
+    def pages(statements: list[str]) -> list[str]:
+        # The pages of the name search (LIKE on the name), not the counts or the plain list.
+        return [s for s in statements if "FROM lead" in s and "LIKE" in s and "count(" not in s.lower()]
+
+    # SQLite: the index (text_index) leaves the walked pages; PostgreSQL keeps its word index.
+    index = "text_index" if api.engine.dialect.name == "sqlite" else "to_tsvector"
+    walked_pages, indexed_pages = pages(walked.statements), pages(indexed.statements)
+    assert walked_pages and indexed_pages
+    assert all(index in s for s in indexed_pages)
+    assert all((index in s) == (index == "to_tsvector") for s in walked_pages)
