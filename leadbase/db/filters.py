@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 
 from leadbase.core.errors import Invalid
 
@@ -186,6 +189,20 @@ def _escaped(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text search, lowercased (what the text modes compare)."""
     return [w for w in text.lower().split() if w]
+
+
+@compiles(BinaryExpression, "sqlite")
+def _sqlite_binary(element: BinaryExpression[Any], compiler: Any, **kw: Any) -> str:
+    """ILIKE on SQLite as a plain LIKE, without SQLAlchemy's `lower(x) LIKE lower(y)`: SQLite's
+    LIKE already ignores case, for ASCII letters only, exactly as its `lower()` folds them, so
+    the answer is the same, and a search that reads rows in order no longer lowers each twice."""
+    folded = {operators.ilike_op: operators.like_op, operators.not_ilike_op: operators.not_like_op}
+    if element.operator in folded:
+        plain: BinaryExpression[Any] = BinaryExpression(
+            element.left, element.right, folded[element.operator], modifiers=element.modifiers
+        )
+        return str(compiler.visit_binary(plain, **kw))
+    return str(compiler.visit_binary(element, **kw))
 
 
 def text_match(column: ColumnElement[Any], mode: str, text: str) -> ColumnElement[bool]:
