@@ -72,9 +72,10 @@ class Context:
 
 
 @contextmanager
-def first_rows(ctx: Context) -> Iterator[None]:
-    """Compile a page's condition: see `Context.first_rows`."""
-    previous, ctx.first_rows = ctx.first_rows, True
+def first_rows(ctx: Context, reading_first: bool = True) -> Iterator[None]:
+    """Compile a page's condition (see `Context.first_rows`); `reading_first=False` for a part of
+    it that is read whole whatever the page (the list of a lead's matching contacts)."""
+    previous, ctx.first_rows = ctx.first_rows, reading_first
     try:
         yield
     finally:

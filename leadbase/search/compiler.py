@@ -19,7 +19,7 @@ from sqlalchemy import literal as sql_literal
 from leadbase.core import clock
 from leadbase.core.dates import tz_from_offset
 from leadbase.core.errors import BadRequest, Invalid, NotFound
-from leadbase.db.context import Context
+from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import EXTENSIONS, Operator, text_match
 from leadbase.db.models import saved_search
 from leadbase.search import nodes as n
@@ -145,7 +145,10 @@ class Compiler:
                 raise bad(f"{node.path}.object_type", f"Unknown object type {node.object_type!r}.")
             return true() if node.object_type == on.name else false()
         if isinstance(node, n.HasRelated):
-            return self._related(node, on, table)
+            # The related rows are a list read whole (or one EXISTS per row), never a walk in
+            # the page's order: no first-rows shortcut inside (search/fulltext.py).
+            with first_rows(self.ctx, reading_first=False):
+                return self._related(node, on, table)
         if isinstance(node, n.SavedSearch):
             return self._view(node, on, table)
         if isinstance(node, n.FieldCondition):

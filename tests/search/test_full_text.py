@@ -276,3 +276,27 @@ def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answe
     assert walked_pages and indexed_pages
     assert all(index in s for s in indexed_pages)
     assert all((index in s) == (index == "to_tsvector") for s in walked_pages)
+
+
+def test_inside_a_related_query_the_index_list_stays_whatever_the_page(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A lead's contacts matching a word are a list read whole: checking every contact of the
+    # organization one by one (or reading them all with LIKE) is never the shortcut it is for
+    # the page's own rows, even when the word is common.
+    for i in range(4):
+        _lead(api, f"Firm {i}", contacts=[{"name": "Ann Okafor" if i % 2 else "Bo Lovelace"}])
+    monkeypatch.setattr(fulltext, "COMMON_MIN", 0)
+    monkeypatch.setattr(fulltext, "COMMON_SHARE", 0.0)
+    monkeypatch.setattr(fulltext, "WALK_MIN", 0)
+    monkeypatch.setattr(fulltext, "WALK_SHARE", 0.0)
+    word = related("lead", "contact", text("okafor"))
+    starts = {"type": "text", "mode": "beginning_of_words", "value": "love"}
+    start = related("lead", "contact", field("contact", "name", starts))
+    with count_statements(api.engine) as counter:
+        assert len(id_set(api, of("lead", word))) == 2
+        assert len(id_set(api, of("lead", start))) == 2
+    if api.engine.dialect.name == "sqlite":
+        pages = [s for s in counter.statements if s.lstrip().startswith("SELECT lead.")]
+        assert len(pages) == 2
+        assert all("text_index_fts" in s and "= text_index_fts.rowid" not in s for s in pages)
