@@ -51,11 +51,11 @@ def database_error_response(
     if failure is Failure.BUSY:
         log.warning("database unavailable on %s: %s", where, exc.orig)
         return JSONResponse({"error": BUSY}, status_code=503, headers={"Retry-After": "1"})
-    if failure is Failure.TIMEOUT and abandoned:
-        log.info("the client of %s went away: its statement was stopped", where)
-        return JSONResponse({"error": timeout_message(timeout_seconds)}, status_code=400)
     if failure is Failure.TIMEOUT:
-        log.warning("statement stopped after %gs on %s", timeout_seconds, where)
+        if abandoned:
+            log.info("the client of %s went away: its statement was stopped", where)
+        else:
+            log.warning("statement stopped after %gs on %s", timeout_seconds, where)
         return JSONResponse({"error": timeout_message(timeout_seconds)}, status_code=400)
     if failure is Failure.TOO_COMPLEX:
         log.info("statement over a database limit on %s: %s", where, exc.orig)

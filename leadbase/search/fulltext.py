@@ -38,7 +38,8 @@ from sqlalchemy.sql import column, table
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
 from leadbase.db.filters import text_match
-from leadbase.db.models import object_count, text_index
+from leadbase.db.models import text_index
+from leadbase.db.repository import KEPT_COUNT
 
 _WORD = re.compile(r"\w+")
 # A word the index holds whole on both databases: letters and digits only (what PostgreSQL's
@@ -165,14 +166,9 @@ def _common_on_sqlite(ctx: Context, fts_query: str, share: float, least: int) ->
     """Whether the FTS5 entries of `fts_query` (counted up to PROBE_CAP, every organization's)
     reach `least` and `share` of the organization's leads: one small statement."""
     hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query)).limit(PROBE_CAP).subquery()
-    kept = object_count
-    probe = select(
-        select(func.count()).select_from(hits).scalar_subquery(),
-        select(func.coalesce(func.sum(kept.c.n), 0))
-        .where(kept.c.organization_id == ctx.organization_id, kept.c.table_name == "lead")
-        .scalar_subquery(),
-    )
-    found, leads = ctx.conn.execute(probe).one()
+    probe = select(select(func.count()).select_from(hits).scalar_subquery(), KEPT_COUNT.scalar_subquery())
+    params = {"organization_id": ctx.organization_id, "table_name": "lead"}
+    found, leads = ctx.conn.execute(probe, params).one()
     return bool(found >= least and found >= share * leads)
 
 
