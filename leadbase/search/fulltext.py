@@ -15,6 +15,7 @@ custom objects) compare their text column with LIKE.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -150,12 +151,11 @@ def words_of(text: ColumnElement[Any]) -> ColumnElement[Any]:
 # SQLite, a page of leads with a common word (a contact's last name shared by a tenth of them): the
 # list of every matching lead costs a lookup per match (0.3 s at a million leads), while checking
 # leads one by one in the page's order stops after a few hundred (30 ms). SQLite's planner cannot
-# weigh the two, so the search does: the word's index entries, counted up to PROBE_CAP, against
-# the organization's leads (the kept count). A rare word keeps the list, which a walk would pay
-# for with every lead of the organization.
+# weigh the two, so the search does: the word's index entries, counted only as far as the
+# threshold (COMMON_MIN, and COMMON_SHARE of the organization's kept leads). A rare word keeps the
+# list, which a walk would pay for with every lead of the organization.
 COMMON_SHARE = 0.04
 COMMON_MIN = 20_000
-PROBE_CAP = 200_000
 # A field's own words (a lead's name) cost LIKE alone a fraction of a microsecond a row in the
 # page's order: leaving the index out pays from a much smaller share.
 WALK_SHARE = 0.005
@@ -163,13 +163,15 @@ WALK_MIN = 2_000
 
 
 def _common_on_sqlite(ctx: Context, fts_query: str, share: float, least: int) -> bool:
-    """Whether the FTS5 entries of `fts_query` (counted up to PROBE_CAP, every organization's)
-    reach `least` and `share` of the organization's leads: one small statement."""
-    hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query)).limit(PROBE_CAP).subquery()
-    probe = select(select(func.count()).select_from(hits).scalar_subquery(), KEPT_COUNT.scalar_subquery())
+    """Whether the FTS5 entries of `fts_query` (every organization's) reach `least` and `share`
+    of the organization's leads. The entries are counted up to that threshold and no further:
+    a word in a tenth of a million leads would otherwise cost its 100,000 entries to decide."""
     params = {"organization_id": ctx.organization_id, "table_name": "lead"}
-    found, leads = ctx.conn.execute(probe, params).one()
-    return bool(found >= least and found >= share * leads)
+    leads = int(ctx.conn.execute(KEPT_COUNT, params).scalar_one())
+    threshold = max(least, math.ceil(share * leads))
+    hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query)).limit(threshold).subquery()
+    found = ctx.conn.execute(select(func.count()).select_from(hits)).scalar_one()
+    return bool(found >= threshold)
 
 
 def _loosened(terms: list[str], mode: str) -> tuple[list[str], str]:

@@ -69,9 +69,13 @@ def selections(raw: Any, limits: SearchLimits | None = None) -> dict[str, FieldS
     return out
 
 
+def ids_only(selection: FieldSelection | None) -> bool:
+    return selection is None or (selection.names <= {"id"} and not selection.everything)
+
+
 def hits(ctx: Context, page: SearchPage, selection: FieldSelection | None) -> list[dict[str, Any]]:
     head = {"__object_type": page.object_type}
-    if selection is None or (selection.names <= {"id"} and not selection.everything):
+    if selection is None or ids_only(selection):
         return [{**head, "id": row["id"]} for row in page.rows]
     spec_path = target(page.object_type).spec_path  # type: ignore[union-attr]
     spec = resources.get(spec_path or page.object_type)
@@ -83,7 +87,8 @@ def hits(ctx: Context, page: SearchPage, selection: FieldSelection | None) -> li
 def answer_search(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     limits = limits_of(ctx)
     fields = selections(body.get("_fields"), limits)
-    page = search(ctx, body, limits)
+    whole = [object_type for object_type, selection in fields.items() if not ids_only(selection)]
+    page = search(ctx, body, limits, whole_rows=whole)
     out: dict[str, Any] = {"data": hits(ctx, page, fields.get(page.object_type)), "cursor": page.cursor}
     if page.total is not None:
         out["count"] = {"total": page.total, "limited": page.limited}
