@@ -27,10 +27,13 @@ def page(
     limit: int = 100,
     skip: int = 0,
     count: bool = False,
+    whole: bool = False,
 ) -> list[str]:
     """One page of leads with their contacts, as a hand-written pair of statements; the lead ids.
 
-    With `count`, also the number of matching leads (GET /lead/ answers total_results)."""
+    With `count`, also the number of matching leads (GET /lead/ answers total_results). With
+    `whole`, also the leads' opportunities and open tasks: the rows a whole lead of `GET /lead/`
+    (without `_fields`) shows besides its contacts."""
     p = db.param
     if count:
         conn.execute(f"SELECT count(*) FROM lead l WHERE l.organization_id = {p} {where}", params).fetchone()
@@ -47,6 +50,15 @@ def page(
             f"SELECT {CONTACT_COLUMNS} FROM contact WHERE organization_id = {p} AND lead_id IN ({marks})",
             [params[0], *ids],
         ).fetchall()
+        if whole:
+            conn.execute(
+                f"SELECT * FROM opportunity WHERE organization_id = {p} AND lead_id IN ({marks})",
+                [params[0], *ids],
+            ).fetchall()
+            conn.execute(
+                f"SELECT * FROM task WHERE organization_id = {p} AND lead_id IN ({marks}) AND NOT is_complete",
+                [params[0], *ids],
+            ).fetchall()
     return ids
 
 

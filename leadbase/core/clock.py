@@ -82,5 +82,7 @@ def iso(moment: datetime | None) -> str | None:
     """Close's datetime form: ISO 8601, microseconds, explicit +00:00."""
     if moment is None:
         return None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # Stored datetimes come back in UTC already (a page of leads shows nearly a thousand).
+    if moment.tzinfo is not UTC:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.isoformat(timespec="microseconds")
