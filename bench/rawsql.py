@@ -55,9 +55,9 @@ def page(
                 f"SELECT * FROM opportunity WHERE organization_id = {p} AND lead_id IN ({marks})",
                 [params[0], *ids],
             ).fetchall()
+            open_tasks = f"lead_id IN ({marks}) AND NOT is_complete"
             conn.execute(
-                f"SELECT * FROM task WHERE organization_id = {p} AND lead_id IN ({marks}) AND NOT is_complete",
-                [params[0], *ids],
+                f"SELECT * FROM task WHERE organization_id = {p} AND {open_tasks}", [params[0], *ids]
             ).fetchall()
     return ids
 

@@ -149,7 +149,8 @@ def _one(ctx: Any, res: Result, conn: Any, lb: Any, org: Org, q: Query, label: s
         whole = counted and "_fields=" not in path
 
         def raw_answer(counted: bool = counted, whole: bool = whole) -> list[str]:
-            return rawsql.page(ctx.db, conn, q.raw_where, params, order=q.raw_order, count=counted, whole=whole)
+            where, order = q.raw_where, q.raw_order
+            return rawsql.page(ctx.db, conn, where, params, order=order, count=counted, whole=whole)
 
         api_p50, api_p95, raw_p50, raw_p95, loads = [], [], [], [], []
         for _ in range(cfg.repeats):
