@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Result, Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Result,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from leadbase.core import clock
 from leadbase.core.errors import NotFound
@@ -20,6 +32,21 @@ from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
 Row = dict[str, Any]
+
+
+def walks_in_order(table: Table, first_key: Any) -> bool:
+    """Whether a page sorted first by `first_key` can read `table`'s rows in that order from an
+    index (one leading with the organization and the key), and so stop after its first matches.
+
+    Only then may a page's condition be checked row by row (`first_rows`): sorted by a column
+    no index orders, the rows are all read and sorted whatever the condition, and a check per
+    row (a word looked up in the text index) would cost every row of the organization."""
+    if not isinstance(first_key, Column) or first_key.table is not table:
+        return False
+    return any(
+        [c.name for c in list(index.columns)[:2]] == ["organization_id", first_key.name]
+        for index in table.indexes
+    )
 
 
 def rows_of(result: Result[Any]) -> list[Row]:
@@ -183,7 +210,9 @@ class Repository:
                 filtered = scoped.where(compile_filter(self.ctx, spec, query.where))
             if query.limit != 0:
                 # The page's own condition may be one checked row by row in the page's order.
-                with first_rows(self.ctx):
+                with first_rows(
+                    self.ctx, reading_first=walks_in_order(spec.table, self._first_key(spec, query))
+                ):
                     stmt = scoped.where(compile_filter(self.ctx, spec, query.where))
         # The whole organization's count is kept by triggers: never a count of the table.
         whole = (
@@ -214,6 +243,15 @@ class Repository:
             total = self._kept_count(spec) if whole else self._count(filtered)
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
+
+    def _first_key(self, spec: ResourceSpec, query: ListQuery) -> Any:
+        """The column a page is sorted by first (None: an order of the resource's own making)."""
+        if not query.order_by:
+            return spec.table.c.id
+        first = query.order_by[0]
+        if first.build is not None:
+            return None
+        return spec.table.c[spec.orderings.get(first.name, first.name)]
 
     def _kept_count(self, spec: ResourceSpec) -> int:
         params = {"organization_id": self.ctx.organization_id, "table_name": spec.table.name}

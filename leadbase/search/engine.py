@@ -19,7 +19,7 @@ from sqlalchemy import Column, ColumnElement, and_, func, select
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, value_of
-from leadbase.db.repository import rows_of
+from leadbase.db.repository import rows_of, walks_in_order
 from leadbase.db.resource import ResourceSpec
 from leadbase.search import cursors
 from leadbase.search import nodes as n
@@ -227,7 +227,7 @@ def search(
     start = cursors.decode(body.get("cursor", body.get("_cursor")), owner, len(keys), limits.cursor_seconds)
     served = start.served if start is not None else 0
 
-    with first_rows(ctx):
+    with first_rows(ctx, reading_first=walks_in_order(on.table, keys[0].expression)):
         condition = compile_query(ctx, object_type, tree)
     table = on.table
     reachable = results_limit

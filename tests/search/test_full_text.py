@@ -239,6 +239,30 @@ def test_a_common_word_on_a_page_is_checked_lead_by_lead_with_the_same_answer(
     assert bool(lead_by_lead) == (api.engine.dialect.name == "sqlite")
 
 
+def test_a_page_sorted_by_a_column_no_index_orders_keeps_the_list_of_a_common_word(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Checking leads one by one pays only when they are read in the page's order from an
+    # index: sorted by the description, every lead would be checked before the sort.
+    for i, description in enumerate(("b", "c", "a", "d")):
+        _lead(api, f"Firm {i}", description=description, contacts=[{"name": "Ann Okafor" if i % 2 else "Bo"}])
+    monkeypatch.setattr(fulltext, "COMMON_MIN", 0)
+    monkeypatch.setattr(fulltext, "COMMON_SHARE", 0.0)
+    by_description = [
+        {
+            "direction": "asc",
+            "field": {"type": "regular_field", "object_type": "lead", "field_name": "description"},
+        }
+    ]
+    body = {"query": of("lead", text("okafor")), "sort": by_description, "_fields": {"lead": ["description"]}}
+    with count_statements(api.engine) as counter:
+        found = api.ok("POST", "data/search/", json=body)["data"]
+        listed = api.ok("GET", "lead/", params={"query": "okafor sort:display_name"})["data"]
+    assert [row["description"] for row in found] == ["c", "d"]
+    assert [row["description"] for row in listed] == ["c", "d"]
+    assert not [s for s in counter.statements if "text_index.lead_id = lead.id" in s]
+
+
 def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answer(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
