@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Table, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy import literal as sql_literal
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 
 from leadbase.core import clock
 from leadbase.core.dates import tz_from_offset
@@ -23,9 +25,17 @@ from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import EXTENSIONS, Operator, text_match
 from leadbase.db.models import saved_search
 from leadbase.search import nodes as n
+from leadbase.search.common import reaches
 from leadbase.search.fulltext import field_prefilter, text_condition
 from leadbase.search.moments import resolve
 from leadbase.search.targets import Target, Value, elements, target
+
+# A custom value held by this share of the organization's rows (and at least this many) is read
+# in the page's order rather than through its index (`_common_on_a_page`): checking a row's JSON
+# costs about what looking a match up and sorting it does, so the walk wins from about
+# sqrt(50 * rows) matches (2,200 of 100,000 leads; 7,000 of a million).
+COMMON_VALUE_SHARE = 0.01
+COMMON_VALUE_MIN = 2_000
 
 # Smart views used inside smart views: deeper than this is a loop or a mistake.
 MAX_VIEW_DEPTH = 8
@@ -380,12 +390,32 @@ class Compiler:
                 return false()
             terms = [("eq", user)]
         try:
-            return and_(*(extension(self.ctx, spec, ref.custom_field_id, op, value) for op, value in terms))
+            found = and_(*(extension(self.ctx, spec, ref.custom_field_id, op, value) for op, value in terms))
         except Invalid as problem:
             message = next(iter(problem.field_errors.values()), str(problem))
             raise bad(
                 path if "does not exist" in str(message) else f"{node.path}.condition", str(message)
             ) from None
+        one_of = isinstance(condition, (n.TermCondition, n.ReferenceCondition))
+        if one_of and self._common_on_a_page(on, found):
+            # `IS 1`: a condition SQLite cannot read from the value's index, so it walks the page's.
+            return found.is_(true())
+        return found
+
+    def _common_on_a_page(self, on: Target, found: ColumnElement[bool]) -> bool:
+        """SQLite, a page read in an index's order: whether so many rows hold the value that
+        checking them in that order finds a page sooner than the value's index lists them all
+        (Fintech, a lead in eleven: a page in 4 ms against 14 at 100,000 leads, 12 against 150
+        at a million). Other databases weigh it themselves from their statistics."""
+        if not self.ctx.first_rows or self.ctx.conn.dialect.name != "sqlite":
+            return False
+        # `value IN (...)`: a single-value field, whose index lists the matches. A list of values
+        # (a multi-value field) has no index on SQLite: its page walks already, and counting its
+        # matches could read every row.
+        if not (isinstance(found, BinaryExpression) and found.operator in (operators.in_op, operators.eq)):
+            return False
+        hits = select(sql_literal(1)).select_from(on.table).where(*on.scope(self.ctx, on.table), found)
+        return reaches(self.ctx, hits, COMMON_VALUE_SHARE, COMMON_VALUE_MIN, on.table.name)
 
 
 def _bounds(condition: n.NumberRange) -> list[tuple[Operator, float]]:

@@ -15,7 +15,6 @@ custom objects) compare their text column with LIKE.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -40,7 +39,7 @@ from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
 from leadbase.db.filters import text_match
 from leadbase.db.models import text_index
-from leadbase.db.repository import KEPT_COUNT
+from leadbase.search.common import reaches
 
 _WORD = re.compile(r"\w+")
 # A word the index holds whole on both databases: letters and digits only (what PostgreSQL's
@@ -164,14 +163,8 @@ WALK_MIN = 2_000
 
 def _common_on_sqlite(ctx: Context, fts_query: str, share: float, least: int) -> bool:
     """Whether the FTS5 entries of `fts_query` (every organization's) reach `least` and `share`
-    of the organization's leads. The entries are counted up to that threshold and no further:
-    a word in a tenth of a million leads would otherwise cost its 100,000 entries to decide."""
-    params = {"organization_id": ctx.organization_id, "table_name": "lead"}
-    leads = int(ctx.conn.execute(KEPT_COUNT, params).scalar_one())
-    threshold = max(least, math.ceil(share * leads))
-    hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query)).limit(threshold).subquery()
-    found = ctx.conn.execute(select(func.count()).select_from(hits)).scalar_one()
-    return bool(found >= threshold)
+    of the organization's leads."""
+    return reaches(ctx, select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query)), share, least)
 
 
 def _loosened(terms: list[str], mode: str) -> tuple[list[str], str]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from leadbase.search import compiler
 from tests.custom_data import field as make_field
 from tests.custom_data import key
 from tests.search.helpers import between, custom, fixed, id_set, ids, of, related
-from tests.support import Api, validation_errors
+from tests.support import Api, count_statements, validation_errors
 
 Obj = dict[str, Any]
 
@@ -160,3 +163,49 @@ def test_an_unknown_field_or_a_wrong_value_is_a_400_naming_the_place(api: Api) -
         "data/search/", json={"query": of("lead", custom(contact_field["id"], {"type": "exists"}))}
     )
     assert "query.queries[1].field.custom_field_id" in validation_errors(on_lead)
+
+
+def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite reads a page of a value many leads hold in the page's order, not through the
+    # value's index (compiler.COMMON_VALUE_SHARE); answers, pages and counts stay the same.
+    tier = make_field(api, "lead", "Tier", "choices", choices=["Gold", "Silver"])
+    tags = make_field(api, "lead", "Labels", "choices", choices=["red", "blue"], accepts_multiple_values=True)
+    for i in range(7):
+        _lead(api, f"Firm {i}", **{key(tier): "Gold" if i % 3 else "Silver", key(tags): ["red"]})
+    gold = of("lead", custom(tier["id"], {"type": "term", "values": ["Gold"]}))
+    red = of("lead", custom(tags["id"], {"type": "term", "values": ["red"]}))
+
+    def answers() -> tuple[list[str], list[str], int, set[str]]:
+        pages: list[str] = []
+        body: dict[str, Any] = {"query": gold, "_limit": 2}
+        while True:
+            page = api.ok("POST", "data/search/", json=body)
+            pages += [row["id"] for row in page["data"]]
+            if not page["cursor"]:
+                break
+            body["cursor"] = page["cursor"]
+        listed = api.ok("GET", "lead/", params={"query": f"custom.{tier['id']}:Gold", "_limit": 3})
+        return pages, [lead["id"] for lead in listed["data"]], listed["total_results"], id_set(api, red)
+
+    # Both sides pinned: the suite's shared database may hold other leads with a Gold tier.
+    monkeypatch.setattr(compiler, "COMMON_VALUE_MIN", 10**12)
+    with count_statements(api.engine) as indexed:
+        expected = answers()
+    monkeypatch.setattr(compiler, "COMMON_VALUE_MIN", 0)
+    monkeypatch.setattr(compiler, "COMMON_VALUE_SHARE", 0.0)
+    with count_statements(api.engine) as walked:
+        assert answers() == expected
+    assert len(expected[0]) == 4 and len(expected[1]) == 3 and set(expected[1]) < set(expected[0])
+    assert expected[2] == 4
+    assert len(expected[3]) == 7
+
+    def read_in_order(statements: list[str]) -> list[str]:
+        return [s for s in statements if ") IS 1" in s]
+
+    sqlite = api.engine.dialect.name == "sqlite"
+    assert not read_in_order(indexed.statements)
+    # Pages only (two of the search, one of the list), never a count, a multi-value field or PostgreSQL.
+    assert len(read_in_order(walked.statements)) == (3 if sqlite else 0)
+    assert not [s for s in read_in_order(walked.statements) if "count(" in s.lower() or "json_each" in s]
