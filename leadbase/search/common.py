@@ -18,12 +18,21 @@ from leadbase.db.context import Context
 from leadbase.db.repository import KEPT_COUNT
 
 
+def threshold(ctx: Context, share: float, least: int, table_name: str = "lead") -> int:
+    """`least`, or `share` of the organization's kept rows of `table_name` when more."""
+    params = {"organization_id": ctx.organization_id, "table_name": table_name}
+    kept = int(ctx.conn.execute(KEPT_COUNT, params).scalar_one())
+    return max(least, math.ceil(share * kept))
+
+
+def count_up_to(ctx: Context, hits: Select[Any], cap: int) -> int:
+    """The rows of `hits`, counted up to `cap` and no further."""
+    return int(ctx.conn.execute(select(func.count()).select_from(hits.limit(cap).subquery())).scalar_one())
+
+
 def reaches(ctx: Context, hits: Select[Any], share: float, least: int, table_name: str = "lead") -> bool:
     """Whether `hits` (a select of matching rows) holds at least `least` rows and `share` of the
     organization's kept rows of `table_name`. The rows are counted up to that threshold and no
     further: a value a tenth of a million leads hold would otherwise cost 100,000 reads to decide."""
-    params = {"organization_id": ctx.organization_id, "table_name": table_name}
-    kept = int(ctx.conn.execute(KEPT_COUNT, params).scalar_one())
-    threshold = max(least, math.ceil(share * kept))
-    found = ctx.conn.execute(select(func.count()).select_from(hits.limit(threshold).subquery())).scalar_one()
-    return bool(found >= threshold)
+    needed = threshold(ctx, share, least, table_name)
+    return count_up_to(ctx, hits, needed) >= needed
