@@ -150,7 +150,7 @@ def words_of(text: ColumnElement[Any]) -> ColumnElement[Any]:
 # SQLite, a page of leads with a common word (a contact's last name shared by a tenth of them): the
 # list of every matching lead costs a lookup per match (0.3 s at a million leads), while checking
 # leads one by one in the page's order stops after a few hundred (30 ms). SQLite's planner cannot
-# weigh the two, so the search does: the word's index entries, counted only as far as the
+# weigh the two, so the search does: the word's index entries (counted up to LIST_CAP) against a
 # threshold (COMMON_MIN, and COMMON_SHARE of the organization's kept leads). A rare word keeps the
 # list, which a walk would pay for with every lead of the organization.
 COMMON_SHARE = 0.04
