@@ -22,10 +22,11 @@ from sqlalchemy import Connection, Select, func, select
 from bench.databases import Database
 from bench.prepare import State
 from bench.search_queries import SEARCH, queries
-from leadbase.db.context import Actor, Context
+from leadbase.db.context import Actor, Context, first_rows
+from leadbase.db.repository import walks_in_order
 from leadbase.resources import load_all
 from leadbase.search import compile_query
-from leadbase.search.engine import object_type_of, order_by, parse_sort, searchable
+from leadbase.search.engine import object_type_of, parse_sort, searchable, sort_keys
 from leadbase.search.nodes import parse
 
 
@@ -82,10 +83,14 @@ def main(argv: list[str]) -> None:
                 body = bodies[0]
                 tree = parse(body["query"])
                 on = searchable(object_type_of(tree))
-                condition = compile_query(ctx, on.name, tree)
+                keys = sort_keys(ctx, on, parse_sort(body.get("sort")))
+                # As the engine compiles a page: read in an index's order, a condition may walk.
+                with first_rows(ctx, reading_first=walks_in_order(on.table, keys[0].expression)):
+                    condition = compile_query(ctx, on.name, tree)
                 page = select(on.table.c.id).where(condition)
-                page = page.order_by(*order_by(ctx, on, parse_sort(body.get("sort")))).limit(101)
+                page = page.order_by(*(term for key in keys for term in key.terms())).limit(101)
                 print(f"== {q.name}\n  engine page:\n{_explain(conn, page)}")
+                condition = compile_query(ctx, on.name, tree)
                 count = select(func.count()).select_from(on.table).where(condition)
                 print(f"  engine count:\n{_explain(conn, count)}")
                 params = [org.organization_id, *q.raw_params]
