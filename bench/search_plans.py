@@ -23,10 +23,9 @@ from bench.databases import Database
 from bench.prepare import State
 from bench.search_queries import SEARCH, queries
 from leadbase.db.context import Actor, Context, first_rows
-from leadbase.db.repository import walks_in_order
 from leadbase.resources import load_all
 from leadbase.search import compile_query
-from leadbase.search.engine import object_type_of, parse_sort, searchable, sort_keys
+from leadbase.search.engine import in_index_order, object_type_of, parse_sort, searchable, sort_keys
 from leadbase.search.nodes import parse
 
 
@@ -85,7 +84,7 @@ def main(argv: list[str]) -> None:
                 on = searchable(object_type_of(tree))
                 keys = sort_keys(ctx, on, parse_sort(body.get("sort")))
                 # As the engine compiles a page: read in an index's order, a condition may walk.
-                with first_rows(ctx, reading_first=walks_in_order(on.table, keys[0].expression)):
+                with first_rows(ctx, reading_first=in_index_order(on, keys[0])):
                     condition = compile_query(ctx, on.name, tree)
                 page = select(on.table.c.id).where(condition)
                 page = page.order_by(*(term for key in keys for term in key.terms())).limit(101)

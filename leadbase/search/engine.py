@@ -170,6 +170,12 @@ def sort_keys(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[SortKey
     return keys
 
 
+def in_index_order(on: Target, first: SortKey) -> bool:
+    """Whether a page sorted first by `first` reads its rows in an index's order (`first_rows`):
+    not when SQLite sorts on whether the value is null first, which no index holds."""
+    return not first.null_flag and walks_in_order(on.table, first.expression)
+
+
 def order_by(ctx: Context, on: Target, sorts: tuple[Sort, ...]) -> list[Any]:
     """ORDER BY terms for the sorts (nulls last either way), then the default order, then the id."""
     return [term for key in sort_keys(ctx, on, sorts) for term in key.terms()]
@@ -227,7 +233,7 @@ def search(
     start = cursors.decode(body.get("cursor", body.get("_cursor")), owner, len(keys), limits.cursor_seconds)
     served = start.served if start is not None else 0
 
-    with first_rows(ctx, reading_first=walks_in_order(on.table, keys[0].expression)):
+    with first_rows(ctx, reading_first=in_index_order(on, keys[0])):
         condition = compile_query(ctx, object_type, tree)
     table = on.table
     reachable = results_limit
