@@ -15,14 +15,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from leadbase.db.context import Context
-from leadbase.db.repository import KEPT_COUNT
+from leadbase.db.repository import kept_count
 
 
 def threshold(ctx: Context, share: float, least: int, table_name: str = "lead") -> int:
     """`least`, or `share` of the organization's kept rows of `table_name` when more."""
-    params = {"organization_id": ctx.organization_id, "table_name": table_name}
-    kept = int(ctx.conn.execute(KEPT_COUNT, params).scalar_one())
-    return max(least, math.ceil(share * kept))
+    return max(least, math.ceil(share * kept_count(ctx, table_name)))
 
 
 def count_up_to(ctx: Context, hits: Select[Any], cap: int) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Select,
     Text,
     cast,
     exists,
@@ -69,6 +70,11 @@ def _fts_query(terms: list[str], mode: str) -> str:
     return " ".join(f'"{t}"' for t in terms)
 
 
+def _fts_hits(fts_query: str) -> Select[Any]:
+    """The FTS5 rowids (`text_index.id`) of every organization's rows matching `fts_query`."""
+    return select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query))
+
+
 def _ts_query(terms: list[str], mode: str) -> str:
     if mode == PHRASE_START:
         return " <-> ".join([*terms[:-1], terms[-1] + ":*"])
@@ -87,7 +93,7 @@ def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
     if ctx.conn.dialect.name == "postgresql":
         document: ColumnElement[Any] = literal_column("text_index.document")
         return document.op("@@")(func.to_tsquery("simple", _ts_query(terms, mode)))
-    hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(_fts_query(terms, mode)))
+    hits = _fts_hits(_fts_query(terms, mode))
     return text_index.c.id.in_(hits)
 
 
@@ -168,7 +174,7 @@ WALK_MIN = 2_000
 def _common_on_sqlite(ctx: Context, fts_query: str, share: float, least: int) -> bool:
     """Whether the FTS5 entries of `fts_query` (every organization's) reach `least` and `share`
     of the organization's leads."""
-    return reaches(ctx, select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query)), share, least)
+    return reaches(ctx, _fts_hits(fts_query), share, least)
 
 
 def _walk_on_sqlite(ctx: Context, fts_query: str) -> ColumnElement[bool] | None:
@@ -180,7 +186,7 @@ def _walk_on_sqlite(ctx: Context, fts_query: str) -> ColumnElement[bool] | None:
     instead of reading the list row by row through the lead's index entries). Past it, reading
     the list would cost more than an FTS5 lookup per row checked (about 30 us each), which a
     word that common needs few of."""
-    hits = select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query))
+    hits = _fts_hits(fts_query)
     needed = threshold(ctx, COMMON_SHARE, COMMON_MIN)
     found = count_up_to(ctx, hits, max(needed, LIST_CAP))
     t = text_index
