@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import Connection, Select
 
-from tests.support import Api
+from tests.support import Api, count_statements
+
+T = TypeVar("T")
 
 Q = dict[str, Any]
 
@@ -97,3 +102,24 @@ def plan_of(conn: Connection, stmt: Select[Any], indexed_by: str | None = None) 
         assert params is not None
         params = tuple(compiled.params[name] for name in params)
     return "\n".join(str(row) for row in conn.exec_driver_sql(prefix + sql, params))
+
+
+def indexed_then_walked(
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+    module: ModuleType,
+    least: str,
+    share: str,
+    answers: Callable[[], T],
+) -> tuple[T, list[str], list[str]]:
+    """`answers()` with a page walk's thresholds (`module.least`, `module.share`) pinned out of
+    reach, then at zero, asserting both give the same: that answer, and each run's statements.
+    Both sides pinned: the suite's shared database may hold many other rows with the value."""
+    monkeypatch.setattr(module, least, 10**12)
+    with count_statements(api.engine) as indexed:
+        expected = answers()
+    monkeypatch.setattr(module, least, 0)
+    monkeypatch.setattr(module, share, 0.0)
+    with count_statements(api.engine) as walked:
+        assert answers() == expected
+    return expected, indexed.statements, walked.statements

@@ -13,7 +13,7 @@ from leadbase.db.context import Actor, Context
 from leadbase.db.models import contact, lead
 from leadbase.search import compile_query, fulltext
 from leadbase.search.fulltext import field_prefilter
-from tests.search.helpers import field, id_set, ids, of, plan_of, related, text
+from tests.search.helpers import field, id_set, ids, indexed_then_walked, of, plan_of, related, text
 from tests.support import Api, count_statements
 
 Obj = dict[str, Any]
@@ -307,14 +307,10 @@ def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answe
             page["total_results"],
         )
 
-    # Both sides pinned: the suite's shared database holds thousands of other "Acme" leads.
-    monkeypatch.setattr(fulltext, "WALK_MIN", 10**12)
-    with count_statements(api.engine) as indexed:
-        expected = answers()
-    monkeypatch.setattr(fulltext, "WALK_MIN", 0)
-    monkeypatch.setattr(fulltext, "WALK_SHARE", 0.0)
-    with count_statements(api.engine) as walked:
-        assert answers() == expected
+    # The suite's shared database holds thousands of other "Acme" leads.
+    expected, indexed, walked = indexed_then_walked(
+        api, monkeypatch, fulltext, "WALK_MIN", "WALK_SHARE", answers
+    )
     assert expected == ({"Acme Labs", "Big Acorn"}, {"Acme Labs", "Big Acorn"}, 2)
 
     def pages(statements: list[str]) -> list[str]:
@@ -323,7 +319,7 @@ def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answe
 
     # SQLite: the index (text_index) leaves the walked pages; PostgreSQL keeps its word index.
     index = "text_index" if api.engine.dialect.name == "sqlite" else "to_tsvector"
-    walked_pages, indexed_pages = pages(walked.statements), pages(indexed.statements)
+    walked_pages, indexed_pages = pages(walked), pages(indexed)
     assert walked_pages and indexed_pages
     assert all(index in s for s in indexed_pages)
     assert all((index in s) == (index == "to_tsvector") for s in walked_pages)

@@ -9,8 +9,8 @@ import pytest
 from leadbase.search import compiler
 from tests.custom_data import field as make_field
 from tests.custom_data import key
-from tests.search.helpers import between, custom, fixed, id_set, ids, of, related
-from tests.support import Api, count_statements, validation_errors
+from tests.search.helpers import between, custom, fixed, id_set, ids, indexed_then_walked, of, related
+from tests.support import Api, validation_errors
 
 Obj = dict[str, Any]
 
@@ -189,14 +189,9 @@ def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answ
         listed = api.ok("GET", "lead/", params={"query": f"custom.{tier['id']}:Gold", "_limit": 3})
         return pages, [lead["id"] for lead in listed["data"]], listed["total_results"], id_set(api, red)
 
-    # Both sides pinned: the suite's shared database may hold other leads with a Gold tier.
-    monkeypatch.setattr(compiler, "COMMON_VALUE_MIN", 10**12)
-    with count_statements(api.engine) as indexed:
-        expected = answers()
-    monkeypatch.setattr(compiler, "COMMON_VALUE_MIN", 0)
-    monkeypatch.setattr(compiler, "COMMON_VALUE_SHARE", 0.0)
-    with count_statements(api.engine) as walked:
-        assert answers() == expected
+    expected, indexed, walked = indexed_then_walked(
+        api, monkeypatch, compiler, "COMMON_VALUE_MIN", "COMMON_VALUE_SHARE", answers
+    )
     assert len(expected[0]) == 4 and len(expected[1]) == 3 and set(expected[1]) < set(expected[0])
     assert expected[2] == 4
     assert len(expected[3]) == 7
@@ -205,7 +200,7 @@ def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answ
         return [s for s in statements if ") IS 1" in s]
 
     sqlite = api.engine.dialect.name == "sqlite"
-    assert not read_in_order(indexed.statements)
+    assert not read_in_order(indexed)
     # Pages only (two of the search, one of the list), never a count, a multi-value field or PostgreSQL.
-    assert len(read_in_order(walked.statements)) == (3 if sqlite else 0)
-    assert not [s for s in read_in_order(walked.statements) if "count(" in s.lower() or "json_each" in s]
+    assert len(read_in_order(walked)) == (3 if sqlite else 0)
+    assert not [s for s in read_in_order(walked) if "count(" in s.lower() or "json_each" in s]
