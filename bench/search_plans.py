@@ -84,10 +84,10 @@ def main(argv: list[str]) -> None:
                 on = searchable(object_type_of(tree))
                 keys = sort_keys(ctx, on, parse_sort(body.get("sort")))
                 # As the engine compiles a page: read in an index's order, a condition may walk.
-                with first_rows(ctx, reading_first=in_index_order(on, keys[0])):
+                order = [term for key in keys for term in key.terms()]
+                with first_rows(ctx, reading_first=in_index_order(on, keys[0]), order=order):
                     condition = compile_query(ctx, on.name, tree)
-                page = select(on.table.c.id).where(condition)
-                page = page.order_by(*(term for key in keys for term in key.terms())).limit(101)
+                page = select(on.table.c.id).where(condition).order_by(*order).limit(101)
                 print(f"== {q.name}\n  engine page:\n{_explain(conn, page)}")
                 condition = compile_query(ctx, on.name, tree)
                 count = select(func.count()).select_from(on.table).where(condition)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,9 @@ class Context:
     # in its order and stops, so a condition may be checked row by row in that order rather than
     # collect every match first. Never set for counts, exports or bulk work, which read them all.
     first_rows: bool = False
+    # The page's ORDER BY terms while `first_rows` is set: a condition may sample the rows a
+    # walk would read first (search/compiler.py, `_dense`).
+    page_order: tuple[Any, ...] = ()
     # Run once the transaction committed (a worker's wake-up: db/signals.py); dropped on rollback.
     after_commit: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _unit: UnitOfWork | None = field(default=None, repr=False)
@@ -72,11 +75,13 @@ class Context:
 
 
 @contextmanager
-def first_rows(ctx: Context, reading_first: bool = True) -> Iterator[None]:
-    """Compile a page's condition (see `Context.first_rows`); `reading_first=False` for a part of
-    it that is read whole whatever the page (the list of a lead's matching contacts)."""
-    previous, ctx.first_rows = ctx.first_rows, reading_first
+def first_rows(ctx: Context, reading_first: bool = True, order: Sequence[Any] = ()) -> Iterator[None]:
+    """Compile a page's condition (see `Context.first_rows`), read in `order` (ORDER BY terms);
+    `reading_first=False` for a part of it that is read whole whatever the page (the list of a
+    lead's matching contacts)."""
+    previous = ctx.first_rows, ctx.page_order
+    ctx.first_rows, ctx.page_order = reading_first, tuple(order) if reading_first else ()
     try:
         yield
     finally:
-        ctx.first_rows = previous
+        ctx.first_rows, ctx.page_order = previous

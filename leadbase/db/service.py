@@ -120,17 +120,22 @@ class Service:
         """For each declared embedded relation, each row's children rendered: one query per relation."""
         out: dict[str, dict[str, list[dict[str, Any]]]] = {}
         ids = [r["id"] for r in rows]
-        for embed in self.spec.embeds:
-            if not embed.needed(self.ctx.shown):
-                out[embed.name] = {}
-                continue
-            child = embed.spec
-            children = self.repo.children(child, embed.column, ids, only=embed.only)
-            rendered = child.service(self.ctx, child).render(children) if children else []
-            by_parent: dict[str, list[dict[str, Any]]] = {}
-            for child_row, data in zip(children, rendered, strict=True):
-                by_parent.setdefault(child_row[embed.column], []).append(data)
-            out[embed.name] = by_parent
+        # The children look up the parents they name (an opportunity's lead) among these rows,
+        # and those of the relations rendered before them (its contact), not in the database.
+        with self.repo.rows_known():
+            self.repo.know(self.spec, rows)
+            for embed in self.spec.embeds:
+                if not embed.needed(self.ctx.shown):
+                    out[embed.name] = {}
+                    continue
+                child = embed.spec
+                children = self.repo.children(child, embed.column, ids, only=embed.only)
+                self.repo.know(child, children)
+                rendered = child.service(self.ctx, child).render(children) if children else []
+                by_parent: dict[str, list[dict[str, Any]]] = {}
+                for child_row, data in zip(children, rendered, strict=True):
+                    by_parent.setdefault(child_row[embed.column], []).append(data)
+                out[embed.name] = by_parent
         return out
 
     def embedded_fields(

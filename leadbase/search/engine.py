@@ -233,7 +233,8 @@ def search(
     start = cursors.decode(body.get("cursor", body.get("_cursor")), owner, len(keys), limits.cursor_seconds)
     served = start.served if start is not None else 0
 
-    with first_rows(ctx, reading_first=in_index_order(on, keys[0])):
+    order = [term for k in keys for term in k.terms()]
+    with first_rows(ctx, reading_first=in_index_order(on, keys[0]), order=order):
         condition = compile_query(ctx, object_type, tree)
     table = on.table
     reachable = results_limit
@@ -251,7 +252,7 @@ def search(
         stmt = stmt.where(condition)
         if start is not None:
             stmt = stmt.where(cursors.after(keys, start.values))
-        stmt = stmt.order_by(*(term for k in keys for term in k.terms())).limit(page_size + 1)
+        stmt = stmt.order_by(*order).limit(page_size + 1)
         rows = rows_of(ctx.conn.execute(stmt))
         more = len(rows) > page_size
         rows = rows[:page_size]

@@ -66,3 +66,25 @@ def test_leads_with_contacts_cost_a_constant_number_of_statements(world: World) 
     assert len(set(with_query.values())) == 1, with_query
     page = world.api.ok("GET", "lead/", params={"_limit": max(SIZES)})
     assert all(len(lead["contacts"]) == 2 for lead in page["data"])
+
+
+def test_children_embedded_in_a_lead_page_name_their_leads_from_the_page(world: World) -> None:
+    """Opportunities and tasks show their lead's name, and a contact's: inside a page of leads
+    they take them from the rows the page already read, never from a second read of `lead`."""
+    for n in range(3):
+        lead = world.api.ok("POST", "lead/", json={"name": f"Acme {n}", "contacts": [{"name": f"Ann {n}"}]})
+        contact_id = lead["contacts"][0]["id"]
+        world.api.ok(
+            "POST", "opportunity/", json={"lead_id": lead["id"], "contact_id": contact_id, "value": 100}
+        )
+        world.api.ok("POST", "task/", json={"lead_id": lead["id"], "text": f"Call Ann {n}"})
+    engine: Engine = world.api.client.app.state.engine  # type: ignore[attr-defined]
+    world.api.ok("GET", "lead/", params={"_limit": 1})
+    with count_statements(engine) as statements:
+        page = world.api.ok("GET", "lead/", params={"_limit": 10})
+    reads_of_leads = [s for s in statements.statements if " FROM lead " in f"{s} ".replace("\n", " ")]
+    assert len(reads_of_leads) == 1, reads_of_leads
+    for lead in page["data"]:
+        assert [o["lead_name"] for o in lead["opportunities"]] == [lead["name"]]
+        assert [o["contact_name"] for o in lead["opportunities"]] == [lead["contacts"][0]["name"]]
+        assert [t["lead_name"] for t in lead["tasks"]] == [lead["name"]]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
+
+from leadbase.search import compiler, fulltext
 from tests.search.helpers import (
     and_,
     between,
@@ -12,6 +15,7 @@ from tests.search.helpers import (
     fixed,
     id_set,
     ids,
+    indexed_then_walked,
     of,
     or_,
     related,
@@ -157,6 +161,85 @@ def test_has_related_contacts_emails_and_negated(api: Api) -> None:
     vp = field("contact", "title", {"type": "text", "mode": "full_words", "value": "vp"})
     assert id_set(api, of("lead", related("lead", "contact", vp))) == {with_bob["id"]}
     assert id_set(api, of("lead", related("lead", "contact", negate=True))) == {alone["id"]}
+
+
+def _every_page(api: Api, query: dict[str, Any]) -> tuple[list[str], int]:
+    """The ids of every page of two, cursor after cursor, and the count."""
+    pages: list[str] = []
+    body: dict[str, Any] = {"query": query, "_limit": 2, "include_counts": True}
+    while True:
+        page = api.ok("POST", "data/search/", json=body)
+        pages += [row["id"] for row in page["data"]]
+        if not page["cursor"]:
+            return pages, page["count"]["total"]
+        body["cursor"] = page["cursor"]
+
+
+def _pages_checking(statements: list[str], correlation: str) -> list[str]:
+    """The page statements (not counts) that check each lead's children through `correlation`."""
+    return [s for s in statements if correlation in s and "ORDER BY" in s and "count(" not in s.lower()]
+
+
+def test_a_page_of_leads_with_a_contact_at_a_common_domain_walks_the_pages_order_with_the_same_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite reads a page of leads having a contact with an email at a domain many contacts of
+    # the organization use in the page's order, keeping the leads that own one of the word's
+    # rows and checking only their contacts (fulltext.OWNER_WALK_FACTOR); pages, cursors and
+    # counts stay those of the list of every such lead.
+    for i in range(7):
+        domain = "acme.test" if i % 3 else "example.com"
+        _lead(api, f"Firm {i}", contacts=[{"name": f"Ann {i}", "emails": [{"email": f"ann{i}@{domain}"}]}])
+    _lead(api, "No contact")
+    # Mentions the domain, but not as an email address: the index finds it, the check does not.
+    _lead(api, "Decoy", contacts=[{"name": "Acme", "title": "Test lead"}])
+    at_acme = field("contact_email", "email", {"type": "text", "mode": "phrase", "value": "@acme.test"})
+    query = of("lead", related("lead", "contact", related("contact", "contact_email", at_acme)))
+
+    expected, listed, walked = indexed_then_walked(
+        api, monkeypatch, fulltext, "OWNER_WALK_FACTOR", "OWNER_WALK_FACTOR", lambda: _every_page(api, query)
+    )
+    assert len(expected[0]) == 4 and expected[1] == 4
+
+    if api.engine.dialect.name == "sqlite":
+        assert not _pages_checking(listed, "|| '') IN")
+        # The two pages; never the count, which reads every match anyway.
+        walks = _pages_checking(walked, "|| '') IN")
+        assert len(walks) == 2 and all("contact.lead_id = lead.id" in s for s in walks)
+    else:
+        assert not _pages_checking(walked, "|| '') IN")
+
+
+def test_a_page_of_leads_mostly_having_an_opportunity_checks_them_in_order_with_the_same_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relation no word finds (an opportunity of a status): SQLite samples the first leads of
+    # the page's order and, when enough of them have one (compiler.RELATED_WALK_FACTOR), checks
+    # each lead's opportunities in that order instead of listing every lead that has one.
+    won = api.ok("GET", "status/opportunity/")["data"]
+    active = next(s["id"] for s in won if s["type"] == "active")
+    for i in range(7):
+        lead = _lead(api, f"Deal {i}")
+        if i % 3:
+            deal = {"lead_id": lead["id"], "status_id": active, "value": 100 * i}
+            api.ok("POST", "opportunity/", json=deal)
+    _lead(api, "No deal")
+    of_status = field("opportunity", "status_id", {"type": "reference", "object_ids": [active]})
+    query = of("lead", related("lead", "opportunity", of_status))
+
+    expected, listed, walked = indexed_then_walked(
+        api, monkeypatch, compiler, "RELATED_WALK_MIN", "RELATED_WALK_FACTOR", lambda: _every_page(api, query)
+    )
+    assert len(expected[0]) == 4 and expected[1] == 4
+    checked = "opportunity.lead_id = lead.id"
+    if api.engine.dialect.name == "sqlite":
+        assert not _pages_checking(listed, checked)
+        assert len(_pages_checking(walked, checked)) == 2
+        # The sample: the first leads of the page's order, once per page compiled.
+        assert len([s for s in walked if "LIMIT" in s and checked in s and "count(" in s.lower()]) == 2
+    else:
+        # PostgreSQL's planner chooses between the two itself: no sample is taken.
+        assert len(_pages_checking(walked, checked)) == len(_pages_checking(listed, checked))
 
 
 def test_contacts_reach_their_lead(api: Api) -> None:
