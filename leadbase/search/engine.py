@@ -19,7 +19,8 @@ from sqlalchemy import Column, ColumnElement, and_, func, select
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, value_of
-from leadbase.db.repository import rows_of, walks_in_order
+from leadbase.db.models import COUNTED_TABLES
+from leadbase.db.repository import kept_count, rows_of, walks_in_order
 from leadbase.db.resource import ResourceSpec
 from leadbase.search import cursors
 from leadbase.search import nodes as n
@@ -264,12 +265,27 @@ def search(
     cursor = cursors.encode(cursors.Position(last, next_served), owner) if more else None
     page = SearchPage(object_type, rows, cursor)
     if include_counts:
-        every = compile_query(ctx, object_type, tree)  # collects every match: not the page's form
-        counting = select(func.count()).select_from(table).where(every)
-        total = int(ctx.conn.execute(counting).scalar_one())
+        if table.name in COUNTED_TABLES and _matches_every(tree, object_type):
+            # Every lead of the organization: the count the triggers keep, not a count of them.
+            total = kept_count(ctx, table.name)
+        else:
+            every = compile_query(ctx, object_type, tree)  # collects every match: not the page's form
+            counting = select(func.count()).select_from(table).where(every)
+            total = int(ctx.conn.execute(counting).scalar_one())
         page.total = total
         page.limited = total if results_limit is None else min(total, results_limit)
     return page
+
+
+def _matches_every(node: n.Node, object_type: str) -> bool:
+    """Whether `node` matches every object of `object_type` (its type alone, `match_all`)."""
+    if node.negate:
+        return False
+    if isinstance(node, n.MatchAll):
+        return True
+    if isinstance(node, n.ObjectType):
+        return node.object_type == object_type
+    return isinstance(node, n.And) and all(_matches_every(q, object_type) for q in node.queries)
 
 
 def search_ids(

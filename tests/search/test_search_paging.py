@@ -82,6 +82,23 @@ def test_a_page_is_one_statement_and_counts_one_more(api: Api) -> None:
     assert len(counter) == plain + 1, counter.statements
 
 
+def test_counting_every_lead_reads_the_kept_count_not_the_leads(api: Api) -> None:
+    # A query that matches every lead (its object type alone, match_all) is counted from the
+    # count the triggers keep; a deleted lead leaves it, and a condition still counts rows.
+    made = _leads(api, ["a", "b", "c"])
+    api.ok("DELETE", f"lead/{made[1]['id']}/")
+    every = [of("lead"), {"type": "and", "queries": [of("lead"), {"type": "match_all"}]}]
+    for query in every:
+        with count_statements(api.engine) as counter:
+            page = search(api, query, include_counts=True, _limit=1)
+        assert page["count"] == {"total": 2, "limited": 2}
+        assert not [s for s in counter.statements if "count(*)" in s and "FROM lead" in s]
+    negated = {"type": "and", "queries": [of("lead"), {"type": "match_all", "negate": True}]}
+    with count_statements(api.engine) as counter:
+        assert search(api, negated, include_counts=True)["count"] == {"total": 0, "limited": 0}
+    assert [s for s in counter.statements if "count(*)" in s and "FROM lead" in s]
+
+
 def test_a_cursor_belongs_to_its_query(api: Api) -> None:
     _leads(api, ["a", "b", "c"])
     cursor = search(api, of("lead"), _limit=1)["cursor"]
