@@ -39,20 +39,21 @@ from leadbase.search.targets import Target, Value, elements, target
 COMMON_VALUE_SHARE = 0.01
 COMMON_VALUE_MIN = 2_000
 
-# SQLite, a page of leads having a related object (a contact with an email at a domain): the
-# list of every lead that has one costs a lookup per match, while checking the page's leads one
-# by one stops after 100 matches. From a sample of the organization's newest leads
-# (RELATED_SAMPLE), the share that has one decides: the walk wins above
+# SQLite, a page of leads having a related object no word finds (an opportunity of a status; a
+# contact found by a word is fulltext.owners_of_word's): the list of every lead that has one
+# costs a lookup per match, while checking the page's leads one by one stops after 100 matches.
+# From a sample of the first leads of the page's order (RELATED_SAMPLE, what a walk reads
+# first), the share that has one decides: the walk wins above
 # sqrt(RELATED_WALK_FACTOR / rows) (1.7% of a million leads, 5.5% of 100,000; checking a lead
 # costs about three times what listing a match does), and never below RELATED_WALK_MIN.
 RELATED_SAMPLE = 200
 RELATED_WALK_FACTOR = 300.0
 RELATED_WALK_MIN = 0.01
 
-# The comparisons of a single-value custom field that its value index answers.
 # The conditions on a custom field that compare its value (`_common_on_a_page` may walk them).
 _COMPARED = (n.TermCondition, n.ReferenceCondition, n.NumberRange, n.MomentRange)
-# (A bound comes with `value IS NOT NULL`, which the index answers too.)
+# The comparisons of a single-value custom field that its value index answers (a bound comes
+# with `value IS NOT NULL`, which the index answers too).
 _INDEXED_COMPARISONS = (
     operators.in_op,
     operators.eq,
@@ -184,8 +185,9 @@ class Compiler:
                 raise bad(f"{node.path}.object_type", f"Unknown object type {node.object_type!r}.")
             return true() if node.object_type == on.name else false()
         if isinstance(node, n.HasRelated):
-            # The related rows are a list read whole (or one EXISTS per row), never a walk in
-            # the page's order: no first-rows shortcut inside (search/fulltext.py).
+            # The related rows are a list read whole (or one EXISTS per row): no first-rows
+            # shortcut inside (search/fulltext.py). Only `_related` itself may check the page's
+            # rows one by one, given the page's order.
             page_order = self.ctx.page_order if self.ctx.first_rows else ()
             with first_rows(self.ctx, reading_first=False):
                 return self._related(node, on, table, page_order=page_order)

@@ -213,6 +213,21 @@ def _loosened(terms: list[str], mode: str) -> tuple[list[str], str]:
     return terms, mode
 
 
+def _vouched_words(
+    object_type: str, field_name: str, mode: str, value: str, element: str
+) -> tuple[list[str], str] | None:
+    """The words and index mode that every object whose `field_name` matches `text_match(mode,
+    value)` holds in its indexed text (`_index_search`, loosened), or None when the field is not
+    in that text or the index cannot vouch for the match."""
+    fields = (
+        INDEXED_ELEMENTS.get((object_type, element), ()) if element else INDEXED_FIELDS.get(object_type, ())
+    )
+    search = _index_search(mode, value) if field_name in fields else None
+    if search is None:
+        return None
+    return _loosened(search[0].split(), search[1])
+
+
 def field_prefilter(
     ctx: Context, object_type: str, on: FromClause, field_name: str, mode: str, value: str, element: str = ""
 ) -> ColumnElement[bool] | None:
@@ -228,13 +243,10 @@ def field_prefilter(
     only). ASCII letters and digits only: other characters may be split otherwise by each
     side, and are left to LIKE alone.
     """
-    fields = (
-        INDEXED_ELEMENTS.get((object_type, element), ()) if element else INDEXED_FIELDS.get(object_type, ())
-    )
-    search = _index_search(mode, value) if field_name in fields else None
-    if search is None:
+    vouched = _vouched_words(object_type, field_name, mode, value, element)
+    if vouched is None:
         return None
-    terms, loose_mode = _loosened(search[0].split(), search[1])
+    terms, loose_mode = vouched
     own_words = WORD_INDEXED.get((object_type, element or field_name))
     if own_words is not None and ctx.conn.dialect.name == "postgresql":
         query = func.to_tsquery(literal_column("'simple'"), _ts_query(terms, loose_mode))
@@ -287,13 +299,10 @@ def owners_of_word(
     match (see `field_prefilter`)."""
     if ctx.conn.dialect.name != "sqlite":
         return None
-    fields = (
-        INDEXED_ELEMENTS.get((object_type, element), ()) if element else INDEXED_FIELDS.get(object_type, ())
-    )
-    search = _index_search(mode, value) if field_name in fields else None
-    if search is None:
+    vouched = _vouched_words(object_type, field_name, mode, value, element)
+    if vouched is None:
         return None
-    fts_query = _fts_query(*_loosened(search[0].split(), search[1]))
+    fts_query = _fts_query(*vouched)
     t = text_index
     owners = select(t.c.lead_id).where(
         t.c.organization_id == ctx.organization_id,

@@ -73,17 +73,22 @@ def search(api: Api, query: Q, **body: Any) -> dict[str, Any]:
     return result
 
 
-def ids(api: Api, query: Q, **body: Any) -> list[str]:
-    """Every id the query matches, following the cursor to the end."""
-    out: list[str] = []
+def pages(api: Api, query: Q, **body: Any) -> list[dict[str, Any]]:
+    """Every page of the query's answer, following the cursor to the end."""
+    out: list[dict[str, Any]] = []
     cursor = None
     for _ in range(1000):
         page = search(api, query, cursor=cursor, **body)
-        out.extend(hit["id"] for hit in page["data"])
+        out.append(page)
         cursor = page["cursor"]
         if cursor is None:
             return out
     raise AssertionError("the cursor never ended")
+
+
+def ids(api: Api, query: Q, **body: Any) -> list[str]:
+    """Every id the query matches, following the cursor to the end."""
+    return [hit["id"] for page in pages(api, query, **body) for hit in page["data"]]
 
 
 def id_set(api: Api, query: Q, **body: Any) -> set[str]:

@@ -214,14 +214,7 @@ def test_a_common_word_on_a_page_is_checked_lead_by_lead_with_the_same_answer(
     ]
 
     def pages() -> list[str]:
-        found: list[str] = []
-        body: dict[str, Any] = {"query": of("lead", text("okafor")), "sort": sort, "_limit": 4}
-        while True:
-            page = api.ok("POST", "data/search/", json=body)
-            found += [row["id"] for row in page["data"]]
-            if not page["cursor"]:
-                return found
-            body["cursor"] = page["cursor"]
+        return ids(api, of("lead", text("okafor")), sort=sort, _limit=4)
 
     # Both sides pinned: the suite's shared database may hold many other leads with the word.
     monkeypatch.setattr(fulltext, "COMMON_MIN", 10**12)

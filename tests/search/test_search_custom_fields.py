@@ -178,16 +178,9 @@ def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answ
     red = of("lead", custom(tags["id"], {"type": "term", "values": ["red"]}))
 
     def answers() -> tuple[list[str], list[str], int, set[str]]:
-        pages: list[str] = []
-        body: dict[str, Any] = {"query": gold, "_limit": 2}
-        while True:
-            page = api.ok("POST", "data/search/", json=body)
-            pages += [row["id"] for row in page["data"]]
-            if not page["cursor"]:
-                break
-            body["cursor"] = page["cursor"]
+        paged = ids(api, gold, _limit=2)
         listed = api.ok("GET", "lead/", params={"query": f"custom.{tier['id']}:Gold", "_limit": 3})
-        return pages, [lead["id"] for lead in listed["data"]], listed["total_results"], id_set(api, red)
+        return paged, [lead["id"] for lead in listed["data"]], listed["total_results"], id_set(api, red)
 
     expected, indexed, walked = indexed_then_walked(
         api, monkeypatch, compiler, "COMMON_VALUE_MIN", "COMMON_VALUE_SHARE", answers
@@ -219,17 +212,10 @@ def test_a_common_range_on_a_page_is_read_in_the_pages_order_with_the_same_answe
     spring = of("lead", custom(founded["id"], between(fixed("2020-02-01"), fixed("2020-06-01"))))
 
     def answers() -> tuple[list[str], list[str], int]:
-        pages: list[str] = []
-        body: dict[str, Any] = {"query": some, "_limit": 2}
-        while True:
-            page = api.ok("POST", "data/search/", json=body)
-            pages += [row["id"] for row in page["data"]]
-            if not page["cursor"]:
-                break
-            body["cursor"] = page["cursor"]
+        paged = ids(api, some, _limit=2)
         query = f"custom.{size['id']} >= 10 custom.{size['id']} < 60"
         listed = api.ok("GET", "lead/", params={"query": query, "_limit": 3})
-        return pages + ids(api, spring), [lead["id"] for lead in listed["data"]], listed["total_results"]
+        return paged + ids(api, spring), [lead["id"] for lead in listed["data"]], listed["total_results"]
 
     expected, indexed, walked = indexed_then_walked(
         api, monkeypatch, compiler, "COMMON_VALUE_MIN", "COMMON_VALUE_SHARE", answers

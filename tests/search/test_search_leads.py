@@ -18,6 +18,7 @@ from tests.search.helpers import (
     indexed_then_walked,
     of,
     or_,
+    pages,
     related,
     search,
     text,
@@ -165,14 +166,8 @@ def test_has_related_contacts_emails_and_negated(api: Api) -> None:
 
 def _every_page(api: Api, query: dict[str, Any]) -> tuple[list[str], int]:
     """The ids of every page of two, cursor after cursor, and the count."""
-    pages: list[str] = []
-    body: dict[str, Any] = {"query": query, "_limit": 2, "include_counts": True}
-    while True:
-        page = api.ok("POST", "data/search/", json=body)
-        pages += [row["id"] for row in page["data"]]
-        if not page["cursor"]:
-            return pages, page["count"]["total"]
-        body["cursor"] = page["cursor"]
+    answer = pages(api, query, _limit=2, include_counts=True)
+    return [hit["id"] for page in answer for hit in page["data"]], answer[-1]["count"]["total"]
 
 
 def _pages_checking(statements: list[str], correlation: str) -> list[str]:
