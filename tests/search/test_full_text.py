@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy import text as sql_text
 
 from leadbase.db.context import Actor, Context
@@ -340,3 +341,66 @@ def test_inside_a_related_query_the_index_list_stays_whatever_the_page(
         pages = [s for s in counter.statements if s.lstrip().startswith("SELECT lead.")]
         assert len(pages) == 2
         assert all("text_index_fts" in s and "= text_index_fts.rowid" not in s for s in pages)
+
+
+@contextmanager
+def _statements_and_values(api: Api) -> Iterator[list[str]]:
+    """Every statement the block runs, and its string parameters (constants may be either)."""
+    values: list[str] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        found = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        values.extend([statement, *(v for v in found if isinstance(v, str))])
+
+    event.listen(api.engine, "before_cursor_execute", listener)
+    try:
+        yield values
+    finally:
+        event.remove(api.engine, "before_cursor_execute", listener)
+
+
+# SCOPE_SHARE pinned each way: never scoped (no organization holds less than none of the leads),
+# always scoped.
+NEVER, ALWAYS = 0.0, float(10**12)
+
+
+def test_a_search_of_its_organizations_entries_alone_finds_the_same(
+    api: Api, make_api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = make_api()
+    for i in range(4):
+        other.ok("POST", "lead/", json={"name": f"Wombat {i}", "contacts": [{"name": "Wombat Lee"}]})
+    mine = {
+        _lead(api, "Wombat Works")["id"],
+        _lead(api, "Burrow", contacts=[{"name": "Lee", "emails": [{"email": "lee@wombat.example"}]}])["id"],
+    }
+    _lead(api, "Kangaroo Court")
+    org = api.org.organization_id
+    scope_markers = (f'organization_id : "{fulltext.organization_token(org)}"', f"'@{org}'")
+    answers = []
+    for share in (NEVER, ALWAYS):
+        monkeypatch.setattr(fulltext, "SCOPE_SHARE", share)
+        with _statements_and_values(api) as values:
+            answer = (
+                _found(api, "wombat"),
+                _found(api, "wom", "beginning_of_words"),
+                len(_found(api, "wombat", object_type="contact")),
+                api.ok("GET", "lead/", params={"query": "wombat", "_limit": 1})["total_results"],
+            )
+        answers.append(answer)
+        assert any(marker in value for value in values for marker in scope_markers) == (share == ALWAYS)
+    assert answers[0] == answers[1] == (mine, mine, 1, 2)
+
+
+def test_an_organization_id_is_not_a_word_of_its_rows(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The index holds each row's organization beside its words: no search finds rows by it.
+    lead = _lead(api, "Plain Name")
+    org = api.org.organization_id
+    token = fulltext.organization_token(org)
+    assert token and token in org.lower()
+    for share in (NEVER, ALWAYS):
+        monkeypatch.setattr(fulltext, "SCOPE_SHARE", share)
+        assert _found(api, "plain") == {lead["id"]}
+        assert _found(api, token) == set()
+        assert _found(api, org, "phrase") == set()
+        assert _found(api, org.split("_")[0], "beginning_of_words") == set()

@@ -38,7 +38,8 @@ saved_search = Table(
 # indexes `body` in the FTS5 table `text_index_fts` (external content, kept in step by
 # triggers on this table); PostgreSQL in the generated tsvector `document` with a GIN index.
 # Neither the FTS5 table nor `document` is declared here: they exist per dialect, made by the
-# migration 7c2d4e6f8a10 (search/fulltext.py reads them).
+# migrations 7c2d4e6f8a10 and b6d2f8a4c1e7 (each row's organization too; search/fulltext.py
+# reads them).
 text_index = Table(
     "text_index",
     metadata,
