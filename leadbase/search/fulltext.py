@@ -28,6 +28,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     Text,
+    and_,
     cast,
     exists,
     false,
@@ -152,18 +153,24 @@ def _ts_query(terms: list[str], mode: str) -> str:
 
 
 def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
-    """The condition on `text_index` rows whose words match (None: the text has no words)."""
+    """The condition on the organization's `text_index` rows whose words match (None: the text
+    has no words)."""
     terms = words(value)
     if not terms:
         return None
+    own = text_index.c.organization_id == ctx.organization_id
     if ctx.conn.dialect.name == "postgresql":
         document: ColumnElement[Any] = literal_column("text_index.document")
         query: ColumnElement[Any] = func.to_tsquery("simple", _ts_query(terms, mode))
-        if scoped(ctx):
-            query = query.op("&&")(cast(sql_literal(organization_lexeme(ctx.organization_id)), TSQUERY))
-        return document.op("@@")(query)
+        if not scoped(ctx):
+            return and_(own, document.op("@@")(query))
+        # The lexeme names the organization exactly. The condition on the column beside it
+        # would count the organization twice in the planner's estimate (a tenth of the rows
+        # found, at 100,000 of 1.1M leads), and have it AND the organization's whole index in.
+        lexeme = cast(sql_literal(organization_lexeme(ctx.organization_id)), TSQUERY)
+        return document.op("@@")(query.op("&&")(lexeme))
     hits = _fts_hits(ctx, _fts_query(terms, mode))
-    return text_index.c.id.in_(hits)
+    return and_(own, text_index.c.id.in_(hits))
 
 
 # The fields whose text is in an object's `text_index` row, by object type; and the fields of
@@ -329,9 +336,7 @@ def field_prefilter(
     if found is None:
         return None
     t = text_index
-    candidates = select(t.c.object_id).where(
-        t.c.organization_id == ctx.organization_id, t.c.kind == object_type, found
-    )
+    candidates = select(t.c.object_id).where(t.c.kind == object_type, found)
     return on.c.id.in_(candidates)
 
 
@@ -408,8 +413,7 @@ def text_condition(
             if walk is not None:
                 scope = (t.c.organization_id == ctx.organization_id, owner == on.c.id, *kinds)
                 return exists(select(sql_literal(1)).select_from(t).where(*scope, walk))
-        scoped = select(owner).where(t.c.organization_id == ctx.organization_id, found, *kinds)
-        return on.c.id.in_(scoped)
+        return on.c.id.in_(select(owner).where(found, *kinds))
     columns: list[ColumnElement[Any]]
     if object_type == "opportunity":
         columns = [on.c.note]
