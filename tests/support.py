@@ -141,6 +141,8 @@ class StatementCounter:
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # The string parameters of those statements (a constant may be bound or inline).
+        self.string_parameters: list[str] = []
 
     def __len__(self) -> int:
         return len(self.statements)
@@ -150,8 +152,10 @@ class StatementCounter:
 def count_statements(engine: Engine) -> Iterator[StatementCounter]:
     counter = StatementCounter()
 
-    def listener(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         counter.statements.append(statement)
+        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        counter.string_parameters.extend(v for v in values if isinstance(v, str))
 
     event.listen(engine, "before_cursor_execute", listener)
     try:

@@ -264,11 +264,11 @@ def _walk_on_sqlite(ctx: Context, fts_query: str) -> ColumnElement[bool] | None:
     """For a page whose word is common (COMMON_SHARE): the check of one `text_index` row, for
     leads checked one by one in the page's order; None when the word is rare.
 
-    Up to LIST_CAP entries (`_fts_hits`), the word's FTS5 rowids are read once into a list that each row is
-    looked up in (`id + 0`: a value SQLite cannot take from an index, so it tests membership
-    instead of reading the list row by row through the lead's index entries). Past it, reading
-    the list would cost more than an FTS5 lookup per row checked (about 30 us each), which a
-    word that common needs few of."""
+    Up to LIST_CAP entries (`_fts_hits`), the word's FTS5 rowids are read once into a list
+    that each row is looked up in (`id + 0`: a value SQLite cannot take from an index, so it
+    tests membership instead of reading the list row by row through the lead's index entries).
+    Past it, reading the list would cost more than an FTS5 lookup per row checked (about 30 us
+    each), which a word that common needs few of."""
     hits = _fts_hits(ctx, fts_query)
     needed = threshold(ctx, COMMON_SHARE, COMMON_MIN)
     found = count_up_to(ctx, hits, max(needed, LIST_CAP))
@@ -380,19 +380,18 @@ def owners_of_word(
     vouched = _vouched_words(object_type, field_name, mode, value, element)
     if vouched is None:
         return None
-    fts_query = _fts_query(*vouched)
+    hits = _fts_hits(ctx, _fts_query(*vouched))
     t = text_index
     owners = select(t.c.lead_id).where(
         t.c.organization_id == ctx.organization_id,
         t.c.kind == object_type,
         t.c.lead_id.is_not(None),
-        t.c.id.in_(_fts_hits(ctx, fts_query)),
+        t.c.id.in_(hits),
     )
     # The word's entries first (FTS5 alone, cheap), then the organization's own rows of the
     # kind: other tenants' rows of the same word (when not `scoped`) and rows of other kinds
     # would make it look common. Both stop at the threshold.
     needed = math.ceil(math.sqrt(OWNER_WALK_FACTOR * kept_count(ctx, "lead")))
-    hits = _fts_hits(ctx, fts_query)
     if count_up_to(ctx, hits, needed) < needed or count_up_to(ctx, owners, needed) < needed:
         return Owners(None)
     # `lead.id || ''`: a value SQLite cannot take from an index, so it walks the page's order and

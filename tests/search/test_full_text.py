@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy import text as sql_text
 
 from leadbase.db.context import Actor, Context
@@ -343,22 +342,6 @@ def test_inside_a_related_query_the_index_list_stays_whatever_the_page(
         assert all("text_index_fts" in s and "= text_index_fts.rowid" not in s for s in pages)
 
 
-@contextmanager
-def _statements_and_values(api: Api) -> Iterator[list[str]]:
-    """Every statement the block runs, and its string parameters (constants may be either)."""
-    values: list[str] = []
-
-    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        found = parameters.values() if isinstance(parameters, dict) else parameters or ()
-        values.extend([statement, *(v for v in found if isinstance(v, str))])
-
-    event.listen(api.engine, "before_cursor_execute", listener)
-    try:
-        yield values
-    finally:
-        event.remove(api.engine, "before_cursor_execute", listener)
-
-
 # SCOPE_SHARE pinned each way: never scoped (no organization holds less than none of the leads),
 # always scoped.
 NEVER, ALWAYS = 0.0, float(10**12)
@@ -380,7 +363,7 @@ def test_a_search_of_its_organizations_entries_alone_finds_the_same(
     answers = []
     for share in (NEVER, ALWAYS):
         monkeypatch.setattr(fulltext, "SCOPE_SHARE", share)
-        with _statements_and_values(api) as values:
+        with count_statements(api.engine) as counter:
             answer = (
                 _found(api, "wombat"),
                 _found(api, "wom", "beginning_of_words"),
@@ -388,6 +371,7 @@ def test_a_search_of_its_organizations_entries_alone_finds_the_same(
                 api.ok("GET", "lead/", params={"query": "wombat", "_limit": 1})["total_results"],
             )
         answers.append(answer)
+        values = counter.statements + counter.string_parameters
         assert any(marker in value for value in values for marker in scope_markers) == (share == ALWAYS)
         # PostgreSQL's lexeme names the organization exactly: no condition on the column beside
         # it, which the planner would count twice.
