@@ -14,3 +14,10 @@ if app.state.settings.embedded_worker:
 # the objects a page of full leads allocates, took 50-70 ms in one request of thirty.
 gc.collect()
 gc.freeze()
+# A young-generation collection once 10,000 more containers are alive instead of 700. A page of
+# 100 whole leads keeps some 30,000 dicts and lists alive until its body is written, and set off
+# six collections of the youngest generation and one of the middle in each request, each walking
+# the page built so far: 2-5 ms of a 17-30 ms request (bench/RESULTS.md). Those objects are freed
+# by their reference counts once the answer is sent; what this leaves to the collector is the
+# rare cycle, found a little later.
+gc.set_threshold(10_000, 10, 10)

@@ -246,6 +246,9 @@ def _renderer(value_type: ValueType) -> Callable[[Any], Any]:
     """The type's render, or `_same` when it shows stored values as they are (no call per value)."""
     if isinstance(value_type, (Text, Structured, Integer)):
         return _same
+    if type(value_type) is DateTime:
+        # Its render is `iso`: called directly, one call less for each of a page's datetimes.
+        return iso
     return value_type.render
 
 

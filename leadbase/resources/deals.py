@@ -8,8 +8,8 @@ Shared here rather than in one resource package, since the three resources, the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -56,12 +56,19 @@ class Pipelines:
 
     pipelines: tuple[Row, ...]
     statuses: tuple[Row, ...]
+    # By id: a page of opportunities looks up each one's status and pipeline.
+    _pipeline_by_id: dict[Any, Row] = field(init=False, repr=False, compare=False)
+    _status_by_id: dict[Any, Row] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pipeline_by_id", {p["id"]: p for p in reversed(self.pipelines)})
+        object.__setattr__(self, "_status_by_id", {s["id"]: s for s in reversed(self.statuses)})
 
     def pipeline(self, pipeline_id: Any) -> Row | None:
-        return next((p for p in self.pipelines if p["id"] == pipeline_id), None)
+        return self._pipeline_by_id.get(pipeline_id) if isinstance(pipeline_id, Hashable) else None
 
     def status(self, status_id: Any) -> Row | None:
-        return next((s for s in self.statuses if s["id"] == status_id), None)
+        return self._status_by_id.get(status_id) if isinstance(status_id, Hashable) else None
 
     def statuses_of(self, pipeline_id: str) -> list[Row]:
         return [s for s in self.statuses if s["pipeline_id"] == pipeline_id]

@@ -9,6 +9,7 @@ package (which checks templates on write) and the resources that show links.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -76,6 +77,14 @@ def links_of(ctx: Context, kind: str) -> tuple[tuple[str, str], ...]:
     if links is None:
         links = ctx.memo["integration_links"] = cached(ctx, "integration_links", _load)
     return links.get(kind, ())
+
+
+def links_wanted(ctx: Context, kind: str, rows: Sequence[Any]) -> bool:
+    """Whether a page of objects of `kind` fills in `integration_links`: asked for (every field,
+    or that one), and the organization has links of that kind. Most have none, and their pages
+    then make no call per object."""
+    shown = ctx.shown
+    return bool(rows) and (shown is None or "integration_links" in shown) and bool(links_of(ctx, kind))
 
 
 def render_links(ctx: Context, kind: str, obj: dict[str, Any]) -> list[dict[str, str]]:

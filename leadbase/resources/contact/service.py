@@ -12,7 +12,7 @@ from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import recent_calls, user_names
 from leadbase.resources.contact.channels import clean_phones, phones_zone
-from leadbase.resources.links import render_links
+from leadbase.resources.links import links_wanted, render_links
 from leadbase.resources.outreach import unsubscribed_among
 
 
@@ -51,7 +51,7 @@ class ContactService(Service):
             calls = recent_calls(
                 self.ctx, "contact_id", [r["id"] for r in rows], lead_ids=[r["lead_id"] for r in rows]
             )
-        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
+        links = links_wanted(self.ctx, "contact", rows)
         # `is_unsubscribed` of each email: the page's addresses against /unsubscribe/email/, one query.
         unsubscribed: set[str] = set()
         if shown is None or "emails" in shown or "contacts" in shown:

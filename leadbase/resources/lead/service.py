@@ -22,7 +22,7 @@ from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.activities import record_status_change
 from leadbase.resources.common import forget_recent_calls, recent_calls, record_activity, user_names
-from leadbase.resources.links import render_links
+from leadbase.resources.links import links_wanted, render_links
 from leadbase.resources.query_strings import string_query
 
 # The lead's activity smart fields: per activity `_type`, its count and the latest activity_at,
@@ -124,7 +124,7 @@ class LeadService(Service):
         finally:
             forget_recent_calls(self.ctx)
         contacts_by_lead = embedded["contacts"]
-        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
+        links = links_wanted(self.ctx, "lead", rows)
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = CustomValues(self.ctx, "lead")
         base_url = self._html_base_url()

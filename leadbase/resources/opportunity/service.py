@@ -17,7 +17,7 @@ from leadbase.core.dates import parse_datetime, tz_from_offset
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.custom_fields.values import custom_values
-from leadbase.db.fields import Field, Problem
+from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter, Term, all_of, compile_filter
 from leadbase.db.models import user
 from leadbase.db.permissions import DELETE_OWN_OPPORTUNITIES, MANAGE_OTHERS_OPPORTUNITIES, require_for_object
@@ -28,7 +28,7 @@ from leadbase.db.service import Service
 from leadbase.resources.activities import record_status_change
 from leadbase.resources.common import user_names
 from leadbase.resources.deals import Pipelines, currency_of, format_money, opportunity_change, org_pipelines
-from leadbase.resources.links import render_links
+from leadbase.resources.links import links_wanted, render_links
 from leadbase.resources.query_strings import related_lead_query, string_query
 from leadbase.search import related_ids
 
@@ -131,7 +131,7 @@ class OpportunityService(Service):
         currency = currency_of(self.ctx)
         custom = custom_values(self.ctx, "opportunity")
         fields = self._fields()
-        links = self.ctx.shown is None or "integration_links" in self.ctx.shown
+        links = links_wanted(self.ctx, "opportunity", rows)
         out = []
         for r in rows:
             status = found.status(r["status_id"]) or {}
@@ -160,11 +160,7 @@ class OpportunityService(Service):
             }
             # A contact deleted since it was chosen is no longer the opportunity's contact.
             shown_row = r if contact is not None or not r["contact_id"] else {**r, "contact_id": None}
-
-            def computed(f: Field, _row: Row, extra: Row = extra) -> Any:
-                return extra[f.name]
-
-            out.append({**fields.render(shown_row, computed), **custom.render(r["custom"] or {})})
+            out.append({**fields.render_values(shown_row, extra), **custom.render(r["custom"] or {})})
             if links:
                 out[-1]["integration_links"] = render_links(self.ctx, "opportunity", out[-1])
         return out
