@@ -1,0 +1,85 @@
+"""The column types leadbase reads rows through (db/types.py), on the session's database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+)
+
+from leadbase.db.types import JSONDoc, UTCDateTime
+
+metadata = MetaData()
+sample = Table(
+    "types_sample",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("moment", UTCDateTime),
+    Column("doc", JSONDoc),
+)
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    # DDL is transactional on both databases: the table goes with the rollback.
+    with engine.connect() as conn, conn.begin() as transaction:
+        metadata.create_all(conn)
+        yield conn
+        transaction.rollback()
+
+
+def test_datetimes_come_back_aware_in_utc_whatever_zone_they_were_written_in(conn: Connection) -> None:
+    two_hours_east = timezone(timedelta(hours=2))
+    conn.execute(
+        insert(sample),
+        [
+            {"id": 1, "moment": datetime(2026, 3, 1, 12, 0, 0, 5, tzinfo=two_hours_east)},
+            {"id": 2, "moment": datetime(2026, 3, 1, 12, 0)},  # naive: taken as UTC
+            {"id": 3, "moment": None},
+        ],
+    )
+    read = dict(conn.execute(select(sample.c.id, sample.c.moment).order_by(sample.c.id)).all())
+    assert read == {
+        1: datetime(2026, 3, 1, 10, 0, 0, 5, tzinfo=UTC),
+        2: datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        3: None,
+    }
+    assert read[1].tzinfo is UTC and read[2].tzinfo is UTC
+
+
+def test_a_datetime_written_by_hand_with_an_offset_is_read_in_utc(conn: Connection) -> None:
+    # What a load in SQL may leave: text with an offset on SQLite, a timestamptz on PostgreSQL.
+    conn.execute(text("INSERT INTO types_sample (id, moment) VALUES (1, '2026-03-01 12:00:00+02:00')"))
+    moment = conn.execute(select(sample.c.moment)).scalar_one()
+    assert moment == datetime(2026, 3, 1, 10, 0, tzinfo=UTC) and moment.tzinfo is UTC
+
+
+def test_json_documents_round_trip_and_a_scalar_read_out_of_one_stays_a_number(conn: Connection) -> None:
+    doc = {"n": 5, "words": ["ann", "acme"], "nested": {"ok": True}, "none": None}
+    conn.execute(
+        insert(sample), [{"id": 1, "doc": doc}, {"id": 2, "doc": [1, "two"]}, {"id": 3, "doc": None}]
+    )
+    assert dict(conn.execute(select(sample.c.id, sample.c.doc).order_by(sample.c.id)).all()) == {
+        1: doc,
+        2: [1, "two"],
+        3: None,
+    }
+    if conn.dialect.name == "sqlite":
+        # SQLite hands json_extract's numbers back as numbers, not JSON text.
+        extracted = type_coerce(func.json_extract(sample.c.doc, "$.n"), JSONDoc)
+    else:
+        extracted = type_coerce(sample.c.doc["n"], JSONDoc)
+    assert conn.execute(select(extracted).where(sample.c.id == 1)).scalar_one() == 5
