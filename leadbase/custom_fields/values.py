@@ -84,8 +84,8 @@ class CustomValues:
         self.by_id = {d.id: d for d in self.definitions}
         self.by_name = {d.name: d for d in self.definitions}
         self.by_folded_name = {d.name.lower(): d for d in self.definitions}
-        # (field id, `custom.<id>` key, name, reader) per field, for `render` (one call per
-        # stored value: a page of whole leads renders about a thousand).
+        # (field id, `custom.<id>` key, name, reader) per field, for `values` and `render` (one
+        # call per stored value: a page of whole leads renders about a thousand).
         self._shown = tuple((d.id, PREFIX + d.id, d.name, _reader(d)) for d in self.definitions)
 
     def lookup(self, key: str) -> FieldDefinition | None:
@@ -194,10 +194,10 @@ class CustomValues:
     def values(self, stored: dict[str, Any]) -> dict[str, Any]:
         """Field id -> shown value, for the fields that have one."""
         out: dict[str, Any] = {}
-        for definition in self.definitions:
-            value = readable(definition, stored.get(definition.id))
-            if value is not None:
-                out[definition.id] = value
+        for field_id, _key, _name, read in self._shown:
+            value = stored.get(field_id)
+            if value is not None and (value := read(value)) is not None:
+                out[field_id] = value
         return out
 
     def render(self, stored: dict[str, Any], *, legacy_dict: bool = False) -> dict[str, Any]:
