@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BooleanClauseList
 from leadbase.core import clock
 from leadbase.core.dates import tz_from_offset
 from leadbase.core.errors import BadRequest, Invalid, NotFound
+from leadbase.core.phones import typed_number
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import EXTENSIONS, Operator, text_match
 from leadbase.db.models import saved_search
@@ -390,6 +392,10 @@ class Compiler:
         value = on.value(self.ctx, table, ref.field_name) if table is not None else None
         if value is None:
             raise bad(f"{node.path}.field.field_name", f"{on.name} has no field {ref.field_name!r}.")
+        if (on.name, ref.field_name) == ("contact_phone", "phone") and isinstance(
+            node.condition, n.TextCondition
+        ):
+            node = replace(node, condition=self._typed_phone(node.condition))
         if value.lookup is not None:
             looked_up = Value(value.lookup.table.c[value.lookup.column], value.kind)
             return value.lookup.where(self._condition(looked_up, node.condition, f"{node.path}.condition"))
@@ -403,6 +409,14 @@ class Compiler:
             if candidates is not None:
                 return and_(candidates, condition)
         return condition
+
+    def _typed_phone(self, condition: n.TextCondition) -> n.TextCondition:
+        """A phone number typed in any usual notation ('(415) 555-0100') as the E.164 form phones
+        are stored in, read in the organization's region; part of a number ('555') as typed."""
+        settings = self.ctx.memo.get("settings")
+        region = getattr(settings, "default_phone_region", None) or "US"
+        number = typed_number(condition.value, region)
+        return condition if number is None else replace(condition, value=number)
 
     def _condition(self, value: Value, condition: n.Condition, path: str) -> ColumnElement[bool]:
         column, kind = value.expression, value.kind

@@ -54,7 +54,7 @@ CLOSE_LIMITS = SearchLimits(CLOSE_MAX_RESULTS, CLOSE_CURSOR_SECONDS, CLOSE_MAX_S
 
 def searchable(object_type: str, path: str = "query") -> Target:
     found = target(object_type)
-    if found is None or found.parent is not None:
+    if found is None or found.name not in SEARCHABLE:
         raise n.bad(path, f"Cannot search {object_type!r}: use one of " + ", ".join(sorted(SEARCHABLE)) + ".")
     return found
 

@@ -122,6 +122,8 @@ class Target:
     # Fields of elements: name -> kind (all text in Close's catalogue but `is_unsubscribed`).
     element_fields: dict[str, Kind] = field(default_factory=dict)
     extras: dict[str, Extra] = field(default_factory=dict)
+    # Whether a search may return it (the others are only reached through has_related).
+    searchable: bool = True
 
     @property
     def spec(self) -> ResourceSpec:
@@ -364,6 +366,9 @@ TARGETS: dict[str, Target] = {
     "opportunity": Target("opportunity", "opportunity", extras=OPPORTUNITY_EXTRAS),
     "task": Target("task", "task"),
     "custom_object": Target("custom_object", "custom_object"),
+    # A contact's sequence subscriptions: Close's own script finds the leads in a sequence with
+    # `contact(sequence_subscription(sequence:*))`. Reached through a contact only.
+    "sequence_subscription": Target("sequence_subscription", "sequence_subscription", searchable=False),
     "contact_email": Target(
         "contact_email",
         parent="contact",
@@ -388,7 +393,7 @@ TARGETS: dict[str, Target] = {
 }
 
 # Object types a search may return (the others are reached through has_related).
-SEARCHABLE = tuple(name for name, t in TARGETS.items() if t.parent is None)
+SEARCHABLE = tuple(name for name, t in TARGETS.items() if t.parent is None and t.searchable)
 
 
 def target(name: str) -> Target | None:

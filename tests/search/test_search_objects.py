@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.custom_data import activity_type, custom_object, key, object_type
 from tests.custom_data import field as make_field
+from tests.resources.sequence.helpers import email_template, new_sequence, subscribe
 from tests.search.helpers import custom, field, id_set, of, related, search, text
 from tests.support import Api
 
@@ -152,3 +153,56 @@ def test_custom_objects_and_tasks(api: Api) -> None:
     assert id_set(api, of("task", open_task)) == {task["id"]}
     assert id_set(api, of("lead", related("lead", "task", open_task))) == {a["id"]}
     assert id_set(api, of("task", text("contract"))) == {task["id"]}
+
+
+def test_leads_with_a_contact_in_a_sequence(api: Api) -> None:
+    """Close's own script (export_sequence_subscriptions_public) counts the leads in any
+    sequence with `contact(sequence_subscription(sequence:*))`; Advanced Filtering reaches
+    the subscriptions through the contact the same way."""
+    step = {"step_type": "email", "delay": 3600, "email_template_id": email_template(api)["id"]}
+    sequence = new_sequence(api, [step])
+    subscribed = _lead(
+        api, "In a sequence", contacts=[{"name": "Ann", "emails": [{"email": "ann@acme.test"}]}]
+    )
+    paused = _lead(api, "Paused", contacts=[{"name": "Bea", "emails": [{"email": "bea@acme.test"}]}])
+    _lead(api, "Never subscribed", contacts=[{"name": "Cy", "emails": [{"email": "cy@acme.test"}]}])
+    _lead(api, "No contacts")
+    for lead in (subscribed, paused):
+        made = subscribe(api, sequence, {"id": lead["contact_ids"][0]})
+    api.ok("PUT", f"sequence_subscription/{made['id']}/", json={"status": "paused"})
+
+    query = {"query": "contact(sequence_subscription(sequence:*))", "_limit": 0}
+    assert api.ok("GET", "lead/", params=query)["total_results"] == 2
+    listed = api.ok("GET", "lead/", params={"query": query["query"], "_fields": "id"})["data"]
+    assert {lead["id"] for lead in listed} == {subscribed["id"], paused["id"]}
+
+    active = field("sequence_subscription", "status", {"type": "term", "values": ["active"]})
+    in_sequence = related("contact", "sequence_subscription", active)
+    assert id_set(api, of("lead", related("lead", "contact", in_sequence))) == {subscribed["id"]}
+    assert id_set(api, of("contact", in_sequence)) == {subscribed["contact_ids"][0]}
+    # Not an object type a search returns, as in Close.
+    refused = api.post("data/search/", json={"query": of("sequence_subscription")})
+    assert refused.status_code == 400
+    assert "Cannot search 'sequence_subscription'" in refused.json()["error"]
+
+
+def test_phone_numbers_typed_in_any_usual_notation(api: Api) -> None:
+    """Phones are stored in E.164; a number searched as people write it is read the same way,
+    in the organization's region when it has no country code."""
+    ann = _lead(api, "Acme", contacts=[{"name": "Ann", "phones": [{"phone": "+1 415 555 0100"}]}])
+    _lead(api, "Other", contacts=[{"name": "Bob", "phones": [{"phone": "+44 20 7946 0958"}]}])
+    for query in (
+        'phone:"(415) 555-0100"',
+        'phone:"415.555.0100"',
+        "phone:4155550100",
+        'phone_number:"+1 415-555-0100"',
+        "phone:+14155550100",
+    ):
+        found = api.ok("GET", "lead/", params={"query": query, "_fields": "id"})
+        assert [lead["id"] for lead in found["data"]] == [ann["id"]], query
+    assert api.ok("GET", "lead/", params={"query": 'phone:"(415) 555-0199"'})["data"] == []
+    uk = api.ok("GET", "lead/", params={"query": 'phone:"+44 20 7946 0958"', "_fields": "display_name"})
+    assert [lead["display_name"] for lead in uk["data"]] == ["Other"]
+    typed = {"type": "text", "mode": "exact_value", "value": "(415) 555-0100"}
+    phone = related("contact", "contact_phone", field("contact_phone", "phone", typed))
+    assert id_set(api, of("contact", phone)) == set(ann["contact_ids"])
