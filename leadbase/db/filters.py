@@ -61,10 +61,13 @@ class Not:
 class Clause:
     """A condition another layer builds for the resource being filtered (an Advanced Filtering
     query, a smart view): `build(ctx, spec)` returns the WHERE condition. `key` tells clauses
-    apart (two clauses with equal keys select the same objects)."""
+    apart (two clauses with equal keys select the same objects). `count(ctx, spec)`, when given,
+    is the number of the organization's objects the clause selects, read some cheaper way than
+    counting the rows that meet the condition, or None when it has no such way for this query."""
 
     key: Any
     build: Callable[[Context, ResourceSpec], ColumnElement[bool]]
+    count: Callable[[Context, ResourceSpec], int | None] | None = None
 
 
 Filter = Term | And | Or | Not | Clause

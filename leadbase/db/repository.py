@@ -27,7 +27,7 @@ from leadbase.core.errors import NotFound
 from leadbase.core.ids import SHORT, new_id
 from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
-from leadbase.db.filters import compile_filter
+from leadbase.db.filters import Clause, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
@@ -267,7 +267,9 @@ class Repository:
         )
         if query.limit == 0:
             # No rows, yet has_more (and total_results) still describe what lies past _skip.
-            count = kept_count(self.ctx, spec.table.name) if whole else self._count(filtered)
+            count = (
+                kept_count(self.ctx, spec.table.name) if whole else self._total(spec, query, base, filtered)
+            )
             return Page([], has_more=count > query.skip, total=count if query.count_total else None)
         stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
         rows = rows_of(self.ctx.conn.execute(stmt))
@@ -275,7 +277,9 @@ class Repository:
         # read and sort every matching row (whole rows) before applying LIMIT.
         total = None
         if query.count_total:
-            total = kept_count(self.ctx, spec.table.name) if whole else self._count(filtered)
+            total = (
+                kept_count(self.ctx, spec.table.name) if whole else self._total(spec, query, base, filtered)
+            )
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
 
@@ -300,6 +304,19 @@ class Repository:
         if first.build is not None:
             return None
         return spec.table.c[spec.orderings.get(first.name, first.name)]
+
+    def _total(
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
+    ) -> int:
+        """The number of rows a list matches: its clause's own count when the clause is the
+        whole filter and has one (a word search counts the index's leads), else a count of the
+        rows."""
+        clause = query.where
+        if base is None and spec.discriminator is None and isinstance(clause, Clause) and clause.count:
+            counted = clause.count(self.ctx, spec)
+            if counted is not None:
+                return counted
+        return self._count(filtered)
 
     def _count(self, stmt: Select[Any]) -> int:
         # count(*) over the same FROM and WHERE: an index-only count where an index covers it.

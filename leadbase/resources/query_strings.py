@@ -52,7 +52,11 @@ def _clause(text: str, object_type: str, query: dict[str, Any]) -> Clause:
     def build(ctx: Context, spec: ResourceSpec) -> ColumnElement[bool]:
         return _answered(text, lambda: inner.build(ctx, spec))
 
-    return Clause(inner.key, build)
+    def count(ctx: Context, spec: ResourceSpec) -> int | None:
+        counted = inner.count
+        return None if counted is None else _answered(text, lambda: counted(ctx, spec))
+
+    return Clause(inner.key, build, count)
 
 
 def _ordering(text: str, object_type: str, sort: dict[str, Any]) -> Ordering:

@@ -26,6 +26,7 @@ from leadbase.search import cursors
 from leadbase.search import nodes as n
 from leadbase.search.compiler import Compiler, find_object_type
 from leadbase.search.cursors import SortKey
+from leadbase.search.fulltext import count_leads_with_words
 from leadbase.search.targets import SEARCHABLE, Target, target
 
 DEFAULT_LIMIT = 100
@@ -88,7 +89,46 @@ def query_filter(object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
     def build(ctx: Context, spec: ResourceSpec) -> ColumnElement[bool]:
         return compile_query(ctx, object_type, tree)
 
-    return Clause(("search", object_type, tree), build)
+    def count(ctx: Context, spec: ResourceSpec) -> int | None:
+        return _count_without_rows(ctx, object_type, tree)
+
+    return Clause(("search", object_type, tree), build, count)
+
+
+def _count(ctx: Context, object_type: str, tree: n.Node) -> int:
+    """The number of objects a search matches."""
+    known = _count_without_rows(ctx, object_type, tree)
+    if known is not None:
+        return known
+    table = searchable(object_type).table
+    every = compile_query(ctx, object_type, tree)  # collects every match: not the page's form
+    return int(ctx.conn.execute(select(func.count()).select_from(table).where(every)).scalar_one())
+
+
+def _count_without_rows(ctx: Context, object_type: str, tree: n.Node) -> int | None:
+    """The number of objects a search matches when it is known without counting them: every
+    lead (the count the triggers keep), the leads of a word search (those of its index rows);
+    None for other searches."""
+    table = searchable(object_type).table
+    if table.name in COUNTED_TABLES and _matches_every(tree, object_type):
+        return kept_count(ctx, table.name)
+    words = lone_text(tree) if object_type == "lead" else None
+    if words is not None:
+        return count_leads_with_words(ctx, words.value, words.mode)
+    return None
+
+
+def lone_text(tree: n.Node) -> n.Text | None:
+    """The query's one condition when it is a word search (`GET /lead/?query=okafor`): a `text`
+    node alone, or beside the object type in an `and`; None for any other query."""
+    if isinstance(tree, n.And) and not tree.negate:
+        conditions = [q for q in tree.queries if not _is_leads(q)]
+        return lone_text(conditions[0]) if len(conditions) == 1 else None
+    return tree if isinstance(tree, n.Text) and not tree.negate else None
+
+
+def _is_leads(node: n.Node) -> bool:
+    return isinstance(node, n.ObjectType) and node.object_type == "lead" and not node.negate
 
 
 def related_ids(column: str, object_type: str, query: Mapping[str, Any] | n.Node) -> Clause:
@@ -265,13 +305,7 @@ def search(
     cursor = cursors.encode(cursors.Position(last, next_served), owner) if more else None
     page = SearchPage(object_type, rows, cursor)
     if include_counts:
-        if table.name in COUNTED_TABLES and _matches_every(tree, object_type):
-            # Every lead of the organization: the count the triggers keep, not a count of them.
-            total = kept_count(ctx, table.name)
-        else:
-            every = compile_query(ctx, object_type, tree)  # collects every match: not the page's form
-            counting = select(func.count()).select_from(table).where(every)
-            total = int(ctx.conn.execute(counting).scalar_one())
+        total = _count(ctx, object_type, tree)
         page.total = total
         page.limited = total if results_limit is None else min(total, results_limit)
     return page

@@ -13,7 +13,7 @@ from leadbase.db.context import Actor, Context
 from leadbase.db.models import contact, lead
 from leadbase.search import compile_query, fulltext
 from leadbase.search.fulltext import field_prefilter
-from tests.search.helpers import field, id_set, ids, indexed_then_walked, of, plan_of, related, text
+from tests.search.helpers import field, id_set, ids, indexed_then_walked, of, plan_of, related, search, text
 from tests.support import Api, count_statements
 
 Obj = dict[str, Any]
@@ -392,3 +392,78 @@ def test_an_organization_id_is_not_a_word_of_its_rows(api: Api, monkeypatch: pyt
         assert _found(api, token) == set()
         assert _found(api, org, "phrase") == set()
         assert _found(api, org.split("_")[0], "beginning_of_words") == set()
+
+
+def test_every_row_of_the_index_belongs_to_a_lead_that_exists(api: Api) -> None:
+    """A count of the leads whose words match is a count of the distinct leads of the matching
+    index rows: that holds only if no row outlives its lead, whichever way the lead goes
+    (deleted with its contacts and activities, merged into another)."""
+    words = {"contacts": [{"name": "Quill Ann", "emails": [{"email": "ann@acme.test"}]}]}
+    gone = _lead(api, "Quill Deleted", **words)
+    api.ok("POST", "activity/note/", json={"lead_id": gone["id"], "note": "quill notes"})
+    api.ok(
+        "POST", "activity/call/", json={"lead_id": gone["id"], "note": "quill call", "direction": "outbound"}
+    )
+    merged = _lead(api, "Quill Merged", **words)
+    api.ok("POST", "activity/note/", json={"lead_id": merged["id"], "note": "quill merged notes"})
+    kept = _lead(api, "Quill Kept")
+    api.ok("DELETE", f"lead/{gone['id']}/")
+    api.ok("POST", "lead/merge/", json={"source": merged["id"], "destination": kept["id"]})
+
+    with api.engine.connect() as conn:
+        orphans = conn.execute(
+            sql_text(
+                "SELECT count(*) FROM text_index t WHERE t.lead_id IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM lead l WHERE l.id = t.lead_id AND l.organization_id = t.organization_id)"
+            )
+        ).scalar_one()
+        moved = conn.execute(
+            sql_text("SELECT count(*) FROM text_index WHERE lead_id = :kept"), {"kept": kept["id"]}
+        ).scalar_one()
+    assert orphans == 0
+    # The kept lead's own row, the merged lead's contact and note.
+    assert moved == 3
+    found = api.ok("GET", "lead/", params={"query": "quill", "_limit": 0})
+    assert found["total_results"] == 1
+
+
+def test_a_word_search_counts_the_leads_of_its_index_rows_without_reading_leads(
+    api: Api, make_api: Callable[..., Api]
+) -> None:
+    """`GET /lead/?query=<words>` counts the distinct leads of the matching index rows: a lead
+    found by its name, two contacts and a note is one; another organization's, a deleted one's
+    and an activity without a lead are none. Any other query counts its leads."""
+    make_api().ok("POST", "lead/", json={"name": "Marmot Other", "contacts": [{"name": "Marmot"}]})
+    many = _lead(api, "Marmot Holdings", contacts=[{"name": "Ann Marmot"}, {"name": "Bo Marmot"}])
+    api.ok("POST", "activity/note/", json={"lead_id": many["id"], "note": "the marmot call"})
+    one = _lead(api, "Burrow", contacts=[{"name": "Cy", "emails": [{"email": "cy@marmot.example"}]}])
+    gone = _lead(api, "Marmot Gone", contacts=[{"name": "Marmot Again"}])
+    api.ok("DELETE", f"lead/{gone['id']}/")
+    _lead(api, "Unrelated")
+
+    # Two bare words are two conditions (each word anywhere in the lead's text): counted as leads.
+    for query, expected, by_index in (
+        ("marmot", 2, True),
+        ("MARMOT holdings", 1, False),
+        ('"marmot call"', 1, True),
+        ("marm", 0, True),
+        ("zebra", 0, True),
+    ):
+        with count_statements(api.engine) as counter:
+            listed = api.ok("GET", "lead/", params={"query": query, "_fields": "id"})
+            counted = api.ok("GET", "lead/", params={"query": query, "_limit": 0})["total_results"]
+        assert listed["total_results"] == counted == len(listed["data"]) == expected, query
+        flat = [" ".join(s.split()) for s in counter.statements]
+        assert any(s.startswith("SELECT count(DISTINCT text_index.lead_id)") for s in flat) == by_index
+        assert any(s.startswith("SELECT count(*) AS count_1 FROM lead ") for s in flat) != by_index
+    assert {lead["id"] for lead in api.ok("GET", "lead/", params={"query": "marmot"})["data"]} == {
+        many["id"],
+        one["id"],
+    }
+    counted_search = search(api, of("lead", text("marmot")), include_counts=True, _limit=1)
+    assert counted_search["count"] == {"total": 2, "limited": 2}
+    # A word beside another condition: the leads matching both are counted.
+    both = api.ok("GET", "lead/", params={"query": "marmot name:burrow", "_limit": 0})
+    assert both["total_results"] == 1
+    negated = api.ok("GET", "lead/", params={"query": "not marmot", "_limit": 0})
+    assert negated["total_results"] == 1
