@@ -106,7 +106,14 @@ class Database:
             return sqlite3.sqlite_version
         with psycopg.connect(self._admin_dsn(), autocommit=True) as conn:
             row = conn.execute("SHOW server_version").fetchone()
-        return str(row[0]) if row else None
+            # The server's memory settings: counts over many rows hit its buffer cache or the
+            # operating system's, at several times the cost (bench/RESULTS.md).
+            names = ("shared_buffers", "work_mem")
+            memory = {name: conn.execute(f"SHOW {name}").fetchone() for name in names}
+        if not row:
+            return None
+        settings = ", ".join(f"{name} {value[0]}" for name, value in memory.items() if value)
+        return f"{row[0]} ({settings})"
 
 
 def for_kind(kind: str, workdir: Path, pg_url: str, name: str) -> Database:
