@@ -336,7 +336,7 @@ class Compiler:
         ref = query.field
         if isinstance(ref, n.CustomField):
             return None
-        condition = query.condition
+        condition = self._as_stored(element or other.name, ref.field_name, query.condition)
         return owners_of_word(
             self.ctx, table.c.id, other.name, ref.field_name, condition.mode, condition.value, element
         )
@@ -374,6 +374,7 @@ class Compiler:
         ref, condition = query.field, query.condition
         if isinstance(ref, n.CustomField) or not isinstance(condition, n.TextCondition):
             return None
+        condition = self._as_stored(other.name, ref.field_name, condition)
         return field_prefilter(
             self.ctx, on.name, table, ref.field_name, condition.mode, condition.value, element=other.name
         )
@@ -392,10 +393,8 @@ class Compiler:
         value = on.value(self.ctx, table, ref.field_name) if table is not None else None
         if value is None:
             raise bad(f"{node.path}.field.field_name", f"{on.name} has no field {ref.field_name!r}.")
-        if (on.name, ref.field_name) == ("contact_phone", "phone") and isinstance(
-            node.condition, n.TextCondition
-        ):
-            node = replace(node, condition=self._typed_phone(node.condition))
+        if isinstance(node.condition, n.TextCondition):
+            node = replace(node, condition=self._as_stored(on.name, ref.field_name, node.condition))
         if value.lookup is not None:
             looked_up = Value(value.lookup.table.c[value.lookup.column], value.kind)
             return value.lookup.where(self._condition(looked_up, node.condition, f"{node.path}.condition"))
@@ -410,9 +409,12 @@ class Compiler:
                 return and_(candidates, condition)
         return condition
 
-    def _typed_phone(self, condition: n.TextCondition) -> n.TextCondition:
-        """A phone number typed in any usual notation ('(415) 555-0100') as the E.164 form phones
-        are stored in, read in the organization's region; part of a number ('555') as typed."""
+    def _as_stored(self, object_type: str, field_name: str, condition: n.TextCondition) -> n.TextCondition:
+        """A text condition on a field compared with its value as stored: a phone number typed in
+        any usual notation ('(415) 555-0100') as the E.164 form phones are kept in, read in the
+        organization's region; part of a number ('555'), and every other field, as typed."""
+        if (object_type, field_name) != ("contact_phone", "phone"):
+            return condition
         settings = self.ctx.memo.get("settings")
         region = getattr(settings, "default_phone_region", None) or "US"
         number = typed_number(condition.value, region)

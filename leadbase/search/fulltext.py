@@ -181,7 +181,7 @@ def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
 # The fields whose text is in an object's `text_index` row, by object type; and the fields of
 # the elements of a JSON list whose text is in their parent's row (a contact's email addresses).
 INDEXED_FIELDS = {"lead": ("name", "description", "url"), "contact": ("name", "title")}
-INDEXED_ELEMENTS = {("contact", "contact_email"): ("email",)}
+INDEXED_ELEMENTS = {("contact", "contact_email"): ("email",), ("contact", "contact_phone"): ("phone",)}
 _SEPARATOR = re.compile(r"[^a-z0-9]+")
 _PRINTABLE = re.compile(r"[ -~]+")
 
@@ -293,6 +293,25 @@ def _loosened(terms: list[str], mode: str) -> tuple[list[str], str]:
     return terms, mode
 
 
+_PHONE = re.compile(r"\+?(\d+)")
+
+
+def _phone_words(mode: str, value: str) -> tuple[list[str], str] | None:
+    """Phones are kept in E.164 (`+14155550100`): one word of digits in the index. A whole
+    number is that word, the start of one (`+1415`, or `1415` as a word start) starts it; a
+    part from inside a number (the phrase `555`) is not a word of the index (None)."""
+    value = value.strip()
+    found = _PHONE.fullmatch(value)
+    if found is None:
+        return None
+    digits = [found.group(1)]
+    if mode == "exact_value":
+        return digits, "full_words"
+    if mode == "beginning_of_words" or (mode == "phrase" and value.startswith("+")):
+        return digits, "beginning_of_words"
+    return None
+
+
 def _vouched_words(
     object_type: str, field_name: str, mode: str, value: str, element: str
 ) -> tuple[list[str], str] | None:
@@ -302,7 +321,11 @@ def _vouched_words(
     fields = (
         INDEXED_ELEMENTS.get((object_type, element), ()) if element else INDEXED_FIELDS.get(object_type, ())
     )
-    search = _index_search(mode, value) if field_name in fields else None
+    if field_name not in fields:
+        return None
+    if element == "contact_phone":
+        return _phone_words(mode, value)
+    search = _index_search(mode, value)
     if search is None:
         return None
     return _loosened(search[0].split(), search[1])
