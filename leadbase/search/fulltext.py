@@ -192,9 +192,14 @@ def _index_search(mode: str, value: str) -> tuple[str, str] | None:
     text = value.lower()
     if mode in ("beginning_of_words", "exact_value"):
         terms = text.split()
-        if not terms or not all(_PLAIN.fullmatch(t) for t in terms):
-            return None
-        return " ".join(terms), "beginning_of_words" if mode == "beginning_of_words" else "full_words"
+        if terms and all(_PLAIN.fullmatch(t) for t in terms):
+            return " ".join(terms), "beginning_of_words" if mode == "beginning_of_words" else "full_words"
+        if mode == "exact_value" and _PRINTABLE.fullmatch(text):
+            # The field is the value: each of its words is a whole word of the field (an email
+            # address `ann.lee@acme.test`: `ann`, `lee`, `acme`, `test`).
+            words = [t for t in _SEPARATOR.split(text) if t]
+            return (" ".join(words), "full_words") if words else None
+        return None
     if mode == "phrase":
         phrase = " ".join(text.split())
         # A phrase is found anywhere, inside a word too: only one that starts with a separator

@@ -467,3 +467,26 @@ def test_a_word_search_counts_the_leads_of_its_index_rows_without_reading_leads(
     assert both["total_results"] == 1
     negated = api.ok("GET", "lead/", params={"query": "not marmot", "_limit": 0})
     assert negated["total_results"] == 1
+
+
+def test_a_whole_email_address_or_value_is_looked_up_through_the_index(api: Api) -> None:
+    """`email_address:"ann.lee@acme.test"` (finding a lead by a caller's address: what
+    integrations ask most) and `name="Acme, Inc."`: the field is the value, so every word of the
+    value is a whole word of the object's indexed text; the index finds the candidates and the
+    comparison decides."""
+    ann = _lead(api, "Acme, Inc.", contacts=[{"name": "Ann", "emails": [{"email": "Ann.Lee@acme.test"}]}])
+    _lead(api, "Acme Inc", contacts=[{"name": "Lee", "emails": [{"email": "lee.ann@acme.test"}]}])
+    _lead(api, "Other", contacts=[{"name": "Al", "emails": [{"email": "ann.lee@acme.test.example"}]}])
+    for query, expected in (
+        ('email_address:"ann.lee@acme.test"', {ann["id"]}),
+        ("email:ANN.LEE@ACME.TEST", {ann["id"]}),
+        ('email_address:"lee@acme.test"', set()),
+        ('name="Acme, Inc."', {ann["id"]}),
+    ):
+        with count_statements(api.engine) as counter:
+            found = api.ok("GET", "lead/", params={"query": query, "_fields": "id"})
+        assert {lead["id"] for lead in found["data"]} == expected, query
+        # Every statement reading rows' values also narrows them by the index.
+        index = "to_tsvector" if api.engine.dialect.name == "postgresql" else "text_index"
+        compared = [s for s in counter.statements if " LIKE " in s or "lower(" in s]
+        assert compared and all(index in s or "text_index" in s for s in compared), query
