@@ -179,7 +179,8 @@ def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
 
 
 # The fields whose text is in an object's `text_index` row, by object type; and the fields of
-# the elements of a JSON list whose text is in their parent's row (a contact's email addresses).
+# the elements of a JSON list whose text is in their parent's row (a contact's email addresses
+# and phone numbers).
 INDEXED_FIELDS = {"lead": ("name", "description", "url"), "contact": ("name", "title")}
 INDEXED_ELEMENTS = {("contact", "contact_email"): ("email",), ("contact", "contact_phone"): ("phone",)}
 _SEPARATOR = re.compile(r"[^a-z0-9]+")
@@ -433,7 +434,7 @@ def count_leads_with_words(ctx: Context, value: str, mode: str) -> int:
     to a lead that exists (a row goes with its object, an object with its lead, and a merge
     moves the rows: tests/search/test_full_text.py). Reading the leads cost more than finding
     the rows: "okafor" at a million leads, 124,700 rows of 119,800 leads, 262 -> 160 ms on
-    SQLite, 600 -> 210 on PostgreSQL; at 100,000 leads 33 -> 12 and 37 -> 17 (bench/RESULTS.md)."""
+    SQLite, 600 -> 260 on PostgreSQL; at 100,000 leads 33 -> 12 and 37 -> 17 (bench/RESULTS.md)."""
     found = matching(ctx, value, mode)
     if found is None:
         # No words: the text matches every lead.
