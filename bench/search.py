@@ -86,6 +86,31 @@ def fill_text_index(ctx: Any, conn: Any, org: Org) -> int:
     return added
 
 
+_CUSTOM_VALUES = importlib.import_module(
+    "leadbase.migrations.versions.2026_12_02_d3f9a2c7e5b1_custom_value_counts"
+)
+
+
+def fill_custom_values(ctx: Any, conn: Any, org: Org) -> int:
+    """PostgreSQL: the `custom_value` rows of the organization's objects that have none yet (the
+    rows replicate.py copied with row triggers off), with the migration's own expressions; a
+    no-op when they are complete. The rows added."""
+    if ctx.db.kind != "postgres":
+        return 0
+    added = 0
+    for table in _CUSTOM_VALUES.TABLES:
+        rows = _CUSTOM_VALUES.rows_of("t", table, read=f"{table} t, ")
+        cursor = conn.execute(
+            f"{_CUSTOM_VALUES.INSERT}{rows} AND t.organization_id = {ctx.db.param} "
+            "AND NOT EXISTS (SELECT 1 FROM custom_value x WHERE x.object_id = t.id)",
+            [org.organization_id],
+        )
+        added += max(cursor.rowcount, 0)
+    if added:
+        conn.execute("VACUUM ANALYZE custom_value")
+    return added
+
+
 def _form(method: str, path: str) -> str:
     return f"{method} {path.removeprefix('/api/v1').split('?')[0]}"
 
@@ -105,6 +130,12 @@ def search(ctx: Any) -> Result:
                     res.notes.append(
                         f"{filled} objects of the {size}-lead organization added to the full-text index "
                         "first (copied in SQL with row triggers off)"
+                    )
+                filled = fill_custom_values(ctx, conn, org)
+                if filled:
+                    res.notes.append(
+                        f"{filled} custom values of the {size}-lead organization's objects added to "
+                        "custom_value first (copied in SQL with row triggers off)"
                     )
                 for q in queries(ctx, org, _status_ids(ctx, org)):
                     _one(ctx, res, conn, lb, org, q, f"{q.name} @ {size} leads", _ok)

@@ -13,7 +13,14 @@ sql.py, paths inline), restricted to its organization by a partial-index predica
   none from a partial index: without them a filter matching most rows was planned as if it
   matched a few (an index scan and a sort of most of the table instead of the date order);
 - multiple values (PostgreSQL): a GIN index on the field's JSON value, which answers the `@>`
-  containment a term compiles to; SQLite has no such index, and searches the lists.
+  containment a term compiles to; SQLite has no such index, and searches the lists;
+- a free text (text, textarea, hidden) is searched by equality (an external id), exact or case
+  aside (`"custom.Account code" = "AC-1"` in a query string): besides its value, an index of its
+  lowered value (variant `l`). On PostgreSQL both hold its short values alone (variants `s`
+  and `l`, up to sql.LONGEST_INDEXED_TEXT bytes, in the predicate): a b-tree entry holds at
+  most about 2,700 bytes, and a longer value in the index would refuse the object's write
+  (a pasted document in a text field). A sort or a range on such a field there reads the
+  organization's rows.
 
 The predicate `organization_id = '<id>'` keeps each index to the rows of the field's
 organization: a server with many organizations gets many small indexes instead of many
@@ -56,7 +63,7 @@ TABLES: dict[str, tuple[Table, str]] = {
     ACTIVITY_TYPE: (activity, "acti"),
     OBJECT_TYPE: (custom_object, "cobj"),
 }
-VARIANTS = ("n", "t", "m", "na", "ta")
+VARIANTS = ("n", "t", "m", "na", "ta", "s", "l")
 PREFIX = "cfx_"
 STATISTICS_PREFIX = "cfs_"
 
@@ -70,7 +77,8 @@ class FieldIndex:
     table: Table
     code: str
     # n: number value, t: text value, m: the JSON value (multi-value fields, PostgreSQL only);
-    # na, ta: the ascending twins of n and t.
+    # na, ta: the ascending twins of n and t; s: the short values of a free text (PostgreSQL);
+    # l: a free text's values lowercased (on PostgreSQL, its short ones).
     variant: str
 
     @property
@@ -80,7 +88,7 @@ class FieldIndex:
     @property
     def statistics(self) -> str | None:
         """The name of the expression statistics that go with the index (PostgreSQL, n and t)."""
-        return statistics_name(self.name) if self.variant in ("n", "t") else None
+        return statistics_name(self.name) if self.variant in ("n", "t", "s", "l") else None
 
     def create(self, conn: Connection) -> None:
         dialect = conn.dialect.name
@@ -89,6 +97,11 @@ class FieldIndex:
         if self.variant == "m":
             columns = f"({_sql(conn, sql.member(column, self.field_id))}) jsonb_path_ops"
             using = " USING gin"
+        elif self.variant in ("s", "l"):
+            columns = f"({_sql(conn, self.value(dialect))})"
+            if dialect == sql.POSTGRESQL:
+                where += " AND " + _sql(conn, sql.short_text(column, self.field_id))
+            using = ""
         else:
             value = _sql(conn, self.value(dialect))
             # Search orders by `value DESC NULLS LAST, id` for a descending sort and by
@@ -116,6 +129,8 @@ class FieldIndex:
         column = self.table.c.custom
         if self.variant.startswith("n"):
             return sql.number_value(column, self.field_id, dialect)
+        if self.variant == "l":
+            return sql.lowered_text(column, self.field_id, dialect)
         return sql.text_value(column, self.field_id, dialect)
 
     def create_statistics(self, conn: Connection) -> None:
@@ -162,13 +177,16 @@ def wanted_indexes(
     which are never written into SQL)."""
     if not (is_generated_id(organization_id) and is_generated_id(field_id)):
         return []
+    kind = field_type(field_type_name)
     if multiple:
         if conn.dialect.name != sql.POSTGRESQL:
             return []
-        variant = "m"
+        variants = ["m"]
+    elif kind.free_text and conn.dialect.name == sql.POSTGRESQL:
+        variants = ["s", "l"]
     else:
-        variant = "n" if field_type(field_type_name).ordering == "number" else "t"
-    variants = [variant] if multiple else [variant, variant + "a"]
+        variant = "n" if kind.ordering == "number" else "t"
+        variants = [variant, variant + "a"] + (["l"] if kind.free_text else [])
     found = []
     for object_type in sorted(set(object_types)):
         if object_type in TABLES:

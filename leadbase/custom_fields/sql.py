@@ -22,6 +22,12 @@ from leadbase.db.inline import constant, is_generated_id
 
 POSTGRESQL = "postgresql"
 
+# PostgreSQL: the longest string value (in bytes) of a free-text field in its value index. A
+# b-tree entry holds at most about 2,700 bytes: a longer value, indexed, would refuse the
+# object's write. Longer values are left out of the index (`short_text`), which then answers
+# only what cannot match them: equality with a string no longer than this.
+LONGEST_INDEXED_TEXT = 2000
+
 
 def _path(key: str) -> ColumnElement[Any]:
     if is_generated_id(key):
@@ -71,6 +77,19 @@ def text_value(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElem
         ),
         else_=None,
     )
+
+
+def lowered_text(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElement[str]:
+    """The field's string value lowercased: what a text condition's `exact_value` compares
+    (db/filters.py `text_match`), which a free text's index of lowered values holds."""
+    return func.lower(text_value(column, key, dialect))
+
+
+def short_text(column: ColumnElement[Any], key: str) -> ColumnElement[bool]:
+    """PostgreSQL: the field's string value is short enough for its index (the index's own
+    predicate, written the same way for the planner to see it holds)."""
+    length = func.octet_length(text_value(column, key, POSTGRESQL))
+    return length <= literal(LONGEST_INDEXED_TEXT, literal_execute=True)
 
 
 def number_value(column: ColumnElement[Any], key: str, dialect: str) -> ColumnElement[float]:

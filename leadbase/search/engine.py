@@ -28,6 +28,7 @@ from leadbase.search.compiler import Compiler, find_object_type
 from leadbase.search.cursors import SortKey
 from leadbase.search.fulltext import count_leads_with_words
 from leadbase.search.targets import SEARCHABLE, Target, target
+from leadbase.search.value_counts import count_from_values
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200
@@ -107,15 +108,16 @@ def _count(ctx: Context, object_type: str, tree: n.Node) -> int:
 
 def _count_without_rows(ctx: Context, object_type: str, tree: n.Node) -> int | None:
     """The number of objects a search matches when it is known without counting them: every
-    lead (the count the triggers keep), the leads of a word search (those of its index rows);
-    None for other searches."""
-    table = searchable(object_type).table
-    if table.name in COUNTED_TABLES and _matches_every(tree, object_type):
-        return kept_count(ctx, table.name)
+    lead (the count the triggers keep), the leads of a word search (those of its index rows),
+    the objects of a condition on one custom field (PostgreSQL: rows of `custom_value`); None
+    for other searches."""
+    on = searchable(object_type)
+    if on.table.name in COUNTED_TABLES and _matches_every(tree, object_type):
+        return kept_count(ctx, on.table.name)
     words = lone_text(tree) if object_type == "lead" else None
     if words is not None:
         return count_leads_with_words(ctx, words.value, words.mode)
-    return None
+    return count_from_values(ctx, on, tree)
 
 
 def lone_text(tree: n.Node) -> n.Text | None:

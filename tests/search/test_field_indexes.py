@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,14 +53,24 @@ def _single(api: Api, code: str, variant: str, field: Obj) -> set[str]:
     return {f"cfx_{code}_{variant}_{tail}", f"cfx_{code}_{variant}a_{tail}"}
 
 
+def _free_text(api: Api, code: str, field: Obj) -> set[str]:
+    """The indexes of a text field on one table: its lowered values besides its values (on
+    PostgreSQL, of its short values alone, in no order a sort uses)."""
+    tail = _tail(field["id"])
+    lowered = {f"cfx_{code}_l_{tail}"}
+    if _postgres(api):
+        return lowered | {f"cfx_{code}_s_{tail}"}
+    return lowered | _single(api, code, "t", field)
+
+
 def test_creating_a_field_indexes_it_and_deleting_drops_it(api: Api) -> None:
     size = make_field(api, "lead", "Size", "number")
     notes = make_field(api, "contact", "Notes")
     assert _indexes(api, size["id"]) == _single(api, "lead", "n", size)
-    assert _indexes(api, notes["id"]) == _single(api, "cont", "t", notes)
+    assert _indexes(api, notes["id"]) == _free_text(api, "cont", notes)
     api.ok("DELETE", f"custom_field/lead/{size['id']}/")
     assert _indexes(api, size["id"]) == set()
-    assert _indexes(api, notes["id"]) == _single(api, "cont", "t", notes)
+    assert _indexes(api, notes["id"]) == _free_text(api, "cont", notes)
 
 
 def test_custom_object_fields_and_shared_fields(api: Api) -> None:
@@ -78,10 +89,10 @@ def test_custom_object_fields_and_shared_fields(api: Api) -> None:
             201,
             json={"object_type": object_type_name},
         )
-    both = _single(api, "lead", "t", shared) | _single(api, "oppo", "t", shared)
+    both = _free_text(api, "lead", shared) | _free_text(api, "oppo", shared)
     assert _indexes(api, shared["id"]) == both
     api.ok("DELETE", f"custom_field/shared/{shared['id']}/association/lead/", 204)
-    assert _indexes(api, shared["id"]) == _single(api, "oppo", "t", shared)
+    assert _indexes(api, shared["id"]) == _free_text(api, "oppo", shared)
 
 
 def test_a_type_change_indexes_the_new_expression(api: Api) -> None:
@@ -110,7 +121,7 @@ def test_index_changes_roll_back_with_their_transaction(api: Api) -> None:
         apply_indexes(conn, size["id"], [])
         extra = wanted_indexes(conn, org, size["id"], "text", False, ["contact"])
         apply_indexes(conn, size["id"], extra)
-        assert existing_indexes(conn, size["id"]) == _single(api, "cont", "t", size)
+        assert existing_indexes(conn, size["id"]) == _free_text(api, "cont", size)
         transaction.rollback()
     assert _indexes(api, size["id"]) == _single(api, "lead", "n", size)
     # Ids leadbase did not generate are never written into SQL, so they get no index.
@@ -278,3 +289,36 @@ def test_contact_and_custom_object_conditions_compile_with_inline_paths(api: Api
     assert title["id"] in sql
     assert api.org.organization_id in sql
     assert custom_object.name == "custom_object"
+
+
+def test_a_text_is_found_by_equality_through_its_indexes_and_takes_long_values(api: Api) -> None:
+    code = make_field(api, "lead", "Account code")
+    leads = [api.ok("POST", "lead/", json={"name": f"L{i}", key(code): f"AC-{i}"})["id"] for i in range(30)]
+    # Longer than a b-tree entry holds: PostgreSQL indexes the short values alone, so it is
+    # written all the same, and found row by row.
+    long_code = "AC-" + secrets.token_hex(3000)
+    long_lead = api.ok("POST", "lead/", json={"name": "Long", key(code): long_code})["id"]
+    assert api.ok("GET", f"lead/{long_lead}/")[key(code)] == long_code
+
+    def found(condition: Obj) -> set[str]:
+        return id_set(api, of("lead", custom(code["id"], condition)))
+
+    assert found({"type": "term", "values": ["AC-7"]}) == {leads[7]}
+    assert found({"type": "text", "mode": "exact_value", "value": "ac-7"}) == {leads[7]}
+    assert found({"type": "term", "values": [long_code]}) == {long_lead}
+    assert found({"type": "text", "mode": "exact_value", "value": long_code.lower()}) == {long_lead}
+    query = f'"custom.Account code" = "{long_code.lower()}"'
+    assert api.ok("GET", "lead/", params={"query": query, "_limit": 0})["total_results"] == 1
+    tail = _tail(code["id"])
+    with api.engine.connect() as conn:
+        ctx = Context(conn=conn, actor=Actor(api.org.organization_id, api.org.user_id, None, "admin"))
+        for condition, variant in (
+            ({"type": "term", "values": ["AC-7"]}, "s" if _postgres(api) else "t"),
+            ({"type": "text", "mode": "exact_value", "value": "ac-7"}, "l"),
+        ):
+            if _postgres(api):
+                conn.execute(text("SET LOCAL enable_seqscan = off"))
+            name = f"cfx_lead_{variant}_{tail}"
+            where = compile_query(ctx, "lead", custom(code["id"], condition))
+            stmt = select(lead.c.id).where(where)
+            assert name in plan_of(conn, stmt, indexed_by=None if _postgres(api) else name)

@@ -77,6 +77,9 @@ class FieldType:
     multiple: ClassVar[bool] = False
     # How range filters and sorting compare stored values: as text or as numbers.
     ordering: ClassVar[str] = "text"
+    # Whether a value is any string a client sends, of any length (a text), rather than one of
+    # a bounded form (a date, an id, a choice): PostgreSQL indexes only the short ones.
+    free_text: ClassVar[bool] = False
 
     def clean(self, definition: FieldDefinition, values: list[Any], env: WriteEnv) -> list[Any]:
         return [self.clean_one(definition, value, env) for value in values]
@@ -132,7 +135,13 @@ class FieldType:
             raise ValueProblem(f"Unknown operator {operator!r}.")
         if operator == "text":
             mode, text = operand
-            return text_match(sql.text_value(column, key, dialect), mode, str(text))
+            found = text_match(sql.text_value(column, key, dialect), mode, str(text))
+            # The lowered short values are indexed (see `_equals`); lowercasing shrinks a string
+            # to a third of its bytes at most, so no longer value can equal one this short.
+            short = len(str(text).encode()) * 3 <= sql.LONGEST_INDEXED_TEXT
+            if mode == "exact_value" and dialect == sql.POSTGRESQL and self.free_text and short:
+                return and_(found, sql.short_text(column, key))
+            return found
         bound = self.filter_value(definition, operand)
         if self.ordering == "number":
             expression: ColumnElement[Any] = sql.number_value(column, key, dialect)
@@ -146,15 +155,21 @@ class FieldType:
         }
         return and_(expression.is_not(None), comparisons[operator])
 
-    @staticmethod
     def _equals(
-        definition: FieldDefinition, column: ColumnElement[Any], value: Any, dialect: str
+        self, definition: FieldDefinition, column: ColumnElement[Any], value: Any, dialect: str
     ) -> ColumnElement[bool]:
         # A single value is compared through the expression its field's index holds
         # (custom_fields/indexes.py); a list's elements are searched (a GIN index on PostgreSQL).
         if not definition.accepts_multiple_values:
             if isinstance(value, str):
-                return sql.text_value(column, definition.id, dialect) == value
+                equal = sql.text_value(column, definition.id, dialect) == value
+                # A free text's index holds its short values (custom_fields/indexes.py): saying
+                # the value is one of them, as it must be to equal this one, lets the planner
+                # use it. A longer string is looked for row by row.
+                short = len(value.encode()) <= sql.LONGEST_INDEXED_TEXT
+                if dialect == sql.POSTGRESQL and self.free_text and short:
+                    return and_(equal, sql.short_text(column, definition.id))
+                return equal
             if is_number(value):
                 return sql.number_value(column, definition.id, dialect) == float(value)
         return sql.holds(column, definition.id, value, dialect)

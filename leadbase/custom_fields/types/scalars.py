@@ -18,6 +18,7 @@ def _number_text(value: int | float) -> str:
 
 class Text(FieldType):
     name = "text"
+    free_text = True
 
     def clean_one(self, definition: FieldDefinition, value: Any, env: WriteEnv) -> Any:
         if isinstance(value, str):
@@ -41,6 +42,7 @@ class Hidden(FieldType):
     """Values for integrations, never shown in Close's UI: any string, number or boolean."""
 
     name = "hidden"
+    free_text = True
 
     def clean_one(self, definition: FieldDefinition, value: Any, env: WriteEnv) -> Any:
         if isinstance(value, (str, bool)):
