@@ -161,6 +161,30 @@ def test_word_starts_use_an_index(api: Api) -> None:
             assert "text_index" in str(stmt.compile(conn))
 
 
+def test_a_quoted_name_is_narrowed_by_its_later_words_and_stays_exact(api: Api) -> None:
+    # close-api-scripts look a company up by `name:"..."` (a phrase, found inside words too):
+    # its first word may end a longer one, the ones after a separator start words of the name.
+    names = ("Acme Labs", "Xacme Labs Inc", "Acme Laboratories", "Labs Acme", "Acme-Labs")
+    leads = {name: _lead(api, name)["id"] for name in names}
+
+    def having(value: str) -> set[str]:
+        query = of("lead", field("lead", "name", {"type": "text", "mode": "phrase", "value": value}))
+        return {name for name, lead_id in leads.items() if lead_id in id_set(api, query)}
+
+    assert having("acme labs") == {"Acme Labs", "Xacme Labs Inc"}
+    assert having("ACME LAB") == {"Acme Labs", "Xacme Labs Inc", "Acme Laboratories"}
+    assert having("cme labs i") == {"Xacme Labs Inc"}
+    assert having("me-labs") == {"Acme-Labs"}
+    found = api.ok("GET", "lead/", params={"query": 'name:"acme labs"', "_limit": 0})
+    assert found["total_results"] == 2
+    with api.engine.connect() as conn, conn.begin():
+        ctx = Context(conn=conn, actor=Actor(api.org.organization_id, api.org.user_id, None, "admin"))
+        for value in ("acme labs", "acme lab", "cme labs i"):
+            assert field_prefilter(ctx, "lead", lead, "name", "phrase", value) is not None, value
+        # One word, maybe inside a longer one: nothing the index can vouch for.
+        assert field_prefilter(ctx, "lead", lead, "name", "phrase", "acme") is None
+
+
 def test_an_email_phrase_through_the_index_stays_exact(api: Api) -> None:
     # A phrase starting with a separator starts a word: the index narrows the contacts.
     leads = {
