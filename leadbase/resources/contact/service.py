@@ -71,7 +71,7 @@ class ContactService(Service):
                 "timezone_source": "phone" if zone else None,
             }
             data = render(r, computed)
-            data.update(custom.render(r["custom"] or {}))
+            custom.render_into(data, r["custom"])
             if unsubscribed and data.get("emails"):
                 data["emails"] = [
                     {**e, "is_unsubscribed": e["email"].lower() in unsubscribed} for e in data["emails"]
