@@ -41,7 +41,8 @@ def _reader(definition: FieldDefinition) -> Callable[[Any], Any]:
 
         def read_many(stored: Any) -> Any:
             elements = stored if isinstance(stored, list) else [stored]
-            shown = [v for v in (read(definition, e) for e in elements) if v is not None]
+            # One comprehension: a generator inside it cost a resumption per value (Tags on a lead).
+            shown = [v for e in elements if (v := read(definition, e)) is not None]
             return shown or None
 
         return read_many
