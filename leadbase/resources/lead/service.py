@@ -13,7 +13,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.core.timezones import address_zones, agreed_zone, local_time
 from leadbase.core.urls import console_lead_path
-from leadbase.custom_fields.values import CustomValues
+from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
@@ -134,7 +134,7 @@ class LeadService(Service):
         contacts_by_lead = embedded["contacts"]
         links = links_wanted(self.ctx, "lead", rows)
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
-        custom = CustomValues(self.ctx, "lead")
+        custom = custom_values(self.ctx, "lead")
         base_url = self._html_base_url()
         now = clock.now()
 
