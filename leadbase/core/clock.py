@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import orjson
+
 _lock = threading.Lock()
 _frozen: datetime | None = None
 _offset = timedelta(0)
@@ -78,6 +80,9 @@ def state() -> State:
     return State(now=moment, frozen=frozen is not None, offset_seconds=offset)
 
 
+_dumps = orjson.dumps
+
+
 def iso(moment: datetime | None) -> str | None:
     """Close's datetime form: ISO 8601, microseconds, explicit +00:00."""
     if moment is None:
@@ -85,4 +90,10 @@ def iso(moment: datetime | None) -> str | None:
     # Stored datetimes come back in UTC already (a page of leads shows nearly a thousand).
     if moment.tzinfo is not UTC:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment.microsecond:
+        # orjson writes an aware UTC datetime that has a fraction exactly as isoformat does
+        # (tests/core/test_clock.py), in a quarter of the work: 3,400 instructions against
+        # 14,000 (valgrind), whose formatting was a sixth of a page of whole leads.
+        return _dumps(moment)[1:-1].decode()
+    # A whole second: orjson would leave the fraction out, Close shows it.
     return moment.isoformat(timespec="microseconds")

@@ -91,7 +91,12 @@ def _zone(name: str) -> ZoneInfo | None:
 
 def agreed_zone(candidates: Iterable[Sequence[str]], moment: datetime) -> str | None:
     """The first zone of the first candidate list whose zones all show the same time at `moment`."""
-    return _agreed_zone(tuple(tuple(names) for names in candidates), moment)
+    lists = tuple(tuple(names) for names in candidates)
+    if lists and len(lists[0]) == 1 and _zone(lists[0][0]) is not None:
+        # One known zone agrees with itself at any moment: the usual phone number or address,
+        # answered without hashing the moment into the cache's key (a page asks ~300 times).
+        return lists[0][0]
+    return _agreed_zone(lists, moment)
 
 
 # A page renders every object at one `moment`, and its objects share few lists of zones.

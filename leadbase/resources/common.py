@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from leadbase.core import clock
 from leadbase.core.clock import iso
@@ -224,6 +224,27 @@ RECENT_CALLS_WINDOW = timedelta(hours=24)
 _RECENT_BY_CONTACT = "recent_calls_by_contact"
 
 
+def _recent_calls_of(column: str) -> Select[Any]:
+    t = activity
+    return (
+        select(
+            t.c.id, t.c.lead_id, t.c.contact_id, t.c.status, t.c.activity_at, t.c.date_created, t.c.payload
+        )
+        .where(
+            t.c.organization_id == bindparam("organization_id"),
+            t.c[column].in_(bindparam("ids", expanding=True)),
+            t.c.type == "Call",
+            t.c.date_created >= bindparam("since"),
+        )
+        .order_by(t.c.date_created.desc())
+    )
+
+
+# Built once with bound parameters: every page of leads or contacts runs one, and building the
+# select cost ~0.3 ms a page, twenty times what SQLite takes to answer it.
+_RECENT_CALLS = {column: _recent_calls_of(column) for column in ("lead_id", "contact_id")}
+
+
 def recent_calls(
     ctx: Context, column: str, ids: Iterable[str], *, lead_ids: Iterable[str] = ()
 ) -> dict[str, list[dict[str, Any]]]:
@@ -241,23 +262,14 @@ def recent_calls(
     if column == "contact_id" and memo is not None and set(lead_ids) <= memo["lead_ids"]:
         calls: dict[str, list[dict[str, Any]]] = memo["calls"]
         return {i: calls[i] for i in wanted if i in calls}
-    t = activity
-    since = clock.now() - RECENT_CALLS_WINDOW
-    stmt = (
-        select(
-            t.c.id, t.c.lead_id, t.c.contact_id, t.c.status, t.c.activity_at, t.c.date_created, t.c.payload
-        )
-        .where(
-            t.c.organization_id == ctx.organization_id,
-            t.c[column].in_(wanted),
-            t.c.type == "Call",
-            t.c.date_created >= since,
-        )
-        .order_by(t.c.date_created.desc())
-    )
+    params = {
+        "organization_id": ctx.organization_id,
+        "ids": wanted,
+        "since": clock.now() - RECENT_CALLS_WINDOW,
+    }
     out: dict[str, list[dict[str, Any]]] = {}
     by_contact: dict[str, list[dict[str, Any]]] = {}
-    for row in ctx.conn.execute(stmt).mappings():
+    for row in ctx.conn.execute(_RECENT_CALLS[column], params).mappings():
         payload = row["payload"] or {}
         duration = payload.get("duration")
         seconds = duration if isinstance(duration, int) else 0

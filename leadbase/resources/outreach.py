@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from leadbase.core.emails import EmailNotValidError, normalized_email
 from leadbase.core.errors import NotFound
@@ -156,17 +156,36 @@ class TemplateService(Service):
 # ---- what sending asks ----------------------------------------------------------------------
 
 
+# Built once with bound parameters: every page of contacts (and of whole leads) asks, and
+# building the select cost ~0.3 ms a page, several times what SQLite takes to answer it.
+_UNSUBSCRIBED_AMONG = select(unsubscribed_email.c.email).where(
+    unsubscribed_email.c.organization_id == bindparam("organization_id"),
+    unsubscribed_email.c.email.in_(bindparam("emails", expanding=True)),
+)
+# Whether the organization has unsubscribed any address: most have none, and then a page's
+# addresses (200 on a page of whole leads, ~0.3 ms to gather and bind) are not asked about.
+_ANY_UNSUBSCRIBED = (
+    select(unsubscribed_email.c.email)
+    .where(unsubscribed_email.c.organization_id == bindparam("organization_id"))
+    .limit(1)
+)
+
+
 def unsubscribed_among(ctx: Context, addresses: Iterable[str]) -> set[str]:
     """The addresses among `addresses` that the caller's organization has unsubscribed (lower-cased,
-    as `/unsubscribe/email/` stores them): bulk and sequence emails skip them. One query."""
-    wanted = {a.strip().lower() for a in addresses if isinstance(a, str) and a.strip()}
+    as `/unsubscribe/email/` stores them): bulk and sequence emails skip them. At most two
+    queries: whether the organization has unsubscribed any, then which of these."""
+    given = [a for a in addresses if isinstance(a, str)]
+    if not given:
+        return set()
+    organization = {"organization_id": ctx.organization_id}
+    if ctx.conn.execute(_ANY_UNSUBSCRIBED, organization).first() is None:
+        return set()
+    wanted = {a.strip().lower() for a in given if a.strip()}
     if not wanted:
         return set()
-    table = unsubscribed_email
-    rows = ctx.conn.execute(
-        select(table.c.email).where(table.c.organization_id == ctx.organization_id, table.c.email.in_(wanted))
-    )
-    return {r.email for r in rows}
+    params = {**organization, "emails": list(wanted)}
+    return set(ctx.conn.execute(_UNSUBSCRIBED_AMONG, params).scalars())
 
 
 def blocked_among(ctx: Context, phones: Iterable[str]) -> set[str]:

@@ -67,6 +67,31 @@ def test_a_datetime_written_by_hand_with_an_offset_is_read_in_utc(conn: Connecti
     assert moment == datetime(2026, 3, 1, 10, 0, tzinfo=UTC) and moment.tzinfo is UTC
 
 
+def test_datetimes_written_by_hand_in_other_forms_are_read_aware_in_utc(conn: Connection) -> None:
+    # SQLite's text is read by appending UTC's offset to the stored form: text in another form
+    # (no fraction, a T, an offset of zero or a Z, a bare date) must come back as the general
+    # parser reads it, aware in UTC.
+    written = {
+        1: "2026-03-01 12:00:00",
+        2: "2026-03-01T12:00:00.250000",
+        3: "2026-03-01 12:00:00+00:00",
+        4: "2026-03-01 12:00:00Z",
+        5: "2026-03-01",
+    }
+    insert_text = text("INSERT INTO types_sample (id, moment) VALUES (:id, :moment)")
+    for key, value in written.items():
+        conn.execute(insert_text, {"id": key, "moment": value})
+    read = dict(conn.execute(select(sample.c.id, sample.c.moment).order_by(sample.c.id)).all())
+    assert read == {
+        1: datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        2: datetime(2026, 3, 1, 12, 0, 0, 250000, tzinfo=UTC),
+        3: datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        4: datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        5: datetime(2026, 3, 1, tzinfo=UTC),
+    }
+    assert all(moment.tzinfo is UTC for moment in read.values())
+
+
 def test_json_documents_round_trip_and_a_scalar_read_out_of_one_stays_a_number(conn: Connection) -> None:
     doc = {"n": 5, "words": ["ann", "acme"], "nested": {"ok": True}, "none": None}
     conn.execute(

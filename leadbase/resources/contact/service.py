@@ -7,7 +7,7 @@ from typing import Any
 from leadbase.core import clock
 from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.custom_fields.rewrite import forget_reference
-from leadbase.custom_fields.values import CustomValues
+from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import recent_calls, user_names
@@ -40,7 +40,7 @@ class ContactService(Service):
     violations = {"fk_contact_lead_id_lead": lead_gone}
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
-        custom = CustomValues(self.ctx, "contact")
+        custom = custom_values(self.ctx, "contact")
         names = user_names(
             self.ctx, [r.get("created_by") for r in rows] + [r.get("updated_by") for r in rows]
         )
@@ -71,7 +71,7 @@ class ContactService(Service):
                 "timezone_source": "phone" if zone else None,
             }
             data = render(r, computed)
-            data.update(custom.render(r["custom"] or {}))
+            custom.render_into(data, r["custom"])
             if unsubscribed and data.get("emails"):
                 data["emails"] = [
                     {**e, "is_unsubscribed": e["email"].lower() in unsubscribed} for e in data["emails"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from leadbase.core import clock
@@ -12,7 +13,7 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.core.timezones import address_zones, agreed_zone, local_time
 from leadbase.core.urls import console_lead_path
-from leadbase.custom_fields.values import CustomValues
+from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
@@ -96,7 +97,14 @@ def contacts_summary(contacts: list[dict[str, Any]]) -> str:
 def local_time_of(addresses: list[dict[str, Any]], phones: list[dict[str, Any]], now: datetime) -> str | None:
     """The lead's local time: its addresses' zone, else its contacts' phones', when they agree."""
     candidates = [a["tz_ids"] for a in addresses] + [p.get("tz_ids") or [] for p in phones]
-    moment = local_time(agreed_zone(candidates, now), now)
+    return _wall_clock(agreed_zone(candidates, now), now)
+
+
+# A page's leads are rendered at one moment and share few zones: a zone's wall clock is worked
+# out once a page, not once a lead.
+@lru_cache(maxsize=256)
+def _wall_clock(zone: str | None, now: datetime) -> str | None:
+    moment = local_time(zone, now)
     return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
@@ -126,7 +134,7 @@ class LeadService(Service):
         contacts_by_lead = embedded["contacts"]
         links = links_wanted(self.ctx, "lead", rows)
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
-        custom = CustomValues(self.ctx, "lead")
+        custom = custom_values(self.ctx, "lead")
         base_url = self._html_base_url()
         now = clock.now()
 
@@ -162,7 +170,7 @@ class LeadService(Service):
             data = render(r, computed)
             if "localtime" in data and (data.get("addresses") or phones):
                 data["localtime"] = local_time_of(data.get("addresses") or [], phones, now)
-            data.update(custom.render(r["custom"] or {}, legacy_dict=True))
+            custom.render_into(data, r["custom"], legacy_dict=True)
             if links:
                 # Integration links are rendered from the lead's own representation.
                 data["integration_links"] = render_links(self.ctx, "lead", data)

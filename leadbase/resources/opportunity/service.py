@@ -160,7 +160,7 @@ class OpportunityService(Service):
             }
             # A contact deleted since it was chosen is no longer the opportunity's contact.
             shown_row = r if contact is not None or not r["contact_id"] else {**r, "contact_id": None}
-            out.append({**fields.render_values(shown_row, extra), **custom.render(r["custom"] or {})})
+            out.append(custom.render_into(fields.render_values(shown_row, extra), r["custom"]))
             if links:
                 out[-1]["integration_links"] = render_links(self.ctx, "opportunity", out[-1])
         return out

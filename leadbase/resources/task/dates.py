@@ -66,10 +66,16 @@ def before_day(day: date, tz_offset: float | None) -> Filter:
     )
 
 
-def view_of(row: dict[str, Any], tz_offset: float | None) -> str:
+def inbox_ends(tz_offset: float | None) -> tuple[datetime, datetime]:
+    """When the inbox ends for the caller: tomorrow's start for date-only tasks and for timed ones."""
+    return day_start(today(tz_offset) + timedelta(days=1), tz_offset)
+
+
+def view_of(row: dict[str, Any], ends: tuple[datetime, datetime]) -> str:
+    """The view a task is in, given `inbox_ends` (worked out once for a page of tasks)."""
     if row["is_complete"]:
         return "archive"
-    naive, local = day_start(today(tz_offset) + timedelta(days=1), tz_offset)
+    naive, local = ends
     return "inbox" if row["due_at"] < (naive if row["date_only"] else local) else "future"
 
 

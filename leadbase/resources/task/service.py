@@ -23,7 +23,7 @@ from leadbase.db.repository import Row
 from leadbase.db.resource import resources
 from leadbase.db.service import Service
 from leadbase.resources.common import record_activity, user_names
-from leadbase.resources.task.dates import Due, date_filter, view_filter, view_of
+from leadbase.resources.task.dates import Due, date_filter, inbox_ends, view_filter, view_of
 
 # Close's task types: the first two may be created through the API.
 API_TYPES = ("lead", "outgoing_call")
@@ -70,7 +70,7 @@ class TaskService(Service):
         )
         leads = self._names("lead", [r["lead_id"] for r in rows])
         contacts = self._names("contact", [r["contact_id"] for r in rows])
-        offset = self.ctx.tz_offset
+        ends = inbox_ends(self.ctx.tz_offset)
         out = []
         for r in rows:
             date = Due(r["due_at"], r["date_only"]).render()
@@ -91,7 +91,7 @@ class TaskService(Service):
                     "due_date": date,
                     "is_dateless": r["is_dateless"],
                     "is_complete": r["is_complete"],
-                    "view": view_of(r, offset),
+                    "view": view_of(r, ends),
                     "priority": r["priority"],
                     "resolution": r["resolution"],
                     "object_type": r["object_type"],
