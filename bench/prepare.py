@@ -418,12 +418,8 @@ def prepare(
     if api is not None and path.exists() and not rebuild:
         state = State.from_json(json.loads(path.read_text()))
         caps = capabilities(api)
-        if (state.version, state.leads, state.small, state.seed) == (
-            DATASET_VERSION,
-            leads,
-            small,
-            seed_leads,
-        ):
+        sizes = (state.version, state.leads, state.small, state.seed)
+        if sizes == (DATASET_VERSION, leads, small, seed_leads) and _holds_organizations(db, state):
             api.close()
             _migrate_only(db)
             log(f"  reusing {db.label} data set ({leads} + {small} leads)")
@@ -435,7 +431,7 @@ def prepare(
                 if missing and line not in state.notes:
                     state.notes.append(line)
             return state
-        log(f"  {db.label} data set was built for other sizes: rebuilding")
+        log(f"  {db.label} data set was built for other sizes, or its database was emptied: rebuilding")
     if api is not None:
         api.close()
     log(f"  building the {db.label} data set: {leads} + {small} leads (this takes a while at full size)")
@@ -466,6 +462,24 @@ def prepare(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(state.to_json(), indent=2))
     return state
+
+
+def _holds_organizations(db: Database, state: State) -> bool:
+    """Whether the database still holds the data set's organizations: a run with another
+    `--out` rebuilds the database of the same name, which this state file then no longer
+    describes."""
+    ids = [org.organization_id for org in state.orgs.values()]
+    if not ids:
+        return False
+    conn = db.connect()
+    try:
+        marks = ", ".join([db.param] * len(ids))
+        found = conn.execute(f"SELECT count(*) FROM organization WHERE id IN ({marks})", ids).fetchone()
+    except Exception:  # an empty database: no organization table yet
+        return False
+    finally:
+        conn.close()
+    return int(found[0]) == len(ids)
 
 
 def _migrate_only(db: Database) -> None:
