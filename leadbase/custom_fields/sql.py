@@ -85,6 +85,13 @@ def lowered_text(column: ColumnElement[Any], key: str, dialect: str) -> ColumnEl
     return func.lower(text_value(column, key, dialect))
 
 
+def indexable(text: str, *, lowered: bool = False) -> bool:
+    """Whether a free text's value equal to `text` would be short enough for its index (case
+    aside, `lowered`: lowercasing shrinks a string to a third of its bytes at most, so a stored
+    value equal to `text` once lowered may be three times as long)."""
+    return len(text.encode()) * (3 if lowered else 1) <= LONGEST_INDEXED_TEXT
+
+
 def short_text(column: ColumnElement[Any], key: str) -> ColumnElement[bool]:
     """PostgreSQL: the field's string value is short enough for its index (the index's own
     predicate, written the same way for the planner to see it holds)."""

@@ -377,9 +377,11 @@ def field_prefilter(
     # A phrase vouched for by its later words only (`acme labs`: `labs`), when they are common
     # (a company name's `Labs`, `Health`): the list of candidates costs SQLite more than the
     # LIKE on every row it would spare (a million leads, a tenth of them candidates: 2.9 s
-    # against 2.0).
+    # against 2.0). A page got here with its words under WALK_SHARE, rarer than INNER_SHARE:
+    # it is not counted again.
     inner = mode == "phrase" and _PLAIN.match(value.strip().lower()) is not None
-    if sqlite and inner and _common_on_sqlite(ctx, _fts_query(terms, loose_mode), INNER_SHARE, COMMON_MIN):
+    inner_on_sqlite = sqlite and inner and not paging_sqlite
+    if inner_on_sqlite and _common_on_sqlite(ctx, _fts_query(terms, loose_mode), INNER_SHARE, COMMON_MIN):
         return None
     found = matching(ctx, " ".join(terms), loose_mode)
     if found is None:

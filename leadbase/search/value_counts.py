@@ -27,7 +27,7 @@ from sqlalchemy.sql.visitors import iterate, replacement_traverse
 
 from leadbase.custom_fields import sql
 from leadbase.custom_fields.definitions import FieldDefinition
-from leadbase.custom_fields.values import CustomValues
+from leadbase.custom_fields.values import custom_values
 from leadbase.db.context import Context
 from leadbase.search import nodes as n
 from leadbase.search.compiler import Compiler
@@ -43,10 +43,9 @@ CUSTOM_VALUE = table(
     column("text_value"),
     column("number_value"),
 )
-# The tables the triggers keep, and the longest string (in bytes) that has a row: the
-# migration's TABLES and LONGEST_TEXT.
+# The tables the triggers keep: the migration's TABLES. A string has a row when its field's
+# index could hold it (`sql.indexable`: the migration's LONGEST_TEXT).
 TABLES = ("lead", "contact", "opportunity")
-LONGEST_TEXT = sql.LONGEST_INDEXED_TEXT
 # Field types whose stored strings are short by construction (dates, ids): any comparison of
 # them is answered by the rows. A free text (or a choice) is answered only by an equality
 # with a string short enough to have a row.
@@ -95,7 +94,7 @@ def count_from_values(ctx: Context, on: Target, tree: n.Node) -> int | None:
         return None
     reference = conditions[0].field
     assert isinstance(reference, n.CustomField)
-    definition = CustomValues(ctx, kind).lookup(reference.custom_field_id)
+    definition = custom_values(ctx, kind).lookup(reference.custom_field_id)
     if definition is None or definition.accepts_multiple_values:
         # Unknown: the compiler's 400. A list: its elements have no rows.
         return None
@@ -153,7 +152,7 @@ def _on_rows(
 
 def _answered(comparison: BinaryExpression[Any], definition: FieldDefinition) -> bool:
     """Whether the rows answer a comparison of `text_value` as the objects' values would:
-    strings longer than LONGEST_TEXT have no row, so any comparison of a short-valued type,
+    strings too long for an index (`sql.indexable`) have no row, so any comparison of a short-valued type,
     an equality with short strings, or the index's own length predicate."""
     left = comparison.left
     if isinstance(left, FunctionElement) and left.name == "octet_length":
@@ -166,4 +165,4 @@ def _answered(comparison: BinaryExpression[Any], definition: FieldDefinition) ->
         return False
     value = comparison.right.value
     values = value if isinstance(value, (list, tuple)) else [value]
-    return all(isinstance(v, str) and len(v.encode()) <= LONGEST_TEXT for v in values)
+    return all(isinstance(v, str) and sql.indexable(v) for v in values)

@@ -136,9 +136,8 @@ class FieldType:
         if operator == "text":
             mode, text = operand
             found = text_match(sql.text_value(column, key, dialect), mode, str(text))
-            # The lowered short values are indexed (see `_equals`); lowercasing shrinks a string
-            # to a third of its bytes at most, so no longer value can equal one this short.
-            short = len(str(text).encode()) * 3 <= sql.LONGEST_INDEXED_TEXT
+            # The lowered short values are indexed (see `_equals`).
+            short = sql.indexable(str(text), lowered=True)
             if mode == "exact_value" and dialect == sql.POSTGRESQL and self.free_text and short:
                 return and_(found, sql.short_text(column, key))
             return found
@@ -166,8 +165,7 @@ class FieldType:
                 # A free text's index holds its short values (custom_fields/indexes.py): saying
                 # the value is one of them, as it must be to equal this one, lets the planner
                 # use it. A longer string is looked for row by row.
-                short = len(value.encode()) <= sql.LONGEST_INDEXED_TEXT
-                if dialect == sql.POSTGRESQL and self.free_text and short:
+                if dialect == sql.POSTGRESQL and self.free_text and sql.indexable(value):
                     return and_(equal, sql.short_text(column, definition.id))
                 return equal
             if is_number(value):
