@@ -478,7 +478,10 @@ def test_a_word_search_counts_the_leads_of_its_index_rows_without_reading_leads(
             counted = api.ok("GET", "lead/", params={"query": query, "_limit": 0})["total_results"]
         assert listed["total_results"] == counted == len(listed["data"]) == expected, query
         flat = [" ".join(s.split()) for s in counter.statements]
-        assert any(s.startswith("SELECT count(DISTINCT text_index.lead_id)") for s in flat) == by_index
+        # The distinct leads of the index rows, or of `lead_word` (tests/search/test_lead_words.py).
+        from_rows = any(s.startswith("SELECT count(DISTINCT text_index.lead_id)") for s in flat)
+        from_words = any("FROM lead_word" in s for s in flat)
+        assert (from_rows or from_words) == by_index
         assert any(s.startswith("SELECT count(*) AS count_1 FROM lead ") for s in flat) != by_index
     assert {lead["id"] for lead in api.ok("GET", "lead/", params={"query": "marmot"})["data"]} == {
         many["id"],

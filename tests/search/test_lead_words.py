@@ -1,0 +1,115 @@
+"""`lead_word`: each word of a lead's own text and its contacts', once per lead, kept by triggers
+on `text_index` (migration c8e2b4f6a1d9); the count of a one-word search reads it when no
+activity holds the word (search/fulltext.py `count_leads_with_words`).
+
+The rows are checked against the words each database's own full-text index holds for the same
+rows (FTS5's vocabulary on SQLite, the tsvector's lexemes on PostgreSQL), after every kind of
+write; each count against the leads the same search lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import text as sql_text
+
+from tests.search.helpers import (
+    assert_lead_words_follow_the_index,
+    counted_by_words,
+    id_set,
+    of,
+    search,
+    text,
+)
+from tests.support import Api, count_statements
+
+Obj = dict[str, Any]
+
+
+def _lead(api: Api, name: str, **extra: Any) -> Obj:
+    return api.ok("POST", "lead/", json={"name": name, **extra})  # type: ignore[no-any-return]
+
+
+def test_the_rows_follow_every_write(api: Api, make_api: Callable[..., Api]) -> None:
+    other = make_api()
+    _lead(other, "Okafor Other", contacts=[{"name": "Ann Okafor"}])
+    two = _lead(
+        api,
+        "Acme Labs",
+        description="Okafor family business",
+        contacts=[
+            {"name": "Ann Okafor", "title": "CEO", "emails": [{"email": "ann@acme.test"}]},
+            {"name": "Bo Okafor", "phones": [{"phone": "+14155550100"}]},
+        ],
+    )
+    assert_lead_words_follow_the_index(api)
+    ann, bo = two["contacts"]
+    # A word gone from one of two rows stays with its lead; gone from both, it goes.
+    api.ok("PUT", f"contact/{bo['id']}/", json={"name": "Bo Smith"})
+    api.ok("PUT", f"lead/{two['id']}/", json={"description": "A family business"})
+    assert_lead_words_follow_the_index(api)
+    # An update that leaves the words as they were, and one of a field outside them.
+    api.ok("PUT", f"lead/{two['id']}/", json={"name": "Acme Labs", "status": "Qualified"})
+    api.ok("PUT", f"contact/{ann['id']}/", json={"title": "Chief Executive", "emails": []})
+    assert_lead_words_follow_the_index(api)
+    # Accents folded as each index folds them; activities are not kept.
+    accented = _lead(api, "Okafór Trading", contacts=[{"name": "Émile Zola"}])
+    api.ok("POST", "activity/note/", json={"lead_id": accented["id"], "note": "notebook words here"})
+    assert_lead_words_follow_the_index(api)
+    # A merge moves the source's rows to the destination; a deleted contact and lead take theirs.
+    api.ok("POST", "lead/merge/", json={"source": accented["id"], "destination": two["id"]})
+    assert_lead_words_follow_the_index(api)
+    api.ok("DELETE", f"contact/{ann['id']}/")
+    assert_lead_words_follow_the_index(api)
+    api.ok("DELETE", f"lead/{two['id']}/")
+    assert_lead_words_follow_the_index(api)
+    with api.engine.connect() as conn:
+        mine = conn.execute(
+            sql_text("SELECT count(*) FROM lead_word WHERE organization_id = :org"),
+            {"org": api.org.organization_id},
+        ).scalar_one()
+    assert mine == 0
+
+
+def test_a_one_word_count_reads_lead_word_unless_an_activity_holds_the_word(
+    api: Api, make_api: Callable[..., Api]
+) -> None:
+    make_api().ok("POST", "lead/", json={"name": "Quokka Elsewhere", "contacts": [{"name": "Quokka"}]})
+    first = _lead(api, "Quokka Holdings", contacts=[{"name": "Ann Quokka"}, {"name": "Bo Quokka"}])
+    _lead(api, "Burrow", contacts=[{"name": "Cy", "emails": [{"email": "cy@quokka.example"}]}])
+    _lead(api, "Wallaby", contacts=[{"name": "Di Wallaby"}])
+    api.ok("POST", "activity/note/", json={"lead_id": first["id"], "note": "wallaby sighting"})
+    gone = _lead(api, "Quokka Gone")
+    api.ok("DELETE", f"lead/{gone['id']}/")
+
+    # (query, leads, whether lead_word answers): a word an activity holds and two words are
+    # counted from the index rows.
+    for query, expected, from_words in (
+        ("quokka", 2, True),
+        ("QUOKKA", 2, True),
+        ('"quokka"', 2, True),
+        ("holdings", 1, True),
+        ("nothing", 0, True),
+        ("wallaby", 2, False),
+        ("sighting", 1, False),
+        ("quokka holdings", 1, False),
+    ):
+        total, listed, read = counted_by_words(api, query)
+        assert total == listed == expected, query
+        assert read == from_words, query
+    # A word start: the leads of the index rows.
+    with count_statements(api.engine) as counter:
+        started = search(api, of("lead", text("quok", "beginning_of_words")), include_counts=True, _limit=1)
+    assert started["count"]["total"] == 2
+    assert not any("lead_word" in s for s in counter.statements)
+
+
+def test_a_word_an_activity_of_another_lead_holds_is_still_counted_right(api: Api) -> None:
+    # The activity's lead holds the word nowhere else: counting from lead_word alone would miss it.
+    named = _lead(api, "Numbat Ltd")
+    noted = _lead(api, "Plain Co")
+    api.ok("POST", "activity/note/", json={"lead_id": noted["id"], "note": "numbat"})
+    assert counted_by_words(api, "numbat")[:2] == (2, 2)
+    api.ok("DELETE", f"lead/{noted['id']}/")
+    assert counted_by_words(api, "numbat") == (1, 1, True)
+    assert named["id"] in id_set(api, of("lead", text("numbat")))
