@@ -446,64 +446,53 @@ def owners_of_word(
     return Owners((lead_id + literal_column("''")).in_(owners))
 
 
-# `lead_word` (migration c8e2b4f6a1d9): each word of a lead's index rows of these kinds, once
-# per lead, with `uses` the number of those rows that hold it. Not in the metadata: a copy of
-# `text_index` its triggers keep, never a tenant's data to dump or fork.
+# PostgreSQL, `lead_word` (migration c8e2b4f6a1d9): each word of a lead's index rows of these
+# kinds, once per lead, with organizations and leads as numbers (`lead_word_key`). Not in the
+# metadata: a copy of `text_index` its trigger keeps, never a tenant's data to dump or fork.
 LEAD_WORD_KINDS = ("lead", "contact")
-LEAD_WORD = table("lead_word", column("word"), column("organization_id"), column("lead_id"), column("uses"))
-# A word both indexes hold as it is written (FTS5's token, PostgreSQL's lexeme).
+LEAD_WORD = table("lead_word", column("word"), column("owner_key"), column("lead_key"))
+LEAD_WORD_KEY = table("lead_word_key", column("id"), column("key"))
+# A word the document holds as it is written.
 _KEPT_WORD = re.compile(r"[a-z0-9]{1,100}")
 # The modes in which one word finds the rows holding it.
 _ONE_WORD_MODES = ("full_words", "phrase", "exact_value")
 
 
 def _lead_word_count(ctx: Context, value: str, mode: str) -> int | None:
-    """How many of the organization's leads hold `value`, one word, read from `lead_word`; None
-    when the answer is not there: several words (all of them must be in one row), a word start,
-    or a word that some activity (or a row without a lead) holds too, whose leads `lead_word`
-    does not know.
-
-    SQLite: the word's entries in the FTS5 index against the sum of `uses`, the rows of leads
-    and contacts holding it; they are equal when no other row holds it. Over every
-    organization's entries unless the search is `scoped`, as `_fts_hits` reads them; an
-    organization sharing the token of the id only makes the entries more, and the count is left
-    to the rows. PostgreSQL: whether an activity holds it, from the GIN index of activities'
-    words alone (`ix_text_index_activity_document`), whose predicate the condition states as a
-    constant."""
+    """PostgreSQL: how many of the organization's leads hold `value`, one word, read from
+    `lead_word`; None when the answer is not there: SQLite, several words (all of them must be
+    in one row), a word start, or a word some activity holds too, whose leads `lead_word` does
+    not know. Whether an activity holds it comes from the GIN index of activities' words alone
+    (`ix_text_index_activity_document`), whose predicate the condition states as a constant."""
     terms = words(value)
+    if ctx.conn.dialect.name != "postgresql":
+        return None
     if len(terms) != 1 or mode not in _ONE_WORD_MODES or not _KEPT_WORD.fullmatch(terms[0]):
         return None
-    word = terms[0]
-    w = LEAD_WORD
-    own = and_(w.c.word == word, w.c.organization_id == ctx.organization_id)
-    leads = select(func.count()).where(own).scalar_subquery()
-    if ctx.conn.dialect.name == "postgresql":
-        in_rows = matching(ctx, word, "full_words")
-        assert in_rows is not None  # one word
-        activity = select(sql_literal(1)).where(text_index.c.kind == literal_column("'activity'"), in_rows)
-        # Materialized: planned to read every match, so through the index. Inside EXISTS the
-        # planner expects the first of thousands of matches soon and reads the table in order
-        # (680 ms at a million leads for a word no activity holds); the CTE is still read lazily.
-        held = activity.cte("activity_words").prefix_with("MATERIALIZED")
-        answer = select(case((exists(select(held)), None), else_=leads))
-    else:
-        hits = _fts_hits(ctx, _fts_query(terms, "full_words")).subquery()
-        entries = select(func.count()).select_from(hits).scalar_subquery()
-        mine = own if scoped(ctx) else w.c.word == word
-        rows = select(func.coalesce(func.sum(w.c.uses), 0)).where(mine).scalar_subquery()
-        answer = select(case((entries == rows, leads), else_=None))
-    found = ctx.conn.execute(answer).scalar()
+    w, k = LEAD_WORD, LEAD_WORD_KEY
+    owner = select(k.c.key).where(k.c.id == ctx.organization_id).scalar_subquery()
+    leads = select(func.count()).where(w.c.word == terms[0], w.c.owner_key == owner).scalar_subquery()
+    in_rows = matching(ctx, terms[0], "full_words")
+    assert in_rows is not None  # one word
+    activity = select(sql_literal(1)).where(text_index.c.kind == literal_column("'activity'"), in_rows)
+    # Materialized: planned to read every match, so through the index. Inside EXISTS the planner
+    # expects the first of thousands of matches soon and reads the table in order (680 ms at a
+    # million leads for a word no activity holds); the CTE is still read lazily.
+    held = activity.cte("activity_words").prefix_with("MATERIALIZED")
+    found = ctx.conn.execute(select(case((exists(select(held)), None), else_=leads))).scalar()
     return None if found is None else int(found)
 
 
 def count_leads_with_words(ctx: Context, value: str, mode: str) -> int:
     """How many of the organization's leads `text_condition` finds for `value`: from
-    `lead_word` when it knows (`_lead_word_count`), else the distinct
-    leads of the matching index rows, without reading a lead. Every row of the index belongs
-    to a lead that exists (a row goes with its object, an object with its lead, and a merge
-    moves the rows: tests/search/test_full_text.py). Reading the leads cost more than finding
-    the rows: "okafor" at a million leads, 124,700 rows of 119,800 leads, 262 -> 160 ms on
-    SQLite, 600 -> 260 on PostgreSQL; at 100,000 leads 33 -> 12 and 37 -> 17 (bench/RESULTS.md)."""
+    `lead_word` when it knows (`_lead_word_count`), else the distinct leads of the matching
+    index rows, without reading a lead. Every row of the index belongs to a lead that exists (a
+    row goes with its object, an object with its lead, and a merge moves the rows:
+    tests/search/test_full_text.py). Reading the leads cost more than finding the rows:
+    "okafor" at a million leads, 124,700 rows of 119,800 leads, 262 -> 160 ms on SQLite, 600 ->
+    260 on PostgreSQL; at 100,000 leads 33 -> 12 and 37 -> 17 (bench/RESULTS.md). The leads are
+    set apart by grouping, which SQLite does by sorting them (112 ms there) where its DISTINCT
+    inserts each into a b-tree (185)."""
     known = _lead_word_count(ctx, value, mode)
     if known is not None:
         return known
@@ -512,8 +501,8 @@ def count_leads_with_words(ctx: Context, value: str, mode: str) -> int:
         # No words: the text matches every lead.
         return kept_count(ctx, "lead")
     lead_id = text_index.c.lead_id
-    counting = select(func.count(lead_id.distinct())).where(found, lead_id.is_not(None))
-    return int(ctx.conn.execute(counting).scalar_one())
+    leads = select(lead_id).where(found, lead_id.is_not(None)).group_by(lead_id).subquery()
+    return int(ctx.conn.execute(select(func.count()).select_from(leads)).scalar_one())
 
 
 def text_condition(
