@@ -30,7 +30,13 @@ from leadbase.db.models import saved_search
 from leadbase.db.repository import kept_count
 from leadbase.search import nodes as n
 from leadbase.search.common import reaches
-from leadbase.search.fulltext import Owners, field_prefilter, owners_of_word, text_condition
+from leadbase.search.fulltext import (
+    Owners,
+    common_word_of_children,
+    field_prefilter,
+    owners_of_word,
+    text_condition,
+)
 from leadbase.search.moments import resolve
 from leadbase.search.targets import Target, Value, elements, target
 
@@ -282,6 +288,18 @@ class Compiler:
                         return and_(owners.walk, walk)
                 owner = related.c[own_key]
                 return table.c.id.in_(select(owner).where(*scope, owner.is_not(None), inner))
+            paging = page_order and table is on.table and not self.checking_rows
+            if paging and self._walks_owners_on_postgres(node.related_query, other, related):
+                # A sublink inside an expression is not pulled up into a join: PostgreSQL
+                # hashes the children's leads once and reads the page's leads in order
+                # through an index holding their ids (lead (organization_id, date_created,
+                # id)), stopping at the page's end. Contacts at an email domain held by 8,500
+                # of a million leads: about 11,000 leads read, 25 ms, against 8,400 lookups
+                # and a sort, 50 ms.
+                owner = related.c[own_key]
+                their_leads = select(owner).where(*scope, owner.is_not(None), inner)
+                listed: ColumnElement[bool] = table.c.id.in_(their_leads).is_(true())
+                return listed
             return exists(
                 select(sql_literal(1))
                 .select_from(related)
@@ -318,11 +336,22 @@ class Compiler:
         """For children found by a word of their text (a contact's email at a domain, its name):
         the page's leads owning a row of the word, if common (fulltext.owners_of_word); None for
         children found otherwise."""
+        word = self._word_of_children(query, other)
+        if word is None:
+            return None
+        field_name, condition, element = word
+        return owners_of_word(
+            self.ctx, table.c.id, other.name, field_name, condition.mode, condition.value, element
+        )
+
+    def _word_of_children(self, query: n.Node, other: Target) -> tuple[str, n.TextCondition, str] | None:
+        """The field, text condition (as stored) and element (`contact_email`, or "") of the
+        word children are found by (in an `and`, the first), or None when no word finds them."""
         if query.negate:
             return None
         if isinstance(query, n.And):
-            found = (self._owners_of_word(q, other, table) for q in query.queries)
-            return next((owners for owners in found if owners is not None), None)
+            found = (self._word_of_children(q, other) for q in query.queries)
+            return next((word for word in found if word is not None), None)
         element = ""
         if isinstance(query, n.HasRelated):
             inner = target(query.related_object_type)
@@ -337,8 +366,19 @@ class Compiler:
         if isinstance(ref, n.CustomField):
             return None
         condition = self._as_stored(element or other.name, ref.field_name, query.condition)
-        return owners_of_word(
-            self.ctx, table.c.id, other.name, ref.field_name, condition.mode, condition.value, element
+        return ref.field_name, condition, element
+
+    def _walks_owners_on_postgres(self, query: n.Node, other: Target, related: Table) -> bool:
+        """PostgreSQL, a page of leads in an index's order having children a word finds: whether
+        the organization's children holding the word are common enough for the page to read its
+        leads in order, each looked up in the hashed list of the children's leads
+        (fulltext.common_word_of_children)."""
+        word = self._word_of_children(query, other)
+        if word is None:
+            return False
+        field_name, condition, element = word
+        return common_word_of_children(
+            self.ctx, related, other.name, field_name, condition.mode, condition.value, element
         )
 
     def _dense(self, on: Target, condition: ColumnElement[bool], page_order: tuple[Any, ...]) -> bool:

@@ -446,6 +446,31 @@ def owners_of_word(
     return Owners((lead_id + literal_column("''")).in_(owners))
 
 
+def common_word_of_children(
+    ctx: Context, on: FromClause, object_type: str, field_name: str, mode: str, value: str, element: str = ""
+) -> bool:
+    """PostgreSQL, a page of leads in an index's order having children (`on`, objects of
+    `object_type`) whose field matches `text_match(field, mode, value)`: whether the
+    organization's children holding the word in the field's own word index (`WORD_INDEXED`)
+    reach the walk's threshold, sqrt(OWNER_WALK_FACTOR * kept leads), as on SQLite
+    (`owners_of_word`). Counted up to it, through the index: the count reads a MATERIALIZED
+    CTE, planned to list every match through the GIN index, where under LIMIT the planner would
+    expect the first matches soon and read the table in order."""
+    if ctx.conn.dialect.name != "postgresql":
+        return False
+    vouched = _vouched_words(object_type, field_name, mode, value, element)
+    own_words = WORD_INDEXED.get((object_type, element or field_name))
+    if vouched is None or own_words is None:
+        return False
+    query = func.to_tsquery(literal_column("'simple'"), _ts_query(*vouched))
+    holders = select(sql_literal(1)).where(
+        on.c.organization_id == ctx.organization_id, words_of(own_words(on)).op("@@")(query)
+    )
+    held = holders.cte("word_holders").prefix_with("MATERIALIZED")
+    needed = math.ceil(math.sqrt(OWNER_WALK_FACTOR * kept_count(ctx, "lead")))
+    return count_up_to(ctx, select(held), needed) >= needed
+
+
 # PostgreSQL, `lead_word` (migration c8e2b4f6a1d9): each word of a lead's index rows of these
 # kinds, once per lead, with organizations and leads as numbers (`lead_word_key`). Not in the
 # metadata: a copy of `text_index` its trigger keeps, never a tenant's data to dump or fork.

@@ -180,8 +180,9 @@ def test_a_page_of_leads_with_a_contact_at_a_common_domain_walks_the_pages_order
 ) -> None:
     # SQLite reads a page of leads having a contact with an email at a domain many contacts of
     # the organization use in the page's order, keeping the leads that own one of the word's
-    # rows and checking only their contacts (fulltext.OWNER_WALK_FACTOR); pages, cursors and
-    # counts stay those of the list of every such lead.
+    # rows and checking only their contacts (fulltext.OWNER_WALK_FACTOR); PostgreSQL reads them
+    # in order too, looking each up in the hashed list of such contacts' leads. Pages, cursors
+    # and counts stay those of the list of every such lead.
     for i in range(7):
         domain = "acme.test" if i % 3 else "example.com"
         _lead(api, f"Firm {i}", contacts=[{"name": f"Ann {i}", "emails": [{"email": f"ann{i}@{domain}"}]}])
@@ -202,7 +203,11 @@ def test_a_page_of_leads_with_a_contact_at_a_common_domain_walks_the_pages_order
         walks = _pages_checking(walked, "|| '') IN")
         assert len(walks) == 2 and all("contact.lead_id = lead.id" in s for s in walks)
     else:
+        # PostgreSQL reads the page's leads in order, each looked up in the hashed list of the
+        # contacts' leads: a sublink in an expression, never pulled up into a join.
         assert not _pages_checking(walked, "|| '') IN")
+        assert not _pages_checking(listed, ") IS true")
+        assert len(_pages_checking(walked, ") IS true")) == 2
 
 
 def test_a_page_of_leads_mostly_having_an_opportunity_checks_them_in_order_with_the_same_answer(
