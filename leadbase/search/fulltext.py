@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     FromClause,
     Select,
@@ -401,6 +402,20 @@ def field_prefilter(
 OWNER_WALK_FACTOR = 10.0
 
 
+def _owner_walk_threshold(ctx: Context) -> int:
+    """The rows of a word a page's walk of its leads needs: sqrt(OWNER_WALK_FACTOR * kept leads)."""
+    return math.ceil(math.sqrt(OWNER_WALK_FACTOR * kept_count(ctx, "lead")))
+
+
+def _through_the_index(matches: Select[Any], name: str) -> CTE:
+    """PostgreSQL: `matches` as a MATERIALIZED CTE, for an EXISTS or a count up to a bound over
+    a GIN condition. Inside EXISTS or under LIMIT the planner expects the first of thousands of
+    matches soon and reads the table in order (680 ms at a million leads for a word no activity
+    holds); materialized, it is planned to list every match, so through the index, and is still
+    read lazily."""
+    return matches.cte(name).prefix_with("MATERIALIZED")
+
+
 @dataclass(frozen=True)
 class Owners:
     """`owners_of_word`'s answer: `walk` is None when the word is too rare for a walk."""
@@ -438,7 +453,7 @@ def owners_of_word(
     # The word's entries first (FTS5 alone, cheap), then the organization's own rows of the
     # kind: other tenants' rows of the same word (when not `scoped`) and rows of other kinds
     # would make it look common. Both stop at the threshold.
-    needed = math.ceil(math.sqrt(OWNER_WALK_FACTOR * kept_count(ctx, "lead")))
+    needed = _owner_walk_threshold(ctx)
     if count_up_to(ctx, hits, needed) < needed or count_up_to(ctx, owners, needed) < needed:
         return Owners(None)
     # `lead.id || ''`: a value SQLite cannot take from an index, so it walks the page's order and
@@ -453,9 +468,7 @@ def common_word_of_children(
     `object_type`) whose field matches `text_match(field, mode, value)`: whether the
     organization's children holding the word in the field's own word index (`WORD_INDEXED`)
     reach the walk's threshold, sqrt(OWNER_WALK_FACTOR * kept leads), as on SQLite
-    (`owners_of_word`). Counted up to it, through the index: the count reads a MATERIALIZED
-    CTE, planned to list every match through the GIN index, where under LIMIT the planner would
-    expect the first matches soon and read the table in order."""
+    (`owners_of_word`). Counted up to it, through the index (`_through_the_index`)."""
     if ctx.conn.dialect.name != "postgresql":
         return False
     vouched = _vouched_words(object_type, field_name, mode, value, element)
@@ -466,15 +479,14 @@ def common_word_of_children(
     holders = select(sql_literal(1)).where(
         on.c.organization_id == ctx.organization_id, words_of(own_words(on)).op("@@")(query)
     )
-    held = holders.cte("word_holders").prefix_with("MATERIALIZED")
-    needed = math.ceil(math.sqrt(OWNER_WALK_FACTOR * kept_count(ctx, "lead")))
-    return count_up_to(ctx, select(held), needed) >= needed
+    needed = _owner_walk_threshold(ctx)
+    return count_up_to(ctx, select(_through_the_index(holders, "word_holders")), needed) >= needed
 
 
-# PostgreSQL, `lead_word` (migration c8e2b4f6a1d9): each word of a lead's index rows of these
-# kinds, once per lead, with organizations and leads as numbers (`lead_word_key`). Not in the
-# metadata: a copy of `text_index` its trigger keeps, never a tenant's data to dump or fork.
-LEAD_WORD_KINDS = ("lead", "contact")
+# PostgreSQL, `lead_word` (migration c8e2b4f6a1d9): each word of a lead's index rows of kind
+# lead and contact, once per lead, with organizations and leads as numbers (`lead_word_key`).
+# Not in the metadata: a copy of `text_index` its trigger keeps, never a tenant's data to dump
+# or fork.
 LEAD_WORD = table("lead_word", column("word"), column("owner_key"), column("lead_key"))
 LEAD_WORD_KEY = table("lead_word_key", column("id"), column("key"))
 # A word the document holds as it is written.
@@ -489,9 +501,9 @@ def _lead_word_count(ctx: Context, value: str, mode: str) -> int | None:
     in one row), a word start, or a word some activity holds too, whose leads `lead_word` does
     not know. Whether an activity holds it comes from the GIN index of activities' words alone
     (`ix_text_index_activity_document`), whose predicate the condition states as a constant."""
-    terms = words(value)
     if ctx.conn.dialect.name != "postgresql":
         return None
+    terms = words(value)
     if len(terms) != 1 or mode not in _ONE_WORD_MODES or not _KEPT_WORD.fullmatch(terms[0]):
         return None
     w, k = LEAD_WORD, LEAD_WORD_KEY
@@ -500,10 +512,7 @@ def _lead_word_count(ctx: Context, value: str, mode: str) -> int | None:
     in_rows = matching(ctx, terms[0], "full_words")
     assert in_rows is not None  # one word
     activity = select(sql_literal(1)).where(text_index.c.kind == literal_column("'activity'"), in_rows)
-    # Materialized: planned to read every match, so through the index. Inside EXISTS the planner
-    # expects the first of thousands of matches soon and reads the table in order (680 ms at a
-    # million leads for a word no activity holds); the CTE is still read lazily.
-    held = activity.cte("activity_words").prefix_with("MATERIALIZED")
+    held = _through_the_index(activity, "activity_words")
     found = ctx.conn.execute(select(case((exists(select(held)), None), else_=leads))).scalar()
     return None if found is None else int(found)
 

@@ -36,7 +36,7 @@ down_revision = "a7c4e9f2d6b8"
 branch_labels = None
 depends_on = None
 
-# The kinds of `text_index` row whose words are kept (search/fulltext.py `LEAD_WORD_KINDS`).
+# The kinds of `text_index` row whose words are kept.
 KINDS = "('lead', 'contact')"
 
 
