@@ -39,6 +39,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy import literal as sql_literal
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -55,10 +56,16 @@ _WORD = re.compile(r"\w+")
 # A word the index holds whole on both databases: letters and digits only (what PostgreSQL's
 # document and FTS5's unicode61 tokenizer both keep together).
 _PLAIN = re.compile(r"[a-z0-9]+")
-# The FTS5 table (SQLite only, not in the metadata): its rowid is text_index.id; its columns are
-# `body` (the words) and `organization_id`.
-_FTS = table("text_index_fts", column("rowid"), column("text_index_fts"))
+# The FTS5 tables (SQLite only, not in the metadata; migration f6a2c8e4b0d3): the rows of leads
+# and contacts in `text_index_fts`, activities' in `activity_text_fts`. Their rowid is
+# text_index.id; their columns `body` (the words) and `organization_id`.
+_PEOPLE_FTS = table("text_index_fts", column("rowid"), column("text_index_fts"))
+_ACTIVITY_FTS = table("activity_text_fts", column("rowid"), column("activity_text_fts"))
 _KIND = {"lead": "lead", "contact": "contact"}
+# The kinds of `text_index` row a search reads (`_fts_hits`): a lead's text is its own row's,
+# its contacts' and its activities'.
+PEOPLE = ("lead", "contact")
+EVERY_KIND = ("lead", "contact", "activity")
 
 
 def words(value: str) -> list[str]:
@@ -135,13 +142,27 @@ def organization_lexeme(organization_id: str) -> str:
     return "'@" + organization_id.replace("'", "''") + "'"
 
 
-def _fts_hits(ctx: Context, fts_query: str) -> Select[Any]:
-    """The FTS5 rowids (`text_index.id`) of the rows matching `fts_query`: the organization's
-    own when `scoped`, every organization's otherwise."""
+def _fts_tables(kinds: tuple[str, ...]) -> list[Any]:
+    """The FTS5 tables holding the rows of `kinds`."""
+    tables = []
+    if any(kind in PEOPLE for kind in kinds):
+        tables.append(_PEOPLE_FTS)
+    if "activity" in kinds:
+        tables.append(_ACTIVITY_FTS)
+    return tables
+
+
+def _fts_hits(ctx: Context, fts_query: str, kinds: tuple[str, ...] = EVERY_KIND) -> Select[Any]:
+    """The FTS5 rowids (`text_index.id`) of the rows of `kinds` matching `fts_query`: the
+    organization's own when `scoped`, every organization's otherwise. Rows of other kinds may be
+    among them (leads' beside contacts'): the caller checks the row's kind when it matters."""
     token = organization_token(ctx.organization_id) if scoped(ctx) else ""
     if token:
         fts_query = f'{fts_query} AND organization_id : "{token}"'
-    return select(_FTS.c.rowid).where(_FTS.c.text_index_fts.match(fts_query))
+    selects = [select(fts.c.rowid).where(fts.c[fts.name].match(fts_query)) for fts in _fts_tables(kinds)]
+    if len(selects) == 1:
+        return selects[0]
+    return select(union_all(*selects).subquery().c.rowid)
 
 
 def _ts_query(terms: list[str], mode: str) -> str:
@@ -154,9 +175,11 @@ def _ts_query(terms: list[str], mode: str) -> str:
     return " & ".join(terms)
 
 
-def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
+def matching(
+    ctx: Context, value: str, mode: str, kinds: tuple[str, ...] = EVERY_KIND
+) -> ColumnElement[bool] | None:
     """The condition on the organization's `text_index` rows whose words match (None: the text
-    has no words)."""
+    has no words), among rows of `kinds` (others may match too: see `_fts_hits`)."""
     terms = words(value)
     if not terms:
         return None
@@ -176,7 +199,7 @@ def matching(ctx: Context, value: str, mode: str) -> ColumnElement[bool] | None:
         # found, at 100,000 of 1.1M leads), and have it AND the organization's whole index in.
         lexeme = cast(sql_literal(organization_lexeme(ctx.organization_id)), TSQUERY)
         return document.op("@@")(query.op("&&")(lexeme))
-    hits = _fts_hits(ctx, _fts_query(terms, mode))
+    hits = _fts_hits(ctx, _fts_query(terms, mode), kinds)
     return and_(own, text_index.c.id.in_(hits))
 
 
@@ -269,31 +292,38 @@ WALK_MIN = 2_000
 INNER_SHARE = 0.02
 
 
-def _common_on_sqlite(ctx: Context, fts_query: str, share: float, least: int) -> bool:
-    """Whether the FTS5 entries of `fts_query` (`_fts_hits`) reach `least` and `share` of the
-    organization's leads."""
-    return reaches(ctx, _fts_hits(ctx, fts_query), share, least)
+def _common_on_sqlite(ctx: Context, fts_query: str, kinds: tuple[str, ...], share: float, least: int) -> bool:
+    """Whether the FTS5 entries of `fts_query` among rows of `kinds` (`_fts_hits`) reach `least`
+    and `share` of the organization's leads."""
+    return reaches(ctx, _fts_hits(ctx, fts_query, kinds), share, least)
 
 
-def _walk_on_sqlite(ctx: Context, fts_query: str) -> ColumnElement[bool] | None:
+def _walk_on_sqlite(
+    ctx: Context, fts_query: str, kinds: tuple[str, ...], leads: int | None = None
+) -> ColumnElement[bool] | None:
     """For a page whose word is common (COMMON_SHARE): the check of one `text_index` row, for
-    leads checked one by one in the page's order; None when the word is rare.
+    leads checked one by one in the page's order; None when the word is rare. `leads`: how many
+    of the organization's leads hold the word, when known (`_lead_text_count`), which decides
+    instead of the word's entries, counted otherwise.
 
     Up to LIST_CAP entries (`_fts_hits`), the word's FTS5 rowids are read once into a list
     that each row is looked up in (`id + 0`: a value SQLite cannot take from an index, so it
     tests membership instead of reading the list row by row through the lead's index entries).
     Past it, reading the list would cost more than an FTS5 lookup per row checked (about 30 us
     each), which a word that common needs few of."""
-    hits = _fts_hits(ctx, fts_query)
+    hits = _fts_hits(ctx, fts_query, kinds)
     needed = threshold(ctx, COMMON_SHARE, COMMON_MIN)
-    found = count_up_to(ctx, hits, max(needed, LIST_CAP))
+    found = leads if leads is not None else count_up_to(ctx, hits, max(needed, LIST_CAP))
     t = text_index
     if found < needed:
         return None
     if found < LIST_CAP:
         return (t.c.id + literal_column("0")).in_(hits)
-    own_entry = select(sql_literal(1)).where(_FTS.c.text_index_fts.match(fts_query), _FTS.c.rowid == t.c.id)
-    return exists(own_entry)
+    own_entries = [
+        exists(select(sql_literal(1)).where(fts.c[fts.name].match(fts_query), fts.c.rowid == t.c.id))
+        for fts in _fts_tables(kinds)
+    ]
+    return or_(*own_entries)
 
 
 def _loosened(terms: list[str], mode: str) -> tuple[list[str], str]:
@@ -374,7 +404,8 @@ def field_prefilter(
     # 2 ms against 30). Rare words keep the index, which spares reading every row.
     sqlite = ctx.conn.dialect.name == "sqlite"
     paging_sqlite = ctx.first_rows and sqlite and not element
-    if paging_sqlite and _common_on_sqlite(ctx, _fts_query(terms, loose_mode), WALK_SHARE, WALK_MIN):
+    kinds = (object_type,)
+    if paging_sqlite and _common_on_sqlite(ctx, _fts_query(terms, loose_mode), kinds, WALK_SHARE, WALK_MIN):
         return None
     # A phrase vouched for by its later words only (`acme labs`: `labs`), when they are common
     # (a company name's `Labs`, `Health`): the list of candidates costs SQLite more than the
@@ -383,9 +414,10 @@ def field_prefilter(
     # it is not counted again.
     inner = mode == "phrase" and _PLAIN.match(value.strip().lower()) is not None
     inner_on_sqlite = sqlite and inner and not paging_sqlite
-    if inner_on_sqlite and _common_on_sqlite(ctx, _fts_query(terms, loose_mode), INNER_SHARE, COMMON_MIN):
+    inner_query = _fts_query(terms, loose_mode)
+    if inner_on_sqlite and _common_on_sqlite(ctx, inner_query, kinds, INNER_SHARE, COMMON_MIN):
         return None
-    found = matching(ctx, " ".join(terms), loose_mode)
+    found = matching(ctx, " ".join(terms), loose_mode, kinds)
     if found is None:
         return None
     t = text_index
@@ -442,7 +474,7 @@ def owners_of_word(
     vouched = _vouched_words(object_type, field_name, mode, value, element)
     if vouched is None:
         return None
-    hits = _fts_hits(ctx, _fts_query(*vouched))
+    hits = _fts_hits(ctx, _fts_query(*vouched), (object_type,))
     t = text_index
     owners = select(t.c.lead_id).where(
         t.c.organization_id == ctx.organization_id,
@@ -495,26 +527,71 @@ _KEPT_WORD = re.compile(r"[a-z0-9]{1,100}")
 _ONE_WORD_MODES = ("full_words", "phrase", "exact_value")
 
 
-def _lead_word_count(ctx: Context, value: str, mode: str) -> int | None:
-    """PostgreSQL: how many of the organization's leads hold `value`, one word, read from
-    `lead_word`; None when the answer is not there: SQLite, several words (all of them must be
-    in one row), a word start, or a word some activity holds too, whose leads `lead_word` does
-    not know. Whether an activity holds it comes from the GIN index of activities' words alone
-    (`ix_text_index_activity_document`), whose predicate the condition states as a constant."""
-    if ctx.conn.dialect.name != "postgresql":
-        return None
+def _one_kept_word(value: str, mode: str) -> str | None:
+    """The word of a search that finds the rows holding one word as the indexes keep it (letters
+    and digits), or None."""
     terms = words(value)
     if len(terms) != 1 or mode not in _ONE_WORD_MODES or not _KEPT_WORD.fullmatch(terms[0]):
         return None
+    return terms[0]
+
+
+def _lead_word_count(ctx: Context, word: str) -> int | None:
+    """PostgreSQL: how many of the organization's leads hold `word`, read from `lead_word`; None
+    when some activity holds it too, whose leads `lead_word` does not know. Whether an activity
+    holds it comes from the GIN index of activities' words alone
+    (`ix_text_index_activity_document`), whose predicate the condition states as a constant."""
     w, k = LEAD_WORD, LEAD_WORD_KEY
     owner = select(k.c.key).where(k.c.id == ctx.organization_id).scalar_subquery()
-    leads = select(func.count()).where(w.c.word == terms[0], w.c.owner_key == owner).scalar_subquery()
-    in_rows = matching(ctx, terms[0], "full_words")
+    leads = select(func.count()).where(w.c.word == word, w.c.owner_key == owner).scalar_subquery()
+    in_rows = matching(ctx, word, "full_words")
     assert in_rows is not None  # one word
     activity = select(sql_literal(1)).where(text_index.c.kind == literal_column("'activity'"), in_rows)
     held = _through_the_index(activity, "activity_words")
     found = ctx.conn.execute(select(case((exists(select(held)), None), else_=leads))).scalar()
     return None if found is None else int(found)
+
+
+# SQLite, `lead_text` (migration f6a2c8e4b0d3): one document per lead, its own words and its
+# contacts', indexed by `lead_text_fts`; a document's id is its organization's number
+# (`lead_text_owner`) shifted left by LEAD_TEXT_SHIFT bits plus the lead's own row's id.
+_LEAD_TEXT_FTS = table("lead_text_fts", column("rowid"), column("lead_text_fts"))
+_LEAD_TEXT_OWNER = table("lead_text_owner", column("number"), column("organization_id"))
+LEAD_TEXT_SHIFT = 40
+
+
+def _lead_text_count(ctx: Context, word: str) -> int | None:
+    """SQLite: how many of the organization's leads hold `word`, as FTS5's count of their
+    documents in `lead_text_fts`, read in the organization's range of ids; None when some
+    activity of the organization holds it too (`activity_text_fts`: one lookup of the word when
+    none does). Counted once a request: a page's walk and the count of the same search ask."""
+    key = f"fulltext.lead_text_count:{word}"
+    if key not in ctx.memo:
+        ctx.memo[key] = _count_lead_texts(ctx, word)
+    known: int | None = ctx.memo[key]
+    return known
+
+
+def _count_lead_texts(ctx: Context, word: str) -> int | None:
+    t = text_index
+    activity_rows = _fts_hits(ctx, _fts_query([word], "full_words"), ("activity",))
+    held = select(sql_literal(1)).where(t.c.id.in_(activity_rows), t.c.organization_id == ctx.organization_id)
+    if ctx.conn.execute(select(exists(held))).scalar():
+        return None
+    number = ctx.conn.execute(
+        select(_LEAD_TEXT_OWNER.c.number).where(_LEAD_TEXT_OWNER.c.organization_id == ctx.organization_id)
+    ).scalar()
+    if number is None:
+        # No lead of the organization ever had a row.
+        return 0
+    fts = _LEAD_TEXT_FTS
+    first = int(number) << LEAD_TEXT_SHIFT
+    documents = select(func.count()).where(
+        fts.c.lead_text_fts.match(_fts_query([word], "full_words")),
+        fts.c.rowid >= first,
+        fts.c.rowid < first + (1 << LEAD_TEXT_SHIFT),
+    )
+    return int(ctx.conn.execute(documents).scalar_one())
 
 
 def count_leads_with_words(ctx: Context, value: str, mode: str) -> int:
@@ -527,9 +604,12 @@ def count_leads_with_words(ctx: Context, value: str, mode: str) -> int:
     260 on PostgreSQL; at 100,000 leads 33 -> 12 and 37 -> 17 (bench/RESULTS.md). The leads are
     set apart by grouping, which SQLite does by sorting them (112 ms there) where its DISTINCT
     inserts each into a b-tree (185)."""
-    known = _lead_word_count(ctx, value, mode)
-    if known is not None:
-        return known
+    word = _one_kept_word(value, mode)
+    if word is not None:
+        postgres = ctx.conn.dialect.name == "postgresql"
+        known = _lead_word_count(ctx, word) if postgres else _lead_text_count(ctx, word)
+        if known is not None:
+            return known
     found = matching(ctx, value, mode)
     if found is None:
         # No words: the text matches every lead.
@@ -545,15 +625,20 @@ def text_condition(
     """Rows of `on` (objects of `object_type`) whose text matches `value` in Close's `mode`."""
     t = text_index
     if object_type in ("lead", "contact") or object_type.startswith("activity."):
-        found = matching(ctx, value, mode)
+        kind = _KIND.get(object_type)
+        one_kind = kind == "contact" or object_type.startswith("activity.")
+        row_kinds = (kind or "activity",) if one_kind else EVERY_KIND
+        found = matching(ctx, value, mode, row_kinds)
         if found is None:
             return true()
         owner = t.c.lead_id if object_type == "lead" else t.c.object_id
-        kind = _KIND.get(object_type)
-        one_kind = kind == "contact" or object_type.startswith("activity.")
-        kinds = [t.c.kind == (kind or "activity")] if one_kind else []
+        kinds = [t.c.kind == row_kinds[0]] if one_kind else []
         if ctx.first_rows and ctx.conn.dialect.name == "sqlite":
-            walk = _walk_on_sqlite(ctx, _fts_query(words(value), mode))
+            # A lead's one word: the count of the leads holding it decides, which a count of
+            # the same search then reuses (GET /lead/ answers total_results).
+            word = _one_kept_word(value, mode) if object_type == "lead" else None
+            leads = _lead_text_count(ctx, word) if word is not None else None
+            walk = _walk_on_sqlite(ctx, _fts_query(words(value), mode), row_kinds, leads)
             if walk is not None:
                 scope = (t.c.organization_id == ctx.organization_id, owner == on.c.id, *kinds)
                 return exists(select(sql_literal(1)).select_from(t).where(*scope, walk))

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Engine, Select
 from sqlalchemy import text as sql_text
 
 from tests.support import Api, count_statements
@@ -144,15 +144,40 @@ FROM lead_word w JOIN lead_word_key o ON o.key = w.owner_key JOIN lead_word_key 
 """
 
 
+_PEOPLE_ROWS = """
+SELECT (o.number << 40) + own.id, r.body
+FROM text_index own JOIN lead_text_owner o ON o.organization_id = own.organization_id
+JOIN text_index r ON r.lead_id = own.object_id AND r.kind IN ('lead', 'contact')
+WHERE own.kind = 'lead'
+"""
+_FTS_TABLES = ("text_index_fts", "activity_text_fts", "lead_text_fts")
+
+
 def assert_lead_words_follow_the_index(api: Api) -> None:
-    """PostgreSQL: `lead_word` holds the words of the index's rows of leads and contacts, in
-    every organization (migration c8e2b4f6a1d9). SQLite has no `lead_word`."""
-    if api.engine.dialect.name != "postgresql":
-        return
-    with api.engine.connect() as conn:
-        wanted = [tuple(r) for r in conn.execute(sql_text(_WANTED_WORDS))]
-        kept = [tuple(r) for r in conn.execute(sql_text(_KEPT_WORDS))]
-    assert sorted(kept) == sorted(wanted)
+    """The copies of the index's words of leads and contacts follow its rows, in every
+    organization. PostgreSQL: `lead_word` holds each lexeme of each lead's rows of leads and
+    contacts (migration c8e2b4f6a1d9). SQLite: `lead_text` holds each lead's document, the words
+    of those rows together (migration f6a2c8e4b0d3), and each FTS5 table agrees with the rows
+    it indexes (FTS5's own integrity check)."""
+    assert_words_by_lead_follow(api.engine)
+
+
+def assert_words_by_lead_follow(engine: Engine) -> None:
+    """`assert_lead_words_follow_the_index` on a database of its own."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            wanted = [tuple(r) for r in conn.execute(sql_text(_WANTED_WORDS))]
+            kept = [tuple(r) for r in conn.execute(sql_text(_KEPT_WORDS))]
+            assert sorted(kept) == sorted(wanted)
+            return
+        documents: dict[int, list[str]] = {}
+        for key, body in conn.execute(sql_text(_PEOPLE_ROWS)):
+            documents.setdefault(key, []).extend(body.split())
+        kept = conn.execute(sql_text("SELECT id, body FROM lead_text"))
+        held = {key: sorted(body.split()) for key, body in kept}
+        assert held == {key: sorted(words) for key, words in documents.items()}
+        for name in _FTS_TABLES:
+            conn.execute(sql_text(f"INSERT INTO {name} ({name}) VALUES ('integrity-check')"))
 
 
 # How a count of the leads of the index rows reads (fulltext.count_leads_with_words).
@@ -160,12 +185,13 @@ COUNT_OF_ROWS = "GROUP BY text_index.lead_id"
 
 
 def counted_by_words(api: Api, query: str) -> tuple[int, int, bool]:
-    """(total_results, leads listed, whether the count read `lead_word`) of `GET /lead/?query=`."""
+    """(total_results, leads listed, whether the count read the words by lead: `lead_word` on
+    PostgreSQL, `lead_text_fts` on SQLite) of `GET /lead/?query=`."""
     listed = api.ok("GET", f"lead/?_fields=id&query={quote(query)}")
     with count_statements(api.engine) as counter:
         total = api.ok("GET", f"lead/?_limit=0&query={quote(query)}")["total_results"]
     assert listed["total_results"] == total
     flat = [" ".join(s.split()) for s in counter.statements]
     from_rows = any(COUNT_OF_ROWS in s for s in flat)
-    read = any("FROM lead_word" in s for s in flat) and not from_rows
+    read = any("FROM lead_word" in s or "FROM lead_text_fts" in s for s in flat) and not from_rows
     return int(total), len(listed["data"]), read

@@ -35,11 +35,12 @@ saved_search = Table(
 # The words of every object a text search reads (a lead's name and description, a contact's
 # name, title, emails and phones, an activity's note, subject, body or text), one row per
 # object, written by triggers on `lead`, `contact` and `activity` whoever writes. SQLite
-# indexes `body` in the FTS5 table `text_index_fts` (external content, kept in step by
-# triggers on this table); PostgreSQL in the generated tsvector `document` with a GIN index.
-# Neither the FTS5 table nor `document` is declared here: they exist per dialect, made by the
-# migrations 7c2d4e6f8a10 and b6d2f8a4c1e7 (each row's organization too; search/fulltext.py
-# reads them).
+# indexes `body` in the FTS5 tables `text_index_fts` (leads' and contacts' rows) and
+# `activity_text_fts` (external content, kept in step by triggers on this table), and each
+# lead's words with its contacts' in `lead_text`; PostgreSQL in the generated tsvector
+# `document` with a GIN index, and each lead's words in `lead_word`. None of them is declared
+# here: they exist per dialect, made by the migrations 7c2d4e6f8a10, b6d2f8a4c1e7,
+# c8e2b4f6a1d9 and f6a2c8e4b0d3 (search/fulltext.py reads them).
 text_index = Table(
     "text_index",
     metadata,
