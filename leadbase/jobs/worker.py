@@ -1,4 +1,5 @@
-"""The worker: runs due jobs, dispatches committed events to webhooks and sends deliveries.
+"""The worker: runs due jobs, dispatches committed events to webhooks and sends deliveries,
+and on SQLite keeps the full-text indexes merged (db/text_upkeep.py).
 
 It runs as a thread inside `leadbase serve` (one command for embedded use) and as `leadbase
 worker` processes; any number of them can share one database. Everything it does starts from
@@ -19,6 +20,7 @@ from sqlalchemy import Engine
 
 from leadbase.core import clock
 from leadbase.db import jobs, signals
+from leadbase.db.text_upkeep import TextUpkeep
 from leadbase.events.delivery import DeliverySettings, Sender
 from leadbase.events.dispatch import DispatchSettings, dispatch
 from leadbase.jobs.registry import JobContext, JobLost, kinds
@@ -41,6 +43,7 @@ class Worker:
         self.engine = engine
         self.settings = settings or WorkerSettings()
         self.sender = Sender(engine, self.settings.delivery)
+        self.text_upkeep = TextUpkeep(engine)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -55,6 +58,8 @@ class Worker:
         done = passed.matched + self.sender.send(passed.claimed)
         done += self.sender.run_once()
         done += self.run_jobs_once()
+        # Timed, not counted as work done: an idle worker still waits between rounds.
+        self.text_upkeep.run_once()
         return done
 
     def run_until_idle(self, limit: int = 1000) -> int:

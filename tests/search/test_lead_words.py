@@ -12,6 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from sqlalchemy import text as sql_text
+
+from leadbase.db.text_upkeep import FTS_TABLES, TextUpkeep, segments
+from leadbase.search import fulltext
 from tests.search.helpers import (
     assert_lead_words_follow_the_index,
     counted_by_words,
@@ -115,3 +120,86 @@ def test_a_word_an_activity_of_another_lead_holds_is_still_counted_right(api: Ap
     api.ok("DELETE", f"lead/{noted['id']}/")
     assert counted_by_words(api, "numbat") == (1, 1, True)
     assert named["id"] in id_set(api, of("lead", text("numbat")))
+
+
+def _found_both_ways(
+    api: Api, monkeypatch: pytest.MonkeyPatch, word: str
+) -> tuple[Any, list[str], list[str]]:
+    """A page of leads holding `word`, walked in order (the word counted common), its leads'
+    ids by `GET /lead/` and `POST /data/search/` pages: first with the list of the word's
+    entries, then with each lead's document checked (`fulltext._documents_checked`), which
+    must find the same; and each run's statements."""
+    monkeypatch.setattr(fulltext, "COMMON_MIN", 0)
+    monkeypatch.setattr(fulltext, "COMMON_SHARE", 0.0)
+
+    def answers() -> Any:
+        listed = api.ok("GET", "lead/", params={"query": word, "_fields": "id", "_limit": 2, "_skip": 1})
+        everything = api.ok("GET", "lead/", params={"query": word, "_fields": "id"})
+        found = search(api, of("lead", text(word)), _limit=2)
+        return (
+            [lead["id"] for lead in listed["data"]],
+            [lead["id"] for lead in everything["data"]],
+            [hit["id"] for hit in found["data"]],
+        )
+
+    monkeypatch.setattr(fulltext, "LIST_ENTRY_US", 0.0)
+    with count_statements(api.engine) as listed:
+        expected = answers()
+    monkeypatch.setattr(fulltext, "LIST_ENTRY_US", float(10**9))
+    with count_statements(api.engine) as checked:
+        assert answers() == expected
+    return expected, listed.statements, checked.statements
+
+
+def _pages_checking_documents(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().startswith("SELECT lead.") and "lead_text_fts.rowid =" in s]
+
+
+def test_a_page_checks_each_leads_document_when_that_costs_less(
+    api: Api, make_api: Callable[..., Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_api().ok("POST", "lead/", json={"name": "Quoll Elsewhere", "contacts": [{"name": "Quoll"}]})
+    holders = [
+        _lead(api, "Quoll Holdings")["id"],
+        _lead(api, "Bush Co", contacts=[{"name": "Ann Quoll"}, {"name": "Bo Quoll"}])["id"],
+        _lead(api, "Gum Tree", contacts=[{"name": "Cy", "emails": [{"email": "cy@quoll.example"}]}])["id"],
+        _lead(api, "Den", description="a quoll den")["id"],
+    ]
+    _lead(api, "Wallaby Ltd")
+    noted = _lead(api, "Noted")
+    api.ok("POST", "activity/note/", json={"lead_id": noted["id"], "note": "a wallaby sighting"})
+    sqlite = api.engine.dialect.name == "sqlite"
+
+    (skipped_one, every, first_two), listed, checked = _found_both_ways(api, monkeypatch, "quoll")
+    assert every == holders and skipped_one == holders[1:3] and len(set(first_two) & set(holders)) == 2
+    assert not _pages_checking_documents(listed)
+    assert len(_pages_checking_documents(checked)) == (3 if sqlite else 0)
+    # A word an activity holds: the documents do not know its leads, the list stays.
+    (_, every, _), _, checked = _found_both_ways(api, monkeypatch, "wallaby")
+    assert len(every) == 2
+    assert not _pages_checking_documents(checked)
+
+
+def test_the_worker_keeps_the_word_indexes_merged(api: Api) -> None:
+    """SQLite: each transaction that writes words leaves FTS5 a segment; the worker's merging
+    step (db/text_upkeep.py) merges them, the index still agreeing with its rows and the counts
+    right; the segments are read from FTS5's structure record."""
+    for i in range(6):
+        _lead(api, f"Numbat {i}", contacts=[{"name": f"Ann Numbat{i}"}])
+    if api.engine.dialect.name != "sqlite":
+        assert not TextUpkeep(api.engine).enabled
+        return
+    with api.engine.connect() as conn:
+        before = {name: segments(conn, name) for name in FTS_TABLES}
+        for name in FTS_TABLES:
+            listed = conn.execute(sql_text(f"SELECT count(DISTINCT segid) FROM {name}_idx")).scalar()
+            assert before[name] == listed, name
+    assert all(count is not None and count >= 2 for count in before.values()), before
+    upkeep = TextUpkeep(api.engine)
+    upkeep.run_once()
+    assert upkeep.enabled and upkeep.next_at > 0
+    with api.engine.connect() as conn:
+        after = {name: segments(conn, name) for name in FTS_TABLES}
+    assert all(after[name] is not None and after[name] < before[name] for name in FTS_TABLES), (before, after)
+    assert_lead_words_follow_the_index(api)
+    assert counted_by_words(api, "numbat") == (6, 6, True)

@@ -47,6 +47,11 @@ _TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
 _OLD_FTS_TRIGGERS = ("text_index_fts_insert", "text_index_fts_delete", "text_index_fts_update")
 
 
+# The worker's merges (db/text_upkeep.py) merge any two segments of a level: FTS5's per-document
+# lookup costs about a microsecond per segment, and its own merges leave up to three a level.
+_MERGE_PAIRS = "INSERT INTO {name} ({name}, rank) VALUES ('usermerge', 2)"
+
+
 def _fts(name: str, content: str, rowid: str) -> str:
     return (
         f"CREATE VIRTUAL TABLE {name} USING fts5(body, organization_id, content='{content}', "
@@ -89,6 +94,7 @@ def _split_index() -> list[str]:
             "AND (OLD.body IS NOT NEW.body OR OLD.organization_id IS NOT NEW.organization_id) "
             f"BEGIN {_fts_removal(name, 'OLD')}; {_fts_entry(name, 'NEW')}; END",
             f"INSERT INTO {name} ({name}) VALUES ('rebuild')",
+            _MERGE_PAIRS.format(name=name),
         ]
     return statements
 
@@ -128,6 +134,7 @@ def _lead_texts() -> list[str]:
         f"CREATE INDEX ix_text_index_people_by_lead ON text_index (lead_id) WHERE kind IN {PEOPLE}",
         "CREATE VIRTUAL TABLE lead_text_fts USING fts5(body, content='lead_text', content_rowid='id', "
         f"{_TOKENIZE})",
+        _MERGE_PAIRS.format(name="lead_text_fts"),
         "CREATE TRIGGER lead_text_fts_insert AFTER INSERT ON lead_text BEGIN "
         "INSERT INTO lead_text_fts (rowid, body) VALUES (NEW.id, NEW.body); END",
         "CREATE TRIGGER lead_text_fts_delete AFTER DELETE ON lead_text BEGIN "
