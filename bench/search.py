@@ -82,7 +82,10 @@ def fill_text_index(ctx: Any, conn: Any, org: Org) -> int:
         )
         added += max(cursor.rowcount, 0)
     if added and ctx.db.kind == "postgres":
-        conn.execute("ANALYZE text_index")
+        # The trigger filled `lead_word` too: without a VACUUM, its index-only count reads the
+        # heap for every entry (620 ms against 20 for a common last name at a million leads).
+        for name in ("text_index", "lead_word", "lead_word_key"):
+            conn.execute(f"VACUUM ANALYZE {name}")
     return added
 
 
