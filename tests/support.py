@@ -11,12 +11,14 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from alembic import command
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
 from leadbase.core import clock as leadbase_clock
-from leadbase.db.engine import normalize_url
+from leadbase.db.engine import build_engine, normalize_url
+from leadbase.db.migrate import alembic_config
 from leadbase.resources.organization.provision import Provisioned, provision
 
 SQLITE = "sqlite"
@@ -45,6 +47,28 @@ def scratch_database(url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def migrate(engine: Engine, action: str, revision: str) -> None:
+    """Alembic's `upgrade` or `downgrade` to `revision`, on `engine`, in one transaction."""
+    config = alembic_config()
+    with engine.connect() as conn:
+        conn.execution_options(writes=True)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, revision)
+
+
+@contextmanager
+def database_at(tmp_dir: str, revision: str) -> Iterator[Engine]:
+    """An engine on a scratch database of the suite's kind, migrated up to `revision`."""
+    with scratch_database(requested_database_url(tmp_dir)) as url:
+        engine = build_engine(url, pool_size=1)
+        migrate(engine, "upgrade", revision)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def new_organization(

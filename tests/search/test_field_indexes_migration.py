@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, text
 
 from leadbase.core import clock
 from leadbase.custom_fields.indexes import existing_indexes
-from leadbase.db.engine import build_engine
-from leadbase.db.migrate import alembic_config, upgrade
-from tests.support import requested_database_url, scratch_database
+from leadbase.db.migrate import upgrade
+from tests.support import database_at, migrate
 
 BEFORE = "9d4e6b1a3c57"
 TWINS_BEFORE = "5e9a1c3b7d24"
@@ -28,24 +26,10 @@ def _statistics(conn: Connection) -> set[str]:
     }
 
 
-def _migrate(engine: Engine, action: str, revision: str) -> None:
-    config = alembic_config()
-    with engine.connect() as conn:
-        conn.execution_options(writes=True)
-        with conn.begin():
-            config.attributes["connection"] = conn
-            getattr(command, action)(config, revision)
-
-
 @pytest.fixture
 def old_engine(tmp_path: Path) -> Iterator[Engine]:
-    with scratch_database(requested_database_url(str(tmp_path))) as url:
-        engine = build_engine(url, pool_size=1)
-        _migrate(engine, "upgrade", BEFORE)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
+    with database_at(str(tmp_path), BEFORE) as engine:
+        yield engine
 
 
 def test_existing_fields_are_indexed(old_engine: Engine) -> None:
@@ -83,7 +67,7 @@ def test_existing_fields_are_indexed(old_engine: Engine) -> None:
         assert existing_indexes(conn, FIELD) == both
         assert existing_indexes(conn, UNPLACED) == set()
     # Migration a3c8e6f1d925 gives indexes made before it their twin (and statistics).
-    _migrate(old_engine, "downgrade", TWINS_BEFORE)
+    migrate(old_engine, "downgrade", TWINS_BEFORE)
     with old_engine.connect() as conn:
         assert existing_indexes(conn, FIELD) == {"cfx_lead_t_" + tail}
         if postgres:
@@ -93,6 +77,6 @@ def test_existing_fields_are_indexed(old_engine: Engine) -> None:
         assert existing_indexes(conn, FIELD) == both
         if postgres:
             assert _statistics(conn) == {"cfs_lead_t_" + tail}
-    _migrate(old_engine, "downgrade", BEFORE)
+    migrate(old_engine, "downgrade", BEFORE)
     with old_engine.connect() as conn:
         assert existing_indexes(conn, FIELD) == set()

@@ -9,13 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
-from leadbase.db.engine import build_engine
-from leadbase.db.migrate import alembic_config, upgrade
+from leadbase.db.migrate import upgrade
 from tests.search.helpers import assert_words_by_lead_follow
-from tests.support import requested_database_url, scratch_database
+from tests.support import database_at, migrate
 
 BEFORE = "e1f3a5c7b9d2"
 ROWS = (
@@ -28,24 +26,10 @@ ROWS = (
 )
 
 
-def _migrate(engine: Engine, action: str, revision: str) -> None:
-    config = alembic_config()
-    with engine.connect() as conn:
-        conn.execution_options(writes=True)
-        with conn.begin():
-            config.attributes["connection"] = conn
-            getattr(command, action)(config, revision)
-
-
 @pytest.fixture
 def old_engine(tmp_path: Path) -> Iterator[Engine]:
-    with scratch_database(requested_database_url(str(tmp_path))) as url:
-        engine = build_engine(url, pool_size=1)
-        _migrate(engine, "upgrade", BEFORE)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
+    with database_at(str(tmp_path), BEFORE) as engine:
+        yield engine
 
 
 def _matches(conn: Connection, table: str, word: str) -> set[str]:
@@ -88,7 +72,7 @@ def test_the_index_rows_there_are_go_into_the_new_tables_and_back(old_engine: En
             {"first": number << 40, "end": (number + 1) << 40},
         ).scalar()
         assert counted == 2
-    _migrate(old_engine, "downgrade", BEFORE)
+    migrate(old_engine, "downgrade", BEFORE)
     with old_engine.connect() as conn:
         assert "lead_text" not in inspect(conn).get_table_names()
         assert _matches(conn, "text_index_fts", "okafor") == {
