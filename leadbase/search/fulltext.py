@@ -562,28 +562,33 @@ _LEAD_TEXT_OWNER = table("lead_text_owner", column("number"), column("organizati
 LEAD_TEXT_SHIFT = 40
 
 
+def _once_a_request(ctx: Context, key: str, compute: Callable[[], int | None]) -> int | None:
+    """`compute()`, kept in the request's memo under `key`: asked again, the same answer."""
+    key = "fulltext." + key
+    if key not in ctx.memo:
+        ctx.memo[key] = compute()
+    known: int | None = ctx.memo[key]
+    return known
+
+
 def _lead_text_count(ctx: Context, word: str) -> int | None:
     """SQLite: how many of the organization's leads hold `word`, as FTS5's count of their
     documents in `lead_text_fts`, read in the organization's range of ids; None when some
     activity of the organization holds it too (`activity_text_fts`: one lookup of the word when
     none does). Counted once a request: a page's walk and the count of the same search ask."""
-    key = f"fulltext.lead_text_count:{word}"
-    if key not in ctx.memo:
-        ctx.memo[key] = _count_lead_texts(ctx, word)
-    known: int | None = ctx.memo[key]
-    return known
+    return _once_a_request(ctx, f"lead_text_count:{word}", lambda: _count_lead_texts(ctx, word))
 
 
 def _lead_text_range(ctx: Context) -> int | None:
     """The first id of the organization's range in `lead_text` (None: it has no number yet)."""
-    key = "fulltext.lead_text_range"
-    if key not in ctx.memo:
+
+    def first() -> int | None:
         number = ctx.conn.execute(
             select(_LEAD_TEXT_OWNER.c.number).where(_LEAD_TEXT_OWNER.c.organization_id == ctx.organization_id)
         ).scalar()
-        ctx.memo[key] = None if number is None else int(number) << LEAD_TEXT_SHIFT
-    first: int | None = ctx.memo[key]
-    return first
+        return None if number is None else int(number) << LEAD_TEXT_SHIFT
+
+    return _once_a_request(ctx, "lead_text_range", first)
 
 
 # SQLite, a page of leads in order holding a common word: checking each lead's document
@@ -598,20 +603,12 @@ LIST_ENTRY_US = 0.16
 PAGE_LEADS = 101
 
 
-def _lead_text_segments(ctx: Context) -> int | None:
-    key = "fulltext.lead_text_segments"
-    if key not in ctx.memo:
-        ctx.memo[key] = segments(ctx.conn, "lead_text_fts")
-    found: int | None = ctx.memo[key]
-    return found
-
-
 def _documents_checked(ctx: Context, on: FromClause, word: str, leads: int) -> ColumnElement[bool] | None:
     """SQLite, a page of leads in order, `leads` of which hold `word` (`_lead_text_count`): the
     check of each lead's own document when that costs less than the list of the word's entries
     (the constants above); None otherwise."""
     first = _lead_text_range(ctx)
-    parts = _lead_text_segments(ctx)
+    parts = _once_a_request(ctx, "lead_text_segments", lambda: segments(ctx.conn, "lead_text_fts"))
     if first is None or parts is None or not leads:
         return None
     walked = PAGE_LEADS * kept_count(ctx, "lead") / leads
@@ -691,12 +688,13 @@ def text_condition(
             # A lead's one word: the count of the leads holding it decides, which a count of
             # the same search then reuses (GET /lead/ answers total_results).
             word = _one_kept_word(value, mode) if object_type == "lead" else None
-            leads = _lead_text_count(ctx, word) if word is not None else None
-            common = leads is not None and leads >= threshold(ctx, COMMON_SHARE, COMMON_MIN)
-            if common and word is not None and leads is not None:
-                checked = _documents_checked(ctx, on, word, leads)
-                if checked is not None:
-                    return checked
+            leads = None
+            if word is not None:
+                leads = _lead_text_count(ctx, word)
+                if leads is not None and leads >= threshold(ctx, COMMON_SHARE, COMMON_MIN):
+                    checked = _documents_checked(ctx, on, word, leads)
+                    if checked is not None:
+                        return checked
             walk = _walk_on_sqlite(ctx, _fts_query(words(value), mode), row_kinds, leads)
             if walk is not None:
                 scope = (t.c.organization_id == ctx.organization_id, owner == on.c.id, *kinds)

@@ -99,18 +99,23 @@ def _split_index() -> list[str]:
     return statements
 
 
-def _document_write(lead: str) -> str:
-    """The upsert of the document of the lead whose id is `lead`: nothing when the lead's own
-    row is not there (yet, or any more)."""
+def _documents_write(leads: str) -> str:
+    """The upsert of the documents of the leads whose own rows (`own`) meet `leads`."""
     return (
         "INSERT INTO lead_text (id, body) "
         f"SELECT (o.number << {OWNER_SHIFT}) + own.id, "
         "(SELECT group_concat(r.body, ' ') FROM text_index r "
         f"WHERE r.lead_id = own.object_id AND r.kind IN {PEOPLE}) "
         "FROM text_index own JOIN lead_text_owner o ON o.organization_id = own.organization_id "
-        f"WHERE own.object_id = {lead} AND own.kind = 'lead' "
+        f"WHERE {leads} AND own.kind = 'lead' "
         "ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body"
     )
+
+
+def _document_write(lead: str) -> str:
+    """The upsert of the document of the lead whose id is `lead`: nothing when the lead's own
+    row is not there (yet, or any more)."""
+    return _documents_write(f"own.object_id = {lead}")
 
 
 # Not INSERT OR IGNORE: inside a trigger, the writing statement's own conflict clause (the upsert
@@ -159,11 +164,7 @@ def _lead_texts() -> list[str]:
         # The backfill: every organization's number, then every lead's document.
         "INSERT INTO lead_text_owner (organization_id) SELECT DISTINCT organization_id FROM text_index "
         "WHERE kind = 'lead' ORDER BY organization_id",
-        f"INSERT INTO lead_text (id, body) SELECT (o.number << {OWNER_SHIFT}) + own.id, "
-        "(SELECT group_concat(r.body, ' ') FROM text_index r "
-        f"WHERE r.lead_id = own.object_id AND r.kind IN {PEOPLE}) "
-        "FROM text_index own JOIN lead_text_owner o ON o.organization_id = own.organization_id "
-        "WHERE own.kind = 'lead'",
+        _documents_write("true"),
         "ANALYZE text_index",
     ]
 
