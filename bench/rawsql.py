@@ -28,21 +28,24 @@ def page(
     skip: int = 0,
     count: bool = False,
     whole: bool = False,
+    next_page: bool = False,
 ) -> list[str]:
     """One page of leads with their contacts, as a hand-written pair of statements; the lead ids.
 
     With `count`, also the number of matching leads (GET /lead/ answers total_results). With
     `whole`, also the leads' opportunities and open tasks: the rows a whole lead of `GET /lead/`
-    (without `_fields`) shows besides its contacts."""
+    (without `_fields`) shows besides its contacts. With `next_page`, one lead more is read and
+    left out of the page: whether another page follows, which a cursor (`POST /data/search/`)
+    answers as `total_results` does for `GET /lead/`."""
     p = db.param
     if count:
         conn.execute(f"SELECT count(*) FROM lead l WHERE l.organization_id = {p} {where}", params).fetchone()
     cols = ", ".join("l." + c.strip() for c in LEAD_COLUMNS.split(","))
     sql = (
         f"SELECT {cols} FROM lead l WHERE l.organization_id = {p} {where} ORDER BY {order} "
-        f"LIMIT {limit} OFFSET {skip}"
+        f"LIMIT {limit + 1 if next_page else limit} OFFSET {skip}"
     )
-    rows = conn.execute(sql, params).fetchall()
+    rows = conn.execute(sql, params).fetchall()[:limit]
     ids = [r[0] for r in rows]
     if ids:
         marks = ", ".join([p] * len(ids))
