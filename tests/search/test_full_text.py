@@ -353,6 +353,48 @@ def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answe
     assert all((index in s) == (index == "to_tsvector") for s in walked_pages)
 
 
+def test_a_word_starts_commonness_is_told_by_the_index_words_when_they_are_clear(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite decides a page's word start from the rows of each word starting so (FTS5's list of
+    # words, `text_index_words`): a sum under what makes it common is rare, one PREFIX_MARGIN
+    # times over is common, and between the two the entries are counted as for any search.
+    # Two rows hold words starting `zqx`: one lead's name, one lead's description of eight.
+    named = _lead(api, "Zqxa Labs")
+    _lead(api, "Plain Co", description="zqxb zqxc zqxd zqxe zqxf zqxg zqxh zqxi")
+    monkeypatch.setattr(fulltext, "SCOPE_SHARE", 0.0)
+    monkeypatch.setattr(fulltext, "WALK_SHARE", 0.0)
+    sqlite = api.engine.dialect.name == "sqlite"
+
+    def decided(least: int) -> tuple[bool, bool, bool]:
+        """(the words' sum read, the entries counted, the page walked) for `name:zqx`."""
+        monkeypatch.setattr(fulltext, "WALK_MIN", least)
+        with count_statements(api.engine) as counter:
+            page = api.ok("GET", "lead/", params={"query": "name:zqx"})
+        assert [row["id"] for row in page["data"]] == [named["id"]]
+        assert page["total_results"] == 1
+        statements = counter.statements
+        pages = [s for s in statements if s.lstrip().startswith("SELECT lead.") and "LIMIT" in s]
+        return (
+            any("text_index_words" in s for s in statements),
+            # The entries counted up to a bound (the count of leads answers total_results).
+            any("text_index_fts MATCH" in s and "LIMIT" in s and "FROM lead" not in s for s in statements),
+            all("text_index" not in s for s in pages),
+        )
+
+    if not sqlite:
+        # PostgreSQL has its own word index on names: the answers alone.
+        for least in (10, 2, 3):
+            decided(least)
+        return
+    assert decided(10) == (True, False, False)  # nine rows at most: rare
+    assert decided(2) == (True, False, True)  # nine, over four times two: common
+    assert decided(3) == (True, True, False)  # between: two entries counted, under three
+    monkeypatch.setattr(fulltext, "SCOPE_SHARE", float(10**12))
+    # The organization's own entries: counted, the words' sum (every organization's) not read.
+    assert decided(3)[:2] == (False, True)
+
+
 def test_inside_a_related_query_the_index_list_stays_whatever_the_page(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
