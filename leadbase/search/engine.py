@@ -27,6 +27,7 @@ from leadbase.search import nodes as n
 from leadbase.search.compiler import Compiler, find_object_type
 from leadbase.search.cursors import SortKey
 from leadbase.search.fulltext import count_leads_with_words
+from leadbase.search.name_counts import count_leads_by_name_start, lone_name_start
 from leadbase.search.targets import SEARCHABLE, Target, target
 from leadbase.search.value_counts import count_from_values
 
@@ -108,25 +109,30 @@ def _count(ctx: Context, object_type: str, tree: n.Node) -> int:
 
 def _count_without_rows(ctx: Context, object_type: str, tree: n.Node) -> int | None:
     """The number of objects a search matches when it is known without counting them: every
-    lead (the count the triggers keep), the leads of a word search (those of its index rows),
-    the objects of a condition on one custom field (PostgreSQL: rows of `custom_value`); None
-    for other searches."""
+    lead (the count the triggers keep), the leads of a word search (those of its index rows), the
+    leads of a name's word start (SQLite: the same rows, `name_counts`), the objects of a
+    condition on one custom field (PostgreSQL: rows of `custom_value`); None for other searches."""
     on = searchable(object_type)
     if on.table.name in COUNTED_TABLES and _matches_every(tree, object_type):
         return kept_count(ctx, on.table.name)
-    words = lone_text(tree) if object_type == "lead" else None
-    if words is not None:
-        return count_leads_with_words(ctx, words.value, words.mode)
+    lone = lone_condition(tree) if object_type == "lead" else None
+    if isinstance(lone, n.Text) and not lone.negate:
+        return count_leads_with_words(ctx, lone.value, lone.mode)
+    name_start = lone_name_start(lone)
+    if name_start is not None:
+        known = count_leads_by_name_start(ctx, name_start)
+        if known is not None:
+            return known
     return count_from_values(ctx, on, tree)
 
 
-def lone_text(tree: n.Node) -> n.Text | None:
-    """The query's one condition when it is a word search (`GET /lead/?query=okafor`): a `text`
-    node alone, or beside the object type in an `and`; None for any other query."""
+def lone_condition(tree: n.Node) -> n.Node | None:
+    """A lead query's one condition (`GET /lead/?query=okafor`, `name:Ac`): the node alone, or
+    beside the object type in an `and`; None when there are several."""
     if isinstance(tree, n.And) and not tree.negate:
         conditions = [q for q in tree.queries if not _is_leads(q)]
-        return lone_text(conditions[0]) if len(conditions) == 1 else None
-    return tree if isinstance(tree, n.Text) and not tree.negate else None
+        return lone_condition(conditions[0]) if len(conditions) == 1 else None
+    return tree
 
 
 def _is_leads(node: n.Node) -> bool:

@@ -57,7 +57,7 @@ from leadbase.search.common import count_up_to, reaches, threshold
 _WORD = re.compile(r"\w+")
 # A word the index holds whole on both databases: letters and digits only (what PostgreSQL's
 # document and FTS5's unicode61 tokenizer both keep together).
-_PLAIN = re.compile(r"[a-z0-9]+")
+PLAIN_WORD = re.compile(r"[a-z0-9]+")
 # The FTS5 tables (SQLite only, not in the metadata; migration f6a2c8e4b0d3): the rows of leads
 # and contacts in `text_index_fts`, activities' in `activity_text_fts`. Their rowid is
 # text_index.id; their columns `body` (the words) and `organization_id`.
@@ -220,7 +220,7 @@ def _index_search(mode: str, value: str) -> tuple[str, str] | None:
     text = value.lower()
     if mode in ("beginning_of_words", "exact_value"):
         terms = text.split()
-        if terms and all(_PLAIN.fullmatch(t) for t in terms):
+        if terms and all(PLAIN_WORD.fullmatch(t) for t in terms):
             return " ".join(terms), "beginning_of_words" if mode == "beginning_of_words" else "full_words"
         if mode == "exact_value" and _PRINTABLE.fullmatch(text):
             # The field is the value: each of its words is a whole word of the field (an email
@@ -237,11 +237,11 @@ def _index_search(mode: str, value: str) -> tuple[str, str] | None:
         # after one, may end a longer word (`xacme`) and says nothing. The last may go on
         # (`@acme.co`, `acme la`).
         terms = [t for t in _SEPARATOR.split(phrase) if t]
-        if _PLAIN.match(phrase):
+        if PLAIN_WORD.match(phrase):
             terms = terms[1:]
         if not terms:
             return None
-        return " ".join(terms), PHRASE_START if _PLAIN.fullmatch(phrase[-1]) else "phrase"
+        return " ".join(terms), PHRASE_START if PLAIN_WORD.fullmatch(phrase[-1]) else "phrase"
     return None
 
 
@@ -314,7 +314,7 @@ def _common_word_start(ctx: Context, start: str, kinds: tuple[str, ...], share: 
     is in, summed from the index's list of words (`text_index_words`, a tenth of that), tell a
     rare start (the sum is at least the rows) and a common one (PREFIX_MARGIN), and the entries
     are counted between the two, or when the organization's own are asked for (`scoped`)."""
-    if not scoped(ctx) and _PLAIN.fullmatch(start) and set(kinds) <= set(PEOPLE):
+    if not scoped(ctx) and PLAIN_WORD.fullmatch(start) and set(kinds) <= set(PEOPLE):
         needed = threshold(ctx, share, least)
         past = start[:-1] + chr(ord(start[-1]) + 1)
         words = _WORDS_OF_INDEX
@@ -447,7 +447,7 @@ def field_prefilter(
     # LIKE on every row it would spare (a million leads, a tenth of them candidates: 2.9 s
     # against 2.0). A page got here with its words under WALK_SHARE, rarer than INNER_SHARE:
     # it is not counted again.
-    inner = mode == "phrase" and _PLAIN.match(value.strip().lower()) is not None
+    inner = mode == "phrase" and PLAIN_WORD.match(value.strip().lower()) is not None
     inner_on_sqlite = sqlite and inner and not paging_sqlite
     inner_query = _fts_query(terms, loose_mode)
     if inner_on_sqlite and _common_on_sqlite(ctx, inner_query, kinds, INNER_SHARE, COMMON_MIN):
