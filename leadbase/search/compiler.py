@@ -15,7 +15,20 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Table, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy import literal as sql_literal
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BooleanClauseList
@@ -29,7 +42,7 @@ from leadbase.db.filters import EXTENSIONS, Operator, text_match
 from leadbase.db.models import saved_search
 from leadbase.db.repository import kept_count
 from leadbase.search import nodes as n
-from leadbase.search.common import reaches
+from leadbase.search.common import count_up_to
 from leadbase.search.fulltext import (
     Owners,
     common_word_of_children,
@@ -38,14 +51,23 @@ from leadbase.search.fulltext import (
     text_condition,
 )
 from leadbase.search.moments import resolve
+from leadbase.search.ranges import joined_ranges
 from leadbase.search.targets import Target, Value, elements, target
 
-# A custom value held by this share of the organization's rows (and at least this many) is read
-# in the page's order rather than through its index (`_common_on_a_page`): checking a row's JSON
-# costs about what looking a match up and sorting it does, so the walk wins from about
-# sqrt(50 * rows) matches (2,200 of 100,000 leads; 7,000 of a million).
-COMMON_VALUE_SHARE = 0.01
-COMMON_VALUE_MIN = 2_000
+# SQLite, a page read in an index's order (the leads' date order) of a condition on a custom
+# value: three plans (`_page_plan`), costed from the matches m among the organization's N kept
+# rows, PAGE_ROWS of them wanted, at a million leads (microseconds):
+# - `index`: the matches listed from the value's index, each row read and sorted (5 a match);
+# - `members`: the matches' row ids listed from the value's index (0.6 a match), then the page's
+#   index walked, each entry looked up in the list (0.3 an entry read, N / m entries a match);
+# - `walk`: the page's index walked, each row read and its JSON value compared (2.2 a row).
+# `members` beats `walk` below sqrt(VALUE_WALK_FACTOR * N) matches (17,900 of a million) and
+# `index` above sqrt(VALUE_MEMBERS_FACTOR * N) (2,650). Revenue in [1M, 1.1M), a hundredth of a
+# million leads: 28 ms walked, 54 through the index, 9.6 by membership.
+VALUE_WALK_FACTOR = 320.0
+VALUE_WALK_MIN = 2_000
+VALUE_MEMBERS_FACTOR = 7.0
+VALUE_MEMBERS_MIN = 500
 
 # SQLite, a page of leads having a related object no word finds (an opportunity of a status; a
 # contact found by a word is fulltext.owners_of_word's): the list of every lead that has one
@@ -183,7 +205,7 @@ class Compiler:
 
     def _node(self, node: n.Node, on: Target, table: FromClause | None) -> ColumnElement[bool]:
         if isinstance(node, n.And):
-            return and_(true(), *(self.node(q, on, table) for q in node.queries))
+            return and_(true(), *(self.node(q, on, table) for q in joined_ranges(node.queries)))
         if isinstance(node, n.Or):
             return or_(false(), *(self.node(q, on, table) for q in node.queries))
         if isinstance(node, n.MatchAll):
@@ -566,23 +588,28 @@ class Compiler:
             raise bad(
                 path if "does not exist" in str(message) else f"{node.path}.condition", str(message)
             ) from None
-        compared = isinstance(condition, _COMPARED)
-        if compared and self._common_on_a_page(on, found):
+        plan = self._page_plan(on, found) if isinstance(condition, _COMPARED) else "index"
+        if plan == "walk":
             # `IS 1`: a condition SQLite cannot read from the value's index, so it walks the page's.
             # A bound's `value IS NOT NULL` goes: a comparison with no value is not true either,
             # and each term extracts the value from the row's JSON again.
             parts = _conjuncts(found)
             bounds = [part for part in parts if getattr(part, "operator", None) is not operators.is_not]
             return and_(*(bounds or parts)).is_(true())
+        if plan == "members":
+            # `+ 0`: a value SQLite cannot take from an index, so it looks each row id of the
+            # page's walk up in the list instead of reading the list row by row.
+            row_id: ColumnElement[int] = literal_column(f"{on.table.name}.rowid")
+            listed = select(row_id).select_from(on.table).where(*on.scope(self.ctx, on.table), found)
+            return (row_id + literal_column("0")).in_(listed.correlate(None))
         return found
 
-    def _common_on_a_page(self, on: Target, found: ColumnElement[bool]) -> bool:
-        """SQLite, a page read in an index's order: whether so many rows hold the value that
-        checking them in that order finds a page sooner than the value's index lists them all
-        (Fintech, a lead in eleven: a page in 4 ms against 14 at 100,000 leads, 12 against 150
-        at a million). Other databases weigh it themselves from their statistics."""
+    def _page_plan(self, on: Target, found: ColumnElement[bool]) -> str:
+        """SQLite, a page read in an index's order: `walk`, `members` or `index` (the constants
+        above), from the matches counted up to where walking wins. Other databases weigh it
+        themselves from their statistics."""
         if not self.ctx.first_rows or self.ctx.conn.dialect.name != "sqlite":
-            return False
+            return "index"
         # `value IN (...)` or bounds on the value: a single-value field, whose index lists the
         # matches. A list of values (a multi-value field) has no index on SQLite: its page walks
         # already, and counting its matches could read every row.
@@ -590,9 +617,15 @@ class Compiler:
         if not terms or not all(
             isinstance(term, BinaryExpression) and term.operator in _INDEXED_COMPARISONS for term in terms
         ):
-            return False
+            return "index"
+        rows = kept_count(self.ctx, on.table.name)
+        walk_from = max(VALUE_WALK_MIN, math.ceil(math.sqrt(VALUE_WALK_FACTOR * rows)))
+        members_from = max(VALUE_MEMBERS_MIN, math.ceil(math.sqrt(VALUE_MEMBERS_FACTOR * rows)))
         hits = select(sql_literal(1)).select_from(on.table).where(*on.scope(self.ctx, on.table), found)
-        return reaches(self.ctx, hits, COMMON_VALUE_SHARE, COMMON_VALUE_MIN, on.table.name)
+        matches = count_up_to(self.ctx, hits, walk_from)
+        if matches >= walk_from:
+            return "walk"
+        return "members" if matches >= members_from else "index"
 
 
 def _conjuncts(condition: ColumnElement[bool]) -> list[ColumnElement[bool]]:

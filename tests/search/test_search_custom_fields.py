@@ -10,7 +10,7 @@ from leadbase.search import compiler
 from tests.custom_data import field as make_field
 from tests.custom_data import key
 from tests.search.helpers import between, custom, fixed, id_set, ids, indexed_then_walked, of, related
-from tests.support import Api, validation_errors
+from tests.support import Api, count_statements, validation_errors
 
 Obj = dict[str, Any]
 
@@ -169,7 +169,7 @@ def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answ
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # SQLite reads a page of a value many leads hold in the page's order, not through the
-    # value's index (compiler.COMMON_VALUE_SHARE); answers, pages and counts stay the same.
+    # value's index (compiler.VALUE_WALK_FACTOR); answers, pages and counts stay the same.
     tier = make_field(api, "lead", "Tier", "choices", choices=["Gold", "Silver"])
     tags = make_field(api, "lead", "Labels", "choices", choices=["red", "blue"], accepts_multiple_values=True)
     for i in range(7):
@@ -183,7 +183,7 @@ def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answ
         return paged, [lead["id"] for lead in listed["data"]], listed["total_results"], id_set(api, red)
 
     expected, indexed, walked = indexed_then_walked(
-        api, monkeypatch, compiler, "COMMON_VALUE_MIN", "COMMON_VALUE_SHARE", answers
+        api, monkeypatch, compiler, "VALUE_WALK_MIN", "VALUE_WALK_FACTOR", answers
     )
     assert len(expected[0]) == 4 and len(expected[1]) == 3 and set(expected[1]) < set(expected[0])
     assert expected[2] == 4
@@ -218,7 +218,7 @@ def test_a_common_range_on_a_page_is_read_in_the_pages_order_with_the_same_answe
         return paged + ids(api, spring), [lead["id"] for lead in listed["data"]], listed["total_results"]
 
     expected, indexed, walked = indexed_then_walked(
-        api, monkeypatch, compiler, "COMMON_VALUE_MIN", "COMMON_VALUE_SHARE", answers
+        api, monkeypatch, compiler, "VALUE_WALK_MIN", "VALUE_WALK_FACTOR", answers
     )
     assert len(expected[0]) == 5 + 4 and len(expected[1]) == 3 and expected[2] == 5
 
@@ -229,3 +229,81 @@ def test_a_common_range_on_a_page_is_read_in_the_pages_order_with_the_same_answe
     # Pages only (three of the search, one of the dates, one of the list), never a count.
     assert len(read_in_order(walked)) == (5 if api.engine.dialect.name == "sqlite" else 0)
     assert not [s for s in read_in_order(walked) if "count(" in s.lower()]
+
+
+def test_a_range_held_by_some_leads_is_read_by_membership_in_the_pages_order_with_the_same_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Between the values a walk finds soon and those the index lists cheaply, SQLite lists the
+    # matches' row ids from the value's index and walks the page's order looking each row up
+    # (compiler.VALUE_MEMBERS_FACTOR); answers, pages and counts stay the same.
+    size = make_field(api, "lead", "Staff", "number")
+    founded = make_field(api, "lead", "Started", "date")
+    for i in range(7):
+        _lead(api, f"Mill {i}", **{key(size): 10 * i, key(founded): f"2021-0{i + 1}-15"})
+    some = of("lead", custom(size["id"], {"type": "number_range", "gte": 10, "lt": 60}))
+    spring = of("lead", custom(founded["id"], between(fixed("2021-02-01"), fixed("2021-06-01"))))
+
+    def answers() -> tuple[list[str], list[str], int, list[str]]:
+        paged = ids(api, some, _limit=2)
+        query = f"custom.{size['id']} >= 10 custom.{size['id']} < 60"
+        listed = api.ok("GET", "lead/", params={"query": query, "_limit": 3})
+        second = api.ok("GET", "lead/", params={"query": query, "_limit": 3, "_skip": 3})
+        ids_of = [lead["id"] for lead in listed["data"] + second["data"]]
+        return paged + ids(api, spring), ids_of, listed["total_results"], ids(api, spring, _limit=1)
+
+    expected, indexed, by_membership = indexed_then_walked(
+        api, monkeypatch, compiler, "VALUE_MEMBERS_MIN", "VALUE_MEMBERS_FACTOR", answers
+    )
+    assert len(expected[0]) == 5 + 4 and len(expected[1]) == 5 and expected[2] == 5
+    assert len(set(expected[1])) == 5
+
+    def looked_up(statements: list[str]) -> list[str]:
+        return [s for s in statements if "lead.rowid + 0 IN (SELECT lead.rowid" in s]
+
+    assert not looked_up(indexed)
+    sqlite = api.engine.dialect.name == "sqlite"
+    # Pages only (the range's three, the dates' one and four, the list's two), never a count,
+    # never a walk.
+    assert len(looked_up(by_membership)) == (10 if sqlite else 0)
+    assert not [s for s in looked_up(by_membership) if "count(" in s.lower()]
+    assert not [s for s in by_membership if ") IS 1" in s]
+
+
+def test_bounds_on_one_field_written_apart_answer_as_one_range(api: Api) -> None:
+    size = make_field(api, "lead", "Desks", "number")
+    opened = make_field(api, "lead", "Opened on", "date")
+    by_size = {
+        i: _lead(api, f"Desk {i}", **{key(size): i, key(opened): f"2022-0{i}-10"})["id"] for i in range(1, 8)
+    }
+
+    def found(*conditions: dict[str, Any]) -> set[str]:
+        return id_set(api, of("lead", *conditions))
+
+    def sized(**bounds: float) -> dict[str, Any]:
+        return custom(size["id"], {"type": "number_range", **bounds})
+
+    assert found(sized(gte=2), sized(lt=5)) == {by_size[i] for i in (2, 3, 4)}
+    assert found(sized(gt=2), sized(lte=5), sized(lt=7)) == {by_size[i] for i in (3, 4, 5)}
+    # The same bound twice: both hold (the stricter decides), not the last alone.
+    assert found(sized(gte=2), sized(gte=4)) == {by_size[i] for i in (4, 5, 6, 7)}
+    assert found(sized(gte=4), sized(gte=2)) == {by_size[i] for i in (4, 5, 6, 7)}
+    # A bound and a negated bound; a range with no bound (the value exists).
+    negated = custom(size["id"], {"type": "number_range", "gte": 6}, negate=True)
+    assert found(sized(gte=2), negated) == {by_size[i] for i in (2, 3, 4, 5)}
+    assert found(sized(), sized(lt=3)) == {by_size[i] for i in (1, 2)}
+    dated = [
+        custom(opened["id"], between(fixed("2022-03-01"))),
+        custom(opened["id"], between(before=fixed("2022-05-01"))),
+    ]
+    assert found(*dated) == {by_size[i] for i in (3, 4)}
+    query = f"custom.{size['id']} >= 3 custom.{size['id']} < 6 custom.{size['id']} > 3"
+    with count_statements(api.engine) as counter:
+        listed = api.ok("GET", "lead/", params={"query": query, "_limit": 10})
+    assert {lead["id"] for lead in listed["data"]} == {by_size[i] for i in (4, 5)}
+    assert listed["total_results"] == 2
+    if api.engine.dialect.name == "sqlite":
+        # The page's plan is chosen once, for the range: one count of its matches (up to where
+        # a walk wins), where each bound alone would have been counted.
+        planned = [s for s in counter.statements if "count(*)" in s and "LIMIT" in s]
+        assert len(planned) == 1, planned
