@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -56,7 +56,7 @@ from leadbase.search.targets import Target, Value, elements, target
 
 # SQLite, a page read in an index's order (the leads' date order) of a condition on a custom
 # value: three plans (`_page_plan`), costed from the matches m among the organization's N kept
-# rows, PAGE_ROWS of them wanted, at a million leads (microseconds):
+# rows, a page of 101 of them wanted, at a million leads (microseconds):
 # - `index`: the matches listed from the value's index, each row read and sorted (5 a match);
 # - `members`: the matches' row ids listed from the value's index (0.6 a match), then the page's
 #   index walked, each entry looked up in the list (0.3 an entry read, N / m entries a match);
@@ -68,6 +68,7 @@ VALUE_WALK_FACTOR = 320.0
 VALUE_WALK_MIN = 2_000
 VALUE_MEMBERS_FACTOR = 7.0
 VALUE_MEMBERS_MIN = 500
+PagePlan = Literal["walk", "members", "index"]
 
 # SQLite, a page of leads having a related object no word finds (an opportunity of a status; a
 # contact found by a word is fulltext.owners_of_word's): the list of every lead that has one
@@ -588,7 +589,7 @@ class Compiler:
             raise bad(
                 path if "does not exist" in str(message) else f"{node.path}.condition", str(message)
             ) from None
-        plan = self._page_plan(on, found) if isinstance(condition, _COMPARED) else "index"
+        plan: PagePlan = self._page_plan(on, found) if isinstance(condition, _COMPARED) else "index"
         if plan == "walk":
             # `IS 1`: a condition SQLite cannot read from the value's index, so it walks the page's.
             # A bound's `value IS NOT NULL` goes: a comparison with no value is not true either,
@@ -604,7 +605,7 @@ class Compiler:
             return (row_id + literal_column("0")).in_(listed.correlate(None))
         return found
 
-    def _page_plan(self, on: Target, found: ColumnElement[bool]) -> str:
+    def _page_plan(self, on: Target, found: ColumnElement[bool]) -> PagePlan:
         """SQLite, a page read in an index's order: `walk`, `members` or `index` (the constants
         above), from the matches counted up to where walking wins. Other databases weigh it
         themselves from their statistics."""
