@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bench.databases import Database
+from leadbase.resources.common import RECENT_CALLS_WINDOW
 
 LEAD_COLUMNS = (
     "id, organization_id, name, description, url, status_id, addresses, custom, date_created, "
@@ -33,8 +35,10 @@ def page(
     """One page of leads with their contacts, as a hand-written pair of statements; the lead ids.
 
     With `count`, also the number of matching leads (GET /lead/ answers total_results). With
-    `whole`, also the leads' opportunities and open tasks: the rows a whole lead of `GET /lead/`
-    (without `_fields`) shows besides its contacts. With `next_page`, one lead more is read and
+    `whole`, also the rows a whole lead of `GET /lead/` (without `_fields`) shows besides its
+    contacts: its opportunities, its open tasks, its calls of the last day (`recent_calls`), and
+    whether the organization has unsubscribed any address (when it has none, as here, no email
+    of the page needs looking up). With `next_page`, one lead more is read and
     left out of the page: whether another page follows, which a cursor (`POST /data/search/`)
     answers as `total_results` does for `GET /lead/`."""
     p = db.param
@@ -62,7 +66,22 @@ def page(
             conn.execute(
                 f"SELECT * FROM task WHERE organization_id = {p} AND {open_tasks}", [params[0], *ids]
             ).fetchall()
+            conn.execute(
+                f"SELECT id, lead_id, contact_id, status, activity_at, date_created, payload FROM activity "
+                f"WHERE organization_id = {p} AND lead_id IN ({marks}) AND type = 'Call' "
+                f"AND date_created >= {p} ORDER BY date_created DESC",
+                [params[0], *ids, _recent_calls_since(db)],
+            ).fetchall()
+            conn.execute(
+                f"SELECT 1 FROM unsubscribed_email WHERE organization_id = {p} LIMIT 1", [params[0]]
+            ).fetchall()
     return ids
+
+
+def _recent_calls_since(db: Database) -> Any:
+    """The start of `recent_calls`' window, as each database stores datetimes (SQLite: naive UTC text)."""
+    since = datetime.now(UTC) - RECENT_CALLS_WINDOW
+    return since if db.kind == "postgres" else since.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def timed(fn: Callable[[], Any], seconds: float, min_runs: int = 5, max_runs: int = 100_000) -> list[float]:
