@@ -199,21 +199,28 @@ def test_a_common_choice_on_a_page_is_read_in_the_pages_order_with_the_same_answ
     assert not [s for s in read_in_order(walked) if "count(" in s.lower() or "json_each" in s]
 
 
+def _sizes_and_spring_dates(api: Api, name: str, year: int) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Seven leads `name 0..6` sized 0, 10, .. 60 and dated the 15th of January to July of `year`:
+    a search of the sizes in [10, 60) (five leads), one of the dates from February to June (four),
+    and the query string of the sizes."""
+    size = make_field(api, "lead", f"{name} size", "number")
+    founded = make_field(api, "lead", f"{name} opened", "date")
+    for i in range(7):
+        _lead(api, f"{name} {i}", **{key(size): 10 * i, key(founded): f"{year}-0{i + 1}-15"})
+    some = of("lead", custom(size["id"], {"type": "number_range", "gte": 10, "lt": 60}))
+    spring = of("lead", custom(founded["id"], between(fixed(f"{year}-02-01"), fixed(f"{year}-06-01"))))
+    return some, spring, f"custom.{size['id']} >= 10 custom.{size['id']} < 60"
+
+
 def test_a_common_range_on_a_page_is_read_in_the_pages_order_with_the_same_answer(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As a common choice: bounds many leads' values fall within are checked in the page's
     # order on SQLite (a number and a date field); answers, pages and counts stay the same.
-    size = make_field(api, "lead", "Headcount", "number")
-    founded = make_field(api, "lead", "Opened", "date")
-    for i in range(7):
-        _lead(api, f"Shop {i}", **{key(size): 10 * i, key(founded): f"2020-0{i + 1}-15"})
-    some = of("lead", custom(size["id"], {"type": "number_range", "gte": 10, "lt": 60}))
-    spring = of("lead", custom(founded["id"], between(fixed("2020-02-01"), fixed("2020-06-01"))))
+    some, spring, query = _sizes_and_spring_dates(api, "Shop", 2020)
 
     def answers() -> tuple[list[str], list[str], int]:
         paged = ids(api, some, _limit=2)
-        query = f"custom.{size['id']} >= 10 custom.{size['id']} < 60"
         listed = api.ok("GET", "lead/", params={"query": query, "_limit": 3})
         return paged + ids(api, spring), [lead["id"] for lead in listed["data"]], listed["total_results"]
 
@@ -237,16 +244,10 @@ def test_a_range_held_by_some_leads_is_read_by_membership_in_the_pages_order_wit
     # Between the values a walk finds soon and those the index lists cheaply, SQLite lists the
     # matches' row ids from the value's index and walks the page's order looking each row up
     # (compiler.VALUE_MEMBERS_FACTOR); answers, pages and counts stay the same.
-    size = make_field(api, "lead", "Staff", "number")
-    founded = make_field(api, "lead", "Started", "date")
-    for i in range(7):
-        _lead(api, f"Mill {i}", **{key(size): 10 * i, key(founded): f"2021-0{i + 1}-15"})
-    some = of("lead", custom(size["id"], {"type": "number_range", "gte": 10, "lt": 60}))
-    spring = of("lead", custom(founded["id"], between(fixed("2021-02-01"), fixed("2021-06-01"))))
+    some, spring, query = _sizes_and_spring_dates(api, "Mill", 2021)
 
     def answers() -> tuple[list[str], list[str], int, list[str]]:
         paged = ids(api, some, _limit=2)
-        query = f"custom.{size['id']} >= 10 custom.{size['id']} < 60"
         listed = api.ok("GET", "lead/", params={"query": query, "_limit": 3})
         second = api.ok("GET", "lead/", params={"query": query, "_limit": 3, "_skip": 3})
         ids_of = [lead["id"] for lead in listed["data"] + second["data"]]
