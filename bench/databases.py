@@ -11,7 +11,7 @@ import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from leadbase.db.engine import build_engine
+from leadbase.db.engine import DEFAULT_SQLITE_CACHE_MIB, build_engine
 from leadbase.db.migrate import upgrade
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -90,6 +90,8 @@ class Database:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            # The page cache leadbase's own connections keep (db/engine.py).
+            conn.execute(f"PRAGMA cache_size=-{DEFAULT_SQLITE_CACHE_MIB * 1024}")
             return conn
         return psycopg.connect(self.dsn(), autocommit=True)
 

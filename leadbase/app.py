@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url,
         pool_size=settings.db_pool_size,
         sqlite_synchronous=settings.sqlite_synchronous,
+        sqlite_cache_mib=settings.sqlite_cache_mib,
         statement_timeout=settings.statement_timeout_seconds,
         lock_timeout=settings.lock_timeout_seconds,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leadbase.db.engine import DEFAULT_SQLITE_CACHE_MIB
+
 DEFAULT_DATABASE_URL = "sqlite:///leadbase.db"
 
 # Close-strict mode (LEADBASE_CLOSE_STRICT): the per-key rate Close's documentation gives as its
@@ -40,6 +42,10 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = 30.0
     # NORMAL in WAL mode survives a crash of the process; FULL also survives power loss.
     sqlite_synchronous: str = "NORMAL"
+    # SQLite's page cache per connection, in MiB (SQLite's own default is 2): a count over a few
+    # thousand index entries of a large database re-read its pages from the operating system on
+    # each request with 2 MiB, and took half again as long (bench/RESULTS.md, 2026-12-03).
+    sqlite_cache_mib: int = Field(default=DEFAULT_SQLITE_CACHE_MIB, ge=1)
     db_pool_size: int = 20
     # One statement may run this long before the database stops it (a 400: the same request would
     # run as long again); 0 means no limit. Waiting for a row lock ends sooner, as a 503 to retry.
