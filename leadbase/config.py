@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = "NORMAL"
     # SQLite's page cache per connection, in MiB (SQLite's own default is 2): a count over a few
     # thousand index entries of a large database re-read its pages from the operating system on
-    # each request with 2 MiB, and took half again as long (bench/RESULTS.md, 2026-12-03).
+    # each request with 2 MiB, and took half again as long; much more slows scans of more pages
+    # than the cache holds (docs/architecture.md).
     sqlite_cache_mib: int = Field(default=DEFAULT_SQLITE_CACHE_MIB, ge=1)
     db_pool_size: int = 20
     # One statement may run this long before the database stops it (a 400: the same request would

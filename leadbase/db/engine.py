@@ -40,7 +40,7 @@ JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializ
 
 
 # SQLite's page cache per connection (MiB) unless told otherwise: see Settings.sqlite_cache_mib.
-DEFAULT_SQLITE_CACHE_MIB = 32
+DEFAULT_SQLITE_CACHE_MIB = 8
 
 
 def build_engine(

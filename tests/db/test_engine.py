@@ -26,7 +26,7 @@ def test_each_sqlite_connection_caches_the_configured_mebibytes(tmp_path: Path) 
     url = f"sqlite:///{tmp_path / 'cache.db'}"
     assert DEFAULT_SQLITE_CACHE_MIB > 2  # more than SQLite's own 2 MiB
     assert _cache_kib(url) == DEFAULT_SQLITE_CACHE_MIB * 1024
-    assert _cache_kib(url, 8) == 8 * 1024
+    assert _cache_kib(url, 16) == 16 * 1024
 
 
 def test_the_cache_setting_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
