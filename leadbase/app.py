@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy import Engine
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
@@ -29,6 +30,7 @@ from leadbase.config import Settings
 from leadbase.console import build_console
 from leadbase.core import ids
 from leadbase.core.urls import CONSOLE_PREFIX
+from leadbase.db.aside import AsideReads
 from leadbase.db.engine import build_engine
 from leadbase.db.secrets import shared_secret
 from leadbase.events.delivery import DeliverySettings
@@ -99,6 +101,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine.dispose()
 
 
+def aside_reads(settings: Settings, engine: Engine) -> AsideReads | None:
+    """Connections of their own for counting a list while its page renders (db/aside.py),
+    closed when the requests' engine is disposed."""
+    if settings.count_connections == 0:
+        return None
+    aside = AsideReads(
+        build_engine(
+            settings.database_url,
+            pool_size=settings.count_connections,
+            sqlite_synchronous=settings.sqlite_synchronous,
+            sqlite_cache_mib=settings.sqlite_cache_mib,
+            statement_timeout=settings.statement_timeout_seconds,
+            lock_timeout=settings.lock_timeout_seconds,
+        ),
+        settings.count_connections,
+    )
+    aside.close_with(engine)
+    return aside
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # The seeded generator restarts with each app; unset, ids go back to random.
@@ -121,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.aside = aside_reads(settings, engine)
     # FastAPI's dependency caches keep an app alive for a while after its last user; when it is
     # finally collected, its pooled connections are closed rather than left to the collector.
     weakref.finalize(app, engine.dispose)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # than the cache holds (docs/architecture.md).
     sqlite_cache_mib: int = Field(default=DEFAULT_SQLITE_CACHE_MIB, ge=1)
     db_pool_size: int = 20
+    # Connections each process keeps for counting a list's total_results while its page is read
+    # and rendered on the request's own connection (db/aside.py); 0 counts on the request's own.
+    count_connections: int = Field(default=2, ge=0)
     # One statement may run this long before the database stops it (a 400: the same request would
     # run as long again); 0 means no limit. Waiting for a row lock ends sooner, as a 503 to retry.
     statement_timeout_seconds: float = Field(default=30.0, ge=0)

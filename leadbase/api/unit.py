@@ -57,6 +57,8 @@ def run(request: Request, work: Callable[[Context], T], *, writes: bool) -> T:
                 meta={"request_method": request.method, "request_path": request.url.path},
                 tz_offset=tz_offset_of(request),
                 params=request.query_params,
+                # A read may count on connections of its own; a write's counts must see its writes.
+                aside=None if writes else getattr(request.app.state, "aside", None),
             )
             ctx.memo["settings"] = request.app.state.settings
             ctx.memo["base_url"] = str(request.base_url).rstrip("/")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 if TYPE_CHECKING:
+    from leadbase.db.aside import AsideReads
     from leadbase.db.unit import UnitOfWork
 
 
@@ -51,6 +52,9 @@ class Context:
     # The page's ORDER BY terms while `first_rows` is set: a condition may sample the rows a
     # walk would read first (search/compiler.py, `_dense`).
     page_order: tuple[Any, ...] = ()
+    # Connections of their own for reads that may run beside this request's statements (a
+    # list's total, counted while its page renders): set for reads only (db/aside.py).
+    aside: AsideReads | None = field(default=None, repr=False)
     # Run once the transaction committed (a worker's wake-up: db/signals.py); dropped on rollback.
     after_commit: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _unit: UnitOfWork | None = field(default=None, repr=False)

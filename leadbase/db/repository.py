@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -109,11 +109,28 @@ def _tenant_select(spec: ResourceSpec, organization: Any) -> Select[Any]:
     return stmt
 
 
-@dataclass
+def _counting(filtered: Select[Any]) -> Select[Any]:
+    """count(*) over a list's FROM and WHERE: an index-only count where an index covers it."""
+    return filtered.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
 class Page:
-    rows: list[Row]
-    has_more: bool
-    total: int | None = None
+    """One page of rows: whether more follow, and how many match when the list counts them.
+    The total may still be being counted on an aside connection (db/aside.py): reading it
+    waits for that count."""
+
+    __slots__ = ("_total", "has_more", "rows")
+
+    def __init__(self, rows: list[Row], has_more: bool, total: int | Future[int] | None = None) -> None:
+        self.rows = rows
+        self.has_more = has_more
+        self._total = total
+
+    @property
+    def total(self) -> int | None:
+        if isinstance(self._total, Future):
+            self._total = int(self._total.result())
+        return self._total
 
 
 class Repository:
@@ -276,15 +293,18 @@ class Repository:
                 kept_count(self.ctx, spec.table.name) if whole else self._total(spec, query, base, filtered)
             )
             return Page([], has_more=count > query.skip, total=count if query.count_total else None)
-        stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
-        rows = rows_of(self.ctx.conn.execute(stmt))
         # The total is its own statement: a window count on the page query made the database
-        # read and sort every matching row (whole rows) before applying LIMIT.
-        total = None
+        # read and sort every matching row (whole rows) before applying LIMIT. Begun first: on
+        # an aside connection it is counted while the page is read and rendered.
+        total: int | Future[int] | None = None
         if query.count_total:
             total = (
-                kept_count(self.ctx, spec.table.name) if whole else self._total(spec, query, base, filtered)
+                kept_count(self.ctx, spec.table.name)
+                if whole
+                else self._total_soon(spec, query, base, filtered)
             )
+        stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
+        rows = rows_of(self.ctx.conn.execute(stmt))
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
 
@@ -316,17 +336,31 @@ class Repository:
         """The number of rows a list matches: its clause's own count when the clause is the
         whole filter and has one (a word search counts the index's leads), else a count of the
         rows."""
+        counted = self._clause_count(spec, query, base)
+        if counted is not None:
+            return counted
+        return int(self.ctx.conn.execute(_counting(filtered)).scalar_one())
+
+    def _total_soon(
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
+    ) -> int | Future[int]:
+        """`_total`, or a Future of the count of the rows being counted on an aside connection
+        (db/aside.py) while the caller goes on."""
+        counted = self._clause_count(spec, query, base)
+        if counted is not None:
+            return counted
+        counting = _counting(filtered)
+        if self.ctx.aside is not None:
+            counted_aside = self.ctx.aside.scalar(counting)
+            if counted_aside is not None:
+                return counted_aside
+        return int(self.ctx.conn.execute(counting).scalar_one())
+
+    def _clause_count(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None) -> int | None:
         clause = query.where
         if base is None and spec.discriminator is None and isinstance(clause, Clause) and clause.count:
-            counted = clause.count(self.ctx, spec)
-            if counted is not None:
-                return counted
-        return self._count(filtered)
-
-    def _count(self, stmt: Select[Any]) -> int:
-        # count(*) over the same FROM and WHERE: an index-only count where an index covers it.
-        counting = stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-        return int(self.ctx.conn.execute(counting).scalar_one())
+            return clause.count(self.ctx, spec)
+        return None
 
     # ---- writing -------------------------------------------------------------------------
 
