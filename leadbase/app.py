@@ -101,22 +101,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine.dispose()
 
 
+def settings_engine(settings: Settings, pool_size: int) -> Engine:
+    """An engine on the configured database, with its connection settings and limits."""
+    return build_engine(
+        settings.database_url,
+        pool_size=pool_size,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        sqlite_cache_mib=settings.sqlite_cache_mib,
+        statement_timeout=settings.statement_timeout_seconds,
+        lock_timeout=settings.lock_timeout_seconds,
+    )
+
+
 def aside_reads(settings: Settings, engine: Engine) -> AsideReads | None:
     """Connections of their own for counting a list while its page renders (db/aside.py),
     closed when the requests' engine is disposed."""
     if settings.count_connections == 0:
         return None
-    aside = AsideReads(
-        build_engine(
-            settings.database_url,
-            pool_size=settings.count_connections,
-            sqlite_synchronous=settings.sqlite_synchronous,
-            sqlite_cache_mib=settings.sqlite_cache_mib,
-            statement_timeout=settings.statement_timeout_seconds,
-            lock_timeout=settings.lock_timeout_seconds,
-        ),
-        settings.count_connections,
-    )
+    aside = AsideReads(settings_engine(settings, settings.count_connections), settings.count_connections)
     aside.close_with(engine)
     return aside
 
@@ -125,14 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # The seeded generator restarts with each app; unset, ids go back to random.
     ids.seed(settings.id_seed)
-    engine = build_engine(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
-        sqlite_synchronous=settings.sqlite_synchronous,
-        sqlite_cache_mib=settings.sqlite_cache_mib,
-        statement_timeout=settings.statement_timeout_seconds,
-        lock_timeout=settings.lock_timeout_seconds,
-    )
+    engine = settings_engine(settings, settings.db_pool_size)
     app = FastAPI(
         title="leadbase",
         version=__version__,
