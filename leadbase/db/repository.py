@@ -30,6 +30,7 @@ from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
+from leadbase.db.prepared import Prepared, one_of
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
@@ -66,10 +67,11 @@ def rows_of(result: Result[Any]) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-# Statements the hot paths run on every request, built once per resource and shape with bound
-# parameters: building a select and its cache key cost ~130 us a statement, more than SQLite
-# takes to answer it (measured: 172 us built per call, 41 us prepared, for a lead by id).
-_PREPARED: dict[tuple[str, str], Select[Any]] = {}
+# Statements the hot paths run on every request, built once per resource, shape and dialect
+# with bound parameters: building a select and its cache key cost ~130 us a statement, more
+# than SQLite takes to answer it (measured: 172 us built per call, 41 us prepared, for a lead
+# by id). How they run is db/prepared.py's.
+_PREPARED: dict[tuple[str, str], Prepared] = {}
 # An organization's kept count of one table's rows (parameters `organization_id`, `table_name`).
 _KEPT_COUNT = select(func.coalesce(func.sum(object_count.c.n), 0)).where(
     object_count.c.organization_id == bindparam("organization_id"),
@@ -85,18 +87,27 @@ def kept_count(ctx: Context, table_name: str) -> int:
 
 
 def _prepared_scope(
-    spec: ResourceSpec, shape: str, where: Callable[[Any], ColumnElement[bool]], *, lock: bool = False
-) -> Select[Any]:
-    """`select(table)` scoped by `:organization_id` (and the discriminator), plus `where`, built once.
+    spec: ResourceSpec,
+    shape: str,
+    where: Callable[[Any, str], ColumnElement[bool]],
+    *,
+    lock: bool = False,
+) -> Prepared:
+    """`select(table)` scoped by `:organization_id` (and the discriminator), plus `where` (of the
+    table and the dialect's name), built once.
 
     `lock` adds FOR UPDATE (which SQLAlchemy leaves out on SQLite); give such a shape its own name.
     """
     key = (spec.path, shape)
-    stmt = _PREPARED.get(key)
-    if stmt is None:
-        stmt = _tenant_select(spec, bindparam("organization_id")).where(where(spec.table))
-        stmt = _PREPARED[key] = stmt.with_for_update() if lock else stmt
-    return stmt
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+
+        def build(dialect: str) -> Select[Any]:
+            stmt = _tenant_select(spec, bindparam("organization_id")).where(where(spec.table, dialect))
+            return stmt.with_for_update() if lock else stmt
+
+        prepared = _PREPARED[key] = Prepared(build)
+    return prepared
 
 
 def _tenant_select(spec: ResourceSpec, organization: Any) -> Select[Any]:
@@ -156,10 +167,10 @@ class Repository:
         if not isinstance(object_id, str):
             return None
         shape = "by_id_locked" if lock else "by_id"
-        stmt = _prepared_scope(spec, shape, lambda t: t.c.id == bindparam("object_id"), lock=lock)
+        prepared = _prepared_scope(spec, shape, lambda t, _: t.c.id == bindparam("object_id"), lock=lock)
         params = {"organization_id": self.ctx.organization_id, "object_id": object_id}
-        row = self.ctx.conn.execute(stmt, params).mappings().first()
-        return dict(row) if row is not None else None
+        rows = prepared.rows(self.ctx.conn, params)
+        return rows[0] if rows else None
 
     def get(self, spec: ResourceSpec, object_id: str, *, lock: bool = False) -> Row:
         row = self.find(spec, object_id, lock=lock)
@@ -176,9 +187,9 @@ class Repository:
             wanted = [i for i in wanted if i not in found]
         if not wanted:
             return found
-        stmt = _prepared_scope(spec, "by_ids", lambda t: t.c.id.in_(bindparam("object_ids", expanding=True)))
+        prepared = _prepared_scope(spec, "by_ids", lambda t, d: one_of(t.c.id, "object_ids", d))
         params = {"organization_id": self.ctx.organization_id, "object_ids": wanted}
-        found.update((row["id"], row) for row in rows_of(self.ctx.conn.execute(stmt, params)))
+        found.update((row["id"], row) for row in prepared.rows(self.ctx.conn, params))
         return found
 
     @contextmanager
@@ -246,25 +257,25 @@ class Repository:
             return condition
 
         if len(parent_ids) == 1:
-            # One parent (an object GET): equality, sparing the expansion of an IN list per call.
-            stmt = _prepared_scope(
+            # One parent (an object GET): equality, the plainest statement for the planner.
+            prepared = _prepared_scope(
                 spec,
                 f"children:{column}{extra}",
-                lambda t: narrowed(t.c[column] == bindparam("parent_id"), t),
+                lambda t, _: narrowed(t.c[column] == bindparam("parent_id"), t),
             )
             params: dict[str, Any] = {"organization_id": self.ctx.organization_id, "parent_id": parent_ids[0]}
         else:
-            stmt = _prepared_scope(
+            prepared = _prepared_scope(
                 spec,
                 f"children_of_many:{column}{extra}",
-                lambda t: narrowed(t.c[column].in_(bindparam("parent_ids", expanding=True)), t),
+                lambda t, d: narrowed(one_of(t.c[column], "parent_ids", d), t),
             )
             params = {"organization_id": self.ctx.organization_id, "parent_ids": list(parent_ids)}
         params.update({f"only_{name}": value for name, value in only})
         # Sorted here, not in SQL: an ORDER BY date_created let SQLite (and PostgreSQL with stale
         # statistics) walk the organization's whole (organization_id, date_created) index
         # instead of looking the parents up, which made a page cost grow with the organization.
-        rows = rows_of(self.ctx.conn.execute(stmt, params))
+        rows = prepared.rows(self.ctx.conn, params)
         rows.sort(key=_CREATED_THEN_ID)
         return rows
 

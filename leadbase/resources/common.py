@@ -15,6 +15,7 @@ from leadbase.db.fields import BLANK, REQUIRED, TEXT, Field, Problem
 from leadbase.db.models import activity, membership, user
 from leadbase.db.orgcache import cached
 from leadbase.db.permissions import BUILT_IN_ROLES, is_role, role_permissions
+from leadbase.db.prepared import Prepared, one_of
 from leadbase.db.resource import resources
 
 MISSING = object()
@@ -224,20 +225,30 @@ RECENT_CALLS_WINDOW = timedelta(hours=24)
 _RECENT_BY_CONTACT = "recent_calls_by_contact"
 
 
-def _recent_calls_of(column: str) -> Select[Any]:
+def _recent_calls_of(column: str) -> Prepared:
     t = activity
-    return (
-        select(
-            t.c.id, t.c.lead_id, t.c.contact_id, t.c.status, t.c.activity_at, t.c.date_created, t.c.payload
+
+    def build(dialect: str) -> Select[Any]:
+        return (
+            select(
+                t.c.id,
+                t.c.lead_id,
+                t.c.contact_id,
+                t.c.status,
+                t.c.activity_at,
+                t.c.date_created,
+                t.c.payload,
+            )
+            .where(
+                t.c.organization_id == bindparam("organization_id"),
+                one_of(t.c[column], "ids", dialect),
+                t.c.type == "Call",
+                t.c.date_created >= bindparam("since"),
+            )
+            .order_by(t.c.date_created.desc())
         )
-        .where(
-            t.c.organization_id == bindparam("organization_id"),
-            t.c[column].in_(bindparam("ids", expanding=True)),
-            t.c.type == "Call",
-            t.c.date_created >= bindparam("since"),
-        )
-        .order_by(t.c.date_created.desc())
-    )
+
+    return Prepared(build)
 
 
 # Built once with bound parameters: every page of leads or contacts runs one, and building the
@@ -269,7 +280,7 @@ def recent_calls(
     }
     out: dict[str, list[dict[str, Any]]] = {}
     by_contact: dict[str, list[dict[str, Any]]] = {}
-    for row in ctx.conn.execute(_RECENT_CALLS[column], params).mappings():
+    for row in _RECENT_CALLS[column].rows(ctx.conn, params):
         payload = row["payload"] or {}
         duration = payload.get("duration")
         seconds = duration if isinstance(duration, int) else 0

@@ -23,6 +23,7 @@ from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter, Or, Term
 from leadbase.db.models import blocked_phone_number, unsubscribed_email
 from leadbase.db.permissions import require
+from leadbase.db.prepared import Prepared, one_of
 from leadbase.db.query import ListQuery
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
@@ -158,16 +159,20 @@ class TemplateService(Service):
 
 # Built once with bound parameters: every page of contacts (and of whole leads) asks, and
 # building the select cost ~0.3 ms a page, several times what SQLite takes to answer it.
-_UNSUBSCRIBED_AMONG = select(unsubscribed_email.c.email).where(
-    unsubscribed_email.c.organization_id == bindparam("organization_id"),
-    unsubscribed_email.c.email.in_(bindparam("emails", expanding=True)),
+_UNSUBSCRIBED_AMONG = Prepared(
+    lambda dialect: select(unsubscribed_email.c.email).where(
+        unsubscribed_email.c.organization_id == bindparam("organization_id"),
+        one_of(unsubscribed_email.c.email, "emails", dialect),
+    )
 )
 # Whether the organization has unsubscribed any address: most have none, and then a page's
 # addresses (200 on a page of whole leads, ~0.3 ms to gather and bind) are not asked about.
-_ANY_UNSUBSCRIBED = (
-    select(unsubscribed_email.c.email)
-    .where(unsubscribed_email.c.organization_id == bindparam("organization_id"))
-    .limit(1)
+_ANY_UNSUBSCRIBED = Prepared(
+    lambda _: (
+        select(unsubscribed_email.c.email)
+        .where(unsubscribed_email.c.organization_id == bindparam("organization_id"))
+        .limit(1)
+    )
 )
 
 
@@ -179,13 +184,13 @@ def unsubscribed_among(ctx: Context, addresses: Iterable[str]) -> set[str]:
     if not given:
         return set()
     organization = {"organization_id": ctx.organization_id}
-    if ctx.conn.execute(_ANY_UNSUBSCRIBED, organization).first() is None:
+    if not _ANY_UNSUBSCRIBED.rows(ctx.conn, organization):
         return set()
     wanted = {a.strip().lower() for a in given if a.strip()}
     if not wanted:
         return set()
     params = {**organization, "emails": list(wanted)}
-    return set(ctx.conn.execute(_UNSUBSCRIBED_AMONG, params).scalars())
+    return {row["email"] for row in _UNSUBSCRIBED_AMONG.rows(ctx.conn, params)}
 
 
 def blocked_among(ctx: Context, phones: Iterable[str]) -> set[str]:

@@ -1,0 +1,134 @@
+"""The selects every request runs (an object by id, the children of a page), run for less.
+
+Built once per resource and shape with bound parameters, these answer a page's children and
+the objects they name. Through SQLAlchemy each execution still sets up an execution context,
+expands the page's id list into one parameter an id, builds a Row per row and then a dict of
+it: on SQLite, where the statement itself takes a fraction of a millisecond, that was more
+than the database's own work (a page of 100 whole leads: ~0.45 ms of the children's 1.3).
+
+So on SQLite a `Prepared` select is compiled once and run on the driver's cursor. Each row
+becomes a dict in one step, with the column types' own result processors (the very functions
+SQLAlchemy applies, taken from the same types), and a list of ids is one JSON parameter read
+by `json_each`, so the statement's text never changes with the page. What SQLAlchemy adds
+around a statement is kept: the `before_cursor_execute` listeners run (the statement deadline
+arms there), and a driver error is raised as the SQLAlchemy error it would have been, which
+the error handlers classify. PostgreSQL, whose statements cost more than their Python, keeps
+SQLAlchemy's own execution (and its handling of lost connections).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import JSON, ColumnElement, Connection, Select, bindparam, func, select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+
+Row = dict[str, Any]
+Processor = Callable[[Any], Any] | None
+
+
+def one_of(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column IN (:name)`, `:name` a list. On SQLite one JSON parameter (`json_each`): the same
+    text for any number of ids, and SQLite still looks each one up in the column's index."""
+    if dialect == "sqlite":
+        values = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+        return column.in_(select(values.c.value))
+    return column.in_(bindparam(name, expanding=True))
+
+
+class _Compiled:
+    """A select compiled for SQLite: its text, its parameters in order, how to read its rows."""
+
+    __slots__ = ("binds", "names", "processed", "text")
+
+    def __init__(self, stmt: Select[Any], dialect: Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        if compiled.positiontup is None or compiled.literal_execute_params or compiled.post_compile_params:
+            raise ValueError("a prepared select binds every value as a plain parameter")
+        self.text = compiled.string
+        # (name, default, processor) per parameter position; a default is a value the statement
+        # carries itself (a discriminator's constant).
+        self.binds = [
+            (
+                name,
+                compiled.binds[name].value,
+                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+            )
+            for name in compiled.positiontup
+        ]
+        columns = list(stmt.selected_columns)
+        self.names = [c.name for c in columns]
+        # (name, processor) of the columns whose values the driver does not hand over as they
+        # are shown (JSON text, datetimes, booleans).
+        self.processed = [
+            (c.name, p)
+            for c in columns
+            if (p := c.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        ]
+
+    def values(self, params: Mapping[str, Any]) -> list[Any]:
+        out = []
+        for name, default, process in self.binds:
+            value = params.get(name, default)
+            out.append(process(value) if process is not None and value is not None else value)
+        return out
+
+
+class Prepared:
+    """A select built once per dialect by `build` (of the dialect's name); `rows` runs it (see
+    the module's docstring for how, on SQLite)."""
+
+    __slots__ = ("_build", "_compiled", "_statements")
+
+    def __init__(self, build: Callable[[str], Select[Any]]) -> None:
+        self._build = build
+        self._statements: dict[str, Select[Any]] = {}
+        self._compiled: _Compiled | None = None
+
+    def statement(self, dialect: str) -> Select[Any]:
+        stmt = self._statements.get(dialect)
+        if stmt is None:
+            stmt = self._statements[dialect] = self._build(dialect)
+        return stmt
+
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[Row]:
+        dialect = conn.dialect
+        # Outside a transaction SQLAlchemy's execution begins one (the driver's cursor would not).
+        if dialect.name != "sqlite" or not conn.in_transaction():
+            result = conn.execute(self.statement(dialect.name), dict(params))
+            names = list(result.keys())
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = _Compiled(self.statement("sqlite"), dialect)
+        fetched = _execute(conn, compiled.text, compiled.values(params))
+        names = compiled.names
+        out = [dict(zip(names, row, strict=True)) for row in fetched]
+        if out:
+            for name, process in compiled.processed:
+                for row in out:
+                    value = row[name]
+                    if value is not None:
+                        row[name] = process(value)
+        return out
+
+
+def _execute(conn: Connection, text: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """Run `text` on the connection's own driver cursor, inside its transaction."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        # What SQLAlchemy's listeners see of any statement (the deadline arms here).
+        for listener in conn.dispatch.before_cursor_execute:
+            listener(conn, cursor, text, values, None, False)
+        try:
+            cursor.execute(text, values)
+            fetched: list[tuple[Any, ...]] = cursor.fetchall()
+            return fetched
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                text, values, error, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+            ) from error
+    finally:
+        cursor.close()

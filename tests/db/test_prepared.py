@@ -1,0 +1,123 @@
+"""Prepared selects (db/prepared.py): on SQLite run on the driver's cursor, answering what
+SQLAlchemy would, on PostgreSQL through SQLAlchemy itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Table, bindparam, column, func, literal, select, table
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from leadbase.db.models.base import metadata
+from leadbase.db.prepared import Prepared, one_of
+from tests.support import Api, count_statements
+
+
+def _fill(api: Api) -> str:
+    """An organization holding a row of most kinds (JSON, datetimes, booleans, numbers, nulls)."""
+    api.ok("POST", "custom_field/lead/", json={"name": "Size", "type": "number"})
+    api.ok("POST", "custom_field/lead/", json={"name": "Since", "type": "date"})
+    lead = api.ok(
+        "POST",
+        "lead/",
+        json={
+            "name": "Acme",
+            "url": "https://acme.test",
+            "addresses": [{"label": "business", "city": "Lyon", "country": "FR"}],
+            "custom.Size": 12.5,
+            "custom.Since": "2024-02-29",
+            "contacts": [
+                {"name": "Ann", "emails": [{"email": "ann@acme.test", "type": "office"}]},
+                {"name": "Bob", "phones": [{"phone": "+14155550101", "type": "mobile"}]},
+            ],
+        },
+    )
+    api.ok("POST", "opportunity/", json={"lead_id": lead["id"], "value": 5000, "confidence": 40})
+    api.ok("POST", "task/", json={"lead_id": lead["id"], "text": "Call Ann", "date": "2026-01-05"})
+    api.ok("POST", "activity/note/", json={"lead_id": lead["id"], "note": "Met at the fair"})
+    return str(lead["id"])
+
+
+def _through_sqlalchemy(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(row) for row in conn.execute(stmt, params).mappings()]
+
+
+def _organization_rows(t: Table) -> Prepared:
+    return Prepared(lambda _: select(t).where(t.c.organization_id == bindparam("org")))
+
+
+def test_every_tenant_table_reads_as_sqlalchemy_reads_it(api: Api) -> None:
+    _fill(api)
+    compared = 0
+    with api.engine.connect() as conn, conn.begin():
+        for name, t in metadata.tables.items():
+            if "organization_id" not in t.c:
+                continue
+            prepared = _organization_rows(t)
+            params = {"org": api.org.organization_id}
+            expected = _through_sqlalchemy(conn, prepared.statement(conn.dialect.name), params)
+            assert prepared.rows(conn, params) == expected, name
+            compared += len(expected)
+    # Leads, contacts, opportunities, tasks, activities, events, fields...: a real comparison.
+    assert compared > 20
+
+
+def test_one_of_reads_the_rows_whose_column_is_in_the_list(api: Api) -> None:
+    lead_id = _fill(api)
+    contacts = table("contact", column("id"), column("lead_id"), column("name"), column("organization_id"))
+    prepared = Prepared(
+        lambda dialect: (
+            select(contacts.c.name)
+            .where(
+                contacts.c.organization_id == bindparam("org"), one_of(contacts.c.lead_id, "leads", dialect)
+            )
+            .order_by(contacts.c.name)
+        )
+    )
+    org = api.org.organization_id
+    with api.engine.connect() as conn, conn.begin():
+        assert prepared.rows(conn, {"org": org, "leads": [lead_id, "lead_elsewhere"]}) == [
+            {"name": "Ann"},
+            {"name": "Bob"},
+        ]
+        assert prepared.rows(conn, {"org": org, "leads": ["lead_elsewhere"]}) == []
+        # Another organization's id list finds nothing of this one.
+        assert prepared.rows(conn, {"org": "orga_other", "leads": [lead_id]}) == []
+
+
+def test_listeners_see_the_statement(api: Api) -> None:
+    # The statement deadline arms, and tests count statements, in before_cursor_execute.
+    leads = table("lead", column("id"))
+    prepared = Prepared(lambda _: select(leads.c.id).where(leads.c.id == "lead_none"))
+    with api.engine.connect() as conn, conn.begin(), count_statements(api.engine) as counted:
+        prepared.rows(conn, {})
+    assert len(counted) == 1
+    assert "FROM lead" in counted.statements[0]
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(api: Api) -> None:
+    prepared = Prepared(lambda _: select(column("x")).select_from(table("no_such_table", column("x"))))
+    with api.engine.connect() as conn, conn.begin(), pytest.raises(DBAPIError) as raised:
+        prepared.rows(conn, {})
+    assert "no_such_table" in str(raised.value)
+
+
+def test_an_interrupted_read_is_an_operational_error(api: Api) -> None:
+    """A client gone mid-read (or the statement deadline) stops the read as it stops any
+    statement: SQLAlchemy's OperationalError, which the error handlers turn into Close's answer."""
+    # Long enough for SQLite's progress handler to look at the deadline (every 20,000 steps).
+    numbers = select(literal(1).label("n")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < bindparam("up_to")))
+    prepared = Prepared(lambda _: select(func.count().label("n")).select_from(numbers))
+    with api.engine.connect() as conn, conn.begin():
+        assert prepared.rows(conn, {"up_to": 100_000}) == [{"n": 100_000}]
+        if conn.dialect.name == "sqlite":
+            conn.info["deadline"].interrupt()
+            expected = "interrupted"
+        else:
+            # PostgreSQL's own statement timeout, which SQLAlchemy's execution reports so too.
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 1")
+            expected = "statement timeout"
+        with pytest.raises(OperationalError, match=expected):
+            prepared.rows(conn, {"up_to": 50_000_000})
