@@ -59,11 +59,11 @@ class _Compiled:
             for name in compiled.positiontup
         ]
         columns = list(stmt.selected_columns)
-        self.names = [c.name for c in columns]
+        self.names = [str(c.name) for c in columns]
         # (name, processor) of the columns whose values the driver does not hand over as they
         # are shown (JSON text, datetimes, booleans).
         self.processed = [
-            (c.name, p)
+            (str(c.name), p)
             for c in columns
             if (p := c.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
         ]
