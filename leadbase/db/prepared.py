@@ -23,11 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Connection, Select, bindparam, func, select
+from sqlalchemy import JSON, ColumnElement, Connection, Result, Select, bindparam, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
 Row = dict[str, Any]
+
+
+def rows_of(result: Result[Any]) -> list[Row]:
+    """A result's rows as dicts. The column names are read once: a RowMapping builds its keys
+    again for each row, which cost twice as much on a page of leads and their children."""
+    names = list(result.keys())
+    # fetchall: the driver's rows in one call, where iterating asks for each row in two.
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
 def one_of(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
@@ -95,9 +103,7 @@ class Prepared:
         dialect = conn.dialect
         # Outside a transaction SQLAlchemy's execution begins one (the driver's cursor would not).
         if dialect.name != "sqlite" or not conn.in_transaction():
-            result = conn.execute(self.statement(dialect.name), dict(params))
-            names = list(result.keys())
-            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+            return rows_of(conn.execute(self.statement(dialect.name), dict(params)))
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = _Compiled(self.statement("sqlite"), dialect)

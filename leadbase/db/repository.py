@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import (
     Column,
     ColumnElement,
-    Result,
     Select,
     Table,
     bindparam,
@@ -30,7 +29,7 @@ from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
-from leadbase.db.prepared import Prepared, one_of
+from leadbase.db.prepared import Prepared, one_of, rows_of
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
@@ -57,14 +56,6 @@ def walks_in_order(table: Table, first_key: Any) -> bool:
 
 # The order of a page's children: a key function without a Python frame per row.
 _CREATED_THEN_ID = itemgetter("date_created", "id")
-
-
-def rows_of(result: Result[Any]) -> list[Row]:
-    """A result's rows as dicts. The column names are read once: a RowMapping builds its keys
-    again for each row, which cost twice as much on a page of leads and their children."""
-    names = list(result.keys())
-    # fetchall: the driver's rows in one call, where iterating asks for each row in two.
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
 # Statements the hot paths run on every request, built once per resource, shape and dialect

@@ -20,7 +20,8 @@ from leadbase.core.errors import Invalid
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, value_of
 from leadbase.db.models import COUNTED_TABLES
-from leadbase.db.repository import kept_count, rows_of, walks_in_order
+from leadbase.db.prepared import rows_of
+from leadbase.db.repository import kept_count, walks_in_order
 from leadbase.db.resource import ResourceSpec
 from leadbase.search import cursors
 from leadbase.search import nodes as n
