@@ -14,10 +14,13 @@ an aside read holds): when every aside connection is busy, the caller runs the s
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Executable, event
+from sqlalchemy import Connection, Engine, Executable, event
+
+T = TypeVar("T")
 
 
 class AsideReads:
@@ -32,20 +35,27 @@ class AsideReads:
     def scalar(self, statement: Executable) -> Future[Any] | None:
         """The statement's one value, read on another thread, or None when every aside
         connection is busy (the caller reads it itself then)."""
+        return self.run(lambda conn: conn.execute(statement).scalar_one())
+
+    def run(self, read: Callable[[Connection], T]) -> Future[T] | None:
+        """`read(connection)` on another thread, with an aside connection in a transaction of
+        its own, or None when every aside connection is busy. `read` must only read: what it
+        answers is what a count answers (a count that takes several statements, or Python
+        between them, such as a word search's count from the text index)."""
         if not self._slots.acquire(blocking=False):
             return None
         try:
-            return self._executor.submit(self._scalar, statement)
+            return self._executor.submit(self._run, read)
         except RuntimeError:  # closed: the application is shutting down
             self._slots.release()
             return None
 
-    def _scalar(self, statement: Executable) -> Any:
+    def _run(self, read: Callable[[Connection], T]) -> T:
         try:
             # A transaction of its own: on SQLite it may see a write that committed after the
             # request's own read began (on PostgreSQL every statement already may).
             with self.engine.connect() as conn:
-                return conn.execute(statement).scalar_one()
+                return read(conn)
         finally:
             self._slots.release()
 

@@ -77,6 +77,46 @@ class Context:
     def organization_id(self) -> str:
         return self.actor.organization_id
 
+    def beside(self) -> Callable[[Connection], Context]:
+        """How to make a context for reads on another connection, on another thread, beside this
+        one (a list's count on an aside connection: db/aside.py). It has the same caller and
+        request facts, and a memo of its own holding only the request-wide entries and the plain
+        values (a word's count the page's plan read): what else this memo holds may use this
+        context's connection (a CustomValues keeps its ctx), which another thread must not. The
+        facts are copied now, on this context's thread."""
+        actor, request_id, meta, tz_offset, params = (
+            self.actor,
+            self.request_id,
+            dict(self.meta),
+            self.tz_offset,
+            self.params,
+        )
+        shared = {
+            key: value
+            for key, value in self.memo.items()
+            if key in REQUEST_WIDE_MEMO or value is None or type(value) in _PLAIN
+        }
+
+        def make(conn: Connection) -> Context:
+            return Context(
+                conn=conn,
+                actor=actor,
+                request_id=request_id,
+                meta=meta,
+                tz_offset=tz_offset,
+                params=params,
+                memo=dict(shared),
+            )
+
+        return make
+
+
+# Memo entries a request sets once for its whole life and never changes (api/unit.run): the
+# server's settings and the address the request reached it at.
+REQUEST_WIDE_MEMO = ("settings", "base_url")
+# Memo values that cannot refer to a connection.
+_PLAIN = (int, float, str, bool)
+
 
 @contextmanager
 def first_rows(ctx: Context, reading_first: bool = True, order: Sequence[Any] = ()) -> Iterator[None]:

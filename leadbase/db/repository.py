@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     ColumnElement,
+    Connection,
     Select,
     Table,
     bindparam,
@@ -346,23 +347,38 @@ class Repository:
     def _total_soon(
         self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
     ) -> int | Future[int]:
-        """`_total`, or a Future of the count of the rows being counted on an aside connection
-        (db/aside.py) while the caller goes on."""
-        counted = self._clause_count(spec, query, base)
-        if counted is not None:
-            return counted
+        """`_total`, or a Future of it counted on an aside connection (db/aside.py) while the
+        caller goes on: a count of the rows, or the clause's own count (a word search's, from
+        the text index), which may take as long (`name:Ac` at a million leads: 33 ms)."""
+        aside = self.ctx.aside
+        if aside is None:
+            return self._total(spec, query, base, filtered)
+        clause_count = self._clause_counter(spec, query, base)
         counting = _counting(filtered)
-        if self.ctx.aside is not None:
-            counted_aside = self.ctx.aside.scalar(counting)
-            if counted_aside is not None:
-                return counted_aside
-        return int(self.ctx.conn.execute(counting).scalar_one())
+        beside = self.ctx.beside()
+
+        def count(conn: Connection) -> int:
+            if clause_count is not None:
+                counted = clause_count(beside(conn), spec)
+                if counted is not None:
+                    return counted
+            return int(conn.execute(counting).scalar_one())
+
+        soon = aside.run(count)
+        return soon if soon is not None else self._total(spec, query, base, filtered)
+
+    def _clause_counter(
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None
+    ) -> Callable[[Context, ResourceSpec], int | None] | None:
+        """The clause's own way to count what it selects, when the clause is the whole filter."""
+        clause = query.where
+        if base is None and spec.discriminator is None and isinstance(clause, Clause):
+            return clause.count
+        return None
 
     def _clause_count(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None) -> int | None:
-        clause = query.where
-        if base is None and spec.discriminator is None and isinstance(clause, Clause) and clause.count:
-            return clause.count(self.ctx, spec)
-        return None
+        count = self._clause_counter(spec, query, base)
+        return count(self.ctx, spec) if count is not None else None
 
     # ---- writing -------------------------------------------------------------------------
 
