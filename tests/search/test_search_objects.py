@@ -13,7 +13,7 @@ from leadbase.search import compile_query
 from tests.custom_data import activity_type, custom_object, key, object_type
 from tests.custom_data import field as make_field
 from tests.resources.sequence.helpers import email_template, new_sequence, subscribe
-from tests.search.helpers import between, custom, field, id_set, of, plan_of, related, search, text
+from tests.search.helpers import and_, between, custom, field, id_set, of, plan_of, related, search, text
 from tests.support import Api, count_statements
 
 Obj = dict[str, Any]
@@ -248,21 +248,17 @@ def test_leads_with_an_opportunity_won_in_a_period_are_listed_from_the_won_index
         related(
             "lead",
             "opportunity",
-            {
-                "type": "and",
-                "queries": [
-                    field("opportunity", "status_type", {"type": "term", "values": ["won"]}),
-                    field(
-                        "opportunity",
-                        "date_won",
-                        between(
-                            {"type": "fixed_local_date", "value": "2026-07-01", "which": "start"},
-                            {"type": "fixed_local_date", "value": "2026-10-01", "which": "start"},
-                        ),
+            and_(
+                field("opportunity", "status_type", {"type": "term", "values": ["won"]}),
+                field(
+                    "opportunity",
+                    "date_won",
+                    between(
+                        {"type": "fixed_local_date", "value": "2026-07-01", "which": "start"},
+                        {"type": "fixed_local_date", "value": "2026-10-01", "which": "start"},
                     ),
-                ],
-                "negate": False,
-            },
+                ),
+            ),
         ),
     )
     assert id_set(api, query) == {in_period["id"]}
