@@ -5,6 +5,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
@@ -202,7 +203,9 @@ def worker_settings(settings: Settings) -> WorkerSettings:
 
 def start_embedded_worker(app: FastAPI) -> Worker:
     """A worker thread in this server process, on the app's engine (see jobs/worker.py)."""
-    worker = Worker(app.state.engine, worker_settings(app.state.settings))
+    settings = app.state.settings
+    polling = replace(worker_settings(settings), idle_poll_max_seconds=settings.worker_idle_poll_seconds)
+    worker = Worker(app.state.engine, polling)
     worker.start()
     app.state.worker = worker
     return worker

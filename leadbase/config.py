@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     # How long an idle worker waits before looking for work again (a commit in the same process
     # wakes it at once; other processes' commits are seen at the next poll).
     worker_poll_seconds: float = Field(default=0.2, gt=0)
+    # The worker inside a server process waits longer while it stays idle, doubling from
+    # worker_poll_seconds up to this: its rounds take the GIL the requests need (jobs/worker.py).
+    # Other processes' commits and due retries are seen this late at most; this process's own
+    # commits still wake it at once. `leadbase worker` processes always poll every
+    # worker_poll_seconds.
+    worker_idle_poll_seconds: float = Field(default=1.0, gt=0)
     # One webhook attempt may take this long before it counts as failed.
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     # Refuse webhook targets that resolve to private, loopback, link-local or reserved addresses

@@ -267,6 +267,8 @@ class _ThreadServer:
             admin_token=self.token,
             files_dir=str(Path(self.tmp.name) / "files"),
             worker_poll_seconds=0.05,
+            # No slowing down while idle: a test waits for scheduled work no longer than the poll.
+            worker_idle_poll_seconds=0.05,
         )
         migrating = build_engine(url, pool_size=1)
         try:
