@@ -253,6 +253,9 @@ def _renderer(value_type: ValueType) -> Callable[[Any], Any]:
 
 
 _NOTHING: Mapping[str, Any] = {}
+# Renderers of `_fields` selections a Fields keeps (`Fields.renderer_for`); past that, generated
+# for each request.
+MAX_RENDER_SUBSETS = 256
 Renderer = Callable[[Row, Mapping[str, Any]], dict[str, Any]]
 
 
@@ -311,6 +314,8 @@ class Fields:
     # `render` generated for these fields: computed fields by function, or by value.
     _by_function: Renderer = field(init=False, repr=False, compare=False)
     _by_value: Renderer = field(init=False, repr=False, compare=False)
+    # `render_values` limited to some keys (`renderer_for`), generated once per set of keys.
+    _subsets: dict[frozenset[str], Renderer] = field(init=False, repr=False, compare=False)
     # (name, column, field, cleaner) of each writable field, for `clean`.
     _cleaning: tuple[tuple[str, str, Field, Callable[[Any], Any]], ...] = field(
         init=False, repr=False, compare=False
@@ -331,6 +336,7 @@ class Fields:
         object.__setattr__(self, "_plain", all(render is not None for _, _, _, render in shown))
         object.__setattr__(self, "_by_function", _render_function(shown, values=False))
         object.__setattr__(self, "_by_value", _render_function(shown, values=True))
+        object.__setattr__(self, "_subsets", {})
         cleaning = tuple((f.name, f.column or f.name, f, f.cleaner or f.clean) for f in self._writable)
         object.__setattr__(self, "_cleaning", cleaning)
 
@@ -414,6 +420,20 @@ class Fields:
         """`render` with the computed fields' values for this row (not functions): for services
         that work them out together per row (a lead's contact ids and primary email)."""
         return self._by_value(row, computed)
+
+    def renderer_for(self, keys: frozenset[str] | None) -> Renderer:
+        """`render_values` showing only the fields named in `keys` (None: every shown field), in
+        the same order: for a read whose `_fields` keeps a few keys of each object, the rest
+        need not be rendered (the dates of a page of leads asked for `id,name`)."""
+        if keys is None:
+            return self._by_value
+        found = self._subsets.get(keys)
+        if found is None:
+            found = _render_function(tuple(s for s in self._shown if s[0] in keys), values=True)
+            # `_fields` comes from clients: a process keeps the renderers of a bounded number of them.
+            if len(self._subsets) < MAX_RENDER_SUBSETS:
+                self._subsets[keys] = found
+        return found
 
     # ---- lists ---------------------------------------------------------------------------
 

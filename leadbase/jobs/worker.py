@@ -7,8 +7,9 @@ the database (claims with leases, the dispatcher's cursor), so a worker that die
 nothing: its leases expire and another worker, or itself restarted, takes the work up.
 It polls; a commit in the same process wakes it at once (db/signals.py). A worker inside a server
 process polls less and less often while it stays idle (`idle_poll_max_seconds`): each round is a
-few statements and their Python, run under the GIL the requests need, and at five idle rounds a
-second they added 5 ms to the 95th percentile of a page of 100 whole leads (bench/RESULTS.md).
+few statements and their Python, run under the GIL the requests need: at five idle rounds a
+second they held it 4.7% of the time a server spent answering pages of whole leads
+(bench/RESULTS.md, "Search on 2026-12-03, night").
 """
 
 from __future__ import annotations

@@ -133,6 +133,10 @@ class LeadService(Service):
             forget_recent_calls(self.ctx)
         contacts_by_lead = embedded["contacts"]
         links = links_wanted(self.ctx, "lead", rows)
+        # With `_fields`, only the keys it keeps (and the id, which smart fields are found by).
+        # Integration links are filled in from the whole representation, so they need it all.
+        keys = None if shown is None or links else shown | {"id"}
+        with_custom = keys is None or any(k == "custom" or k.startswith("custom.") for k in keys)
         names = user_names(self.ctx, [r["created_by"] for r in rows] + [r["updated_by"] for r in rows])
         custom = custom_values(self.ctx, "lead")
         base_url = self._html_base_url()
@@ -140,7 +144,7 @@ class LeadService(Service):
 
         # Relations embedded besides contacts (opportunities, tasks) fill their own keys.
         others = {name: by_lead for name, by_lead in embedded.items() if name != "contacts"}
-        render = self._fields().render_values
+        render = self._fields().renderer_for(keys)
         out = []
         for r in rows:
             contacts = contacts_by_lead.get(r["id"], [])
@@ -168,9 +172,15 @@ class LeadService(Service):
             for name, by_lead in others.items():
                 computed[name] = by_lead.get(r["id"], [])
             data = render(r, computed)
-            if "localtime" in data and (data.get("addresses") or phones):
-                data["localtime"] = local_time_of(data.get("addresses") or [], phones, now)
-            custom.render_into(data, r["custom"], legacy_dict=True)
+            if "localtime" in data:
+                # The addresses as shown (with their zones), whether `_fields` keeps them or not.
+                addresses = (
+                    data["addresses"] if "addresses" in data else render_addresses(r["addresses"] or [])
+                )
+                if addresses or phones:
+                    data["localtime"] = local_time_of(addresses, phones, now)
+            if with_custom:
+                custom.render_into(data, r["custom"], legacy_dict=True)
             if links:
                 # Integration links are rendered from the lead's own representation.
                 data["integration_links"] = render_links(self.ctx, "lead", data)

@@ -42,7 +42,17 @@ LEAD = register(
                 "contacts",
                 "contact",
                 "lead_id",
-                shows=frozenset({"contact_ids", "primary_email", "primary_phone", "display_name"}),
+                # Besides `contacts`, the keys made from them (the local time from their phones).
+                shows=frozenset(
+                    {
+                        "contact_ids",
+                        "primary_email",
+                        "primary_phone",
+                        "display_name",
+                        "contacts_summary",
+                        "localtime",
+                    }
+                ),
             ),
             Embedded("opportunities", "opportunity", "lead_id"),
             # Open tasks only, as Close shows them on the lead.
