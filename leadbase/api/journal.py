@@ -41,7 +41,7 @@ def clip(body: bytes) -> str | None:
     # Only the head is decoded: a page of 100 whole leads is 580 KB, of which the journal keeps
     # 10,000 characters. A character takes at most 4 bytes, so the head holds BODY_LIMIT whole
     # characters, and a body longer than it holds more than BODY_LIMIT: it is cut either way.
-    head = body if len(body) <= _HEAD_BYTES else body[:_HEAD_BYTES]
+    head = body[:_HEAD_BYTES]
     text = head.decode("utf-8", errors="replace")
     if len(head) == len(body) and len(text) <= BODY_LIMIT:
         return text

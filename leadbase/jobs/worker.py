@@ -131,7 +131,7 @@ class Worker:
         if ceiling is None or ceiling <= poll:
             return poll
         # Capped before it is multiplied out: a long idle spell keeps counting rounds.
-        return min(ceiling, poll * float(2 ** min(idle_rounds - 1, 30)))
+        return min(ceiling, poll * 2.0 ** min(idle_rounds - 1, 30))
 
     def run(self) -> None:
         """Work until `stop()`; waits (`idle_wait`, or until woken) when nothing is due."""
