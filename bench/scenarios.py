@@ -485,7 +485,7 @@ def startup(ctx: Ctx) -> Result:
     # The server measured here runs from this checkout, and where PYTHONDONTWRITEBYTECODE is set
     # (as on the benchmark's machines) it would compile each of its modules again at every start:
     # 0.2-0.3 s of a 1.6 s start on PostgreSQL. Compiled once here, as an install would have it.
-    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "leadbase"), quiet=1)
+    compileall.compile_dir(str(servers.ROOT / "leadbase"), quiet=1)
     for _ in range(cfg.repeats + 2):
         scratch.create(migrate=False)
         port = servers.free_port()
