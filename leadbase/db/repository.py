@@ -30,7 +30,7 @@ from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
-from leadbase.db.prepared import Prepared, one_of, rows_of
+from leadbase.db.prepared import Prepared, one_of, table_rows
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
@@ -307,7 +307,7 @@ class Repository:
                 else self._total_soon(spec, query, base, filtered)
             )
         stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
-        rows = rows_of(self.ctx.conn.execute(stmt))
+        rows = table_rows(self.ctx.conn, stmt, spec.table)
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, bindparam, column, func, literal, sele
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from leadbase.db.models.base import metadata
-from leadbase.db.prepared import Prepared, one_of
+from leadbase.db.prepared import Prepared, one_of, table_rows
 from tests.support import Api, count_statements
 
 
@@ -61,6 +61,40 @@ def test_every_tenant_table_reads_as_sqlalchemy_reads_it(api: Api) -> None:
             compared += len(expected)
     # Leads, contacts, opportunities, tasks, activities, events, fields...: a real comparison.
     assert compared > 20
+
+
+def test_a_select_of_a_tables_columns_reads_as_sqlalchemy_reads_it(api: Api) -> None:
+    """`table_rows`, how a list reads its page: the same dicts as SQLAlchemy's rows, for every
+    tenant table (JSON, datetimes, booleans, numbers, nulls), ordered and limited as a page is."""
+    _fill(api)
+    compared = 0
+    with api.engine.connect() as conn, conn.begin():
+        for name, t in metadata.tables.items():
+            if "organization_id" not in t.c:
+                continue
+            stmt = (
+                select(t)
+                .where(t.c.organization_id == api.org.organization_id)
+                .order_by(*t.primary_key.columns)
+                .limit(50)
+            )
+            expected = _through_sqlalchemy(conn, stmt, {})
+            assert table_rows(conn, stmt, t) == expected, name
+            compared += len(expected)
+    assert compared > 20
+
+
+def test_a_select_of_other_columns_is_read_through_sqlalchemy(api: Api) -> None:
+    lead_id = _fill(api)
+    leads = metadata.tables["lead"]
+    # Fewer columns, or another order: not the table's rows, read as SQLAlchemy reads them.
+    narrow = select(leads.c.name, leads.c.id).where(leads.c.id == lead_id)
+    reordered = select(*reversed(list(leads.columns))).where(leads.c.id == lead_id)
+    with api.engine.connect() as conn, conn.begin():
+        assert table_rows(conn, narrow, leads) == [{"name": "Acme", "id": lead_id}]
+        (row,) = table_rows(conn, reordered, leads)
+        assert list(row) == [c.name for c in reversed(list(leads.columns))]
+        assert row["custom"] == _through_sqlalchemy(conn, reordered, {})[0]["custom"]
 
 
 def test_one_of_reads_the_rows_whose_column_is_in_the_list(api: Api) -> None:
