@@ -1,6 +1,8 @@
 """The console in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
 
-Runs in both database passes: the server under test is a real uvicorn on the test database.
+Runs in both database passes: the server under test is a real uvicorn on a test database of its
+own (the suite's shared one holds thousands of organizations by then, every one of which the
+administrator's organizations page lists).
 LEADBASE_CONSOLE_SCREENSHOTS=<dir> saves a screenshot of each main page there (docs/screenshots/).
 """
 
@@ -22,9 +24,11 @@ from sqlalchemy import Engine, select
 
 from leadbase.app import create_app, worker_settings
 from leadbase.config import Settings
+from leadbase.db.engine import build_engine
+from leadbase.db.migrate import upgrade
 from leadbase.db.models import api_key
 from leadbase.jobs.worker import Worker
-from tests.support import basic_auth, new_organization
+from tests.support import basic_auth, new_organization, requested_database_url, scratch_database
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -40,6 +44,23 @@ SHOTS = os.environ.get("LEADBASE_CONSOLE_SCREENSHOTS")
 
 
 ADMIN_TOKEN = "console-admin-token"
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database for this module alone, in place of the suite's shared one. There, the
+    organizations page listed some 7,000 organizations, and on a slow machine it had not loaded
+    within the five seconds a check waits."""
+    with scratch_database(requested_database_url(str(tmp_path_factory.mktemp("console-db")))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = build_engine(database_url, pool_size=5)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
