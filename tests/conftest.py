@@ -11,9 +11,14 @@ from starlette.testclient import TestClient
 
 from leadbase.app import create_app
 from leadbase.config import Settings
-from leadbase.db.engine import build_engine
-from leadbase.db.migrate import upgrade
-from tests.support import Api, Clock, new_organization, requested_database_url, scratch_database
+from tests.support import (
+    Api,
+    Clock,
+    migrated_engine,
+    new_organization,
+    requested_database_url,
+    scratch_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -24,10 +29,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = build_engine(database_url, pool_size=5)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    with migrated_engine(database_url) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="session")

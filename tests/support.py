@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from leadbase.core import clock as leadbase_clock
 from leadbase.db.engine import build_engine, normalize_url
-from leadbase.db.migrate import alembic_config
+from leadbase.db.migrate import alembic_config, upgrade
 from leadbase.resources.organization.provision import Provisioned, provision
 
 SQLITE = "sqlite"
@@ -47,6 +47,17 @@ def scratch_database(url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_engine(url: str, pool_size: int = 5) -> Iterator[Engine]:
+    """An engine on `url`, its database migrated to the newest revision; disposed after."""
+    engine = build_engine(url, pool_size=pool_size)
+    upgrade(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def migrate(engine: Engine, action: str, revision: str) -> None:

@@ -24,11 +24,15 @@ from sqlalchemy import Engine, select
 
 from leadbase.app import create_app, worker_settings
 from leadbase.config import Settings
-from leadbase.db.engine import build_engine
-from leadbase.db.migrate import upgrade
 from leadbase.db.models import api_key
 from leadbase.jobs.worker import Worker
-from tests.support import basic_auth, new_organization, requested_database_url, scratch_database
+from tests.support import (
+    basic_auth,
+    migrated_engine,
+    new_organization,
+    requested_database_url,
+    scratch_database,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -57,10 +61,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = build_engine(database_url, pool_size=5)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    with migrated_engine(database_url) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")
