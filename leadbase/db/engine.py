@@ -51,10 +51,13 @@ def build_engine(
     sqlite_cache_mib: int = DEFAULT_SQLITE_CACHE_MIB,
     statement_timeout: float = 0,
     lock_timeout: float = 0,
+    deadline_steps: int | None = None,
 ) -> Engine:
     """An engine; `statement_timeout` (seconds, 0 for none) bounds every statement it runs.
 
     The API server passes its settings; commands (migrations, loads) run without a limit.
+    `deadline_steps`: on SQLite, how many virtual-machine instructions apart the deadline is
+    checked (StatementDeadline.PROGRESS_STEPS unless given).
     """
     url = normalize_url(url)
     if is_sqlite(url):
@@ -71,7 +74,8 @@ def build_engine(
             **JSON_OPTIONS,
         )
         _configure_sqlite(engine, sqlite_synchronous, sqlite_cache_mib)
-        _bound_sqlite_statements(engine, statement_timeout)
+        steps = deadline_steps or StatementDeadline.PROGRESS_STEPS
+        _bound_sqlite_statements(engine, statement_timeout, steps)
         return engine
     # Server-side limits: the server stops a runaway statement even when this process is stuck.
     options = [f"-c statement_timeout={int(statement_timeout * 1000)}"] if statement_timeout > 0 else []
@@ -121,11 +125,11 @@ class StatementDeadline:
         return 1 if self.stopped or time.monotonic() > self.deadline else 0
 
 
-def _bound_sqlite_statements(engine: Engine, seconds: float) -> None:
+def _bound_sqlite_statements(engine: Engine, seconds: float, steps: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         deadline = StatementDeadline(seconds)
-        dbapi_connection.set_progress_handler(deadline, StatementDeadline.PROGRESS_STEPS)
+        dbapi_connection.set_progress_handler(deadline, steps)
         record.info["deadline"] = deadline
 
     # The deadline covers a statement and the fetching of its rows (SQLite computes rows as they

@@ -26,6 +26,7 @@ from typing import Any, cast
 from sqlalchemy import JSON, ColumnElement, Connection, Result, Select, Table, bindparam, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import compiler
 
 Row = dict[str, Any]
 
@@ -179,3 +180,49 @@ def _execute(conn: Connection, text: str, values: list[Any]) -> list[tuple[Any, 
             ) from error
     finally:
         cursor.close()
+
+
+def driver_statement(conn: Connection, stmt: Select[Any]) -> tuple[str, list[Any]] | None:
+    """On SQLite, the text and positional values `conn.execute(stmt)` would hand the driver,
+    for running the statement on another connection's driver cursor (`run_on_driver`); None on
+    other databases, or when the statement's text depends on its values (an expanding IN).
+
+    Compiled as `conn.execute` compiles it, through the engine's statement cache: the same
+    text for every statement of the same shape, and this statement's own values. This follows
+    SQLAlchemy's execution (`DefaultExecutionContext._init_compiled`), whose private parts it
+    calls: SQLAlchemy is pinned, and tests/db/test_prepared.py compares the counts it gives
+    with SQLAlchemy's own over many filters. What it saves: the count of a page read on an
+    aside connection ran through SQLAlchemy's execution there, whose Python took the GIL from
+    the page being rendered (bench/RESULTS.md, "Search on 2026-12-04, evening")."""
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        return None
+    compiled, extracted, collected, _hit = stmt._compile_w_cache(
+        dialect=dialect,
+        compiled_cache=conn.engine._compiled_cache,
+        column_keys=[],
+        for_executemany=False,
+        schema_translate_map=None,
+        linting=dialect.compiler_linting | compiler.WARN_LINTING,
+    )
+    if not isinstance(compiled, compiler.SQLCompiler) or compiled.positiontup is None:
+        return None
+    if compiled.literal_execute_params or compiled.post_compile_params or compiled.schema_translate_map:
+        return None
+    params = compiled.construct_params(
+        extracted_parameters=extracted, escape_names=False, _collected_params=collected
+    )
+    # Without expanding parameters each processor is one function (a list only for those).
+    processors = cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors)
+    values = []
+    for name in compiled.positiontup:
+        value = params[name]
+        values.append(processors[name](value) if name in processors else value)
+    return compiled.string, values
+
+
+def run_on_driver(conn: Connection, text: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """A `driver_statement` run on `conn`'s driver cursor outside any transaction: a single
+    statement reads one consistent snapshot on its own, so a count needs no BEGIN. The deadline
+    arms as for any statement, and disarms when the connection goes back to its pool."""
+    return _execute(conn, text, values)

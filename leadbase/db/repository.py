@@ -30,7 +30,7 @@ from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.filters import Clause, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
-from leadbase.db.prepared import Prepared, one_of, table_rows
+from leadbase.db.prepared import Prepared, driver_statement, one_of, run_on_driver, table_rows
 from leadbase.db.query import ListQuery
 from leadbase.db.resource import ResourceSpec
 
@@ -355,6 +355,12 @@ class Repository:
             return self._total(spec, query, base, filtered)
         clause_count = self._clause_counter(spec, query, base)
         counting = _counting(filtered)
+        sent = driver_statement(self.ctx.conn, counting) if clause_count is None else None
+        if sent is not None:
+            # On SQLite: compiled here, run there on the driver alone (prepared.py, `driver_statement`).
+            text, values = sent
+            soon_counted = aside.run(lambda conn: int(run_on_driver(conn, text, values)[0][0]))
+            return soon_counted if soon_counted is not None else self._total(spec, query, base, filtered)
         beside = self.ctx.beside()
 
         def count(conn: Connection) -> int:

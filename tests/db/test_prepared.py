@@ -4,6 +4,7 @@ SQLAlchemy would, on PostgreSQL through SQLAlchemy itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import Connection, Table, bindparam, column, func, literal, sele
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from leadbase.db.models.base import metadata
-from leadbase.db.prepared import Prepared, one_of, table_rows
+from leadbase.db.prepared import Prepared, driver_statement, one_of, run_on_driver, table_rows
 from tests.support import Api, count_statements
 
 
@@ -165,3 +166,47 @@ def test_an_interrupted_read_is_an_operational_error(api: Api) -> None:
             expected = "statement timeout"
         with pytest.raises(OperationalError, match=expected):
             prepared.rows(conn, {"up_to": 50_000_000})
+
+
+def test_a_driver_statement_counts_what_sqlalchemy_counts(api: Api) -> None:
+    # A list's count on an aside connection runs this way on SQLite (Repository._total_soon).
+    lead_id = _fill(api)
+    org = api.org.organization_id
+    lead, task, opportunity = (metadata.tables[name] for name in ("lead", "task", "opportunity"))
+
+    def count(t: Table, *conditions: Any) -> Any:
+        return select(func.count()).select_from(t).where(t.c.organization_id == org, *conditions)
+
+    # Each shape twice, with values answering differently: the second is compiled from the
+    # statement cache, and must run with its own values, not the first one's.
+    pairs = [
+        (count(lead, lead.c.name == "Acme"), count(lead, lead.c.name == "Northwind")),
+        (
+            count(lead, lead.c.date_created >= datetime(2000, 1, 1, tzinfo=UTC)),
+            count(lead, lead.c.date_created >= datetime(2999, 1, 1, tzinfo=UTC)),
+        ),
+        (count(task, task.c.is_complete.is_(False)), count(task, task.c.is_complete.is_(True))),
+        (count(opportunity, opportunity.c.value >= 1000), count(opportunity, opportunity.c.value >= 10**9)),
+        (count(lead, lead.c.id == lead_id, lead.c.url.is_not(None)), count(lead, lead.c.id == "lead_none")),
+    ]
+    with api.engine.connect() as conn, conn.begin():
+        if conn.dialect.name != "sqlite":
+            # PostgreSQL counts through SQLAlchemy's own execution.
+            assert driver_statement(conn, pairs[0][0]) is None
+            return
+        for found, missing in pairs:
+            answers = []
+            for stmt in (found, missing):
+                sent = driver_statement(conn, stmt)
+                assert sent is not None
+                answers.append(run_on_driver(conn, *sent))
+                assert answers[-1] == [tuple(row) for row in conn.execute(stmt)]
+            assert answers == [[(1,)], [(0,)]], str(found)
+
+
+def test_a_statement_whose_text_depends_on_its_values_has_no_driver_statement(api: Api) -> None:
+    lead = metadata.tables["lead"]
+    # An expanding IN is written out for its number of values at execution.
+    stmt = select(func.count()).select_from(lead).where(lead.c.id.in_(["lead_a", "lead_b"]))
+    with api.engine.connect() as conn, conn.begin():
+        assert driver_statement(conn, stmt) is None
