@@ -191,9 +191,10 @@ def driver_statement(conn: Connection, stmt: Select[Any]) -> tuple[str, list[Any
     text for every statement of the same shape, and this statement's own values. This follows
     SQLAlchemy's execution (`DefaultExecutionContext._init_compiled`), whose private parts it
     calls: SQLAlchemy is pinned, and tests/db/test_prepared.py compares the counts it gives
-    with SQLAlchemy's own over many filters. What it saves: the count of a page read on an
-    aside connection ran through SQLAlchemy's execution there, whose Python took the GIL from
-    the page being rendered (bench/RESULTS.md, "Search on 2026-12-04, evening")."""
+    with SQLAlchemy's own (texts, datetimes, booleans, numbers, nulls; each shape twice, the
+    second from the cache). What it saves: a list's count on an aside connection ran through
+    SQLAlchemy's execution there, whose Python took the GIL from the page being rendered
+    (bench/RESULTS.md, "Search on 2026-12-04, evening")."""
     dialect = conn.dialect
     if dialect.name != "sqlite":
         return None
