@@ -307,7 +307,8 @@ class Repository:
                 else self._total_soon(spec, query, base, filtered)
             )
         stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
-        rows = table_rows(self.ctx.conn, stmt, spec.table)
+        # A page of the resource's own rows (`scoped`) selects the table's columns; a base may not.
+        rows = table_rows(self.ctx.conn, stmt, spec.table, own_columns=base is None)
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
 
