@@ -137,7 +137,7 @@ class Prepared:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = _Compiled(self.statement("sqlite"), dialect)
-        return compiled.make_rows(_execute(conn, compiled.text, compiled.values(params)))
+        return compiled.make_rows(run_on_driver(conn, compiled.text, compiled.values(params)))
 
 
 def _row_maker(
@@ -166,8 +166,11 @@ def _row_maker(
     return maker
 
 
-def _execute(conn: Connection, text: str, values: list[Any]) -> list[tuple[Any, ...]]:
-    """Run `text` on the connection's own driver cursor, inside its transaction."""
+def run_on_driver(conn: Connection, text: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """Run `text` on the connection's own driver cursor, inside its transaction if it has one
+    (a prepared select), or alone (a `driver_statement` count on an aside connection: a single
+    statement reads one consistent snapshot on its own, so it needs no BEGIN). The deadline arms
+    as for any statement, and disarms at the transaction's end or back in the pool."""
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         # What SQLAlchemy's listeners see of any statement (the deadline arms here).
@@ -223,10 +226,3 @@ def driver_statement(conn: Connection, stmt: Select[Any]) -> tuple[str, list[Any
         value = params[name]
         values.append(processors[name](value) if name in processors else value)
     return compiled.string, values
-
-
-def run_on_driver(conn: Connection, text: str, values: list[Any]) -> list[tuple[Any, ...]]:
-    """A `driver_statement` run on `conn`'s driver cursor outside any transaction: a single
-    statement reads one consistent snapshot on its own, so a count needs no BEGIN. The deadline
-    arms as for any statement, and disarms when the connection goes back to its pool."""
-    return _execute(conn, text, values)
