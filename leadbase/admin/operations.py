@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from leadbase.core import clock
 from leadbase.core.emails import EmailNotValidError, normalized_email
@@ -154,16 +154,36 @@ def _render(row: Any, members: int) -> dict[str, Any]:
     }
 
 
-def list_all(conn: Connection) -> list[dict[str, Any]]:
-    """Every organization, oldest first, with its number of active members (two queries)."""
-    counts: dict[str, int] = dict(
-        conn.execute(
-            select(membership.c.organization_id, func.count())
-            .where(membership.c.is_active)
-            .group_by(membership.c.organization_id)
-        ).all()
+LISTED = (organization.c.id, organization.c.name, organization.c.currency, organization.c.date_created)
+LIST_ORDER = (organization.c.date_created, organization.c.id)
+
+
+def _active_members(*where: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(membership.c.organization_id, func.count())
+        .where(membership.c.is_active, *where)
+        .group_by(membership.c.organization_id)
     )
-    rows = conn.execute(select(organization).order_by(organization.c.date_created, organization.c.id))
+
+
+def list_page(conn: Connection, *, skip: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """A page of organizations, oldest first, with each one's number of active members, and
+    whether more follow. Two queries whatever the number of organizations: the page, read one
+    row past its end for `has_more`, and the active members of the page's organizations alone."""
+    rows = conn.execute(select(*LISTED).order_by(*LIST_ORDER).offset(skip).limit(limit + 1)).mappings().all()
+    page = rows[:limit]
+    ids = [row["id"] for row in page]
+    counts: dict[str, int] = (
+        dict(conn.execute(_active_members(membership.c.organization_id.in_(ids))).all()) if ids else {}
+    )
+    return [_render(row, counts.get(row["id"], 0)) for row in page], len(rows) > limit
+
+
+def list_all(conn: Connection) -> list[dict[str, Any]]:
+    """Every organization, as `list_page` orders them (two queries): for `leadbase org list`,
+    which prints them all; the admin API lists a page at a time."""
+    counts: dict[str, int] = dict(conn.execute(_active_members()).all())
+    rows = conn.execute(select(*LISTED).order_by(*LIST_ORDER))
     return [_render(row, counts.get(row["id"], 0)) for row in rows.mappings()]
 
 

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from leadbase.admin import operations
 from leadbase.api.journal import Journal
 from leadbase.api.middleware import ADMIN_PREFIX
+from leadbase.api.params import MAX_SKIP, parse_int
 from leadbase.api.responses import json_response
 from leadbase.core import clock
 from leadbase.core.errors import BadRequest, Invalid, NotFound, Unauthorized
@@ -72,10 +73,19 @@ def _journal(request: Request) -> Journal | None:
     return journal
 
 
+# A page of organizations, as Close's lists: `_limit` up to 100 (the default), `_skip` from 0.
+PAGE_LIMIT = 100
+
+
 @router.get("/organizations/")
 async def list_organizations(request: Request) -> Response:
-    data = await _run(request, operations.list_all)
-    return json_response({"data": data})
+    """`{"data": [...], "has_more": bool}`: a page of organizations, oldest first."""
+    _check_token(request)
+    params = request.query_params
+    limit = parse_int("_limit", params.get("_limit"), PAGE_LIMIT, minimum=1, maximum=PAGE_LIMIT)
+    skip = parse_int("_skip", params.get("_skip"), 0, maximum=MAX_SKIP)
+    data, has_more = await _run(request, lambda conn: operations.list_page(conn, skip=skip, limit=limit))
+    return json_response({"data": data, "has_more": has_more})
 
 
 @router.post("/organizations/")

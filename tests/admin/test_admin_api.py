@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from leadbase.admin import operations
 from leadbase.api.journal import BODY_LIMIT
 from leadbase.cli import main
 from leadbase.core import clock
 from tests.admin.conftest import ADMIN, TOKEN, Admin
-from tests.support import count_statements, error_of
+from tests.support import count_statements, error_of, validation_errors
 
 
 def test_the_admin_api_is_a_404_without_a_token(client: TestClient) -> None:
@@ -78,6 +80,89 @@ def test_create_is_a_handful_of_statements(admin: Admin) -> None:
     )
     assert admin.api(made, 0).ok("GET", "me/")["email"] == "ann@acme.test"
     assert admin.ok("GET", f"organizations/{made['id']}/")["members"] == 3
+
+
+def every_organization(admin: Admin) -> list[dict[str, Any]]:
+    """The whole list, a full page at a time (the order every page is a window of)."""
+    listed: list[dict[str, Any]] = []
+    while True:
+        page = admin.ok("GET", "organizations/", params={"_skip": len(listed), "_limit": 100})
+        listed.extend(page["data"])
+        if not page["has_more"]:
+            return listed
+        assert len(page["data"]) == 100
+
+
+def test_organizations_are_listed_a_page_at_a_time(admin: Admin) -> None:
+    engine = admin.client.app.state.engine  # type: ignore[attr-defined]
+    # More than a default page, whatever ran before on the session's database.
+    shortfall = 101 - len(every_organization(admin))
+    if shortfall > 0:
+        with engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                for n in range(shortfall):
+                    operations.create(conn, f"Filler {n}", [operations.NewMember("filler@acme.test")])
+    one = admin.create("ann@acme.test", name="Paged one")
+    two = admin.create("ann@acme.test", "bob@acme.test", name="Paged two")
+    three = admin.create("ann@acme.test", "bob@acme.test", "cy@acme.test", name="Paged three")
+    everything = every_organization(admin)
+    ids = [o["id"] for o in everything]
+    assert len(ids) == len(set(ids)) > 100
+    assert everything == sorted(everything, key=lambda o: (o["date_created"], o["id"]))
+
+    first = admin.ok("GET", "organizations/")
+    assert first == {"data": everything[:100], "has_more": True}
+    where = ids.index(two["id"])
+    assert ids[where - 1 : where + 2] == [one["id"], two["id"], three["id"]]
+    window = admin.ok("GET", "organizations/", params={"_skip": where - 1, "_limit": 3})
+    assert window == {"data": everything[where - 1 : where + 2], "has_more": where + 2 < len(ids)}
+    assert [o["members"] for o in window["data"]] == [1, 2, 3]
+    assert [o["name"] for o in window["data"]] == ["Paged one", "Paged two", "Paged three"]
+
+    last = len(ids) - 1
+    assert admin.ok("GET", "organizations/", params={"_skip": last - 1, "_limit": 1}) == {
+        "data": [everything[last - 1]],
+        "has_more": True,
+    }
+    assert admin.ok("GET", "organizations/", params={"_skip": last, "_limit": 1}) == {
+        "data": [everything[last]],
+        "has_more": False,
+    }
+    assert admin.ok("GET", "organizations/", params={"_skip": len(ids)}) == {"data": [], "has_more": False}
+
+
+def test_a_page_counts_the_members_of_its_own_organizations_alone(admin: Admin) -> None:
+    engine = admin.client.app.state.engine  # type: ignore[attr-defined]
+    one = admin.create("ann@acme.test", name="Counted one")
+    two = admin.create("ann@acme.test", "bob@acme.test", name="Counted two")
+    three = admin.create("ann@acme.test", name="Counted three")
+    ids = [o["id"] for o in every_organization(admin)]
+    where = ids.index(two["id"])
+    assert ids[where - 1 : where + 2] == [one["id"], two["id"], three["id"]]
+    with count_statements(engine) as counted:
+        page = admin.ok("GET", "organizations/", params={"_skip": where, "_limit": 2})
+    assert [(o["id"], o["members"]) for o in page["data"]] == [(two["id"], 2), (three["id"], 1)]
+    # The page (one row more than asked) and one grouped count of the page's organizations
+    # (besides SQLite's BEGIN): the only ids bound are the page's.
+    selects = [s for s in counted.statements if not s.startswith("BEGIN")]
+    assert len(selects) == 2 and "IN" in selects[1], counted.statements
+    assert sorted(counted.string_parameters) == sorted([two["id"], three["id"]]), counted.statements
+
+
+def test_bad_paging_parameters_are_close_style_400s(admin: Admin) -> None:
+    for params, message in (
+        ({"_limit": "0"}, "Must be at least 1."),
+        ({"_limit": "101"}, "The maximum _limit for this resource is 100."),
+        ({"_limit": "ten"}, "Must be an integer."),
+        ({"_skip": "-1"}, "Must be at least 0."),
+        ({"_skip": "first"}, "Must be an integer."),
+    ):
+        (name,) = params
+        errors = validation_errors(admin.request("GET", "organizations/", params=params))
+        assert errors == {name: message}, (params, errors)
+    # The token is checked first: without it, a bad parameter is still a 401.
+    error_of(admin.client.get(f"{ADMIN}/organizations/", params={"_limit": "0"}), 401)
 
 
 def test_members_join_an_existing_organization(admin: Admin) -> None:

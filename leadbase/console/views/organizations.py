@@ -16,6 +16,9 @@ from leadbase.console.pages import Console, Page, redirect
 from leadbase.console.session import Session
 from leadbase.core.urls import CONSOLE_PREFIX
 
+# Organizations a page (the admin API gives up to 100).
+PAGE_SIZE = 50
+
 
 async def release_key(page: Page) -> None:
     """Revoke the key the console was given for the organization it acts as, if any."""
@@ -34,6 +37,24 @@ async def release_key(page: Page) -> None:
     session.dirty = True
 
 
+async def listing(page: Page, raw_skip: str, *, status_code: int = 200, error: str = "") -> Response:
+    """One page of organizations (the admin API's `_skip` and `_limit`), with links to the others."""
+    try:
+        skip = max(int(raw_skip or "0"), 0)
+    except ValueError:
+        skip = 0
+    listed = await page.admin_api.get(ORGANIZATIONS, _skip=skip, _limit=PAGE_SIZE)
+    return page.render(
+        "organizations.html",
+        status_code=status_code,
+        organizations=listed.get("data", []),
+        has_more=listed.get("has_more", False),
+        skip=skip,
+        page_size=PAGE_SIZE,
+        error=error,
+    )
+
+
 def register(console: Console) -> None:
     @console.route("/admin/sign-in/", methods=("POST",), public=True)
     async def admin_sign_in(page: Page) -> Response:
@@ -42,7 +63,7 @@ def register(console: Console) -> None:
         token = page.field("admin_token").strip()
         api = Api(console.api_app, token, page.base_url, admin=True)
         try:
-            await api.get(ORGANIZATIONS)
+            await api.get(ORGANIZATIONS, _limit=1)
         except ApiError:
             return page.render(
                 "sign_in.html",
@@ -62,8 +83,7 @@ def register(console: Console) -> None:
 
     @console.route("/organizations/", admin=True)
     async def organizations(page: Page) -> Response:
-        listed = await page.admin_api.get(ORGANIZATIONS)
-        return page.render("organizations.html", organizations=listed.get("data", []), error="")
+        return await listing(page, page.arg("skip"))
 
     @console.route("/organizations/{organization_id}/switch/", methods=("POST",), admin=True)
     async def switch(page: Page) -> Response:
@@ -75,13 +95,7 @@ def register(console: Console) -> None:
         except ApiError as exc:
             if exc.status != 400:
                 raise
-            listed = await page.admin_api.get(ORGANIZATIONS)
-            return page.render(
-                "organizations.html",
-                status_code=400,
-                organizations=listed.get("data", []),
-                error="; ".join(exc.messages),
-            )
+            return await listing(page, page.field("skip"), status_code=400, error="; ".join(exc.messages))
         session = page.session
         session.api_key = key["api_key"]
         session.admin_key_id = key["id"]
