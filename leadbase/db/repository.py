@@ -28,6 +28,7 @@ from leadbase.core.errors import NotFound
 from leadbase.core.ids import SHORT, new_id
 from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
+from leadbase.db.day_counts import kept_day_count
 from leadbase.db.filters import Clause, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.prepared import Prepared, driver_statement, one_of, run_on_driver, table_rows
@@ -341,6 +342,8 @@ class Repository:
         whole filter and has one (a word search counts the index's leads), else a count of the
         rows."""
         counted = self._clause_count(spec, query, base)
+        if counted is None and base is None:
+            counted = kept_day_count(self.ctx, spec, query.where)
         if counted is not None:
             return counted
         return int(self.ctx.conn.execute(_counting(filtered)).scalar_one())
@@ -354,6 +357,10 @@ class Repository:
         aside = self.ctx.aside
         if aside is None:
             return self._total(spec, query, base, filtered)
+        # A few rows of kept counts: read here, sooner than another thread would start.
+        kept = kept_day_count(self.ctx, spec, query.where) if base is None else None
+        if kept is not None:
+            return kept
         clause_count = self._clause_counter(spec, query, base)
         counting = _counting(filtered)
         sent = driver_statement(self.ctx.conn, counting) if clause_count is None else None

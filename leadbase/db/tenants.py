@@ -65,6 +65,7 @@ ROLES: dict[str, str] = {
     "job": HISTORY,
     "lead": DATA,
     "lead_activity_count": DERIVED,
+    "lead_day_count": DERIVED,
     "lead_status": CONFIGURATION,
     "membership": ACCOUNT,
     "object_count": DERIVED,

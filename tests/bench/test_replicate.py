@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from bench.databases import Database
 from bench.replicate import replicate
@@ -114,6 +114,15 @@ def test_copies_are_leads_with_their_own_rows(api: Api, database_url: str, engin
         }
     assert counted == actual
     assert len(actual) == TARGET * 3  # Created, Note and Call on every lead
+    if kind == "sqlite":
+        # The leads by status and day the triggers kept are the copies' own (their dates moved).
+        with engine.connect() as conn:
+            kept = conn.execute(
+                text("SELECT status_id, day, n FROM lead_day_count WHERE organization_id = :o AND n != 0"),
+                {"o": org},
+            ).all()
+        by_day = Counter((r.status_id, r.date_created.date().isoformat()) for r in leads)
+        assert {(r[0], r[1]): r[2] for r in kept} == dict(by_day)
 
 
 def test_nothing_to_copy_when_the_seed_is_big_enough(api: Api, database_url: str, engine: Engine) -> None:

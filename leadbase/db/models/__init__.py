@@ -5,7 +5,7 @@ from leadbase.db.models.background import job, webhook_cursor, webhook_delivery,
 from leadbase.db.models.base import metadata
 from leadbase.db.models.bulk import bulk_action, bulk_action_lead
 from leadbase.db.models.configuration import playbook, scheduling_link, scheduling_link_map
-from leadbase.db.models.counts import COUNTED_TABLES, object_count
+from leadbase.db.models.counts import COUNTED_TABLES, lead_day_count, object_count
 from leadbase.db.models.crm import contact, lead, lead_status
 from leadbase.db.models.custom import (
     custom_activity_type,
@@ -66,6 +66,7 @@ __all__ = [
     "job",
     "lead",
     "lead_activity_count",
+    "lead_day_count",
     "lead_status",
     "membership",
     "metadata",

@@ -22,3 +22,16 @@ object_count = Table(
 
 # Tables whose rows the triggers count (the migration that installs them lists the same).
 COUNTED_TABLES = frozenset({"lead"})
+
+# Leads by status and day of creation (`YYYY-MM-DD`, UTC), kept by triggers on SQLite alone
+# (db/day_counts.py says why): a list filtered by status and a range of date_created counts
+# its total from a row per day instead of a row per lead.
+lead_day_count = Table(
+    "lead_day_count",
+    metadata,
+    Column("organization_id", ID, nullable=False),
+    Column("status_id", ID, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint("organization_id", "status_id", "day"),
+)
