@@ -94,6 +94,15 @@ class Page:
 Handler = Callable[[Page], Awaitable[Response]]
 
 
+def skip_of(raw: str) -> int:
+    """A list page's `skip` as its URL or form gives it: a count from 0; anything else (empty,
+    negative, not a number) is the first page."""
+    try:
+        return max(int(raw or "0"), 0)
+    except ValueError:
+        return 0
+
+
 def redirect(path: str) -> RedirectResponse:
     """After a POST, to a page of the console (303: the browser follows with a GET)."""
     return RedirectResponse(CONSOLE_PREFIX + path, status_code=303)

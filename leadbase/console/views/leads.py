@@ -11,7 +11,7 @@ from starlette.responses import Response
 from leadbase.console.client import Api, ApiError
 from leadbase.console.forms import Outcome, attempt, render_form
 from leadbase.console.inputs import Choices, form_values, inputs
-from leadbase.console.pages import Console, Page, redirect
+from leadbase.console.pages import Console, Page, redirect, skip_of
 
 PAGE_SIZE = 25
 SORTS = {
@@ -46,10 +46,7 @@ def register(console: Console) -> None:
         query = page.arg("query")
         sort = page.arg("sort", "date_updated")
         descending = page.arg("dir", "desc") == "desc"
-        try:
-            skip = max(int(page.arg("skip", "0")), 0)
-        except ValueError:
-            skip = 0
+        skip = skip_of(page.arg("skip"))
         fields = await lead_fields(page.api)
         chosen = [f for f in fields if f["id"] in page.request.query_params.getlist("col")]
         wanted = BASE_COLUMNS + "".join(f",custom.{f['id']}" for f in chosen)

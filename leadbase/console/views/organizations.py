@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from leadbase.console.client import ORGANIZATIONS, Api, ApiError
-from leadbase.console.pages import Console, Page, redirect
+from leadbase.console.pages import Console, Page, redirect, skip_of
 from leadbase.console.session import Session
 from leadbase.core.urls import CONSOLE_PREFIX
 
@@ -39,10 +39,7 @@ async def release_key(page: Page) -> None:
 
 async def listing(page: Page, raw_skip: str, *, status_code: int = 200, error: str = "") -> Response:
     """One page of organizations (the admin API's `_skip` and `_limit`), with links to the others."""
-    try:
-        skip = max(int(raw_skip or "0"), 0)
-    except ValueError:
-        skip = 0
+    skip = skip_of(raw_skip)
     listed = await page.admin_api.get(ORGANIZATIONS, _skip=skip, _limit=PAGE_SIZE)
     return page.render(
         "organizations.html",

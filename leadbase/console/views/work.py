@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from leadbase.console.client import OUTBOX
 from leadbase.console.forms import Outcome, attempt, render_form
-from leadbase.console.pages import Console, Page, redirect
+from leadbase.console.pages import Console, Page, redirect, skip_of
 
 OUTBOX_FILTERS = ("channel", "status", "address", "lead_id")
 OUTBOX_PAGE = 50
@@ -30,10 +30,7 @@ def register(console: Console) -> None:
     @console.route("/outbox/")
     async def outbox(page: Page) -> Response:
         filters = {name: page.arg(name) for name in OUTBOX_FILTERS}
-        try:
-            skip = max(int(page.arg("skip", "0")), 0)
-        except ValueError:
-            skip = 0
+        skip = skip_of(page.arg("skip"))
         result = await page.api.get(OUTBOX, _skip=skip, _limit=OUTBOX_PAGE, **filters)
         return page.render(
             "outbox.html",
