@@ -338,12 +338,22 @@ class Repository:
     def _total(
         self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
     ) -> int:
-        """The number of rows a list matches: its clause's own count when the clause is the
-        whole filter and has one (a word search counts the index's leads), else a count of the
-        rows."""
+        """The number of rows a list matches: from the leads kept per status and day when the
+        filter is one they answer, else `_counted`."""
+        kept = self._kept_day_count(spec, query, base)
+        return kept if kept is not None else self._counted(spec, query, base, filtered)
+
+    def _kept_day_count(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None) -> int | None:
+        """A lead list's total by status and date range from its kept day counts (SQLite,
+        db/day_counts.py): a few rows, read inline, sooner than an aside thread would start."""
+        return kept_day_count(self.ctx, spec, query.where) if base is None else None
+
+    def _counted(
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
+    ) -> int:
+        """The clause's own count when the clause is the whole filter and has one (a word search
+        counts the index's leads), else a count of the rows."""
         counted = self._clause_count(spec, query, base)
-        if counted is None and base is None:
-            counted = kept_day_count(self.ctx, spec, query.where)
         if counted is not None:
             return counted
         return int(self.ctx.conn.execute(_counting(filtered)).scalar_one())
@@ -354,13 +364,12 @@ class Repository:
         """`_total`, or a Future of it counted on an aside connection (db/aside.py) while the
         caller goes on: a count of the rows, or the clause's own count (a word search's, from
         the text index), which may take as long (`name:Ac` at a million leads: 33 ms)."""
-        aside = self.ctx.aside
-        if aside is None:
-            return self._total(spec, query, base, filtered)
-        # A few rows of kept counts: read here, sooner than another thread would start.
-        kept = kept_day_count(self.ctx, spec, query.where) if base is None else None
+        kept = self._kept_day_count(spec, query, base)
         if kept is not None:
             return kept
+        aside = self.ctx.aside
+        if aside is None:
+            return self._counted(spec, query, base, filtered)
         clause_count = self._clause_counter(spec, query, base)
         counting = _counting(filtered)
         sent = driver_statement(self.ctx.conn, counting) if clause_count is None else None
@@ -368,7 +377,7 @@ class Repository:
             # On SQLite: compiled here, run there on the driver alone (prepared.py, `driver_statement`).
             text, values = sent
             soon_counted = aside.run(lambda conn: int(run_on_driver(conn, text, values)[0][0]))
-            return soon_counted if soon_counted is not None else self._total(spec, query, base, filtered)
+            return soon_counted if soon_counted is not None else self._counted(spec, query, base, filtered)
         beside = self.ctx.beside()
 
         def count(conn: Connection) -> int:
@@ -379,7 +388,7 @@ class Repository:
             return int(conn.execute(counting).scalar_one())
 
         soon = aside.run(count)
-        return soon if soon is not None else self._total(spec, query, base, filtered)
+        return soon if soon is not None else self._counted(spec, query, base, filtered)
 
     def _clause_counter(
         self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None
