@@ -353,24 +353,42 @@ def test_a_common_word_start_on_a_page_is_read_by_like_alone_with_the_same_answe
     assert all((index in s) == (index == "to_tsvector") for s in walked_pages)
 
 
+def _unused_word_start(api: Api) -> str:
+    """A three-letter word start no word of the full-text index begins with yet (SQLite), so
+    that a test's own rows are the only ones holding it in every organization's sum."""
+    if api.engine.dialect.name != "sqlite":
+        return "zqx"
+    words = sql_text("SELECT count(*) FROM text_index_words WHERE term >= :start AND term < :past")
+    with api.engine.connect() as conn:
+        for first in "zqxjvk":
+            for second in "qxzjvk":
+                start = f"{first}{second}w"
+                if not conn.execute(words, {"start": start, "past": f"{first}{second}x"}).scalar_one():
+                    return start
+    raise AssertionError("every candidate word start is taken")
+
+
 def test_a_word_starts_commonness_is_told_by_the_index_words_when_they_are_clear(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # SQLite decides a page's word start from the rows of each word starting so (FTS5's list of
     # words, `text_index_words`): a sum under what makes it common is rare, one PREFIX_MARGIN
     # times over is common, and between the two the entries are counted as for any search.
-    # Two rows hold words starting `zqx`: one lead's name, one lead's description of eight.
-    named = _lead(api, "Zqxa Labs")
-    _lead(api, "Plain Co", description="zqxb zqxc zqxd zqxe zqxf zqxg zqxh zqxi")
+    # Two rows hold words of a start no other row has (the words' sum is every organization's,
+    # and the session's database holds other tests' text): one lead's name, one lead's
+    # description of eight.
+    start = _unused_word_start(api)
+    named = _lead(api, f"{start.title()}a Labs")
+    _lead(api, "Plain Co", description=" ".join(f"{start}{letter}" for letter in "bcdefghi"))
     monkeypatch.setattr(fulltext, "SCOPE_SHARE", 0.0)
     monkeypatch.setattr(fulltext, "WALK_SHARE", 0.0)
     sqlite = api.engine.dialect.name == "sqlite"
 
     def decided(least: int) -> tuple[bool, bool, bool]:
-        """(the words' sum read, the entries counted, the page walked) for `name:zqx`."""
+        """(the words' sum read, the entries counted, the page walked) for `name:<start>`."""
         monkeypatch.setattr(fulltext, "WALK_MIN", least)
         with count_statements(api.engine) as counter:
-            page = api.ok("GET", "lead/", params={"query": "name:zqx"})
+            page = api.ok("GET", "lead/", params={"query": f"name:{start}"})
         assert [row["id"] for row in page["data"]] == [named["id"]]
         assert page["total_results"] == 1
         statements = counter.statements
