@@ -56,16 +56,20 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+def _transaction(engine: Engine, work: Callable[[Connection], T], *, writes: bool) -> T:
     with engine.connect() as conn:
-        conn.execution_options(writes=True)
+        if writes:
+            # On SQLite a writer takes the write lock when it begins (db/engine.py); a read
+            # (a GET) begins a plain transaction and never waits for, or holds up, the API's writes.
+            conn.execution_options(writes=True)
         with conn.begin():
             return work(conn)
 
 
 async def _run(request: Request, work: Callable[[Connection], T]) -> T:
     _check_token(request)
-    return await run_in_threadpool(_transaction, request.app.state.engine, work)
+    writes = request.method not in ("GET", "HEAD")
+    return await run_in_threadpool(_transaction, request.app.state.engine, work, writes=writes)
 
 
 def _journal(request: Request) -> Journal | None:

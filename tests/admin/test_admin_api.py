@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from click.testing import CliRunner
+from sqlalchemy import Engine, update
 from starlette.testclient import TestClient
 
 from leadbase.admin import operations
 from leadbase.api.journal import BODY_LIMIT
 from leadbase.cli import main
 from leadbase.core import clock
+from leadbase.db.models import organization
 from tests.admin.conftest import ADMIN, TOKEN, Admin
 from tests.support import count_statements, error_of, validation_errors
 
@@ -325,3 +327,20 @@ def test_a_member_key_acts_as_the_first_admin_until_revoked(admin: Admin) -> Non
     admin.ok("DELETE", f"organizations/{made['id']}/keys/{key['id']}/", 204)
     assert admin.client.get("/api/v1/me/", auth=(key["api_key"], "")).status_code == 401
     admin.ok("POST", "organizations/orga_missing/keys/", 404)
+
+
+def test_admin_reads_neither_wait_for_nor_block_a_write(admin: Admin, engine: Engine) -> None:
+    # A GET of the admin API reads in a plain transaction: on SQLite it would otherwise take the
+    # write lock when it began (as writers do), and wait here for the open write to finish.
+    made = admin.create("ann@acme.test", name="Read while written")
+    with engine.connect() as writer:
+        writer.execution_options(writes=True)
+        with writer.begin():
+            renamed = update(organization).where(organization.c.id == made["id"]).values(name="Renamed")
+            writer.execute(renamed)
+            # The write is open (on SQLite it holds the database's write lock): reads see before it.
+            assert admin.ok("GET", f"organizations/{made['id']}/")["name"] == "Read while written"
+            listed = admin.ok("GET", "organizations/", params={"_limit": 100})
+            assert "Renamed" not in {o["name"] for o in listed["data"]}
+            assert admin.ok("GET", f"organizations/{made['id']}/snapshots/") is not None
+    assert admin.ok("GET", f"organizations/{made['id']}/")["name"] == "Renamed"
