@@ -27,6 +27,7 @@ from leadbase.search import cursors
 from leadbase.search import nodes as n
 from leadbase.search.compiler import Compiler, find_object_type
 from leadbase.search.cursors import SortKey
+from leadbase.search.day_totals import count_leads_by_status_and_day
 from leadbase.search.fulltext import count_leads_with_words
 from leadbase.search.name_counts import count_leads_by_name_start, lone_name_start
 from leadbase.search.targets import SEARCHABLE, Target, target
@@ -111,8 +112,9 @@ def _count(ctx: Context, object_type: str, tree: n.Node) -> int:
 def _count_without_rows(ctx: Context, object_type: str, tree: n.Node) -> int | None:
     """The number of objects a search matches when it is known without counting them: every
     lead (the count the triggers keep), the leads of a word search (those of its index rows), the
-    leads of a name's word start (SQLite: the same rows, `name_counts`), the objects of a
-    condition on one custom field (PostgreSQL: rows of `custom_value`); None for other searches."""
+    leads of a name's word start (SQLite: the same rows, `name_counts`), the leads of statuses
+    and a creation range (SQLite: the kept day counts, `day_totals`), the objects of a condition
+    on one custom field (PostgreSQL: rows of `custom_value`); None for other searches."""
     on = searchable(object_type)
     if on.table.name in COUNTED_TABLES and _matches_every(tree, object_type):
         return kept_count(ctx, on.table.name)
@@ -124,6 +126,10 @@ def _count_without_rows(ctx: Context, object_type: str, tree: n.Node) -> int | N
         known = count_leads_by_name_start(ctx, name_start)
         if known is not None:
             return known
+    if object_type == "lead":
+        kept = count_leads_by_status_and_day(ctx, tree)
+        if kept is not None:
+            return kept
     return count_from_values(ctx, on, tree)
 
 

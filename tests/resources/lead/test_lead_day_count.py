@@ -1,7 +1,7 @@
 """A lead list filtered by status and a range of date_created counts its total from the leads
-kept per status and day (SQLite, db/day_counts.py): the totals must be the leads the filter
-selects, counted here in Python from the leads themselves, for every kind of bound and after
-every kind of write."""
+kept per status and day (SQLite, db/day_counts.py), and so does a lead search of the same kind
+(search/day_totals.py): the totals must be the leads the filter selects, counted here in Python
+from the leads themselves, for every kind of bound and after every kind of write."""
 
 from __future__ import annotations
 
@@ -192,3 +192,82 @@ def test_stored_text_that_is_not_the_usual_form_counts_as_the_filter_compares_it
             ).scalar_one()
             bounds = {"date_created__gte": a, "date_created__lt": b}
             assert _total(api, status, bounds, 0) == by_hand, (a, b)
+
+
+def _range_query(status: str | None, start: datetime | None, before: datetime | None) -> dict[str, Any]:
+    """Advanced Filtering's form of a status and a creation range: `status_id` in, a moment range."""
+    conditions: list[dict[str, Any]] = [{"type": "object_type", "object_type": "lead"}]
+    if status is not None:
+        conditions.append(_lead_field("status_id", {"type": "term", "values": [status]}))
+    if start is not None or before is not None:
+        moment = {
+            "type": "moment_range",
+            "on_or_after": {"type": "fixed_utc", "value": start.isoformat()} if start else None,
+            "before": {"type": "fixed_utc", "value": before.isoformat()} if before else None,
+        }
+        conditions.append(_lead_field("date_created", moment))
+    return {"type": "and", "queries": conditions}
+
+
+def _lead_field(name: str, condition: dict[str, Any]) -> dict[str, Any]:
+    field = {"type": "regular_field", "object_type": "lead", "field_name": name}
+    return {"type": "field_condition", "field": field, "condition": condition}
+
+
+def test_a_searchs_count_of_statuses_and_a_creation_range_is_the_leads_it_selects(
+    api: Api, leads: list[str]
+) -> None:
+    # Advanced Filtering's `include_counts` and the query string's total count these searches
+    # from the kept days too (search/day_totals.py): on_or_after is `gte`, before is `lt`.
+    shown = _as_shown(api)
+    for n, (status, start, before) in enumerate(
+        itertools.product((None, *_statuses(api)[:2]), (None, *MOMENTS), (None, *MOMENTS))
+    ):
+        bounds = {"date_created__gte": start, "date_created__lt": before}
+        expected = _expected(shown, status, {k: v for k, v in bounds.items() if v is not None})
+        query = _range_query(status, start, before)
+        counted = api.ok(
+            "POST", "data/search/", json={"query": query, "include_counts": True, "_limit": n % 2}
+        )
+        assert counted["count"]["total"] == expected, (status, start, before)
+        assert len(counted["data"]) == min(n % 2, expected)
+
+
+def test_search_counts_read_the_kept_days_only_for_statuses_and_a_creation_range(
+    api: Api, leads: list[str]
+) -> None:
+    first, second = _statuses(api)[:2]
+    wide = _range_query(first, START + timedelta(hours=5), START + timedelta(days=7, hours=5))
+    either = {"type": "term", "values": [first, second]}
+    wide_either = {
+        **wide,
+        "queries": [*wide["queries"][:1], _lead_field("status_id", either), wide["queries"][2]],
+    }
+    negated = {**wide, "queries": [*wide["queries"][:2], {**wide["queries"][2], "negate": True}]}
+    named = {**wide, "queries": [*wide["queries"], _lead_field("name", {"type": "exists"})]}
+    kept_expected = api.engine.dialect.name == "sqlite"
+    shown = _as_shown(api)
+    for query, kept in (
+        (wide, kept_expected),
+        (wide_either, kept_expected),
+        (negated, False),
+        (named, False),
+    ):
+        with count_statements(api.engine) as counter:
+            counted = api.ok(
+                "POST", "data/search/", json={"query": query, "include_counts": True, "_limit": 0}
+            )
+        assert any("lead_day_count" in s for s in counter.statements) == kept, query
+        if query is wide:
+            bounds = {
+                "date_created__gte": START + timedelta(hours=5),
+                "date_created__lt": START + timedelta(days=7, hours=5),
+            }
+            assert counted["count"]["total"] == _expected(shown, first, bounds)
+    # The query string's total: `status:<label>` and a comparison on the creation date.
+    label = next(s["label"] for s in api.ok("GET", "status/lead/")["data"] if s["id"] == first)
+    text = f'status:"{label}" created >= "{(START + timedelta(hours=5)).isoformat()}"'
+    with count_statements(api.engine) as counter:
+        page = api.ok("GET", "lead/", params={"query": text, "_limit": 0})
+    assert page["total_results"] == _expected(shown, first, {"date_created__gte": START + timedelta(hours=5)})
+    assert any("lead_day_count" in s for s in counter.statements) == kept_expected
