@@ -50,7 +50,7 @@ from leadbase.search.fulltext import (
     owners_of_word,
     text_condition,
 )
-from leadbase.search.moments import resolve
+from leadbase.search.moments import range_instants
 from leadbase.search.ranges import joined_ranges
 from leadbase.search.targets import Target, Value, elements, target
 
@@ -542,14 +542,7 @@ class Compiler:
         return and_(*parts)
 
     def _moments(self, condition: n.MomentRange, path: str) -> tuple[datetime | None, datetime | None]:
-        tz = self.ctx.tz_offset
-        start = None
-        end = None
-        if condition.on_or_after is not None:
-            start = resolve(condition.on_or_after, self.now, tz, f"{path}.on_or_after")
-        if condition.before is not None:
-            end = resolve(condition.before, self.now, tz, f"{path}.before")
-        return start, end
+        return range_instants(condition, self.now, self.ctx.tz_offset, path)
 
     def _custom(self, node: n.FieldCondition, on: Target, ref: n.CustomField) -> ColumnElement[bool]:
         path = f"{node.path}.field.custom_field_id"

@@ -12,8 +12,6 @@ status by label) leaves the count to the search.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from leadbase.core import clock
 from leadbase.core.errors import Invalid
 from leadbase.db.context import Context
@@ -21,41 +19,38 @@ from leadbase.db.day_counts import kept_day_count
 from leadbase.db.filters import And, Filter, Term
 from leadbase.db.models import lead
 from leadbase.search import nodes as n
-from leadbase.search.moments import resolve
-from leadbase.search.targets import target
+from leadbase.search.moments import range_instants
+from leadbase.search.targets import Target, target
 
 
 def count_leads_by_status_and_day(ctx: Context, tree: n.Node) -> int | None:
     """The number of leads `tree` matches, when it is a lead search of `status_id` terms and
     `date_created` ranges alone and the kept day counts answer it; None otherwise."""
-    if ctx.conn.dialect.name != "sqlite":
+    on = target("lead")
+    if ctx.conn.dialect.name != "sqlite" or on is None:
         return None
     nodes = list(tree.queries) if isinstance(tree, n.And) and not tree.negate else [tree]
     terms: list[Filter] = []
     for node in nodes:
         if isinstance(node, n.ObjectType) and node.object_type == "lead" and not node.negate:
             continue
-        found = _terms_of(ctx, node)
+        found = _terms_of(ctx, on, node)
         if found is None:
             return None
         terms.extend(found)
     if not terms:
         return None
-    on = target("lead")
-    if on is None:
-        return None
     return kept_day_count(ctx, on.spec, And(tuple(terms)))
 
 
-def _terms_of(ctx: Context, node: n.Node) -> list[Term] | None:
+def _terms_of(ctx: Context, on: Target, node: n.Node) -> list[Term] | None:
     """The list filter's terms that select what `node` does: a status term or a creation range."""
     if not isinstance(node, n.FieldCondition) or node.negate:
         return None
     field = node.field
     if not isinstance(field, n.RegularField) or field.object_type != "lead":
         return None
-    on = target("lead")
-    value = on.value(ctx, lead, field.field_name) if on is not None else None
+    value = on.value(ctx, lead, field.field_name)
     if value is None or value.lookup is not None:
         return None
     condition = node.condition
@@ -66,23 +61,12 @@ def _terms_of(ctx: Context, node: n.Node) -> list[Term] | None:
             return [Term("status_id", "in", list(condition.object_ids))]
         return None
     if value.expression is lead.c.date_created and isinstance(condition, n.MomentRange):
-        return _range_terms(ctx, condition, node.path)
+        # Resolved as the compiler resolves them; a malformed moment is the compiler's to refuse.
+        try:
+            start, end = range_instants(condition, clock.now(), ctx.tz_offset, f"{node.path}.condition")
+        except Invalid:
+            return None
+        terms = [Term("date_created", "gte", start)] if start is not None else []
+        terms += [Term("date_created", "lt", end)] if end is not None else []
+        return terms
     return None
-
-
-def _range_terms(ctx: Context, condition: n.MomentRange, path: str) -> list[Term] | None:
-    """`date_created >= start` and `< end`, the instants resolved as the compiler resolves them
-    (a malformed moment is the compiler's to refuse: no count here)."""
-    now = clock.now()
-    try:
-        start = _resolved(condition.on_or_after, now, ctx, path)
-        end = _resolved(condition.before, now, ctx, path)
-    except Invalid:
-        return None
-    terms = [Term("date_created", "gte", start)] if start is not None else []
-    terms += [Term("date_created", "lt", end)] if end is not None else []
-    return terms
-
-
-def _resolved(moment: n.Moment | None, now: datetime, ctx: Context, path: str) -> datetime | None:
-    return resolve(moment, now, ctx.tz_offset, path) if moment is not None else None

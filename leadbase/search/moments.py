@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from leadbase.core.dates import parse_datetime, tz_from_offset
-from leadbase.search.nodes import FixedLocalDate, FixedUTC, Moment, Now, Offset, PeriodEdge, bad
+from leadbase.search.nodes import FixedLocalDate, FixedUTC, Moment, MomentRange, Now, Offset, PeriodEdge, bad
 
 PERIODS = (
     "today",
@@ -66,6 +66,19 @@ def _period(name: str, today: date, path: str) -> tuple[date, date]:
     first = date(today.year, today.month - (today.month - 1) % months, 1)
     start = _add_months(first, shift * months)
     return start, _add_months(start, months)
+
+
+def range_instants(
+    condition: MomentRange, now: datetime, tz_offset: float | None, path: str
+) -> tuple[datetime | None, datetime | None]:
+    """A range's `on_or_after` and `before` as instants (None where the range is open); `path`
+    names the range in a 400 for a malformed moment."""
+    start = end = None
+    if condition.on_or_after is not None:
+        start = resolve(condition.on_or_after, now, tz_offset, f"{path}.on_or_after")
+    if condition.before is not None:
+        end = resolve(condition.before, now, tz_offset, f"{path}.before")
+    return start, end
 
 
 def resolve(moment: Moment, now: datetime, tz_offset: float | None, path: str) -> datetime:
