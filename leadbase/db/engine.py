@@ -197,7 +197,9 @@ def _configure_sqlite(engine: Engine, synchronous: str, cache_mib: int) -> None:
         if conn.get_execution_options().get("writes", False):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            conn.exec_driver_sql("BEGIN")
+            # A deferred BEGIN takes no lock and cannot wait or fail on one: straight to the
+            # driver, without SQLAlchemy's execution around it (~0.1 ms of a list request).
+            conn.connection.driver_connection.execute("BEGIN")
 
 
 class Cancellation:

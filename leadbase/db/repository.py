@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    Integer,
     Select,
     Table,
     bindparam,
@@ -29,7 +30,7 @@ from leadbase.core.ids import SHORT, new_id
 from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.day_counts import kept_day_count
-from leadbase.db.filters import Clause, compile_filter
+from leadbase.db.filters import Clause, bound_filter, compile_filter
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.prepared import Prepared, driver_statement, one_of, run_on_driver, table_rows
 from leadbase.db.query import ListQuery
@@ -111,6 +112,47 @@ def _tenant_select(spec: ResourceSpec, organization: Any) -> Select[Any]:
         column, value = spec.discriminator
         stmt = stmt.where(table.c[column] == value)
     return stmt
+
+
+# A list's rows as a select to count, built when something counts them.
+Filtered = Callable[[], Select[Any]]
+
+# Page selects by resource, filter shape and order (`_prepared_page`). Shapes come from clients'
+# parameters: a process keeps a bounded number of them, and builds the rest per request.
+_PAGES: dict[tuple[Any, ...], Prepared] = {}
+MAX_PAGE_SHAPES = 1024
+
+
+def _prepared_page(spec: ResourceSpec, query: ListQuery) -> tuple[Prepared, dict[str, Any]] | None:
+    """The page's select and its filter values, when its filter is a `BoundFilter` and it is
+    sorted by columns: built once per shape (the select and its cache key cost ~0.4 ms of a
+    page of whole leads), with the window (`page_limit`, `page_offset`) bound too. None
+    otherwise: the page is built per request (`Repository._page_rows`)."""
+    bound = bound_filter(spec, query.where)
+    if bound is None or any(o.build is not None for o in query.order_by):
+        return None
+    order = tuple((spec.orderings.get(o.name, o.name), o.descending) for o in query.order_by)
+    if any(name not in spec.table.c for name, _ in order):
+        return None
+    key = (spec.path, bound.shape, order)
+    prepared = _PAGES.get(key)
+    if prepared is None:
+
+        def build(dialect: str) -> Select[Any]:
+            table = spec.table
+            terms = [table.c[name].desc() if desc else table.c[name].asc() for name, desc in order]
+            return (
+                _tenant_select(spec, bindparam("organization_id"))
+                .where(bound.condition(spec, dialect))
+                .order_by(*terms, table.c.id.asc())
+                .limit(bindparam("page_limit", type_=Integer))
+                .offset(bindparam("page_offset", type_=Integer))
+            )
+
+        prepared = Prepared(build)
+        if len(_PAGES) < MAX_PAGE_SHAPES:
+            _PAGES[key] = prepared
+    return prepared, bound.values
 
 
 def _counting(filtered: Select[Any]) -> Select[Any]:
@@ -273,17 +315,13 @@ class Repository:
         return rows
 
     def list_page(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
-        scoped = base if base is not None else self.scoped(spec)
-        stmt = filtered = scoped
-        order = self._order(spec, query) if query.limit != 0 else []
-        if query.where is not None:
-            if query.count_total or query.limit == 0:
-                filtered = scoped.where(compile_filter(self.ctx, spec, query.where))
-            if query.limit != 0:
-                # The page's own condition may be one checked row by row in the page's order.
-                reading_first = walks_in_order(spec.table, self._first_key(spec, query))
-                with first_rows(self.ctx, reading_first=reading_first, order=order):
-                    stmt = scoped.where(compile_filter(self.ctx, spec, query.where))
+        def filtered() -> Select[Any]:
+            # The list's FROM and WHERE, for a count: built only when something counts rows.
+            scoped = base if base is not None else self.scoped(spec)
+            if query.where is None:
+                return scoped
+            return scoped.where(compile_filter(self.ctx, spec, query.where))
+
         # The whole organization's count is kept by triggers: never a count of the table.
         whole = (
             base is None
@@ -300,6 +338,9 @@ class Repository:
         # The total is its own statement: a window count on the page query made the database
         # read and sort every matching row (whole rows) before applying LIMIT. Begun first: on
         # an aside connection it is counted while the page is read and rendered.
+        # The page's select is built before its count begins: building it may work out what the
+        # count reuses (how common a searched word is, in the context's memo).
+        read_page = self._page_reader(spec, query, base)
         total: int | Future[int] | None = None
         if query.count_total:
             total = (
@@ -307,11 +348,32 @@ class Repository:
                 if whole
                 else self._total_soon(spec, query, base, filtered)
             )
-        stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
-        # A page of the resource's own rows (`scoped`) selects the table's columns; a base may not.
-        rows = table_rows(self.ctx.conn, stmt, spec.table, own_columns=base is None)
+        rows = read_page()
         has_more = len(rows) > query.limit
         return Page(rows[: query.limit], has_more=has_more, total=total)
+
+    def _page_reader(
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None
+    ) -> Callable[[], list[Row]]:
+        """What reads the page's rows, and one more when another page follows: its select built."""
+        window = {"page_limit": query.limit + 1, "page_offset": query.skip}
+        prepared = _prepared_page(spec, query) if base is None else None
+        if prepared is not None:
+            # A page of plain comparisons and column sorts: its select is built once per shape.
+            statement, values = prepared
+            params = {"organization_id": self.ctx.organization_id, **values, **window}
+            return lambda: statement.rows(self.ctx.conn, params)
+        scoped = base if base is not None else self.scoped(spec)
+        stmt = scoped
+        order = self._order(spec, query)
+        if query.where is not None:
+            # The page's own condition may be one checked row by row in the page's order.
+            reading_first = walks_in_order(spec.table, self._first_key(spec, query))
+            with first_rows(self.ctx, reading_first=reading_first, order=order):
+                stmt = scoped.where(compile_filter(self.ctx, spec, query.where))
+        stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
+        # A page of the resource's own rows (`scoped`) selects the table's columns; a base may not.
+        return lambda: table_rows(self.ctx.conn, stmt, spec.table, own_columns=base is None)
 
     def _order(self, spec: ResourceSpec, query: ListQuery) -> list[Any]:
         """The page's ORDER BY terms: the query's orderings, then the id."""
@@ -336,7 +398,7 @@ class Repository:
         return spec.table.c[spec.orderings.get(first.name, first.name)]
 
     def _total(
-        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Filtered
     ) -> int:
         """The number of rows a list matches: from the leads kept per status and day when the
         filter is one they answer, else `_counted`."""
@@ -349,17 +411,17 @@ class Repository:
         return kept_day_count(self.ctx, spec, query.where) if base is None else None
 
     def _counted(
-        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Filtered
     ) -> int:
         """The clause's own count when the clause is the whole filter and has one (a word search
         counts the index's leads), else a count of the rows."""
         counted = self._clause_count(spec, query, base)
         if counted is not None:
             return counted
-        return int(self.ctx.conn.execute(_counting(filtered)).scalar_one())
+        return int(self.ctx.conn.execute(_counting(filtered())).scalar_one())
 
     def _total_soon(
-        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Select[Any]
+        self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None, filtered: Filtered
     ) -> int | Future[int]:
         """`_total`, or a Future of it counted on an aside connection (db/aside.py) while the
         caller goes on: a count of the rows, or the clause's own count (a word search's, from
@@ -371,7 +433,7 @@ class Repository:
         if aside is None:
             return self._counted(spec, query, base, filtered)
         clause_count = self._clause_counter(spec, query, base)
-        counting = _counting(filtered)
+        counting = _counting(filtered())
         sent = driver_statement(self.ctx.conn, counting) if clause_count is None else None
         if sent is not None:
             # On SQLite: compiled here, run there on the driver alone (prepared.py, `driver_statement`).
