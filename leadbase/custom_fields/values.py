@@ -57,6 +57,14 @@ def _reader(definition: FieldDefinition) -> Callable[[Any], Any]:
     return read_one
 
 
+def _shown_as_stored(definition: FieldDefinition) -> frozenset[type]:
+    """The classes of a stored value `readable` shows unchanged (none for multiple values,
+    which are read element by element)."""
+    if definition.accepts_multiple_values:
+        return frozenset()
+    return field_type(definition.type).shown_as_stored
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -87,7 +95,10 @@ class CustomValues:
         self.by_folded_name = {d.name.lower(): d for d in self.definitions}
         # (field id, `custom.<id>` key, name, reader) per field, for `values` and `render` (one
         # call per stored value: a page of whole leads renders about a thousand).
-        self._shown = tuple((d.id, PREFIX + d.id, d.name, _reader(d)) for d in self.definitions)
+        # The classes of values shown as stored (`FieldType.shown_as_stored`) skip the reader.
+        self._shown = tuple(
+            (d.id, PREFIX + d.id, d.name, _reader(d), _shown_as_stored(d)) for d in self.definitions
+        )
 
     def lookup(self, key: str) -> FieldDefinition | None:
         return self.by_id.get(key) or self.by_name.get(key) or self.by_folded_name.get(key.lower())
@@ -195,9 +206,9 @@ class CustomValues:
     def values(self, stored: dict[str, Any]) -> dict[str, Any]:
         """Field id -> shown value, for the fields that have one."""
         out: dict[str, Any] = {}
-        for field_id, _key, _name, read in self._shown:
+        for field_id, _key, _name, read, plain in self._shown:
             value = stored.get(field_id)
-            if value is not None and (value := read(value)) is not None:
+            if value is not None and (value.__class__ in plain or (value := read(value)) is not None):
                 out[field_id] = value
         return out
 
@@ -215,13 +226,14 @@ class CustomValues:
         if legacy_dict:
             legacy = data["custom"] = {}
         if stored:
-            for field_id, key, name, read in self._shown:
+            for field_id, key, name, read, plain in self._shown:
                 value = stored.get(field_id)
                 if value is None:
                     continue
-                value = read(value)
-                if value is None:
-                    continue
+                if value.__class__ not in plain:
+                    value = read(value)
+                    if value is None:
+                        continue
                 data[key] = value
                 if legacy is not None:
                     legacy[name] = value

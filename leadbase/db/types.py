@@ -82,11 +82,13 @@ class _SQLiteJSON(TypeDecorator[Any]):
     cache_ok = True
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any]:
-        def process(value: Any) -> Any:
-            # Numbers: a json_extract() of a scalar, which SQLite hands back as it is.
-            return orjson.loads(value) if isinstance(value, (str, bytes)) else value
+        return sqlite_json_value
 
-        return process
+
+def sqlite_json_value(value: Any) -> Any:
+    """A JSON value as SQLite hands it back: text parsed; a number (a json_extract() of a
+    scalar) as it is. db/prepared.py's row makers know this function and parse text inline."""
+    return orjson.loads(value) if isinstance(value, (str, bytes)) else value
 
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.

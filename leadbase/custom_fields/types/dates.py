@@ -70,6 +70,8 @@ class DateTime(FieldType):
                 pass
         raise ValueProblem("Not a valid datetime: use ISO 8601, such as 2014-06-27T22:00:00-08:00.")
 
+    shown_as_stored = frozenset({str})
+
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if isinstance(element, str) else None
 

@@ -25,6 +25,8 @@ class Reference(FieldType):
     def clean_one(self, definition: FieldDefinition, value: Any, env: WriteEnv) -> Any:
         return self.clean(definition, [value], env)[0]
 
+    shown_as_stored = frozenset({str})
+
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if isinstance(element, str) else None
 

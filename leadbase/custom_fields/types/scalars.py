@@ -28,6 +28,8 @@ class Text(FieldType):
             return _number_text(value)
         raise ValueProblem("Not a valid string.")
 
+    shown_as_stored = frozenset({str})
+
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if isinstance(element, str) else None
 
@@ -51,6 +53,8 @@ class Hidden(FieldType):
             # Numbers are kept as number fields keep them.
             return NUMBER.clean_one(definition, value, env)
         raise ValueProblem("Not a valid value: a hidden field holds one string, number or boolean.")
+
+    shown_as_stored = frozenset({str, int, float, bool})
 
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if isinstance(element, (str, int, float, bool)) else None
@@ -93,6 +97,8 @@ class Number(FieldType):
         if isinstance(value, float) and math.isfinite(value):
             return value
         raise ValueProblem("Not a valid number.")
+
+    shown_as_stored = frozenset({int, float})
 
     def read(self, definition: FieldDefinition, element: Any) -> Any | None:
         return element if is_number(element) else None
