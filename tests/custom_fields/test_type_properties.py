@@ -323,7 +323,6 @@ def test_conversion_keeps_a_valid_value_or_drops_it(target: str, value: Any) -> 
         assert kind.clean(d, [converted], WriteEnv())[0] == converted
 
 
-
 # A value of every JSON class, valid and not for each type.
 STORED_SAMPLES = ("", "Basic", "2024-02-29", "user_1", 0, 7, -2.5, 1e20, True, False, [], ["Basic"], {})
 
