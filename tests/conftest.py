@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from leadbase.app import create_app
 from leadbase.config import Settings
+from leadbase.search.fulltext import forget_word_sums
 from tests.support import (
     Api,
     Clock,
@@ -58,6 +59,13 @@ def make_api(client: TestClient, engine: Engine) -> Callable[..., Api]:
 def api(make_api: Callable[..., Api]) -> Api:
     """An admin's client in a fresh organization: every test starts from a clean tenant."""
     return make_api()
+
+
+@pytest.fixture(autouse=True)
+def fresh_word_sums() -> None:
+    """Each test chooses its searches' plans from the index as it stands (search/fulltext.py
+    keeps a word start's sum some seconds; tests/search/test_full_text.py tests that)."""
+    forget_word_sums()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -307,6 +308,41 @@ _WORDS_OF_INDEX = table("text_index_words", column("term"), column("doc"), schem
 PREFIX_MARGIN = 4
 
 
+# The words' row sums of word starts, per database, kept WORD_SUMS_SECONDS: a sum only chooses
+# how a page is read (in order with LIKE, or from the index), never which rows it answers, and
+# reading it took ~0.7 ms of a 3.5 ms name search at a million leads (bench/RESULTS.md, "Search
+# on 2026-12-05"). A sum a little behind the index's writes chooses as well; at most
+# WORD_SUMS_KEPT starts are kept, the oldest going first.
+WORD_SUMS_SECONDS = 10.0
+WORD_SUMS_KEPT = 4096
+_WORD_SUMS: dict[tuple[str, str], tuple[float, int]] = {}
+_monotonic = time.monotonic
+
+
+def _words_rows(ctx: Context, start: str) -> int:
+    """The rows of every word starting with `start` in the index's list of words, summed
+    (every organization's), as read at most WORD_SUMS_SECONDS ago."""
+    key = (str(ctx.conn.engine.url), start)
+    now = _monotonic()
+    kept = _WORD_SUMS.get(key)
+    if kept is not None and now - kept[0] < WORD_SUMS_SECONDS:
+        return kept[1]
+    past = start[:-1] + chr(ord(start[-1]) + 1)
+    words = _WORDS_OF_INDEX
+    rows = select(func.coalesce(func.sum(words.c.doc), 0)).where(words.c.term >= start, words.c.term < past)
+    total = int(ctx.conn.execute(rows).scalar_one())
+    _WORD_SUMS.pop(key, None)
+    if len(_WORD_SUMS) >= WORD_SUMS_KEPT:
+        del _WORD_SUMS[next(iter(_WORD_SUMS))]
+    _WORD_SUMS[key] = (now, total)
+    return total
+
+
+def forget_word_sums() -> None:
+    """Drop the kept sums (tests that write words and read the choice at once)."""
+    _WORD_SUMS.clear()
+
+
 def _common_word_start(ctx: Context, start: str, kinds: tuple[str, ...], share: float, least: int) -> bool:
     """`_common_on_sqlite` for one word start (`ac*`) among leads' and contacts' rows. FTS5 lists
     a word start's entries by merging those of every word starting so before the first is read
@@ -316,11 +352,7 @@ def _common_word_start(ctx: Context, start: str, kinds: tuple[str, ...], share: 
     are counted between the two, or when the organization's own are asked for (`scoped`)."""
     if not scoped(ctx) and PLAIN_WORD.fullmatch(start) and set(kinds) <= set(PEOPLE):
         needed = threshold(ctx, share, least)
-        past = start[:-1] + chr(ord(start[-1]) + 1)
-        words = _WORDS_OF_INDEX
-        in_range = (words.c.term >= start, words.c.term < past)
-        rows = select(func.coalesce(func.sum(words.c.doc), 0)).where(*in_range)
-        at_most = int(ctx.conn.execute(rows).scalar_one())
+        at_most = _words_rows(ctx, start)
         if at_most < needed:
             return False
         if at_most >= PREFIX_MARGIN * needed:

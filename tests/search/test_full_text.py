@@ -387,6 +387,7 @@ def test_a_word_starts_commonness_is_told_by_the_index_words_when_they_are_clear
     def decided(least: int) -> tuple[bool, bool, bool]:
         """(the words' sum read, the entries counted, the page walked) for `name:<start>`."""
         monkeypatch.setattr(fulltext, "WALK_MIN", least)
+        fulltext.forget_word_sums()
         with count_statements(api.engine) as counter:
             page = api.ok("GET", "lead/", params={"query": f"name:{start}"})
         assert [row["id"] for row in page["data"]] == [named["id"]]
@@ -411,6 +412,32 @@ def test_a_word_starts_commonness_is_told_by_the_index_words_when_they_are_clear
     monkeypatch.setattr(fulltext, "SCOPE_SHARE", float(10**12))
     # The organization's own entries: counted, the words' sum (every organization's) not read.
     assert decided(3)[:2] == (False, True)
+
+
+def test_a_word_starts_sum_is_read_once_a_window_and_never_changes_an_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The words' sum of a start only chooses a page's plan: read once, it serves the searches of
+    # the next WORD_SUMS_SECONDS, whose answers still hold every row written meanwhile.
+    start = _unused_word_start(api)
+    first = _lead(api, f"{start.title()}a Labs")
+    monkeypatch.setattr(fulltext, "SCOPE_SHARE", 0.0)
+    moment = [1000.0]
+    monkeypatch.setattr(fulltext, "_monotonic", lambda: moment[0])
+
+    def search() -> tuple[list[str], bool]:
+        """The page's ids, and whether the words' sum was read."""
+        with count_statements(api.engine) as counter:
+            found = ids(api, of("lead", field("lead", "name", text(start, "beginning_of_words"))))
+        return sorted(found), any("text_index_words" in s for s in counter.statements)
+
+    sqlite = api.engine.dialect.name == "sqlite"
+    assert search() == ([first["id"]], sqlite)
+    second = _lead(api, f"Big {start.title()}o")
+    moment[0] += fulltext.WORD_SUMS_SECONDS - 0.5
+    assert search() == (sorted([first["id"], second["id"]]), False)
+    moment[0] += 1.0
+    assert search() == (sorted([first["id"], second["id"]]), sqlite)
 
 
 def test_inside_a_related_query_the_index_list_stays_whatever_the_page(
