@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from leadbase.core.clock import iso
 from leadbase.core.errors import Invalid
 from leadbase.db.fields import BOOL, DATETIME, EQUAL, ID, RANGE, TEXT, Field, Fields, shown
 
@@ -65,6 +66,27 @@ def test_rendering_reads_columns_and_asks_for_computed_fields() -> None:
         "size": "size of w_1",
         "date_created": "2026-01-02T03:04:05.000000+00:00",
     }
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC),
+        datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(2026, 1, 2, 3, 4, 5, 678),
+        datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=timezone(timedelta(hours=-5))),
+        None,
+    ],
+)
+def test_the_generated_renderers_show_datetimes_as_iso_does(moment: datetime | None) -> None:
+    # The generated renderers write `iso` out for an aware UTC value with a fraction: every
+    # value shows as `iso` shows it, by any renderer.
+    row = {"id": "w_1", "name": "Acme", "note": "", "active": 1, "user_id": None, "date_created": moment}
+    expected = iso(moment)
+    assert WIDGET.render(row, {"size": lambda r: "L"})["date_created"] == expected
+    assert WIDGET.render_values(row, {"size": "L"})["date_created"] == expected
+    pair = WIDGET.renderer_for(frozenset({"id", "date_created"}))
+    assert pair(row, {}) == {"id": "w_1", "date_created": expected}
 
 
 def test_filters_and_orderings_come_from_the_declaration() -> None:
