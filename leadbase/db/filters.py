@@ -185,8 +185,10 @@ class BoundFilter:
             param = f"filter_{number}"
             if operator == "in":
                 conditions.append(one_of(column, param, dialect))
-            elif operator == "exists" or (operator == "eq" and variant == "null"):
-                conditions.append(compare(column, operator, variant if operator == "exists" else None))
+            elif operator == "exists":
+                conditions.append(compare(column, operator, variant))
+            elif variant == "null":
+                conditions.append(compare(column, operator, None))
             else:
                 conditions.append(compare(column, operator, bindparam(param, type_=column.type)))
         return and_(true(), *conditions)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -127,7 +128,7 @@ def _prepared_page(spec: ResourceSpec, query: ListQuery) -> tuple[Prepared, dict
     """The page's select and its filter values, when its filter is a `BoundFilter` and it is
     sorted by columns: built once per shape (the select and its cache key cost ~0.4 ms of a
     page of whole leads), with the window (`page_limit`, `page_offset`) bound too. None
-    otherwise: the page is built per request (`Repository._page_rows`)."""
+    otherwise: the page is built per request (`Repository._page_reader`)."""
     bound = bound_filter(spec, query.where)
     if bound is None or any(o.build is not None for o in query.order_by):
         return None
@@ -315,8 +316,10 @@ class Repository:
         return rows
 
     def list_page(self, spec: ResourceSpec, query: ListQuery, base: Select[Any] | None = None) -> Page:
+        @cache
         def filtered() -> Select[Any]:
-            # The list's FROM and WHERE, for a count: built only when something counts rows.
+            # The list's FROM and WHERE, for a count: built only when something counts rows,
+            # once however many ways it is counted (aside, then here when the aside cannot).
             scoped = base if base is not None else self.scoped(spec)
             if query.where is None:
                 return scoped
