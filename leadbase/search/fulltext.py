@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -316,6 +317,9 @@ PREFIX_MARGIN = 4
 WORD_SUMS_SECONDS = 10.0
 WORD_SUMS_KEPT = 4096
 _WORD_SUMS: dict[tuple[str, str], tuple[float, int]] = {}
+# Requests search on several threads: a read is one dict lookup, a write (and its eviction, which
+# finds the oldest key by iterating) holds the lock, as db/orgcache.py's writes do.
+_WORD_SUMS_WRITE = threading.Lock()
 _monotonic = time.monotonic
 
 
@@ -331,16 +335,18 @@ def _words_rows(ctx: Context, start: str) -> int:
     words = _WORDS_OF_INDEX
     rows = select(func.coalesce(func.sum(words.c.doc), 0)).where(words.c.term >= start, words.c.term < past)
     total = int(ctx.conn.execute(rows).scalar_one())
-    _WORD_SUMS.pop(key, None)
-    if len(_WORD_SUMS) >= WORD_SUMS_KEPT:
-        del _WORD_SUMS[next(iter(_WORD_SUMS))]
-    _WORD_SUMS[key] = (now, total)
+    with _WORD_SUMS_WRITE:
+        _WORD_SUMS.pop(key, None)
+        if len(_WORD_SUMS) >= WORD_SUMS_KEPT:
+            del _WORD_SUMS[next(iter(_WORD_SUMS))]
+        _WORD_SUMS[key] = (now, total)
     return total
 
 
 def forget_word_sums() -> None:
     """Drop the kept sums (tests that write words and read the choice at once)."""
-    _WORD_SUMS.clear()
+    with _WORD_SUMS_WRITE:
+        _WORD_SUMS.clear()
 
 
 def _common_word_start(ctx: Context, start: str, kinds: tuple[str, ...], share: float, least: int) -> bool:

@@ -440,6 +440,20 @@ def test_a_word_starts_sum_is_read_once_a_window_and_never_changes_an_answer(
     assert search() == (sorted([first["id"], second["id"]]), sqlite)
 
 
+def test_at_most_word_sums_kept_starts_are_kept_the_oldest_going_first(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "SCOPE_SHARE", 0.0)
+    monkeypatch.setattr(fulltext, "WORD_SUMS_KEPT", 2)
+    starts = ["zqw", "zxw", "zjw"]
+    for start in starts:
+        _lead(api, f"{start.title()}a Labs")
+        ids(api, of("lead", field("lead", "name", text(start, "beginning_of_words"))))
+    kept = [start for _url, start in fulltext._WORD_SUMS]
+    # Only SQLite reads the words' sums (PostgreSQL counts a start's leads another way).
+    assert kept == (starts[1:] if api.engine.dialect.name == "sqlite" else [])
+
+
 def test_inside_a_related_query_the_index_list_stays_whatever_the_page(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
