@@ -82,11 +82,29 @@ def state() -> State:
 
 _dumps = orjson.dumps
 
+# Forms `iso` need not work out: per datetime object (by identity, never by value: hashing an
+# aware datetime costs about what formatting it does), the text a caller already had. SQLite's
+# rows hand theirs over (db/types.py): a page of whole leads shows ~1,000 stored datetimes, and
+# `iso` was a sixteenth of its time. Each entry holds its datetime, so no other object can take
+# its id while the entry lives; at `FORMS_KEPT` entries they are all dropped and kept anew.
+_forms: dict[int, tuple[datetime, str]] = {}
+FORMS_KEPT = 16_384
+
+
+def keep_iso(moment: datetime, form: str) -> None:
+    """Let `iso(moment)` answer `form`, which must be what it would work out for this object."""
+    if len(_forms) >= FORMS_KEPT:
+        _forms.clear()
+    _forms[id(moment)] = (moment, form)
+
 
 def iso(moment: datetime | None) -> str | None:
     """Close's datetime form: ISO 8601, microseconds, explicit +00:00."""
     if moment is None:
         return None
+    kept = _forms.get(id(moment))
+    if kept is not None and kept[0] is moment:
+        return kept[1]
     # Stored datetimes come back in UTC already (a page of leads shows nearly a thousand).
     if moment.tzinfo is not UTC:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -12,7 +12,26 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from leadbase.core.clock import keep_iso
+
 _from_iso = datetime.fromisoformat
+
+# SQLite's stored text of a datetime, as SQLAlchemy writes it: "2025-03-02 10:20:00.123456".
+_STORED_LENGTH = 26
+# Stored texts read lately and the (immutable) datetimes they were parsed into: the rows of a
+# page share many (a row's date_updated is often its date_created, a page's rows were often made
+# together), and pages are read again. At `PARSED_KEPT` they are all dropped and kept anew.
+_parsed: dict[str, datetime] = {}
+PARSED_KEPT = 8_192
+
+
+def keep_parsed(text: str, moment: datetime) -> None:
+    """Remember a stored text's datetime, and its form in Close's answers for `iso`: the text
+    with "T" between date and time and the offset UTC always has (SQLite keeps UTC)."""
+    if len(_parsed) >= PARSED_KEPT:
+        _parsed.clear()
+    _parsed[text] = moment
+    keep_iso(moment, text[:10] + "T" + text[11:] + "+00:00")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -57,11 +76,18 @@ class UTCDateTime(TypeDecorator[datetime]):
             # parse so, and a bare date parses naive: both take the general way.
             if value is None:
                 return None
+            known = _parsed.get(value)
+            if known is not None:
+                return known
             try:
                 moment = _from_iso(value + "+00:00")
             except (TypeError, ValueError):
                 return process(value)
-            return moment if moment.tzinfo is UTC else process(value)
+            if moment.tzinfo is not UTC:
+                return process(value)
+            if len(value) == _STORED_LENGTH and value[10] == " " and value[19] == ".":
+                keep_parsed(value, moment)
+            return moment
 
         return process_sqlite_text
 

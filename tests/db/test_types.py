@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -20,6 +21,8 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from leadbase.core.clock import iso
+from leadbase.db import types
 from leadbase.db.types import JSONDoc, UTCDateTime
 
 metadata = MetaData()
@@ -90,6 +93,48 @@ def test_datetimes_written_by_hand_in_other_forms_are_read_aware_in_utc(conn: Co
         5: datetime(2026, 3, 1, tzinfo=UTC),
     }
     assert all(moment.tzinfo is UTC for moment in read.values())
+
+
+def test_stored_datetimes_read_again_are_the_same_object_and_show_as_they_always_did(
+    conn: Connection,
+) -> None:
+    # SQLite: a stored text read again is the datetime it was parsed into, whose form in
+    # Close's answers is the text made ISO. Every form must be what iso works out afresh.
+    moments = [
+        datetime(2026, 3, 1, 12, 0, tzinfo=UTC),  # a whole second: the fraction still shown
+        datetime(2026, 3, 1, 12, 0, 0, 5, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2024, 2, 29, 0, 0, 0, 123456, tzinfo=UTC),
+    ]
+    rng = random.Random(11)
+    start = datetime(1, 1, 1, tzinfo=UTC)
+    span = (datetime(9999, 12, 31, tzinfo=UTC) - start) // timedelta(microseconds=1)
+    moments += [start + timedelta(microseconds=rng.randrange(span)) for _ in range(300)]
+    conn.execute(insert(sample), [{"id": n, "moment": m} for n, m in enumerate(moments)])
+    query = select(sample.c.moment).order_by(sample.c.id)
+    first = list(conn.execute(query).scalars())
+    again = list(conn.execute(query).scalars())
+    assert first == again == moments
+    for read, read_again, written in zip(first, again, moments, strict=True):
+        if conn.dialect.name == "sqlite":
+            assert read_again is read
+        assert iso(read) == iso(read_again) == written.isoformat(timespec="microseconds")
+
+
+def test_stored_datetimes_kept_are_bounded_and_dropped_together(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if conn.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL hands back datetimes, not stored text")
+    monkeypatch.setattr(types, "PARSED_KEPT", 3)
+    monkeypatch.setattr(types, "_parsed", {})
+    start = datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC)
+    moments = [start + timedelta(seconds=n) for n in range(4)]
+    conn.execute(insert(sample), [{"id": n, "moment": m} for n, m in enumerate(moments)])
+    read = list(conn.execute(select(sample.c.moment).order_by(sample.c.id)).scalars())
+    # The fourth text found three kept: they went, and it was kept alone.
+    assert list(types._parsed.values()) == [read[3]]
+    assert [iso(m) for m in read] == [m.isoformat(timespec="microseconds") for m in moments]
 
 
 def test_json_documents_round_trip_and_a_scalar_read_out_of_one_stays_a_number(conn: Connection) -> None:
