@@ -83,8 +83,14 @@ def address_summary(address: dict[str, Any]) -> str:
 # office on many leads, the same lead read again): a line is worked out once per distinct
 # address, in about a third of the time it takes to build it (bench/RESULTS.md, 2026-12-05).
 @lru_cache(maxsize=4096)
-def _summary(*parts: Any) -> str:
-    street_1, street_2, city, state, zipcode, country = parts
+def _summary(
+    street_1: str | None,
+    street_2: str | None,
+    city: str | None,
+    state: str | None,
+    zipcode: str | None,
+    country: str | None,
+) -> str:
     region = " ".join(p for p in (state, zipcode) if p)
     return ", ".join(p.strip() for p in (street_1, street_2, city, region, country) if p and p.strip())
 
