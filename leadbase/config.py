@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     # than the cache holds (docs/architecture.md).
     sqlite_cache_mib: int = Field(default=DEFAULT_SQLITE_CACHE_MIB, ge=1)
     db_pool_size: int = 20
+    # Representations of leads and contacts kept per process for the next read of the same
+    # stored row (db/kept.py), per kind; each takes a few KiB. 0 renders every read afresh.
+    kept_renderings: int = Field(default=10_000, ge=0)
+    # Compare every kept representation answered with a fresh one, and fail when they differ
+    # (the test suite sets this: LEADBASE_CHECK_KEPT_RENDERINGS=true). Slower; not for serving.
+    check_kept_renderings: bool = False
     # Connections each process keeps for counting a list's total_results while its page is read
     # and rendered on the request's own connection (db/aside.py); 0 counts on the request's own.
     count_connections: int = Field(default=2, ge=0)

@@ -3,6 +3,7 @@ organization per test, and clients bound to it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,6 +21,10 @@ from tests.support import (
     requested_database_url,
     scratch_database,
 )
+
+# Every server the tests start compares each kept representation it answers with a fresh one
+# (leadbase/db/kept.py): a test reading an object twice fails if the kept one is wrong.
+os.environ.setdefault("LEADBASE_CHECK_KEPT_RENDERINGS", "true")
 
 
 @pytest.fixture(scope="session")

@@ -47,14 +47,24 @@ def rows_of(result: Result[Any]) -> list[Row]:
 _TABLE_ROWS: dict[Table, Callable[[list[tuple[Any, ...]]], list[Row]]] = {}
 
 
-def table_rows(conn: Connection, stmt: Select[Any], table: Table, *, own_columns: bool = False) -> list[Row]:
+def table_rows(
+    conn: Connection,
+    stmt: Select[Any],
+    table: Table,
+    *,
+    own_columns: bool = False,
+    fetched_into: list[tuple[Any, ...]] | None = None,
+) -> list[Row]:
     """`rows_of` the statement's result; on SQLite, for a select of the table's own columns in
     order (a page of a list), the driver's tuples are made into dicts by a function generated
     for the table, with the same result processors, rather than through SQLAlchemy's rows: a
     page of 100 leads was read in 0.6-1.4 ms less of 5-8 on a slow two-core machine.
 
     `own_columns`: the caller built `stmt` from `select(table)` and kept its columns, so they
-    need no checking (working out a select's columns took 20 us, 4% of a small list)."""
+    need no checking (working out a select's columns took 20 us, 4% of a small list).
+
+    `fetched_into`: given, it receives the driver's tuples the rows were made of, in their
+    order, when they were (on SQLite); db/kept.py keys renderings by them."""
     result = conn.execute(stmt)
     if conn.dialect.name != "sqlite" or not (own_columns or _selects_columns_of(stmt, table)):
         return rows_of(result)
@@ -65,6 +75,8 @@ def table_rows(conn: Connection, stmt: Select[Any], table: Table, *, own_columns
         fetched = cast(list[tuple[Any, ...]], result.cursor.fetchall())
     finally:
         result.close()
+    if fetched_into is not None:
+        fetched_into.extend(fetched)
     return make_rows(fetched)
 
 
@@ -132,7 +144,14 @@ class Prepared:
             stmt = self._statements[dialect] = self._build(dialect)
         return stmt
 
-    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[Row]:
+    def rows(
+        self,
+        conn: Connection,
+        params: Mapping[str, Any],
+        *,
+        fetched_into: list[tuple[Any, ...]] | None = None,
+    ) -> list[Row]:
+        """The select's rows; `fetched_into` as for `table_rows`."""
         dialect = conn.dialect
         # Outside a transaction SQLAlchemy's execution begins one (the driver's cursor would not).
         if dialect.name != "sqlite" or not conn.in_transaction():
@@ -140,7 +159,10 @@ class Prepared:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = _Compiled(self.statement("sqlite"), dialect)
-        return compiled.make_rows(run_on_driver(conn, compiled.text, compiled.values(params)))
+        fetched = run_on_driver(conn, compiled.text, compiled.values(params))
+        if fetched_into is not None:
+            fetched_into.extend(fetched)
+        return compiled.make_rows(fetched)
 
 
 def _row_maker(

@@ -32,6 +32,7 @@ from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.day_counts import kept_day_count
 from leadbase.db.filters import Clause, bound_filter, compile_filter
+from leadbase.db.kept import keeping, remember
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.prepared import Prepared, driver_statement, one_of, run_on_driver, table_rows
 from leadbase.db.query import ListQuery
@@ -115,6 +116,8 @@ def _tenant_select(spec: ResourceSpec, organization: Any) -> Select[Any]:
     return stmt
 
 
+# The driver's tuples a list of rows was made of (db/kept.py).
+Fetched = list[tuple[Any, ...]]
 # A list's rows as a select to count, built when something counts them.
 Filtered = Callable[[], Select[Any]]
 
@@ -311,7 +314,7 @@ class Repository:
         # Sorted here, not in SQL: an ORDER BY date_created let SQLite (and PostgreSQL with stale
         # statistics) walk the organization's whole (organization_id, date_created) index
         # instead of looking the parents up, which made a page cost grow with the organization.
-        rows = prepared.rows(self.ctx.conn, params)
+        rows = self._read(spec, lambda fetched: prepared.rows(self.ctx.conn, params, fetched_into=fetched))
         rows.sort(key=_CREATED_THEN_ID)
         return rows
 
@@ -365,7 +368,9 @@ class Repository:
             # A page of plain comparisons and column sorts: its select is built once per shape.
             statement, values = prepared
             params = {"organization_id": self.ctx.organization_id, **values, **window}
-            return lambda: statement.rows(self.ctx.conn, params)
+            return lambda: self._read(
+                spec, lambda fetched: statement.rows(self.ctx.conn, params, fetched_into=fetched)
+            )
         scoped = base if base is not None else self.scoped(spec)
         stmt = scoped
         order = self._order(spec, query)
@@ -376,7 +381,22 @@ class Repository:
                 stmt = scoped.where(compile_filter(self.ctx, spec, query.where))
         stmt = stmt.order_by(*order).offset(query.skip).limit(query.limit + 1)
         # A page of the resource's own rows (`scoped`) selects the table's columns; a base may not.
-        return lambda: table_rows(self.ctx.conn, stmt, spec.table, own_columns=base is None)
+        return lambda: self._read(
+            spec,
+            lambda fetched: table_rows(
+                self.ctx.conn, stmt, spec.table, own_columns=base is None, fetched_into=fetched
+            ),
+        )
+
+    def _read(self, spec: ResourceSpec, read: Callable[[Fetched | None], list[Row]]) -> list[Row]:
+        """`read`'s rows (of a page or a page's children); for a resource whose renderings are
+        kept (db/kept.py), each row's driver tuple is remembered for its rendering to be found by."""
+        if not spec.service.keeps_renderings or not keeping(self.ctx):
+            return read(None)
+        fetched: Fetched = []
+        rows = read(fetched)
+        remember(self.ctx, rows, fetched)
+        return rows
 
     def _order(self, spec: ResourceSpec, query: ListQuery) -> list[Any]:
         """The page's ORDER BY terms: the query's orderings, then the id."""

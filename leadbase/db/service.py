@@ -28,6 +28,9 @@ class Service:
     # Constraint name -> the error a write that violates it answers: the one the request would
     # get had it come second instead of racing (see db/integrity.py).
     violations: Mapping[str, Callable[[], LeadbaseError]] = {}
+    # Whether `render` keeps what a row alone decides from one read to the next (db/kept.py):
+    # the repository then remembers the driver tuple of each row it reads for this resource.
+    keeps_renderings = False
 
     def __init__(self, ctx: Context, spec: ResourceSpec) -> None:
         self.ctx = ctx

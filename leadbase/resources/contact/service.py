@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from leadbase.core import clock
 from leadbase.core.errors import FieldErrors, Invalid
+from leadbase.custom_fields.definitions import org_definitions
 from leadbase.custom_fields.rewrite import forget_reference
 from leadbase.custom_fields.values import CustomValues, custom_values
+from leadbase.db.kept import keeper
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import recent_calls, user_names
@@ -26,6 +29,12 @@ def contact_display_name(row: Row) -> str:
     return ""
 
 
+# The computed fields a contact shows that are not its row's alone (see `ContactService.render`).
+_PER_REQUEST: dict[str, Any] = dict.fromkeys(
+    ("created_by_name", "updated_by_name", "integration_links", "recent_calls", "timezone", "timezone_source")
+)
+
+
 def _as_sent(value: Any) -> Any:
     return value
 
@@ -38,6 +47,7 @@ class ContactService(Service):
     # A lead deleted between this request's check and its write: its foreign key fails, and the
     # request gets the 400 it would have got had it come second.
     violations = {"fk_contact_lead_id_lead": lead_gone}
+    keeps_renderings = True
 
     def render(self, rows: list[Row]) -> list[dict[str, Any]]:
         custom = custom_values(self.ctx, "contact")
@@ -58,11 +68,18 @@ class ContactService(Service):
             unsubscribed = unsubscribed_among(self.ctx, (e["email"] for r in rows for e in r["emails"] or ()))
         out = []
         now = clock.now()
+        # What a row alone decides is kept from one read to the next (db/kept.py); the rest of
+        # `computed` is this request's, laid over a copy.
+        kept = keeper(self.ctx, "contact", org_definitions(self.ctx))
+
+        def fresh(r: Row, computed: dict[str, Any]) -> dict[str, Any]:
+            data = render(r, {"display_name": contact_display_name(r), **computed})
+            return custom.render_into(data, r["custom"])
+
         for r in rows:
             created_by, updated_by = r["created_by"], r["updated_by"]
             zone = phones_zone(r["phones"] or [], now)
             computed: dict[str, Any] = {
-                "display_name": contact_display_name(r),
                 "created_by_name": names.get(created_by) if created_by else None,
                 "updated_by_name": names.get(updated_by) if updated_by else None,
                 "integration_links": [],
@@ -70,8 +87,18 @@ class ContactService(Service):
                 "timezone": zone,
                 "timezone_source": "phone" if zone else None,
             }
-            data = render(r, computed)
-            custom.render_into(data, r["custom"])
+            key = kept.key(r) if kept is not None else None
+            if kept is None or key is None:
+                data = fresh(r, computed)
+            else:
+                template = kept.get(key)
+                if template is None:
+                    # Kept with nothing of this request's in it.
+                    template = fresh(r, _PER_REQUEST)
+                    kept.keep(key, template)
+                data = {**template, **computed}
+                if kept.checking:
+                    kept.check(key, data, partial(fresh, r, computed))
             if unsubscribed and data.get("emails"):
                 data["emails"] = [
                     {**e, "is_unsubscribed": e["email"].lower() in unsubscribed} for e in data["emails"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from leadbase.core import clock
@@ -13,9 +13,11 @@ from leadbase.core.errors import FieldErrors, Invalid
 from leadbase.core.names import name_key
 from leadbase.core.timezones import address_zones, agreed_zone, local_time
 from leadbase.core.urls import console_lead_path
+from leadbase.custom_fields.definitions import org_definitions
 from leadbase.custom_fields.values import CustomValues, custom_values
 from leadbase.db.fields import Problem
 from leadbase.db.filters import Filter
+from leadbase.db.kept import keeper
 from leadbase.db.orgcache import lead_statuses as ordered_statuses
 from leadbase.db.permissions import DELETE_LEADS, require
 from leadbase.db.query import ListQuery
@@ -127,9 +129,29 @@ def status_gone() -> Invalid:
     )
 
 
+# The computed fields a lead shows that are not its row's alone (see `LeadService.render`); the
+# relations embedded besides contacts (opportunities, tasks) are too.
+_PER_REQUEST = (
+    "display_name",
+    "status_label",
+    "contacts",
+    "contact_ids",
+    "integration_links",
+    "primary_email",
+    "primary_phone",
+    "html_url",
+    "recent_calls",
+    "contacts_summary",
+    "localtime",
+    "created_by_name",
+    "updated_by_name",
+)
+
+
 class LeadService(Service):
     # A status deleted between this request's check and its write.
     violations = {"fk_lead_status_id_lead_status": status_gone}
+    keeps_renderings = True
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -158,6 +180,21 @@ class LeadService(Service):
         # Relations embedded besides contacts (opportunities, tasks) fill their own keys.
         others = {name: by_lead for name, by_lead in embedded.items() if name != "contacts"}
         render = self._fields().renderer_for(keys)
+        # What a row alone decides is kept from one read to the next (db/kept.py); the rest of
+        # `computed` is this request's, laid over a copy.
+        kept = keeper(self.ctx, "lead", org_definitions(self.ctx))
+        per_request = dict.fromkeys([*_PER_REQUEST, *others])
+
+        def fresh(r: Row, computed: dict[str, Any]) -> dict[str, Any]:
+            # `computed` completed with the fields of the row's own.
+            addresses = r["addresses"]
+            computed["primary_address_summary"] = address_summary(addresses[0]) if addresses else None
+            computed["custom"] = None  # shown with the custom.cf_... keys below
+            data = render(r, computed)
+            if with_custom:
+                custom.render_into(data, r["custom"], legacy_dict=True)
+            return data
+
         out = []
         for r in rows:
             contacts = contacts_by_lead.get(r["id"], [])
@@ -181,16 +218,24 @@ class LeadService(Service):
                 "html_url": base_url + console_lead_path(r["id"]),
                 "recent_calls": calls.get(r["id"], []),
                 "contacts_summary": contacts_summary(contacts),
-                "primary_address_summary": address_summary(r["addresses"][0]) if r["addresses"] else None,
                 "localtime": None,
                 "created_by_name": names.get(r["created_by"]) if r["created_by"] else None,
                 "updated_by_name": names.get(r["updated_by"]) if r["updated_by"] else None,
-                # Shown with the custom.cf_... keys below.
-                "custom": None,
             }
             for name, by_lead in others.items():
                 computed[name] = by_lead.get(r["id"], [])
-            data = render(r, computed)
+            key = kept.key(r) if kept is not None else None
+            if kept is None or key is None:
+                data = fresh(r, computed)
+            else:
+                template = kept.get(key)
+                if template is None:
+                    # Kept with nothing of this request's in it.
+                    template = fresh(r, dict(per_request))
+                    kept.keep(key, template)
+                data = {**template, **computed}
+                if kept.checking:
+                    kept.check(key, data, partial(fresh, r, dict(computed)))
             if "localtime" in data:
                 # The addresses as shown (with their zones), whether `_fields` keeps them or not.
                 addresses = (
@@ -198,8 +243,6 @@ class LeadService(Service):
                 )
                 if addresses or phones:
                     data["localtime"] = local_time_of(addresses, phones, now)
-            if with_custom:
-                custom.render_into(data, r["custom"], legacy_dict=True)
             if links:
                 # Integration links are rendered from the lead's own representation.
                 data["integration_links"] = render_links(self.ctx, "lead", data)
