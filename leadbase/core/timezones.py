@@ -103,6 +103,17 @@ def agreed_zone(candidates: Iterable[Sequence[str]], moment: datetime) -> str | 
     return _agreed_zone(tuple(tuple(names) for names in lists), moment)
 
 
+def lasting_zone(candidates: Sequence[Sequence[str]]) -> tuple[bool, str | None]:
+    """(True, `agreed_zone`) when that is the same at every moment (no candidates, or a first
+    list of one known zone), else (False, None): the answer depends on the moment."""
+    if not candidates:
+        return True, None
+    first = candidates[0]
+    if len(first) == 1 and _zone(first[0]) is not None:
+        return True, first[0]
+    return False, None
+
+
 # A page renders every object at one `moment`, and its objects share few lists of zones.
 @lru_cache(maxsize=1024)
 def _agreed_zone(candidates: tuple[tuple[str, ...], ...], moment: datetime) -> str | None:

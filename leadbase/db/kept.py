@@ -9,9 +9,10 @@ copies it and lays over it what belongs to the request (user names, recent calls
 this moment, the lead's contacts).
 
 Why this cannot show anything stale:
-- The key is the driver's tuple of the row: every column, its JSON as the stored text, its
-  datetimes as SQLite's text. Any write to any column, by leadbase or by hand in SQL, makes a
-  new key; the old entry is never found again and ages out. PostgreSQL's driver hands back
+- A kept representation is answered only for the very driver tuple it was rendered from:
+  every column, its JSON as the stored text, its datetimes as SQLite's text. Any write to any
+  column, by leadbase or by hand in SQL, makes another tuple; the row's next read renders and
+  keeps it anew in place of the old. PostgreSQL's driver hands back
   parsed values, so there a row has no such key and nothing is kept.
 - A row has a key only when it came from the driver in this request and is still the very
   object that was made from that tuple (`remember`, `stored_key`).
@@ -36,6 +37,12 @@ import orjson
 from leadbase.db.context import Context
 
 Row = dict[str, Any]
+Stored = tuple[Any, ...]
+# Where a row's rendering is kept: (the version its rendering depends on, the row's id).
+Slot = tuple[Hashable, str]
+# A row's slot and the stored tuple its kept rendering must have been made from. Looked up by
+# the slot, then compared whole: hashing every stored text of a page's 400 rows took longer.
+Key = tuple[Slot, Stored]
 
 # The context memo's key of the rows read this request with their driver tuples: id(row) ->
 # (row, tuple). Held by identity: a row copied or rebuilt has no tuple, and is rendered afresh.
@@ -45,65 +52,61 @@ _STORED = "kept.stored_rows"
 _MAX_REMEMBERED = 20_000
 
 
-def remember(ctx: Context, rows: list[Row], fetched: list[tuple[Any, ...]]) -> None:
+def remember(ctx: Context, rows: list[Row], fetched: list[Stored]) -> None:
     """Note the driver tuple each row was made of (`fetched`, in the rows' order)."""
     if not fetched or len(fetched) != len(rows):
         return
-    known: dict[int, tuple[Row, tuple[Any, ...]]] | None = ctx.memo.get(_STORED)
+    known: dict[int, tuple[Row, Stored]] | None = ctx.memo.get(_STORED)
     if known is None or len(known) > _MAX_REMEMBERED:
         known = ctx.memo[_STORED] = {}
     for row, stored in zip(rows, fetched, strict=True):
         known[id(row)] = (row, stored)
 
 
-def stored_key(ctx: Context, row: Row) -> tuple[Any, ...] | None:
-    """The driver tuple `row` was made of this request, when it is still that very object."""
-    known = ctx.memo.get(_STORED)
-    if known is None:
-        return None
-    entry = known.get(id(row))
-    return entry[1] if entry is not None and entry[0] is row else None
-
-
 class Kept:
-    """One kind's kept renderings: key -> the representation rendered once, at most `size`
-    of them, the oldest dropped first."""
+    """One kind's kept renderings: one per object and version, at most `size` of them, the
+    oldest dropped first. What is kept is the service's (a representation, with what it needs
+    to know of it)."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self._entries: dict[Hashable, Row] = {}
+        self._entries: dict[Slot, tuple[Stored, Any]] = {}
         # Bytes of each entry when it was kept, for `check_kept_renderings`.
-        self._first_bytes: dict[Hashable, bytes] = {}
+        self._first_bytes: dict[Slot, bytes] = {}
         self._lock = threading.Lock()
-        # Reads answered from a kept representation (not counted under a lock: a statistic).
+        # Reads answered from what was kept (not counted under a lock: a statistic).
         self.hits = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: Hashable) -> Row | None:
-        found = self._entries.get(key)
-        if found is not None:
-            self.hits += 1
-        return found
+    def get(self, key: Key) -> Any:
+        """What was kept for exactly this stored row, or None."""
+        found = self._entries.get(key[0])
+        if found is None or found[0] != key[1]:
+            return None
+        self.hits += 1
+        return found[1]
 
-    def keep(self, key: Hashable, rendered: Row, size: int, *, checking: bool) -> None:
+    def keep(self, key: Key, value: Any, size: int, *, checking: bool) -> None:
+        slot, stored = key
         with self._lock:
             entries = self._entries
+            entries.pop(slot, None)  # a row's older version: kept anew, as the newest
             while len(entries) >= size and entries:
                 oldest = next(iter(entries))
                 del entries[oldest]
                 self._first_bytes.pop(oldest, None)
-            entries[key] = rendered
+            entries[slot] = (stored, value)
             if checking:
-                self._first_bytes[key] = orjson.dumps(rendered)
+                self._first_bytes[slot] = orjson.dumps(value)
 
-    def check(self, key: Hashable, answer: Row, fresh: Callable[[], Row]) -> None:
-        """Fail loudly when a kept answer differs from a fresh rendering, or the kept object
-        changed since it was kept (`check_kept_renderings`)."""
-        kept = self._entries.get(key)
-        first = self._first_bytes.get(key)
-        if kept is not None and first is not None and orjson.dumps(kept) != first:
+    def check(self, key: Key, answer: Row, fresh: Callable[[], Row]) -> None:
+        """Fail loudly when an answer made from what was kept differs from a fresh rendering,
+        or what was kept changed since (`check_kept_renderings`)."""
+        found = self._entries.get(key[0])
+        first = self._first_bytes.get(key[0])
+        if found is not None and first is not None and orjson.dumps(found[1]) != first:
             raise AssertionError(f"a kept {self.kind} representation was changed after it was kept")
         expected = orjson.dumps(fresh())
         if orjson.dumps(answer) != expected:
@@ -142,18 +145,33 @@ class Keeper:
         self._size = size
         self.checking = checking
 
-    def key(self, row: Row) -> Hashable | None:
-        """The row's key, None when it has none (it did not come from the driver as it is)."""
-        stored = stored_key(self._ctx, row)
-        return None if stored is None else (self._version, stored)
+    def lookup(self, rows: list[Row]) -> list[tuple[Key, Any] | None]:
+        """Per row: None when it has no key (it did not come from the driver as it is: render
+        it afresh, keep nothing), else its key and what was kept for it (None: nothing yet)."""
+        known: dict[int, tuple[Row, Stored]] = self._ctx.memo.get(_STORED) or {}
+        version, entries = self._version, self._kept._entries
+        out: list[tuple[Key, Any] | None] = []
+        hits = 0
+        # `Kept.get` written out: one loop for a page, not a call per row.
+        for row in rows:
+            remembered = known.get(id(row))
+            if remembered is None or remembered[0] is not row:
+                out.append(None)
+                continue
+            slot, stored = (version, row["id"]), remembered[1]
+            found = entries.get(slot)
+            if found is None or found[0] != stored:
+                out.append(((slot, stored), None))
+            else:
+                out.append(((slot, stored), found[1]))
+                hits += 1
+        self._kept.hits += hits
+        return out
 
-    def get(self, key: Hashable) -> Row | None:
-        return self._kept.get(key)
+    def keep(self, key: Key, value: Any) -> None:
+        self._kept.keep(key, value, self._size, checking=self.checking)
 
-    def keep(self, key: Hashable, rendered: Row) -> None:
-        self._kept.keep(key, rendered, self._size, checking=self.checking)
-
-    def check(self, key: Hashable, answer: Row, fresh: Callable[[], Row]) -> None:
+    def check(self, key: Key, answer: Row, fresh: Callable[[], Row]) -> None:
         self._kept.check(key, answer, fresh)
 
 

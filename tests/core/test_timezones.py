@@ -7,9 +7,17 @@ from datetime import UTC, datetime, timedelta
 import phonenumbers
 import pytest
 
-from leadbase.core.timezones import address_zones, agreed_zone, country_code, local_time, phone_zones
+from leadbase.core.timezones import (
+    address_zones,
+    agreed_zone,
+    country_code,
+    lasting_zone,
+    local_time,
+    phone_zones,
+)
 
 JULY = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+JANUARY = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -67,6 +75,19 @@ def test_a_zone_is_agreed_when_every_candidate_shows_the_same_time() -> None:
     assert agreed_zone([address_zones("US", "TX"), ["America/New_York"]], JULY) == "America/New_York"
     assert agreed_zone([address_zones("US", "TX")], JULY) is None
     assert agreed_zone([[], ["Not/AZone"]], JULY) is None
+
+
+def test_a_lasting_zone_is_one_no_moment_changes() -> None:
+    # Arizona's Phoenix and Colorado's Denver agree in winter only: no lasting answer.
+    assert lasting_zone([]) == (True, None)
+    assert lasting_zone([["America/New_York"], ["America/Denver", "America/Phoenix"]]) == (
+        True,
+        "America/New_York",
+    )
+    assert lasting_zone([["America/Denver", "America/Phoenix"]]) == (False, None)
+    assert lasting_zone([["Not/AZone"]]) == (False, None)
+    assert agreed_zone([["America/Denver", "America/Phoenix"]], JANUARY) == "America/Denver"
+    assert agreed_zone([["America/Denver", "America/Phoenix"]], JULY) is None
 
 
 def test_local_time() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import phonenumbers
 
 from leadbase.core.emails import EmailNotValidError, normalized_email
-from leadbase.core.timezones import agreed_zone, phone_zones
+from leadbase.core.timezones import agreed_zone, lasting_zone, phone_zones
 from leadbase.db.fields import Problem
 
 
@@ -135,6 +135,11 @@ def render_phone(entry: dict[str, Any]) -> dict[str, Any]:
         "outbound_sms_blocked": False,
         "tz_ids": list(zones),
     }
+
+
+def lasting_phones_zone(stored: list[dict[str, Any]]) -> tuple[bool, str | None]:
+    """(True, `phones_zone`) when that is the same at every moment, else (False, None)."""
+    return lasting_zone([_phone_details(p["phone"])[2] for p in stored])
 
 
 def phones_zone(stored: list[dict[str, Any]], now: datetime) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -14,7 +15,7 @@ from leadbase.db.kept import keeper
 from leadbase.db.repository import Row
 from leadbase.db.service import Service
 from leadbase.resources.common import recent_calls, user_names
-from leadbase.resources.contact.channels import clean_phones, phones_zone
+from leadbase.resources.contact.channels import clean_phones, lasting_phones_zone, phones_zone
 from leadbase.resources.links import links_wanted, render_links
 from leadbase.resources.outreach import unsubscribed_among
 
@@ -71,34 +72,38 @@ class ContactService(Service):
         # What a row alone decides is kept from one read to the next (db/kept.py); the rest of
         # `computed` is this request's, laid over a copy.
         kept = keeper(self.ctx, "contact", org_definitions(self.ctx))
+        found = kept.lookup(rows) if kept is not None else [None] * len(rows)
 
         def fresh(r: Row, computed: dict[str, Any]) -> dict[str, Any]:
             data = render(r, {"display_name": contact_display_name(r), **computed})
             return custom.render_into(data, r["custom"])
 
-        for r in rows:
-            created_by, updated_by = r["created_by"], r["updated_by"]
+        def with_zone(r: Row, computed: dict[str, Any]) -> dict[str, Any]:
             zone = phones_zone(r["phones"] or [], now)
+            computed["timezone"], computed["timezone_source"] = zone, "phone" if zone else None
+            return computed
+
+        for r, lookup in zip(rows, found, strict=True):
+            created_by, updated_by = r["created_by"], r["updated_by"]
             computed: dict[str, Any] = {
                 "created_by_name": names.get(created_by) if created_by else None,
                 "updated_by_name": names.get(updated_by) if updated_by else None,
                 "integration_links": [],
                 "recent_calls": calls.get(r["id"], []),
-                "timezone": zone,
-                "timezone_source": "phone" if zone else None,
             }
-            key = kept.key(r) if kept is not None else None
-            if kept is None or key is None:
-                data = fresh(r, computed)
+            if kept is None or lookup is None:
+                data = fresh(r, with_zone(r, computed))
             else:
-                template = kept.get(key)
-                if template is None:
-                    # Kept with nothing of this request's in it.
-                    template = fresh(r, _PER_REQUEST)
-                    kept.keep(key, template)
+                key, value = lookup
+                if value is None:
+                    value = self._kept_value(r, fresh)
+                    kept.keep(key, value)
+                template, zone_lasts = value
+                if not zone_lasts:
+                    with_zone(r, computed)
                 data = {**template, **computed}
                 if kept.checking:
-                    kept.check(key, data, partial(fresh, r, computed))
+                    kept.check(key, data, partial(fresh, r, with_zone(r, dict(computed))))
             if unsubscribed and data.get("emails"):
                 data["emails"] = [
                     {**e, "is_unsubscribed": e["email"].lower() in unsubscribed} for e in data["emails"]
@@ -108,6 +113,18 @@ class ContactService(Service):
                 data["integration_links"] = render_links(self.ctx, "contact", data)
             out.append(data)
         return out
+
+    @staticmethod
+    def _kept_value(
+        r: Row, fresh: Callable[[Row, dict[str, Any]], dict[str, Any]]
+    ) -> tuple[dict[str, Any], bool]:
+        """What a contact keeps (db/kept.py): its representation with nothing of a request's in
+        it, and whether its zone is in it (the same at every moment) or is the request's."""
+        template = fresh(r, _PER_REQUEST)
+        zone_lasts, zone = lasting_phones_zone(r["phones"] or [])
+        if zone_lasts:
+            template["timezone"], template["timezone_source"] = zone, "phone" if zone else None
+        return template, zone_lasts
 
     def _clean(self, body: Any, current: Row | None, lead_id: str | None) -> Row:
         """Column values (but the lead) of a whole contact, or of the changes of a PUT."""

@@ -183,6 +183,7 @@ class LeadService(Service):
         # What a row alone decides is kept from one read to the next (db/kept.py); the rest of
         # `computed` is this request's, laid over a copy.
         kept = keeper(self.ctx, "lead", org_definitions(self.ctx))
+        found = kept.lookup(rows) if kept is not None else [None] * len(rows)
         per_request = dict.fromkeys([*_PER_REQUEST, *others])
 
         def fresh(r: Row, computed: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +197,7 @@ class LeadService(Service):
             return data
 
         out = []
-        for r in rows:
+        for r, lookup in zip(rows, found, strict=True):
             contacts = contacts_by_lead.get(r["id"], [])
             # One pass over the contacts: their ids, the first email, every phone (for localtime).
             contact_ids, phones, primary_email = [], [], None
@@ -224,11 +225,10 @@ class LeadService(Service):
             }
             for name, by_lead in others.items():
                 computed[name] = by_lead.get(r["id"], [])
-            key = kept.key(r) if kept is not None else None
-            if kept is None or key is None:
+            if kept is None or lookup is None:
                 data = fresh(r, computed)
             else:
-                template = kept.get(key)
+                key, template = lookup
                 if template is None:
                     # Kept with nothing of this request's in it.
                     template = fresh(r, dict(per_request))
