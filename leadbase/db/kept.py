@@ -12,10 +12,10 @@ Why this cannot show anything stale:
 - A kept representation is answered only for the very driver tuple it was rendered from:
   every column, its JSON as the stored text, its datetimes as SQLite's text. Any write to any
   column, by leadbase or by hand in SQL, makes another tuple; the row's next read renders and
-  keeps it anew in place of the old. PostgreSQL's driver hands back
-  parsed values, so there a row has no such key and nothing is kept.
-- A row has a key only when it came from the driver in this request and is still the very
-  object that was made from that tuple (`remember`, `stored_key`).
+  keeps it anew in place of the old. PostgreSQL's driver hands back parsed values, so there a
+  row has no such tuple and nothing is kept.
+- A row has a tuple only when it came from the driver in this request and is still the very
+  object that was made from it (`remember`, `Keeper.lookup`).
 - The key also holds what else the rendering read (the organization's custom field
   definitions object, replaced whenever a definition changes).
 - Kept objects are never handed out: each read gets a new top-level dict. Nested values (a

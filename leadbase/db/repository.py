@@ -32,7 +32,7 @@ from leadbase.db import signals
 from leadbase.db.context import Context, first_rows
 from leadbase.db.day_counts import kept_day_count
 from leadbase.db.filters import Clause, bound_filter, compile_filter
-from leadbase.db.kept import keeping, remember
+from leadbase.db.kept import Stored, keeping, remember
 from leadbase.db.models import COUNTED_TABLES, event, lead_activity_count, object_count
 from leadbase.db.prepared import Prepared, driver_statement, one_of, run_on_driver, table_rows
 from leadbase.db.query import ListQuery
@@ -116,8 +116,6 @@ def _tenant_select(spec: ResourceSpec, organization: Any) -> Select[Any]:
     return stmt
 
 
-# The driver's tuples a list of rows was made of (db/kept.py).
-Fetched = list[tuple[Any, ...]]
 # A list's rows as a select to count, built when something counts them.
 Filtered = Callable[[], Select[Any]]
 
@@ -388,12 +386,12 @@ class Repository:
             ),
         )
 
-    def _read(self, spec: ResourceSpec, read: Callable[[Fetched | None], list[Row]]) -> list[Row]:
+    def _read(self, spec: ResourceSpec, read: Callable[[list[Stored] | None], list[Row]]) -> list[Row]:
         """`read`'s rows (of a page or a page's children); for a resource whose renderings are
         kept (db/kept.py), each row's driver tuple is remembered for its rendering to be found by."""
         if not spec.service.keeps_renderings or not keeping(self.ctx):
             return read(None)
-        fetched: Fetched = []
+        fetched: list[Stored] = []
         rows = read(fetched)
         remember(self.ctx, rows, fetched)
         return rows
