@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     sqlite_cache_mib: int = Field(default=DEFAULT_SQLITE_CACHE_MIB, ge=1)
     db_pool_size: int = 20
     # Representations of leads and contacts kept per process for the next read of the same
-    # stored row (db/kept.py), per kind; each takes a few KiB. 0 renders every read afresh.
-    kept_renderings: int = Field(default=10_000, ge=0)
+    # stored row (db/kept.py, SQLite only), per kind: about 4 KiB each (measured on the
+    # benchmark's leads), so ~40 MiB at most with the default. 0 renders every read afresh.
+    kept_renderings: int = Field(default=5_000, ge=0)
     # Compare every kept representation answered with a fresh one, and fail when they differ
     # (the test suite sets this: LEADBASE_CHECK_KEPT_RENDERINGS=true). Slower; not for serving.
     check_kept_renderings: bool = False
