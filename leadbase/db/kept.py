@@ -115,11 +115,6 @@ class Kept:
                 f"kept:  {orjson.dumps(answer).decode()}\nfresh: {expected.decode()}"
             )
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._first_bytes.clear()
-
 
 _KINDS: dict[str, Kept] = {}
 
